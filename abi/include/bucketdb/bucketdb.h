@@ -1,0 +1,250 @@
+/*
+ * BucketDB: an embedded document database whose durable state lives in S3-compatible storage.
+ *
+ * Conventions (plain C99; usable from C and from SWIG)
+ *  - Opaque handles: bdb_db, bdb_options, bdb_batch, bdb_doc, bdb_query, bdb_cursor.
+ *  - Every call that can fail returns a bdb_status. BDB_OK is 0; errors are positive.
+ *  - On failure, bdb_errmsg() returns a message for the last failed call of the calling thread,
+ *    naming the table, field, key or object involved. It stays valid until the next failing
+ *    call on that thread.
+ *  - Memory: what a call hands back to you is freed with its matching function
+ *    (bdb_doc_free, bdb_cursor_free, ...) or, for strings and byte buffers, bdb_free().
+ *    Pointers returned as "borrowed" live as long as the handle they came from.
+ *  - A bdb_db may be shared between threads. A batch, doc, query or cursor belongs to one
+ *    thread at a time.
+ *  - Documents cross the ABI as records with typed accessors by field name, or as JSON text.
+ *    JSON integers are exact over the whole uint64/int64 range.
+ */
+#ifndef BUCKETDB_H
+#define BUCKETDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BDB_ABI_VERSION 1
+#define BDB_VERSION_STRING "0.1.0"
+
+#if defined(BDB_BUILDING_LIBRARY)
+#define BDB_API __attribute__((visibility("default")))
+#else
+#define BDB_API
+#endif
+
+typedef enum bdb_status {
+  BDB_OK = 0,
+  BDB_E_NOT_FOUND = 1,  /* no such document, blob or object */
+  BDB_E_INVALID = 2,    /* bad argument or option, misuse of the API */
+  BDB_E_SCHEMA = 3,     /* unknown table or field, bad or conflicting schema */
+  BDB_E_TYPE = 4,       /* value of the wrong type, out of range, or too long */
+  BDB_E_JSON = 5,       /* malformed JSON text */
+  BDB_E_EXISTS = 6,     /* insert of a primary key that already exists */
+  BDB_E_CONFLICT = 7,   /* a precondition (expected version) did not hold */
+  BDB_E_CORRUPT = 8,    /* an object in storage failed its checks */
+  BDB_E_IO = 9,         /* storage failed (after retries), with the storage's own detail */
+  BDB_E_PERMISSION = 10,/* storage refused the credentials or the operation */
+  BDB_E_URI = 11,       /* malformed database URI, or its driver cannot be found or loaded */
+  BDB_E_NOMEM = 12,
+  BDB_E_NO_SPACE = 13,  /* storage is full */
+  BDB_E_BUSY = 14,      /* the operation could not finish in time (e.g. endless contention) */
+  BDB_E_INTERNAL = 15
+} bdb_status;
+
+typedef struct bdb_db bdb_db;
+typedef struct bdb_options bdb_options;
+typedef struct bdb_batch bdb_batch;
+typedef struct bdb_doc bdb_doc;
+typedef struct bdb_query bdb_query;
+typedef struct bdb_cursor bdb_cursor;
+
+/* Field type ids (fixed forever; see SPEC section 3). */
+typedef enum bdb_type {
+  BDB_TYPE_UINT8 = 1,
+  BDB_TYPE_UINT32 = 2,
+  BDB_TYPE_UINT64 = 3,
+  BDB_TYPE_INT32 = 4,
+  BDB_TYPE_INT64 = 5,
+  BDB_TYPE_BOOL = 6,
+  BDB_TYPE_FLOAT64 = 7,
+  BDB_TYPE_TIMESTAMP = 8, /* milliseconds since the Unix epoch, signed */
+  BDB_TYPE_JSON = 9,      /* UTF-8 JSON text */
+  BDB_TYPE_VARCHAR = 10,  /* UTF-8 text, maxLength in characters (code points) */
+  BDB_TYPE_BLOB = 11,     /* managed object; the row holds its UUID */
+  BDB_TYPE_UINT16 = 12,
+  BDB_TYPE_INT8 = 13,
+  BDB_TYPE_INT16 = 14,
+  BDB_TYPE_FLOAT32 = 15,
+  BDB_TYPE_BYTES = 16     /* raw bytes; base64 in JSON */
+} bdb_type;
+
+/* ---- library ------------------------------------------------------------------------------ */
+
+BDB_API int bdb_abi_version(void);
+BDB_API const char *bdb_version(void);
+BDB_API const char *bdb_errmsg(void);
+BDB_API bdb_status bdb_errcode(void);
+/* "BDB_E_NOT_FOUND" -> "not found"; never NULL. */
+BDB_API const char *bdb_status_str(int status);
+BDB_API void bdb_free(void *ptr);
+
+/* ---- options and open --------------------------------------------------------------------- */
+
+/* Option names (values are text; numbers in decimal):
+ *   dbPrefix (default "main"), nodeId (0-255, default 0), ringSize (default 1),
+ *   writeForwardInterval (ms, 5000), readStalenessMs (ms, 1000), blockSizeBytes (65536),
+ *   maxMemoryBytes (104857600), mergeIntervalMs (600000), mergeThresholdBytes (4194304),
+ *   mergeThresholdEntries (1000), gcGraceMs (3600000), autoMerge (1: the write-forward service
+ *   runs in the background; 0: only bdb_db_merge), logLevel (debug|info|warn|error|silent),
+ *   dataPrefix, committedPrefix, blobPrefix, indexPrefix, manifestPrefix. */
+BDB_API bdb_status bdb_options_new(bdb_options **out);
+BDB_API bdb_status bdb_options_set(bdb_options *opts, const char *name, const char *value);
+BDB_API void bdb_options_free(bdb_options *opts);
+
+/* uri: "memory:", "memory:NAME", "file:PATH", "plugin:/path/x.so?config", or any "scheme:..."
+ * whose driver plugin is found. opts may be NULL. */
+BDB_API bdb_status bdb_open(const char *uri, const bdb_options *opts, bdb_db **out);
+/* Waits for background work to stop; safe with NULL. */
+BDB_API void bdb_close(bdb_db *db);
+
+/* ---- schemas ------------------------------------------------------------------------------ */
+
+/* JSON form: {"name":"users","version":1,
+ *             "fields":{"id":{"typeId":10,"maxLength":36},"age":{"typeId":1}},
+ *             "primaryKey":"id","indexes":["age"]}
+ * Registering the same table version again with the same definition is a no-op; with a
+ * different one it is BDB_E_SCHEMA. The schema is committed to the log like a write. */
+BDB_API bdb_status bdb_schema_register_json(bdb_db *db, const char *json);
+/* All registered schema versions as a JSON array. Free with bdb_free. */
+BDB_API bdb_status bdb_schema_list_json(bdb_db *db, char **out_json);
+
+/* ---- documents ---------------------------------------------------------------------------- */
+
+/* An empty document for the newest version of `table`: every field is unset. */
+BDB_API bdb_status bdb_doc_new(bdb_db *db, const char *table, bdb_doc **out);
+/* A document from a JSON object; unknown fields and wrong types are errors. */
+BDB_API bdb_status bdb_doc_from_json(bdb_db *db, const char *table, const char *json,
+                                     bdb_doc **out);
+BDB_API void bdb_doc_free(bdb_doc *doc);
+/* The document as one JSON object (set or non-null fields only). Free with bdb_free. */
+BDB_API bdb_status bdb_doc_to_json(const bdb_doc *doc, char **out_json);
+
+BDB_API const char *bdb_doc_table(const bdb_doc *doc); /* borrowed */
+BDB_API size_t bdb_doc_field_count(const bdb_doc *doc);
+BDB_API const char *bdb_doc_field_name(const bdb_doc *doc, size_t index); /* borrowed; NULL if out of range */
+/* Type id of a field, or 0 when the field is unknown. */
+BDB_API int bdb_doc_field_type(const bdb_doc *doc, const char *field);
+/* 1 if the field holds a value, 0 if it is null or unset (or unknown). */
+BDB_API int bdb_doc_has(const bdb_doc *doc, const char *field);
+/* The row version (the log sequence number that last wrote it); 0 for a new document. */
+BDB_API uint64_t bdb_doc_version(const bdb_doc *doc);
+
+/* Setters check the field exists and the value fits its type (range, maxLength, UTF-8). */
+BDB_API bdb_status bdb_doc_set_null(bdb_doc *doc, const char *field);
+BDB_API bdb_status bdb_doc_set_bool(bdb_doc *doc, const char *field, int value);
+BDB_API bdb_status bdb_doc_set_int(bdb_doc *doc, const char *field, int64_t value);
+BDB_API bdb_status bdb_doc_set_uint(bdb_doc *doc, const char *field, uint64_t value);
+BDB_API bdb_status bdb_doc_set_double(bdb_doc *doc, const char *field, double value);
+BDB_API bdb_status bdb_doc_set_string(bdb_doc *doc, const char *field, const char *value,
+                                      size_t len);
+BDB_API bdb_status bdb_doc_set_bytes(bdb_doc *doc, const char *field, const void *value,
+                                     size_t len);
+/* A JSON value for a field: its JSON text for a json field, a literal for any other field. */
+BDB_API bdb_status bdb_doc_set_json(bdb_doc *doc, const char *field, const char *json);
+/* Stages bytes for a blob field; they are uploaded when the batch commits. */
+BDB_API bdb_status bdb_doc_set_blob(bdb_doc *doc, const char *field, const void *data,
+                                    size_t len);
+
+/* Getters return BDB_E_NOT_FOUND if the field is null or unset, BDB_E_SCHEMA if unknown,
+ * BDB_E_TYPE if the value does not convert (e.g. get_int on a varchar, or a uint64 > INT64_MAX). */
+BDB_API bdb_status bdb_doc_get_bool(const bdb_doc *doc, const char *field, int *out);
+BDB_API bdb_status bdb_doc_get_int(const bdb_doc *doc, const char *field, int64_t *out);
+BDB_API bdb_status bdb_doc_get_uint(const bdb_doc *doc, const char *field, uint64_t *out);
+BDB_API bdb_status bdb_doc_get_double(const bdb_doc *doc, const char *field, double *out);
+/* varchar and json text; bytes for a bytes field. *out is borrowed from the doc. */
+BDB_API bdb_status bdb_doc_get_string(const bdb_doc *doc, const char *field, const char **out,
+                                      size_t *out_len);
+BDB_API bdb_status bdb_doc_get_bytes(const bdb_doc *doc, const char *field, const void **out,
+                                     size_t *out_len);
+/* The field's value as JSON text (a literal, or the text of a json field). Free with bdb_free. */
+BDB_API bdb_status bdb_doc_get_json(const bdb_doc *doc, const char *field, char **out_json);
+/* A blob field's id as 36 characters + NUL. */
+BDB_API bdb_status bdb_doc_get_blob_id(const bdb_doc *doc, const char *field, char out[37]);
+
+/* ---- batches ------------------------------------------------------------------------------ */
+
+BDB_API bdb_status bdb_batch_new(bdb_db *db, bdb_batch **out);
+BDB_API void bdb_batch_free(bdb_batch *batch);
+/* Stage operations; nothing touches storage until commit. The doc is copied. */
+BDB_API bdb_status bdb_batch_insert(bdb_batch *batch, const bdb_doc *doc); /* error if the key exists */
+BDB_API bdb_status bdb_batch_update(bdb_batch *batch, const bdb_doc *doc); /* upsert of a full row */
+BDB_API bdb_status bdb_batch_patch(bdb_batch *batch, const bdb_doc *doc);  /* set fields of an existing row */
+BDB_API bdb_status bdb_batch_delete(bdb_batch *batch, const bdb_doc *key_doc); /* by primary key */
+/* The same, from JSON text. delete takes the key as text (see bdb_key_doc_from_text). */
+BDB_API bdb_status bdb_batch_insert_json(bdb_batch *batch, const char *table, const char *json);
+BDB_API bdb_status bdb_batch_update_json(bdb_batch *batch, const char *table, const char *json);
+BDB_API bdb_status bdb_batch_patch_json(bdb_batch *batch, const char *table, const char *json);
+BDB_API bdb_status bdb_batch_delete_key(bdb_batch *batch, const char *table, const char *key_text);
+/* The last staged operation applies only if the row's current version is `version`
+ * (0: the row must not exist). Otherwise commit fails with BDB_E_CONFLICT. */
+BDB_API bdb_status bdb_batch_expect_version(bdb_batch *batch, uint64_t version);
+BDB_API size_t bdb_batch_size(const bdb_batch *batch);
+/* Writes the batch atomically as one log entry. On success the batch is empty again and
+ * *out_seq (may be NULL) is the log sequence number that holds it. On failure nothing of the
+ * batch is visible and the batch keeps its operations. */
+BDB_API bdb_status bdb_batch_commit(bdb_batch *batch, uint64_t *out_seq);
+
+/* ---- reads -------------------------------------------------------------------------------- */
+
+/* A document holding only the primary key, parsed from text: a JSON literal ("\"u1\"", "42"),
+ * or for a varchar/bytes key any other text verbatim. */
+BDB_API bdb_status bdb_key_doc_from_text(bdb_db *db, const char *table, const char *key_text,
+                                         bdb_doc **out);
+/* Point get by primary key: BDB_E_NOT_FOUND when there is none. */
+BDB_API bdb_status bdb_get(bdb_db *db, const bdb_doc *key_doc, bdb_doc **out);
+BDB_API bdb_status bdb_get_json(bdb_db *db, const char *table, const char *key_text,
+                                char **out_json);
+
+/* Queries. op: "=", "!=", ">", ">=", "<", "<=", "in", "prefix", "isnull", "notnull".
+ * value_json: a JSON literal for the field's type; an array for "in"; a string for "prefix";
+ * NULL for isnull/notnull. Conditions are joined by AND. Default order: primary key ascending. */
+BDB_API bdb_status bdb_query_new(bdb_db *db, const char *table, bdb_query **out);
+BDB_API void bdb_query_free(bdb_query *query);
+BDB_API bdb_status bdb_query_where(bdb_query *query, const char *field, const char *op,
+                                   const char *value_json);
+BDB_API bdb_status bdb_query_order(bdb_query *query, const char *field, int descending);
+BDB_API bdb_status bdb_query_limit(bdb_query *query, uint64_t limit);
+BDB_API bdb_status bdb_query_offset(bdb_query *query, uint64_t offset);
+/* Restrict the fields returned; call once per field. The primary key is always returned. */
+BDB_API bdb_status bdb_query_select(bdb_query *query, const char *field);
+BDB_API bdb_status bdb_query_count(bdb_query *query, uint64_t *out_count);
+BDB_API bdb_status bdb_query_exec(bdb_query *query, bdb_cursor **out);
+/* Sets *out to the next document (free with bdb_doc_free), or to NULL at the end. */
+BDB_API bdb_status bdb_cursor_next(bdb_cursor *cursor, bdb_doc **out);
+BDB_API void bdb_cursor_free(bdb_cursor *cursor);
+
+/* Reads a managed blob by id. Free *out_data with bdb_free. */
+BDB_API bdb_status bdb_blob_read(bdb_db *db, const char *blob_id, void **out_data,
+                                 size_t *out_len);
+
+/* ---- maintenance and introspection -------------------------------------------------------- */
+
+/* Folds the committed log into data blocks now (if this node may) and swaps Block 0.
+ * *out_merged (may be NULL) is the number of log entries folded. */
+BDB_API bdb_status bdb_db_merge(bdb_db *db, uint64_t *out_merged);
+/* Deletes what is garbage and older than gcGraceMs. *out_deleted may be NULL. */
+BDB_API bdb_status bdb_db_gc(bdb_db *db, uint64_t *out_deleted);
+/* what: "block0", "log", "blocks". JSON text, free with bdb_free. */
+BDB_API bdb_status bdb_db_inspect_json(bdb_db *db, const char *what, char **out_json);
+/* Counters: objects and bytes, requests by kind, commits, merges. JSON, free with bdb_free. */
+BDB_API bdb_status bdb_db_stats_json(bdb_db *db, char **out_json);
+/* Makes the next read look at the log regardless of readStalenessMs. */
+BDB_API bdb_status bdb_db_refresh(bdb_db *db);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BUCKETDB_H */

@@ -1,0 +1,44 @@
+// Every extern "C" entry point runs its body through guard(): a core exception becomes a
+// status code and the calling thread's last-error message, and nothing propagates to C.
+#pragma once
+
+#include <new>
+#include <string>
+
+#include "core/util/error.h"
+
+namespace bucketdb::abi {
+
+void set_error(bdb_status status, const std::string &message);
+void clear_error();
+
+template <typename Fn>
+bdb_status guard(Fn &&fn) noexcept {
+  try {
+    fn();
+    return BDB_OK;
+  } catch (const Error &e) {
+    set_error(e.status(), e.what());
+    return e.status();
+  } catch (const std::bad_alloc &) {
+    set_error(BDB_E_NOMEM, "out of memory");
+    return BDB_E_NOMEM;
+  } catch (const std::exception &e) {
+    set_error(BDB_E_INTERNAL, std::string("internal error: ") + e.what());
+    return BDB_E_INTERNAL;
+  } catch (...) {
+    set_error(BDB_E_INTERNAL, "internal error");
+    return BDB_E_INTERNAL;
+  }
+}
+
+// Fails with BDB_E_INVALID naming the argument when a required pointer is NULL.
+#define BDB_REQUIRE(ptr)                                                              \
+  do {                                                                                \
+    if (!(ptr)) ::bucketdb::fail(BDB_E_INVALID, std::string(__func__) + ": " #ptr " is NULL"); \
+  } while (0)
+
+// Copies a string into memory the caller frees with bdb_free.
+char *dup_for_caller(const std::string &s);
+
+}  // namespace bucketdb::abi

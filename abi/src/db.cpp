@@ -1,0 +1,113 @@
+// bdb_options_*, bdb_open/close, schemas, maintenance and introspection.
+#include "abi/src/abi_guard.h"
+#include "abi/src/handles.h"
+
+using bucketdb::abi::dup_for_caller;
+using bucketdb::abi::guard;
+
+extern "C" {
+
+bdb_status bdb_options_new(bdb_options **out) {
+  return guard([&] {
+    BDB_REQUIRE(out);
+    *out = new bdb_options();
+  });
+}
+
+bdb_status bdb_options_set(bdb_options *opts, const char *name, const char *value) {
+  return guard([&] {
+    BDB_REQUIRE(opts);
+    BDB_REQUIRE(name);
+    BDB_REQUIRE(value);
+    opts->options.set(name, value);
+  });
+}
+
+void bdb_options_free(bdb_options *opts) { delete opts; }
+
+bdb_status bdb_open(const char *uri, const bdb_options *opts, bdb_db **out) {
+  return guard([&] {
+    BDB_REQUIRE(out);
+    *out = nullptr;
+    BDB_REQUIRE(uri);
+    bucketdb::Options o = opts ? opts->options : bucketdb::Options();
+    auto db = std::make_unique<bdb_db>();
+    db->engine = bucketdb::Database::open(uri, o);
+    *out = db.release();
+  });
+}
+
+void bdb_close(bdb_db *db) {
+  if (!db) return;
+  guard([&] { delete db; });
+}
+
+bdb_status bdb_schema_register_json(bdb_db *db, const char *json) {
+  return guard([&] {
+    BDB_REQUIRE(db);
+    BDB_REQUIRE(json);
+    db->engine->register_schema(json);
+  });
+}
+
+bdb_status bdb_schema_list_json(bdb_db *db, char **out_json) {
+  return guard([&] {
+    BDB_REQUIRE(db);
+    BDB_REQUIRE(out_json);
+    *out_json = dup_for_caller(db->engine->schemas_json());
+  });
+}
+
+bdb_status bdb_blob_read(bdb_db *db, const char *blob_id, void **out_data, size_t *out_len) {
+  return guard([&] {
+    BDB_REQUIRE(db);
+    BDB_REQUIRE(blob_id);
+    BDB_REQUIRE(out_data);
+    BDB_REQUIRE(out_len);
+    std::string bytes = db->engine->read_blob(blob_id);
+    *out_data = dup_for_caller(bytes);
+    *out_len = bytes.size();
+  });
+}
+
+bdb_status bdb_db_merge(bdb_db *db, uint64_t *out_merged) {
+  return guard([&] {
+    BDB_REQUIRE(db);
+    uint64_t n = db->engine->merge(false);
+    if (out_merged) *out_merged = n;
+  });
+}
+
+bdb_status bdb_db_gc(bdb_db *db, uint64_t *out_deleted) {
+  return guard([&] {
+    BDB_REQUIRE(db);
+    uint64_t n = db->engine->gc();
+    if (out_deleted) *out_deleted = n;
+  });
+}
+
+bdb_status bdb_db_inspect_json(bdb_db *db, const char *what, char **out_json) {
+  return guard([&] {
+    BDB_REQUIRE(db);
+    BDB_REQUIRE(what);
+    BDB_REQUIRE(out_json);
+    *out_json = dup_for_caller(db->engine->inspect_json(what));
+  });
+}
+
+bdb_status bdb_db_stats_json(bdb_db *db, char **out_json) {
+  return guard([&] {
+    BDB_REQUIRE(db);
+    BDB_REQUIRE(out_json);
+    *out_json = dup_for_caller(db->engine->stats_json());
+  });
+}
+
+bdb_status bdb_db_refresh(bdb_db *db) {
+  return guard([&] {
+    BDB_REQUIRE(db);
+    db->engine->refresh();
+  });
+}
+
+}  // extern "C"

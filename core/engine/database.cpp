@@ -1,0 +1,387 @@
+// Opening a database, its state transitions (apply a log entry, install a Block 0, catch up
+// with the log) and the background write-forward service.
+#include "core/engine/database.h"
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+
+#include "core/codec/key_codec.h"
+#include "core/util/error.h"
+
+namespace bucketdb {
+
+std::string Database::prefixed(const std::string &sub) const {
+  return opts_.db_prefix + "/" + sub;
+}
+std::string Database::block0_key() const { return prefixed("block0"); }
+std::string Database::log_key(uint64_t seq) const {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%020" PRIu64, seq);
+  return prefixed(opts_.committed_prefix + "/" + buf);
+}
+std::string Database::blob_key(const std::string &uuid) const {
+  return prefixed(opts_.blob_prefix + "/" + uuid);
+}
+std::string Database::data_key(const std::string &table) const {
+  return prefixed(opts_.data_prefix + "/" + table + "/" + hex_text(random_id()));
+}
+std::string Database::manifest_key(const std::string &table) const {
+  return prefixed(opts_.manifest_prefix + "/" + table + "/" + hex_text(random_id()));
+}
+
+uint64_t Database::now_ms() const {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+uint64_t Database::steady_ms() const {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count());
+}
+
+Database::Database(std::unique_ptr<Storage> storage, const Options &opts)
+    : opts_(opts), storage_(std::move(storage)), cache_(opts.max_memory_bytes) {}
+
+std::unique_ptr<Database> Database::open(const std::string &uri, const Options &options) {
+  options.validate();
+  std::unique_ptr<Database> db(new Database(Storage::open(uri), options));
+  if (!db->storage_->conditional_put() && options.log_level != "silent")
+    std::fprintf(stderr,
+                 "bucketdb: warning: storage %s has no conditional writes; commits fall back "
+                 "to timesharing and their safety then rests on clocks agreeing within about "
+                 "a second\n",
+                 uri.c_str());
+  {
+    std::lock_guard<std::mutex> lock(db->write_mu_);
+    db->load_initial_block0();
+    db->catch_up_locked();
+  }
+  if (options.auto_merge) db->service_ = std::thread([d = db.get()] { d->service_loop(); });
+  return db;
+}
+
+Database::~Database() {
+  {
+    std::lock_guard<std::mutex> lock(service_mu_);
+    stopping_ = true;
+  }
+  service_cv_.notify_all();
+  if (service_.joinable()) service_.join();
+}
+
+SnapshotPtr Database::snapshot() const {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  return snap_;
+}
+
+void Database::publish(SnapshotPtr s) {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  snap_ = std::move(s);
+}
+
+// Reads Block 0, creating it (put-if-absent) for a new database.
+void Database::load_initial_block0() {
+  std::string key = block0_key();
+  for (int attempt = 0; attempt < 5; attempt++) {
+    auto obj = storage_->get(key);
+    if (obj) {
+      auto b0 = std::make_shared<Block0>(decode_block0(obj->data, key));
+      install_block0_locked(b0, obj->etag);
+      return;
+    }
+    auto fresh = std::make_shared<Block0>();
+    fresh->merge_time_ms = now_ms();
+    std::string etag;
+    if (storage_->put(key, encode_block0(*fresh), PutCondition{"", true}, &etag) ==
+        PutOutcome::kOk) {
+      install_block0_locked(fresh, etag);
+      return;
+    }
+    // Another node created it first: read theirs.
+  }
+  fail(BDB_E_IO, "cannot read or create " + key);
+}
+
+// Makes `b0` the base of the state. Overlay rows it already holds (seq <= applied_seq) are
+// dropped; newer ones stay. If it is ahead of our log position, the log position jumps to it.
+void Database::install_block0_locked(std::shared_ptr<const Block0> b0, const std::string &etag) {
+  SnapshotPtr old = snapshot();
+  auto s = std::make_shared<Snapshot>();
+  s->block0 = b0;
+  s->block0_etag = etag;
+  auto schemas = old ? old->schemas : std::make_shared<const SchemaSet>();
+  for (const auto &json : b0->schemas) {
+    SchemaPtr sp;
+    try {
+      sp = TableSchema::from_json(json);
+    } catch (const Error &e) {
+      fail(BDB_E_CORRUPT, "corrupt object " + block0_key() + ": bad schema: " + e.what());
+    }
+    bool added = false;
+    auto next = schemas->with(sp, &added);
+    if (added) schemas = next;
+  }
+  s->schemas = schemas;
+  s->misc_high = std::max(old ? old->misc_high : 0, b0->misc_high);
+  if (old && old->last_seq > b0->applied_seq) {
+    s->last_seq = old->last_seq;
+    for (const auto &[table, ov] : old->overlays) {
+      auto kept = std::make_shared<Overlay>();
+      for (const auto &[k, row] : *ov)
+        if (row->seq > b0->applied_seq) kept->emplace(k, row);
+      if (!kept->empty()) s->overlays[table] = kept;
+    }
+    for (const auto &g : old->blob_garbage)
+      if (g.first > b0->applied_seq) s->blob_garbage.push_back(g);
+    // Entry counts are approximate after a rebase; they only steer when to merge.
+    uint64_t left = old->last_seq - b0->applied_seq;
+    s->unmerged_entries = std::min(old->unmerged_entries, left);
+    s->unmerged_bytes = old->unmerged_entries
+                            ? old->unmerged_bytes / old->unmerged_entries * s->unmerged_entries
+                            : 0;
+    s->first_unmerged_ms = s->unmerged_entries ? old->first_unmerged_ms : 0;
+  } else {
+    s->last_seq = b0->applied_seq;
+  }
+  publish(s);
+  block0_read_ms_ = steady_ms();
+}
+
+void Database::refresh_block0_locked(bool force) {
+  uint64_t age = steady_ms() - block0_read_ms_.load();
+  if (!force && age < opts_.gc_grace_ms / 2) return;
+  SnapshotPtr s = snapshot();
+  bool not_modified = false;
+  auto obj = storage_->get_if_changed(block0_key(), s->block0_etag, &not_modified);
+  if (not_modified) {
+    block0_read_ms_ = steady_ms();
+    return;
+  }
+  if (!obj) fail(BDB_E_CORRUPT, "missing object " + block0_key() + " (Block 0 was deleted)");
+  auto b0 = std::make_shared<Block0>(decode_block0(obj->data, block0_key()));
+  if (b0->generation < s->block0->generation)
+    fail(BDB_E_CORRUPT, "object " + block0_key() + " went back from generation " +
+                            std::to_string(s->block0->generation) + " to " +
+                            std::to_string(b0->generation));
+  install_block0_locked(b0, obj->etag);
+}
+
+void Database::apply_locked(const LogEntry &e, size_t object_bytes) {
+  SnapshotPtr old = snapshot();
+  if (e.seq != old->last_seq + 1)
+    fail(BDB_E_INTERNAL, "log entry " + std::to_string(e.seq) + " applied out of order after " +
+                             std::to_string(old->last_seq));
+  auto s = std::make_shared<Snapshot>(*old);
+  std::string key = log_key(e.seq);
+  std::map<std::string, std::shared_ptr<Overlay>> touched;
+  auto overlay_for = [&](const std::string &table) -> Overlay & {
+    auto it = touched.find(table);
+    if (it != touched.end()) return *it->second;
+    auto cur = s->overlay(table);
+    auto copy = cur ? std::make_shared<Overlay>(*cur) : std::make_shared<Overlay>();
+    touched[table] = copy;
+    return *copy;
+  };
+  // Blobs the replaced overlay version held and the new one does not are garbage.
+  auto drop_blobs = [&](const OverlayRowPtr &prev, const OverlayRow *next) {
+    if (!prev || prev->deleted) return;
+    const TableSchema &ps = *prev->schema;
+    RowView pv(ps, reinterpret_cast<const uint8_t *>(prev->fixed.data()), prev->heap, &key);
+    for (size_t i = 0; i < ps.fields().size(); i++) {
+      if (ps.field(i).type_id != BDB_TYPE_BLOB || pv.null(i)) continue;
+      Value id = pv.get(i);
+      bool kept = false;
+      if (next && !next->deleted) {
+        const TableSchema &ns = *next->schema;
+        RowView nv(ns, reinterpret_cast<const uint8_t *>(next->fixed.data()), next->heap, &key);
+        for (size_t j = 0; j < ns.fields().size() && !kept; j++)
+          kept = ns.field(j).type_id == BDB_TYPE_BLOB && !nv.null(j) && nv.get(j) == id;
+      }
+      if (!kept) s->blob_garbage.emplace_back(e.seq, uuid_text(std::get<Id128>(id)));
+    }
+  };
+
+  for (const LogOp &op : e.ops) {
+    switch (op.type) {
+      case LogOp::kSchema: {
+        SchemaPtr sp;
+        try {
+          sp = TableSchema::from_json(op.schema_json);
+        } catch (const Error &err) {
+          fail(BDB_E_CORRUPT, "corrupt object " + key + ": bad schema: " + err.what());
+        }
+        bool added = false;
+        try {
+          auto next = s->schemas->with(sp, &added);
+          if (added) s->schemas = next;
+        } catch (const Error &) {
+          // A conflicting definition can only lose a race it already lost; first one wins.
+        }
+        break;
+      }
+      case LogOp::kPut: {
+        SchemaPtr sp = s->schemas->version(op.table, op.schema_version);
+        if (!sp)
+          fail(BDB_E_CORRUPT, "corrupt object " + key + ": row of unknown schema " + op.table +
+                                  " v" + std::to_string(op.schema_version));
+        if (op.fixed.size() != sp->row_width())
+          fail(BDB_E_CORRUPT, "corrupt object " + key + ": row width does not match " +
+                                  op.table + " v" + std::to_string(op.schema_version));
+        auto row = std::make_shared<OverlayRow>();
+        row->seq = e.seq;
+        row->misc = e.misc;
+        row->schema = sp;
+        row->fixed = op.fixed;
+        row->heap = op.heap;
+        // Validates every heap reference before the row is trusted.
+        RowView(*sp, reinterpret_cast<const uint8_t *>(row->fixed.data()), row->heap, &key)
+            .decode();
+        Overlay &ov = overlay_for(op.table);
+        auto it = ov.find(op.key);
+        if (it != ov.end()) drop_blobs(it->second, row.get());
+        ov[op.key] = row;
+        break;
+      }
+      case LogOp::kDelete: {
+        if (!s->schemas->find_newest(op.table))
+          fail(BDB_E_CORRUPT, "corrupt object " + key + ": delete in unknown table " + op.table);
+        auto row = std::make_shared<OverlayRow>();
+        row->seq = e.seq;
+        row->misc = e.misc;
+        row->deleted = true;
+        Overlay &ov = overlay_for(op.table);
+        auto it = ov.find(op.key);
+        if (it != ov.end()) drop_blobs(it->second, nullptr);
+        ov[op.key] = row;
+        break;
+      }
+    }
+  }
+  for (auto &[table, ov] : touched) s->overlays[table] = ov;
+  s->last_seq = e.seq;
+  s->misc_high = std::max(s->misc_high, e.misc);
+  if (s->unmerged_entries == 0) s->first_unmerged_ms = steady_ms();
+  s->unmerged_entries++;
+  s->unmerged_bytes += object_bytes;
+  counters_.entries_applied++;
+  publish(s);
+}
+
+// The sequence-guessing loop: GET committed/{last+1}, {last+2}, ... until one is missing.
+void Database::catch_up_locked() {
+  refresh_block0_locked(false);
+  for (;;) {
+    SnapshotPtr s = snapshot();
+    uint64_t seq = s->last_seq + 1;
+    std::string key = log_key(seq);
+    auto obj = storage_->get(key);
+    if (!obj) break;
+    LogEntry e = decode_log_entry(obj->data, key);
+    if (e.seq != seq)
+      fail(BDB_E_CORRUPT, "corrupt object " + key + ": holds sequence " + std::to_string(e.seq));
+    apply_locked(e, obj->data.size());
+  }
+  last_log_check_ms_ = steady_ms();
+}
+
+void Database::ensure_fresh(bool for_commit) {
+  uint64_t now = steady_ms();
+  bool stale = force_refresh_.load() || now - last_log_check_ms_.load() >= opts_.read_staleness_ms;
+  bool block0_old = now - block0_read_ms_.load() >= opts_.gc_grace_ms / 2;
+  if (!for_commit && !stale && !block0_old) return;
+  std::lock_guard<std::mutex> lock(write_mu_);
+  if (for_commit) {
+    refresh_block0_locked(false);
+    return;
+  }
+  force_refresh_ = false;
+  catch_up_locked();
+}
+
+void Database::refresh() { force_refresh_ = true; }
+
+void Database::register_schema(const std::string &json) {
+  SchemaPtr sp = TableSchema::from_json(json);
+  ensure_fresh(false);
+  // A registration is a log entry of its own, ordered with the writes, re-checked against
+  // exact state at every attempt.
+  commit_entry([&](const SnapshotPtr &s) {
+    std::vector<LogOp> ops;
+    bool added = false;
+    s->schemas->with(sp, &added);
+    if (added) {
+      LogOp op;
+      op.type = LogOp::kSchema;
+      op.table = sp->name();
+      op.schema_json = sp->canonical_json();
+      ops.push_back(std::move(op));
+    }
+    return ops;
+  });
+}
+
+std::string Database::schemas_json() {
+  ensure_fresh(false);
+  std::string out = "[";
+  bool first = true;
+  for (const auto &[table, versions] : snapshot()->schemas->tables())
+    for (const auto &[v, s] : versions) {
+      out += (first ? "" : ",") + s->canonical_json();
+      first = false;
+    }
+  return out + "]";
+}
+
+SchemaPtr Database::table_schema(const std::string &table) {
+  SchemaPtr s = snapshot()->schemas->find_newest(table);
+  if (s) return s;
+  ensure_fresh(false);  // another node may have registered it
+  return snapshot()->schemas->newest(table);
+}
+
+bool Database::is_leader(uint64_t misc_ms) const {
+  uint64_t window = misc_ms / opts_.write_forward_interval_ms;
+  return window % opts_.ring_size == opts_.node_id;
+}
+
+bool Database::merge_due(const Snapshot &s) const {
+  if (s.unmerged_entries == 0) return false;
+  return s.unmerged_entries >= opts_.merge_threshold_entries ||
+         s.unmerged_bytes >= opts_.merge_threshold_bytes ||
+         steady_ms() - s.first_unmerged_ms >= opts_.merge_interval_ms;
+}
+
+// The write-forward service. It looks only at local state, so an idle node sends nothing.
+void Database::service_loop() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(service_mu_);
+      uint64_t wait = std::min<uint64_t>(opts_.write_forward_interval_ms, 1000);
+      service_cv_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return stopping_; });
+      if (stopping_) return;
+    }
+    try {
+      SnapshotPtr s = snapshot();
+      if (merge_due(*s) && is_leader(now_ms())) merge(true);
+      s = snapshot();
+      bool gc_due = false;
+      uint64_t now = now_ms();
+      for (const auto &g : s->block0->garbage)
+        if (g.since_ms + opts_.gc_grace_ms <= now) gc_due = true;
+      for (const auto &m : s->block0->merges)
+        if (m.applied_seq > s->block0->log_floor && m.time_ms + opts_.gc_grace_ms <= now)
+          gc_due = true;
+      if (gc_due && is_leader(now) && steady_ms() - last_gc_ms_ >= opts_.write_forward_interval_ms) {
+        last_gc_ms_ = steady_ms();
+        gc();
+      }
+    } catch (const std::exception &e) {
+      if (opts_.log_level != "silent" && opts_.log_level != "error")
+        std::fprintf(stderr, "bucketdb: write-forward service: %s\n", e.what());
+    }
+  }
+}
+
+}  // namespace bucketdb

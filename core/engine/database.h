@@ -1,0 +1,132 @@
+// The engine: one open database on one storage driver. Thread-safe.
+//
+// State is an immutable Snapshot published under a mutex; writers (commit, catch-up, merge
+// installation, garbage collection) serialise on write_mu_ and publish a new one.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "core/engine/batch.h"
+#include "core/engine/object_cache.h"
+#include "core/engine/options.h"
+#include "core/engine/query.h"
+#include "core/engine/snapshot.h"
+#include "core/format/data_block.h"
+#include "core/format/log_entry.h"
+#include "core/format/manifest_page.h"
+#include "core/storage/storage.h"
+
+namespace bucketdb {
+
+// A row as stored: the schema version it was written with, its system columns, its bytes.
+struct StoredRow {
+  SchemaPtr schema;
+  uint64_t seq = 0;
+  uint64_t misc = 0;
+  Values values;  // in `schema`'s layout
+};
+
+struct EngineCounters {
+  std::atomic<uint64_t> commits{0}, commit_retries{0}, entries_applied{0}, merges{0},
+      merges_lost{0}, merged_entries{0}, blocks_written{0}, gc_deleted{0}, blobs_uploaded{0};
+};
+
+class Database {
+ public:
+  static std::unique_ptr<Database> open(const std::string &uri, const Options &options);
+  ~Database();
+  Database(const Database &) = delete;
+  Database &operator=(const Database &) = delete;
+
+  const Options &options() const { return opts_; }
+
+  // Schemas.
+  void register_schema(const std::string &json);
+  std::string schemas_json();
+  SchemaPtr table_schema(const std::string &table);  // newest; BDB_E_SCHEMA when unknown
+
+  // Writes. Returns the log sequence number of the entry holding the batch.
+  uint64_t commit(Batch &batch);
+
+  // Reads.
+  std::optional<Document> get(const Document &key_doc);
+  std::unique_ptr<Cursor> query(const QuerySpec &q);
+  uint64_t count(const QuerySpec &q);
+  std::string read_blob(const std::string &blob_id);
+
+  // Maintenance.
+  uint64_t merge(bool only_if_leader = false);
+  uint64_t gc();
+  void refresh();  // next read looks at the log
+  std::string inspect_json(const std::string &what);
+  std::string stats_json();
+
+  // Keys of this database's objects.
+  std::string block0_key() const;
+  std::string log_key(uint64_t seq) const;
+  std::string blob_key(const std::string &uuid) const;
+
+  // For the read path (read.cpp) and tests.
+  SnapshotPtr snapshot() const;
+  std::shared_ptr<const DataBlock> load_block(const SnapshotPtr &snap, const std::string &table,
+                                              const BlockRef &ref);
+  std::shared_ptr<const ManifestPage> load_manifest(const std::string &key);
+  std::optional<StoredRow> lookup(const SnapshotPtr &snap, const std::string &table,
+                                  const std::string &key);
+  Storage &storage() { return *storage_; }
+  bool is_leader(uint64_t misc_ms) const;
+
+ private:
+  Database(std::unique_ptr<Storage> storage, const Options &opts);
+  void load_initial_block0();
+  void publish(SnapshotPtr s);
+  // Writers, with write_mu_ held.
+  void catch_up_locked();
+  void refresh_block0_locked(bool force);
+  void install_block0_locked(std::shared_ptr<const Block0> b0, const std::string &etag);
+  void apply_locked(const LogEntry &e, size_t object_bytes);
+  void ensure_fresh(bool for_commit);
+  // Writes one log entry with put-if-absent at the next sequence number. `resolve` computes
+  // the entry's effects against exact state; on a lost race the node catches up and calls it
+  // again. An empty result commits nothing. Returns the entry's sequence number (or the
+  // current one when nothing was written).
+  uint64_t commit_entry(const std::function<std::vector<LogOp>(const SnapshotPtr &)> &resolve);
+  std::vector<LogOp> resolve_batch(const SnapshotPtr &s, const Batch &batch);
+  void upload_blobs(const Batch &batch);
+  uint64_t now_ms() const;        // wall clock
+  uint64_t steady_ms() const;     // monotonic
+  void service_loop();
+  bool merge_due(const Snapshot &s) const;
+  std::string data_key(const std::string &table) const;
+  std::string manifest_key(const std::string &table) const;
+  std::string prefixed(const std::string &sub) const;
+
+  Options opts_;
+  std::unique_ptr<Storage> storage_;
+  ObjectCache cache_;
+  EngineCounters counters_;
+
+  mutable std::mutex state_mu_;
+  SnapshotPtr snap_;
+  std::mutex write_mu_;
+  std::mutex merge_mu_;
+  std::atomic<uint64_t> last_log_check_ms_{0};  // steady
+  std::atomic<uint64_t> block0_read_ms_{0};     // steady
+  std::atomic<bool> force_refresh_{false};
+
+  std::thread service_;
+  std::mutex service_mu_;
+  std::condition_variable service_cv_;
+  bool stopping_ = false;
+  uint64_t last_gc_ms_ = 0;
+};
+
+}  // namespace bucketdb

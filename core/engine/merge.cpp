@@ -1,0 +1,233 @@
+// The write-forward merge (SPEC section 6): fold the log entries after Block 0's appliedSeq
+// into new immutable data blocks, copy-on-write (only blocks whose key ranges changed are
+// rewritten), write a new manifest page, then swap Block 0 with If-Match on the ETag the merge
+// started from. A merge is a pure function of that Block 0 and those entries, so a slow or
+// mistaken leader can waste work but never lose or reorder a commit.
+#include <algorithm>
+
+#include "core/codec/key_codec.h"
+#include "core/codec/row_codec.h"
+#include "core/codec/value_check.h"
+#include "core/engine/database.h"
+#include "core/util/error.h"
+
+namespace bucketdb {
+
+namespace {
+
+// Blob ids a row holds.
+std::vector<Id128> blob_ids(const TableSchema &s, const RowView &v) {
+  std::vector<Id128> ids;
+  for (size_t i = 0; i < s.fields().size(); i++)
+    if (s.field(i).type_id == BDB_TYPE_BLOB && !v.null(i)) ids.push_back(std::get<Id128>(v.get(i)));
+  return ids;
+}
+
+// Builds the blocks of one table's rewritten key range, splitting near blockSizeBytes.
+class BlockWriter {
+ public:
+  BlockWriter(Database &db, std::string table, SchemaPtr schema, uint64_t block_size,
+              std::function<std::string()> new_key, std::vector<std::string> &written)
+      : db_(db), table_(std::move(table)), schema_(std::move(schema)), block_size_(block_size),
+        new_key_(std::move(new_key)), written_(written) {}
+
+  void add(const std::string &key, uint64_t seq, uint64_t misc, const TableSchema &row_schema,
+           std::string_view fixed, std::string_view heap) {
+    if (!builder_) {
+      builder_.emplace(table_, schema_);
+      first_ = key;
+    }
+    if (&row_schema == schema_.get()) {
+      builder_->add(seq, misc, fixed, heap);
+    } else {
+      // An older version's row is rewritten into the newest layout.
+      std::string what = "row of " + table_;
+      Values v = RowView(row_schema, reinterpret_cast<const uint8_t *>(fixed.data()), heap, &what)
+                     .decode();
+      std::string f, h;
+      encode_row(*schema_, convert_values(row_schema, v, *schema_), f, h);
+      builder_->add(seq, misc, f, h);
+    }
+    last_ = key;
+    if (builder_->estimated_size() >= block_size_) flush();
+  }
+
+  void flush() {
+    if (!builder_ || builder_->rows() == 0) return;
+    Bytes obj = builder_->finish();
+    BlockRef ref;
+    ref.key = new_key_();
+    ref.schema_version = schema_->version();
+    ref.rows = builder_->rows();
+    ref.bytes = obj.size();
+    ref.first_key = first_;
+    ref.last_key = last_;
+    db_.storage().put(ref.key, obj, PutCondition{"", true});
+    written_.push_back(ref.key);
+    out.push_back(std::move(ref));
+    builder_.reset();
+  }
+
+  std::vector<BlockRef> out;
+
+ private:
+  Database &db_;
+  std::string table_;
+  SchemaPtr schema_;
+  uint64_t block_size_;
+  std::function<std::string()> new_key_;
+  std::vector<std::string> &written_;
+  std::optional<DataBlockBuilder> builder_;
+  std::string first_, last_;
+};
+
+}  // namespace
+
+uint64_t Database::merge(bool only_if_leader) {
+  std::lock_guard<std::mutex> merge_lock(merge_mu_);
+  if (only_if_leader && !is_leader(now_ms())) return 0;
+  {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    catch_up_locked();
+  }
+  SnapshotPtr s = snapshot();
+  const Block0 &b0 = *s->block0;
+  if (s->last_seq <= b0.applied_seq) return 0;
+  const uint64_t upto = s->last_seq;
+  const uint64_t now = now_ms();
+  auto nb = std::make_shared<Block0>(b0);
+  std::vector<std::string> written;
+
+  for (const auto &[table, ov] : s->overlays) {
+    SchemaPtr newest = s->schemas->newest(table);
+    auto root_it = std::find_if(nb->tables.begin(), nb->tables.end(),
+                                [&](const TableRoot &t) { return t.name == table; });
+    if (root_it == nb->tables.end()) {
+      nb->tables.push_back(TableRoot{table, "", 0, 0, 0});
+      root_it = nb->tables.end() - 1;
+    }
+    TableRoot &root = *root_it;
+    std::vector<BlockRef> old_blocks;
+    if (!root.manifest_key.empty()) old_blocks = load_manifest(root.manifest_key)->blocks;
+
+    BlockWriter writer(*this, table, newest, opts_.block_size_bytes,
+                       [&] { return data_key(table); }, written);
+    std::vector<BlockRef> blocks;
+    auto change = ov->begin();
+    auto take_changes_below = [&](const std::string *limit, auto &&emit) {
+      // Overlay rows with key < *limit (all of them when limit is null), in key order.
+      for (; change != ov->end() && (!limit || change->first < *limit); ++change) emit(*change);
+    };
+    auto emit_overlay = [&](const std::pair<const std::string, OverlayRowPtr> &c) {
+      const OverlayRow &r = *c.second;
+      if (!r.deleted) writer.add(c.first, r.seq, r.misc, *r.schema, r.fixed, r.heap);
+    };
+
+    auto move_out = [&] {
+      writer.flush();
+      for (auto &b : writer.out) blocks.push_back(std::move(b));
+      writer.out.clear();
+    };
+    for (size_t i = 0; i < old_blocks.size(); i++) {
+      const BlockRef &ref = old_blocks[i];
+      const std::string *next_first =
+          i + 1 < old_blocks.size() ? &old_blocks[i + 1].first_key : nullptr;
+      take_changes_below(&ref.first_key, emit_overlay);  // only before the first block
+      bool inside = change != ov->end() && change->first <= ref.last_key;
+      bool after = change != ov->end() && (!next_first || change->first < *next_first);
+      bool small = ref.bytes < opts_.block_size_bytes / 2;
+      if (!inside && !(after && small)) {
+        // Untouched: keep the block; keys that fall between it and the next one form new
+        // blocks (the usual append pattern costs no rewrite).
+        move_out();
+        blocks.push_back(ref);
+        take_changes_below(next_first, emit_overlay);
+        continue;
+      }
+      // Rewrite this block with the changes that fall in its range.
+      auto block = load_block(s, table, ref);
+      for (size_t r = 0; r < block->rows(); r++) {
+        std::string key = block->key_of(r);
+        take_changes_below(&key, emit_overlay);
+        if (change != ov->end() && change->first == key) {
+          const OverlayRow &nr = *change->second;
+          std::vector<Id128> keep;
+          if (!nr.deleted) {
+            std::string what = "committed row of " + table;
+            keep = blob_ids(*nr.schema,
+                            RowView(*nr.schema, reinterpret_cast<const uint8_t *>(nr.fixed.data()),
+                                    nr.heap, &what));
+          }
+          for (const Id128 &id : blob_ids(*block->schema(), block->row(r)))
+            if (std::find(keep.begin(), keep.end(), id) == keep.end())
+              nb->garbage.push_back(Garbage{blob_key(uuid_text(id)), now});
+          emit_overlay(*change);
+          ++change;
+          continue;
+        }
+        writer.add(key, block->seq(r), block->misc(r), *block->schema(), block->fixed(r),
+                   block->heap());
+      }
+      take_changes_below(next_first, emit_overlay);
+      nb->garbage.push_back(Garbage{ref.key, now});
+    }
+    take_changes_below(nullptr, emit_overlay);
+    move_out();
+
+    if (!root.manifest_key.empty()) nb->garbage.push_back(Garbage{root.manifest_key, now});
+    root.rows = root.blocks = root.bytes = 0;
+    for (const auto &b : blocks) {
+      root.rows += b.rows;
+      root.bytes += b.bytes;
+    }
+    root.blocks = blocks.size();
+    if (blocks.empty()) {
+      root.manifest_key.clear();
+    } else {
+      ManifestPage page{table, std::move(blocks)};
+      root.manifest_key = manifest_key(table);
+      storage_->put(root.manifest_key, encode_manifest_page(page), PutCondition{"", true});
+      written.push_back(root.manifest_key);
+    }
+  }
+  for (const auto &g : s->blob_garbage)
+    if (g.first <= upto) nb->garbage.push_back(Garbage{blob_key(g.second), now});
+  nb->schemas.clear();
+  for (const auto &[t, versions] : s->schemas->tables())
+    for (const auto &[v, sp] : versions) nb->schemas.push_back(sp->canonical_json());
+  nb->generation = b0.generation + 1;
+  nb->applied_seq = upto;
+  nb->misc_high = s->misc_high;
+  nb->merge_id = random_id();
+  nb->merge_time_ms = now;
+  nb->merges.push_back(MergeMark{upto, now});
+  counters_.blocks_written += written.size();
+
+  std::lock_guard<std::mutex> lock(write_mu_);
+  Bytes obj = encode_block0(*nb);
+  std::string etag;
+  PutOutcome out = storage_->put(block0_key(), obj, PutCondition{s->block0_etag, false}, &etag);
+  if (out == PutOutcome::kPreconditionFailedAfterRetry) {
+    // Our swap may have landed before its answer was lost: its merge id tells.
+    if (auto got = storage_->get(block0_key())) {
+      Block0 cur = decode_block0(got->data, block0_key());
+      if (cur.merge_id == nb->merge_id) {
+        out = PutOutcome::kOk;
+        etag = got->etag;
+      }
+    }
+  }
+  if (out != PutOutcome::kOk) {
+    // Another node installed its merge first. Nothing references what we wrote.
+    counters_.merges_lost++;
+    for (const auto &k : written) storage_->del(k);
+    refresh_block0_locked(true);
+    return 0;
+  }
+  install_block0_locked(nb, etag);
+  counters_.merges++;
+  counters_.merged_entries += upto - b0.applied_seq;
+  return upto - b0.applied_seq;
+}
+
+}  // namespace bucketdb

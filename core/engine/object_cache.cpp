@@ -1,0 +1,42 @@
+#include "core/engine/object_cache.h"
+
+namespace bucketdb {
+
+std::shared_ptr<const void> ObjectCache::get(const std::string &key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = index_.find(key);
+  if (it == index_.end()) {
+    misses_++;
+    return nullptr;
+  }
+  hits_++;
+  lru_.splice(lru_.begin(), lru_, it->second);
+  return it->second->value;
+}
+
+void ObjectCache::put(const std::string &key, std::shared_ptr<const void> value,
+                      uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (bytes > capacity_) return;
+  auto it = index_.find(key);
+  if (it != index_.end()) {
+    used_ -= it->second->bytes;
+    lru_.erase(it->second);
+    index_.erase(it);
+  }
+  lru_.push_front(Entry{key, std::move(value), bytes});
+  index_[key] = lru_.begin();
+  used_ += bytes;
+  while (used_ > capacity_ && !lru_.empty()) {
+    used_ -= lru_.back().bytes;
+    index_.erase(lru_.back().key);
+    lru_.pop_back();
+  }
+}
+
+uint64_t ObjectCache::bytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return used_;
+}
+
+}  // namespace bucketdb

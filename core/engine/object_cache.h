@@ -1,0 +1,37 @@
+// Immutable objects (data blocks, manifest pages) cached by key within a byte budget, least
+// recently used first out. Immutable objects never need revalidation.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace bucketdb {
+
+class ObjectCache {
+ public:
+  explicit ObjectCache(uint64_t capacity_bytes) : capacity_(capacity_bytes) {}
+  std::shared_ptr<const void> get(const std::string &key);
+  void put(const std::string &key, std::shared_ptr<const void> value, uint64_t bytes);
+  uint64_t bytes() const;
+  uint64_t hits() const { return hits_; }
+  uint64_t misses() const { return misses_; }
+
+ private:
+  struct Entry {
+    std::string key;
+    std::shared_ptr<const void> value;
+    uint64_t bytes;
+  };
+  mutable std::mutex mu_;
+  uint64_t capacity_;
+  uint64_t used_ = 0;
+  uint64_t hits_ = 0, misses_ = 0;
+  std::list<Entry> lru_;  // front: most recent
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+};
+
+}  // namespace bucketdb

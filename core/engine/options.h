@@ -1,0 +1,35 @@
+// Database options. Names and defaults follow the Node.js library (SPEC sections 5-7).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace bucketdb {
+
+struct Options {
+  std::string db_prefix = "main";
+  uint32_t node_id = 0;  // 0-255
+  uint32_t ring_size = 1;
+  uint64_t write_forward_interval_ms = 5000;
+  uint64_t read_staleness_ms = 1000;
+  uint64_t block_size_bytes = 65536;
+  uint64_t max_memory_bytes = 104857600;
+  uint64_t merge_interval_ms = 600000;
+  uint64_t merge_threshold_bytes = 4 << 20;
+  uint64_t merge_threshold_entries = 1000;
+  uint64_t gc_grace_ms = 3600000;
+  bool auto_merge = true;
+  std::string log_level = "info";
+  std::string data_prefix = "data";
+  std::string committed_prefix = "committed";
+  std::string blob_prefix = "blobs";
+  std::string index_prefix = "indexes";
+  std::string manifest_prefix = "manifest";
+
+  // Sets one option from text; unknown names and bad values are BDB_E_INVALID naming them.
+  void set(const std::string &name, const std::string &value);
+  // Checks the combination (e.g. nodeId < ringSize).
+  void validate() const;
+};
+
+}  // namespace bucketdb

@@ -1,0 +1,390 @@
+// Queries by scanning (SPEC section 7): rows stream in primary-key order from the data
+// blocks merged with the committed cache; conditions filter; a non-key order sorts (bounded
+// to offset+limit rows when there is a limit).
+#include "core/engine/query.h"
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+
+#include "core/codec/json_values.h"
+#include "core/codec/key_codec.h"
+#include "core/codec/row_codec.h"
+#include "core/codec/text.h"
+#include "core/codec/value_check.h"
+#include "core/engine/database.h"
+#include "core/util/error.h"
+
+namespace bucketdb {
+
+namespace {
+
+[[noreturn]] void qfail(const QuerySpec &q, const std::string &why, bdb_status st = BDB_E_INVALID) {
+  fail(st, "query on " + q.schema->name() + ": " + why);
+}
+
+Op parse_op(const QuerySpec &q, std::string op) {
+  for (auto &c : op) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (op == "=" || op == "==" || op == "eq") return Op::kEq;
+  if (op == "!=" || op == "<>" || op == "ne") return Op::kNe;
+  if (op == "<" || op == "lt") return Op::kLt;
+  if (op == "<=" || op == "lte") return Op::kLe;
+  if (op == ">" || op == "gt") return Op::kGt;
+  if (op == ">=" || op == "gte") return Op::kGe;
+  if (op == "in") return Op::kIn;
+  if (op == "prefix" || op == "like") return Op::kPrefix;
+  if (op == "isnull" || op == "is null") return Op::kIsNull;
+  if (op == "notnull" || op == "is not null") return Op::kNotNull;
+  qfail(q, "unknown operator '" + op + "' (use = != > >= < <= in prefix isnull notnull)");
+}
+
+Literal literal_for(const QuerySpec &q, const Field &f, const nlohmann::json &j) {
+  Literal l;
+  auto bad = [&](const char *want) -> Literal {
+    qfail(q, "field '" + f.name + "' (" + f.type->name + ") cannot be compared with " + j.dump() +
+                 ": expected " + want, BDB_E_TYPE);
+  };
+  switch (f.type->kind) {
+    case Kind::kUInt:
+    case Kind::kInt:
+    case Kind::kFloat:
+      if (j.is_number_unsigned()) {
+        l.kind = Literal::kUInt;
+        l.u = j.get<uint64_t>();
+      } else if (j.is_number_integer()) {
+        l.kind = Literal::kInt;
+        l.i = j.get<int64_t>();
+      } else if (j.is_number_float()) {
+        l.kind = Literal::kDouble;
+        l.d = j.get<double>();
+      } else if (f.type->kind == Kind::kFloat && j.is_string() &&
+                 (j == "NaN" || j == "Infinity" || j == "-Infinity")) {
+        l.kind = Literal::kDouble;
+        l.d = j == "NaN" ? std::nan("") : (j == "Infinity" ? INFINITY : -INFINITY);
+      } else {
+        return bad("a number");
+      }
+      return l;
+    case Kind::kBool:
+      if (!j.is_boolean()) return bad("true or false");
+      l.kind = Literal::kBool;
+      l.b = j.get<bool>();
+      return l;
+    case Kind::kText:
+      if (!j.is_string()) return bad("a string");
+      l.kind = Literal::kBytes;
+      l.s = j.get<std::string>();
+      return l;
+    case Kind::kBytes: {
+      if (!j.is_string()) return bad("base64 text");
+      auto b = base64_decode(j.get_ref<const std::string &>());
+      if (!b) return bad("base64 text");
+      l.kind = Literal::kBytes;
+      l.s = *b;
+      return l;
+    }
+    case Kind::kBlob: {
+      auto id = j.is_string() ? parse_uuid(j.get_ref<const std::string &>()) : std::nullopt;
+      if (!id) return bad("a blob id");
+      l.kind = Literal::kBlob;
+      l.id = *id;
+      return l;
+    }
+  }
+  return l;
+}
+
+int sign(long double x) { return x < 0 ? -1 : x > 0; }
+
+// Compares a non-null field value with a literal of a compatible kind. Numbers compare
+// exactly across unsigned, signed and floating point; NaN sorts above every number.
+int compare(const Value &v, const Literal &l) {
+  if (auto *s = std::get_if<std::string>(&v)) {
+    int c = s->compare(l.s);
+    return c < 0 ? -1 : c > 0;
+  }
+  if (auto *b = std::get_if<bool>(&v)) return static_cast<int>(*b) - static_cast<int>(l.b);
+  if (auto *id = std::get_if<Id128>(&v)) {
+    int c = std::memcmp(id->data(), l.id.data(), 16);
+    return c < 0 ? -1 : c > 0;
+  }
+  bool vnan = false, lnan = l.kind == Literal::kDouble && std::isnan(l.d);
+  if (auto *d = std::get_if<double>(&v)) vnan = std::isnan(*d);
+  if (vnan || lnan) return vnan == lnan ? 0 : (vnan ? 1 : -1);
+  if (l.kind == Literal::kDouble || std::holds_alternative<double>(v)) {
+    long double a = 0, b = 0;  // long double holds every int64/uint64 exactly
+    if (auto *u = std::get_if<uint64_t>(&v)) a = static_cast<long double>(*u);
+    else if (auto *i = std::get_if<int64_t>(&v)) a = static_cast<long double>(*i);
+    else a = static_cast<long double>(std::get<double>(v));
+    if (l.kind == Literal::kUInt) b = static_cast<long double>(l.u);
+    else if (l.kind == Literal::kInt) b = static_cast<long double>(l.i);
+    else b = static_cast<long double>(l.d);
+    return sign(a - b) ? (a < b ? -1 : 1) : 0;
+  }
+  // Both integers.
+  bool vneg = false, lneg = l.kind == Literal::kInt && l.i < 0;
+  uint64_t vm = 0, lm = lneg ? static_cast<uint64_t>(-(l.i + 1)) + 1 : (l.kind == Literal::kInt ? static_cast<uint64_t>(l.i) : l.u);
+  if (auto *u = std::get_if<uint64_t>(&v)) vm = *u;
+  else {
+    int64_t i = std::get<int64_t>(v);
+    vneg = i < 0;
+    vm = vneg ? static_cast<uint64_t>(-(i + 1)) + 1 : static_cast<uint64_t>(i);
+  }
+  if (vneg != lneg) return vneg ? -1 : 1;
+  if (vm == lm) return 0;
+  return (vm < lm) != vneg ? -1 : 1;
+}
+
+bool test(const Condition &c, const Value &v) {
+  if (c.op == Op::kIsNull) return is_null(v);
+  if (c.op == Op::kNotNull) return !is_null(v);
+  if (is_null(v)) return false;  // SQL: comparisons with NULL are never true
+  switch (c.op) {
+    case Op::kEq: return compare(v, c.values[0]) == 0;
+    case Op::kNe: return compare(v, c.values[0]) != 0;
+    case Op::kLt: return compare(v, c.values[0]) < 0;
+    case Op::kLe: return compare(v, c.values[0]) <= 0;
+    case Op::kGt: return compare(v, c.values[0]) > 0;
+    case Op::kGe: return compare(v, c.values[0]) >= 0;
+    case Op::kIn:
+      for (const auto &l : c.values)
+        if (compare(v, l) == 0) return true;
+      return false;
+    case Op::kPrefix: {
+      const std::string &s = std::get<std::string>(v);
+      return s.compare(0, c.values[0].s.size(), c.values[0].s) == 0;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace
+
+void QuerySpec::add_condition(const std::string &field, const std::string &op_text,
+                              const char *value_json) {
+  int fi = schema->field_index(field);
+  if (fi < 0) qfail(*this, "unknown field '" + field + "'", BDB_E_SCHEMA);
+  const Field &f = schema->field(static_cast<size_t>(fi));
+  Condition c{static_cast<size_t>(fi), parse_op(*this, op_text), {}};
+  if (c.op == Op::kIsNull || c.op == Op::kNotNull) {
+    if (value_json && *value_json && std::string(value_json) != "null")
+      qfail(*this, "operator " + op_text + " takes no value");
+    where.push_back(std::move(c));
+    return;
+  }
+  if (!value_json) qfail(*this, "operator " + op_text + " on '" + field + "' needs a value");
+  nlohmann::json j = parse_json(value_json, "the value for '" + field + "'");
+  if (c.op == Op::kIn) {
+    if (!j.is_array()) qfail(*this, "'in' on '" + field + "' needs a JSON array", BDB_E_TYPE);
+    for (const auto &e : j)
+      if (!e.is_null()) c.values.push_back(literal_for(*this, f, e));
+  } else {
+    if (j.is_null())
+      qfail(*this, "compare '" + field + "' with null using isnull or notnull", BDB_E_TYPE);
+    if (c.op == Op::kPrefix && f.type->kind != Kind::kText && f.type->kind != Kind::kBytes)
+      qfail(*this, "prefix needs a varchar, json or bytes field; '" + field + "' is " +
+                       f.type->name, BDB_E_TYPE);
+    c.values.push_back(literal_for(*this, f, j));
+  }
+  where.push_back(std::move(c));
+}
+
+void QuerySpec::set_order(const std::string &field, bool desc) {
+  int fi = schema->field_index(field);
+  if (fi < 0) qfail(*this, "cannot order by unknown field '" + field + "'", BDB_E_SCHEMA);
+  order_field = static_cast<size_t>(fi);
+  descending = desc;
+}
+
+void QuerySpec::add_select(const std::string &field) {
+  int fi = schema->field_index(field);
+  if (fi < 0) qfail(*this, "cannot select unknown field '" + field + "'", BDB_E_SCHEMA);
+  select.push_back(static_cast<size_t>(fi));
+}
+
+bool matches(const QuerySpec &q, const Values &row) {
+  for (const auto &c : q.where)
+    if (!test(c, row[c.field])) return false;
+  return true;
+}
+
+namespace {
+
+// Rows of one table in primary-key order: data blocks merged with the committed cache, the
+// cache winning. Blocks are loaded one at a time.
+class TableScan {
+ public:
+  TableScan(Database &db, SnapshotPtr snap, SchemaPtr newest)
+      : db_(db), snap_(std::move(snap)), newest_(std::move(newest)),
+        overlay_(snap_->overlay(newest_->name())) {
+    const TableRoot *root = snap_->table_root(newest_->name());
+    if (root && !root->manifest_key.empty()) page_ = db_.load_manifest(root->manifest_key);
+    if (overlay_) ov_it_ = overlay_->begin();
+  }
+
+  // The next live row converted to the newest schema, or false at the end.
+  bool next(Values &values, uint64_t &seq, uint64_t &misc) {
+    for (;;) {
+      bool have_block = block_row_available();
+      bool have_ov = overlay_ && ov_it_ != overlay_->end();
+      if (!have_block && !have_ov) return false;
+      int cmp = 0;
+      std::string bkey;
+      if (have_block) bkey = block_->key_of(row_);
+      if (have_block && have_ov) cmp = ov_it_->first.compare(bkey);
+      if (have_ov && (!have_block || cmp <= 0)) {
+        if (have_block && cmp == 0) row_++;  // the cache replaces the block's row
+        const OverlayRow &r = *(ov_it_++)->second;
+        if (r.deleted) continue;
+        std::string what = "committed row of " + newest_->name();
+        RowView v(*r.schema, reinterpret_cast<const uint8_t *>(r.fixed.data()), r.heap, &what);
+        values = convert_values(*r.schema, v.decode(), *newest_);
+        seq = r.seq;
+        misc = r.misc;
+        return true;
+      }
+      values = convert_values(*block_->schema(), block_->row(row_).decode(), *newest_);
+      seq = block_->seq(row_);
+      misc = block_->misc(row_);
+      row_++;
+      return true;
+    }
+  }
+
+ private:
+  bool block_row_available() {
+    while (!block_ || row_ >= block_->rows()) {
+      if (!page_ || next_block_ >= page_->blocks.size()) return false;
+      block_ = db_.load_block(snap_, newest_->name(), page_->blocks[next_block_++]);
+      row_ = 0;
+    }
+    return true;
+  }
+
+  Database &db_;
+  SnapshotPtr snap_;
+  SchemaPtr newest_;
+  std::shared_ptr<const Overlay> overlay_;
+  Overlay::const_iterator ov_it_;
+  std::shared_ptr<const ManifestPage> page_;
+  size_t next_block_ = 0;
+  std::shared_ptr<const DataBlock> block_;
+  size_t row_ = 0;
+};
+
+struct Found {
+  Values values;
+  uint64_t seq, misc;
+};
+
+// Primary-key order, streamed: bounded memory whatever the result size.
+class KeyOrderCursor : public Cursor {
+ public:
+  KeyOrderCursor(Database &db, SnapshotPtr snap, QuerySpec q)
+      : q_(std::move(q)), newest_(snap->schemas->newest(q_.schema->name())),
+        scan_(db, snap, newest_) {}
+  std::optional<Document> next() override {
+    Found f;
+    while (returned_ < q_.limit && scan_.next(f.values, f.seq, f.misc)) {
+      if (!matches(q_, f.values)) continue;
+      if (skipped_ < q_.offset) {
+        skipped_++;
+        continue;
+      }
+      returned_++;
+      Document d = Document::from_values(newest_, std::move(f.values), f.seq, f.misc);
+      d.project(q_.select);
+      return d;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  QuerySpec q_;
+  SchemaPtr newest_;
+  TableScan scan_;
+  uint64_t skipped_ = 0, returned_ = 0;
+};
+
+// Any other order: collect, sort (keeping only offset+limit rows when limited), then serve.
+class SortedCursor : public Cursor {
+ public:
+  SortedCursor(Database &db, SnapshotPtr snap, QuerySpec q) : q_(std::move(q)) {
+    newest_ = snap->schemas->newest(q_.schema->name());
+    TableScan scan(db, snap, newest_);
+    size_t field = q_.order_field ? *q_.order_field : newest_->primary_key();
+    const TypeInfo &type = *newest_->field(field).type;
+    bool desc = q_.descending;
+    uint64_t seqno = 0;  // scan position: ties keep primary-key order
+    auto before = [&](const Item &a, const Item &b) {
+      int c = compare_values(type, a.f.values[field], b.f.values[field]);
+      if (c != 0) return desc ? c > 0 : c < 0;
+      return a.pos < b.pos;
+    };
+    uint64_t keep = q_.limit == std::numeric_limits<uint64_t>::max()
+                        ? std::numeric_limits<uint64_t>::max()
+                        : q_.offset + q_.limit;
+    if (keep < q_.limit) keep = std::numeric_limits<uint64_t>::max();  // overflow
+    std::priority_queue<Item, std::vector<Item>, decltype(before)> top(before);
+    Item it;
+    while (scan.next(it.f.values, it.f.seq, it.f.misc)) {
+      if (!matches(q_, it.f.values)) continue;
+      it.pos = seqno++;
+      if (keep == 0) break;
+      if (top.size() < keep) {
+        top.push(std::move(it));
+      } else if (before(it, top.top())) {
+        top.pop();
+        top.push(std::move(it));
+      }
+      it = Item{};
+    }
+    rows_.reserve(top.size());
+    while (!top.empty()) {
+      rows_.push_back(std::move(const_cast<Item &>(top.top())));
+      top.pop();
+    }
+    std::reverse(rows_.begin(), rows_.end());
+    pos_ = std::min<uint64_t>(q_.offset, rows_.size());
+    end_ = q_.limit >= rows_.size() - pos_ ? rows_.size() : pos_ + q_.limit;
+  }
+  std::optional<Document> next() override {
+    if (pos_ >= end_) return std::nullopt;
+    Item &it = rows_[pos_++];
+    Document d = Document::from_values(newest_, std::move(it.f.values), it.f.seq, it.f.misc);
+    d.project(q_.select);
+    return d;
+  }
+
+ private:
+  struct Item {
+    Found f;
+    uint64_t pos = 0;
+  };
+  QuerySpec q_;
+  SchemaPtr newest_;
+  std::vector<Item> rows_;
+  size_t pos_ = 0, end_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Cursor> Database::query(const QuerySpec &q) {
+  ensure_fresh(false);
+  SnapshotPtr snap = snapshot();
+  bool key_order = !q.order_field || (*q.order_field == q.schema->primary_key() && !q.descending);
+  if (key_order && !q.descending) return std::make_unique<KeyOrderCursor>(*this, snap, q);
+  return std::make_unique<SortedCursor>(*this, snap, q);
+}
+
+uint64_t Database::count(const QuerySpec &q) {
+  QuerySpec plain = q;
+  plain.order_field.reset();
+  plain.descending = false;
+  auto c = query(plain);
+  uint64_t n = 0;
+  while (c->next()) n++;
+  return n;
+}
+
+}  // namespace bucketdb

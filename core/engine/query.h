@@ -1,0 +1,62 @@
+// A query over one table: conditions joined by AND, an order, offset, limit and projection.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/codec/value.h"
+#include "core/engine/document.h"
+#include "core/schema/schema.h"
+
+namespace bucketdb {
+
+enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kPrefix, kIsNull, kNotNull };
+
+// A literal converted for comparison with one field.
+struct Literal {
+  enum Kind { kUInt, kInt, kDouble, kBool, kBytes, kBlob } kind;
+  uint64_t u = 0;
+  int64_t i = 0;
+  double d = 0;
+  bool b = false;
+  std::string s;  // text or bytes
+  Id128 id{};
+};
+
+struct Condition {
+  size_t field;
+  Op op;
+  std::vector<Literal> values;  // one, or many for kIn; none for null tests
+};
+
+struct QuerySpec {
+  SchemaPtr schema;  // the table's newest version when the query was made
+  std::vector<Condition> where;
+  std::optional<size_t> order_field;  // none: primary key
+  bool descending = false;
+  uint64_t offset = 0;
+  uint64_t limit = std::numeric_limits<uint64_t>::max();
+  std::vector<size_t> select;
+
+  // Parses "=", "!=", ... and a JSON literal, checked against the field's type.
+  void add_condition(const std::string &field, const std::string &op, const char *value_json);
+  void set_order(const std::string &field, bool desc);
+  void add_select(const std::string &field);
+};
+
+bool matches(const QuerySpec &q, const Values &row);
+
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  // nullopt at the end.
+  virtual std::optional<Document> next() = 0;
+};
+
+}  // namespace bucketdb

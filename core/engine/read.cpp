@@ -1,0 +1,99 @@
+// Point reads: the committed cache first, then the manifest page and one data block.
+#include <algorithm>
+#include "core/codec/key_codec.h"
+#include "core/codec/value_check.h"
+#include "core/engine/database.h"
+#include "core/format/envelope.h"
+#include "core/util/error.h"
+
+namespace bucketdb {
+
+std::shared_ptr<const ManifestPage> Database::load_manifest(const std::string &key) {
+  if (auto hit = cache_.get(key)) return std::static_pointer_cast<const ManifestPage>(hit);
+  auto obj = storage_->get(key);
+  if (!obj) fail(BDB_E_CORRUPT, "missing object " + key + " (manifest page named by Block 0)");
+  auto page = decode_manifest_page(obj->data, key);
+  cache_.put(key, page, obj->data.size());
+  return page;
+}
+
+std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
+                                                      const std::string &table,
+                                                      const BlockRef &ref) {
+  if (auto hit = cache_.get(ref.key)) return std::static_pointer_cast<const DataBlock>(hit);
+  auto obj = storage_->get(ref.key);
+  if (!obj) fail(BDB_E_CORRUPT, "missing object " + ref.key + " (data block of table " + table + ")");
+  SchemaPtr schema = snap->schemas->version(table, ref.schema_version);
+  if (!schema)
+    fail(BDB_E_CORRUPT, "corrupt object " + ref.key + ": unknown schema " + table + " v" +
+                            std::to_string(ref.schema_version));
+  size_t size = obj->data.size();
+  auto block = DataBlock::parse(std::move(obj->data), ref.key, schema);
+  if (block->rows() != ref.rows)
+    fail(BDB_E_CORRUPT, "corrupt object " + ref.key + ": holds " +
+                            std::to_string(block->rows()) + " rows, its manifest says " +
+                            std::to_string(ref.rows));
+  cache_.put(ref.key, block, size);
+  return block;
+}
+
+// The block whose key range may hold `key`, or nullptr.
+static const BlockRef *block_for(const ManifestPage &page, const std::string &key) {
+  const auto &bs = page.blocks;
+  auto it = std::upper_bound(bs.begin(), bs.end(), key,
+                             [](const std::string &k, const BlockRef &b) { return k < b.first_key; });
+  if (it == bs.begin()) return nullptr;
+  --it;
+  return key <= it->last_key ? &*it : nullptr;
+}
+
+std::optional<StoredRow> Database::lookup(const SnapshotPtr &snap, const std::string &table,
+                                          const std::string &key) {
+  if (auto ov = snap->overlay(table)) {
+    auto it = ov->find(key);
+    if (it != ov->end()) {
+      const OverlayRow &r = *it->second;
+      if (r.deleted) return std::nullopt;
+      std::string what = "committed row of " + table;
+      RowView v(*r.schema, reinterpret_cast<const uint8_t *>(r.fixed.data()), r.heap, &what);
+      return StoredRow{r.schema, r.seq, r.misc, v.decode()};
+    }
+  }
+  const TableRoot *root = snap->table_root(table);
+  if (!root || root->manifest_key.empty()) return std::nullopt;
+  auto page = load_manifest(root->manifest_key);
+  const BlockRef *ref = block_for(*page, key);
+  if (!ref) return std::nullopt;
+  auto block = load_block(snap, table, *ref);
+  long i = block->find(key);
+  if (i < 0) return std::nullopt;
+  size_t n = static_cast<size_t>(i);
+  return StoredRow{block->schema(), block->seq(n), block->misc(n), block->row(n).decode()};
+}
+
+std::optional<Document> Database::get(const Document &key_doc) {
+  ensure_fresh(false);
+  SnapshotPtr snap = snapshot();
+  const TableSchema &ks = key_doc.schema();
+  size_t pk = ks.primary_key();
+  if (!key_doc.is_set(pk) || is_null(key_doc.get(pk)))
+    fail(BDB_E_INVALID, "get from " + ks.name() + ": the primary key '" +
+                            ks.primary_key_field().name + "' is not set");
+  std::string key = encode_key(*ks.primary_key_field().type, key_doc.get(pk));
+  auto row = lookup(snap, ks.name(), key);
+  if (!row) return std::nullopt;
+  SchemaPtr newest = snap->schemas->newest(ks.name());
+  return Document::from_values(newest, convert_values(*row->schema, row->values, *newest),
+                               row->seq, row->misc);
+}
+
+std::string Database::read_blob(const std::string &blob_id) {
+  auto id = parse_uuid(blob_id);
+  if (!id) fail(BDB_E_INVALID, "'" + blob_id + "' is not a blob id (a UUID)");
+  std::string key = blob_key(uuid_text(*id));
+  auto obj = storage_->get(key);
+  if (!obj) fail(BDB_E_NOT_FOUND, "no blob " + uuid_text(*id) + " (" + key + ")");
+  return std::string(open_object(ObjectKind::kBlob, obj->data, key));
+}
+
+}  // namespace bucketdb

@@ -1,0 +1,42 @@
+#include "core/engine/schema_set.h"
+
+#include "core/util/error.h"
+
+namespace bucketdb {
+
+SchemaPtr SchemaSet::find_newest(const std::string &table) const {
+  auto it = tables_.find(table);
+  if (it == tables_.end() || it->second.empty()) return nullptr;
+  return it->second.rbegin()->second;
+}
+
+SchemaPtr SchemaSet::newest(const std::string &table) const {
+  SchemaPtr s = find_newest(table);
+  if (!s) fail(BDB_E_SCHEMA, "unknown table '" + table + "' (register its schema first)");
+  return s;
+}
+
+SchemaPtr SchemaSet::version(const std::string &table, uint32_t v) const {
+  auto it = tables_.find(table);
+  if (it == tables_.end()) return nullptr;
+  auto jt = it->second.find(v);
+  return jt == it->second.end() ? nullptr : jt->second;
+}
+
+std::shared_ptr<const SchemaSet> SchemaSet::with(SchemaPtr s, bool *added) const {
+  SchemaPtr have = version(s->name(), s->version());
+  if (have) {
+    if (have->canonical_json() != s->canonical_json())
+      fail(BDB_E_SCHEMA, "table " + s->name() + " version " + std::to_string(s->version()) +
+                             " is already registered with a different definition; register "
+                             "a new version instead");
+    *added = false;
+    return nullptr;
+  }
+  auto next = std::make_shared<SchemaSet>(*this);
+  next->tables_[s->name()][s->version()] = std::move(s);
+  *added = true;
+  return next;
+}
+
+}  // namespace bucketdb

@@ -1,0 +1,55 @@
+// An immutable view of the database at one log position: Block 0, the schemas, and the
+// committed cache (the overlay of log entries not yet folded into blocks). Readers hold a
+// snapshot for as long as they read; writers publish a new one.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/engine/schema_set.h"
+#include "core/format/block0.h"
+
+namespace bucketdb {
+
+// The newest version of one row in the unmerged log.
+struct OverlayRow {
+  uint64_t seq = 0;
+  uint64_t misc = 0;
+  bool deleted = false;
+  SchemaPtr schema;  // the version the row was written with (null for a delete)
+  std::string fixed;
+  std::string heap;
+};
+using OverlayRowPtr = std::shared_ptr<const OverlayRow>;
+using Overlay = std::map<std::string, OverlayRowPtr>;  // by encoded primary key
+
+struct Snapshot {
+  std::shared_ptr<const Block0> block0;
+  std::string block0_etag;
+  uint64_t last_seq = 0;   // newest log entry applied (>= block0->applied_seq)
+  uint64_t misc_high = 0;  // newest MISC seen
+  std::shared_ptr<const SchemaSet> schemas;
+  std::map<std::string, std::shared_ptr<const Overlay>> overlays;
+  // Blobs of overlay rows that a newer version replaced: (seq that replaced it, blob id text).
+  std::vector<std::pair<uint64_t, std::string>> blob_garbage;
+  uint64_t unmerged_entries = 0;
+  uint64_t unmerged_bytes = 0;
+  uint64_t first_unmerged_ms = 0;  // steady-clock ms when the oldest unmerged entry was seen
+
+  const TableRoot *table_root(const std::string &table) const {
+    for (const auto &t : block0->tables)
+      if (t.name == table) return &t;
+    return nullptr;
+  }
+  std::shared_ptr<const Overlay> overlay(const std::string &table) const {
+    auto it = overlays.find(table);
+    return it == overlays.end() ? nullptr : it->second;
+  }
+};
+
+using SnapshotPtr = std::shared_ptr<const Snapshot>;
+
+}  // namespace bucketdb

@@ -1,0 +1,78 @@
+#include "core/format/block0.h"
+
+#include "core/format/envelope.h"
+
+namespace bucketdb {
+
+Bytes encode_block0(const Block0 &b) {
+  Bytes o = begin_object();
+  Writer w(o);
+  w.u32(b.format);
+  w.u64(b.generation);
+  w.u64(b.applied_seq);
+  w.u64(b.log_floor);
+  w.u64(b.misc_high);
+  w.raw(b.merge_id.data(), b.merge_id.size());
+  w.u64(b.merge_time_ms);
+  w.varint(b.schemas.size());
+  for (const auto &s : b.schemas) w.blob(s);
+  w.varint(b.tables.size());
+  for (const auto &t : b.tables) {
+    w.blob(t.name);
+    w.blob(t.manifest_key);
+    w.u64(t.rows);
+    w.u64(t.blocks);
+    w.u64(t.bytes);
+  }
+  w.varint(b.garbage.size());
+  for (const auto &g : b.garbage) {
+    w.blob(g.key);
+    w.u64(g.since_ms);
+  }
+  w.varint(b.merges.size());
+  for (const auto &m : b.merges) {
+    w.u64(m.applied_seq);
+    w.u64(m.time_ms);
+  }
+  seal_in_place(ObjectKind::kBlock0, o);
+  return o;
+}
+
+Block0 decode_block0(const Bytes &object, const std::string &key) {
+  Reader r(open_object(ObjectKind::kBlock0, object, key), key);
+  Block0 b;
+  b.format = r.u32();
+  if (b.format != 1) r.corrupt("unsupported Block 0 format " + std::to_string(b.format));
+  b.generation = r.u64();
+  b.applied_seq = r.u64();
+  b.log_floor = r.u64();
+  b.misc_high = r.u64();
+  auto id = r.raw(16);
+  std::copy(id.begin(), id.end(), b.merge_id.begin());
+  b.merge_time_ms = r.u64();
+  b.schemas.resize(r.count(1));
+  for (auto &s : b.schemas) s = std::string(r.blob());
+  b.tables.resize(r.count(26));
+  for (auto &t : b.tables) {
+    t.name = std::string(r.blob());
+    t.manifest_key = std::string(r.blob());
+    t.rows = r.u64();
+    t.blocks = r.u64();
+    t.bytes = r.u64();
+  }
+  b.garbage.resize(r.count(9));
+  for (auto &g : b.garbage) {
+    g.key = std::string(r.blob());
+    g.since_ms = r.u64();
+  }
+  b.merges.resize(r.count(16));
+  for (auto &m : b.merges) {
+    m.applied_seq = r.u64();
+    m.time_ms = r.u64();
+  }
+  r.expect_done();
+  if (b.log_floor > b.applied_seq) r.corrupt("log floor above applied sequence");
+  return b;
+}
+
+}  // namespace bucketdb

@@ -1,0 +1,52 @@
+// Block 0, the manifest root: everything a node needs to find the database's state. Small by
+// design (every node re-reads it): per table only the key of its manifest page.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/util/bytes.h"
+#include "core/util/ids.h"
+
+namespace bucketdb {
+
+struct TableRoot {
+  std::string name;
+  std::string manifest_key;  // empty: no blocks yet
+  uint64_t rows = 0;
+  uint64_t blocks = 0;
+  uint64_t bytes = 0;
+};
+
+// An object no longer referenced, deleted by garbage collection once `since_ms` is older than
+// the grace period.
+struct Garbage {
+  std::string key;
+  uint64_t since_ms = 0;
+};
+
+// A merge that raised applied_seq, kept until the log floor passes it.
+struct MergeMark {
+  uint64_t applied_seq = 0;
+  uint64_t time_ms = 0;
+};
+
+struct Block0 {
+  uint32_t format = 1;
+  uint64_t generation = 0;
+  uint64_t applied_seq = 0;  // newest log entry folded into blocks
+  uint64_t log_floor = 0;    // entries at or below may be deleted
+  uint64_t misc_high = 0;    // newest MISC stamp folded
+  Id128 merge_id{};
+  uint64_t merge_time_ms = 0;
+  std::vector<std::string> schemas;  // canonical JSON of every registered version
+  std::vector<TableRoot> tables;
+  std::vector<Garbage> garbage;
+  std::vector<MergeMark> merges;
+};
+
+Bytes encode_block0(const Block0 &b);
+Block0 decode_block0(const Bytes &object, const std::string &key);
+
+}  // namespace bucketdb

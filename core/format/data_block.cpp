@@ -1,0 +1,107 @@
+#include "core/format/data_block.h"
+
+#include "core/codec/key_codec.h"
+#include "core/format/envelope.h"
+
+namespace bucketdb {
+
+uint32_t DataBlock::peek_version(const Bytes &object, const std::string &key) {
+  Reader r(open_object(ObjectKind::kDataBlock, object, key), key);
+  r.blob();
+  return r.u32();
+}
+
+std::shared_ptr<const DataBlock> DataBlock::parse(Bytes object, const std::string &key,
+                                                  SchemaPtr schema) {
+  auto b = std::make_shared<DataBlock>();
+  b->object_ = std::move(object);
+  b->key_ = key;
+  Reader r(open_object(ObjectKind::kDataBlock, b->object_, key), key);
+  std::string table(r.blob());
+  if (table != schema->name()) r.corrupt("belongs to table '" + table + "'");
+  uint32_t version = r.u32();
+  if (version != schema->version()) r.corrupt("unexpected schema version " + std::to_string(version));
+  uint32_t rows = r.u32(), width = r.u32(), heap = r.u32();
+  if (width != schema->row_width())
+    r.corrupt("row width " + std::to_string(width) + " does not match schema " + table + " v" +
+              std::to_string(version));
+  size_t stride = 16 + size_t{width};
+  if (rows > r.remaining() / stride) r.corrupt("row count out of range");
+  auto rows_bytes = r.raw(rows * stride);
+  auto heap_bytes = r.raw(heap);
+  r.expect_done();
+  b->schema_ = std::move(schema);
+  b->rows_ = rows;
+  b->stride_ = stride;
+  b->rows_base_ = reinterpret_cast<const uint8_t *>(rows_bytes.data());
+  b->heap_ = heap_bytes;
+  return b;
+}
+
+std::string DataBlock::key_of(size_t i) const {
+  RowView v = row(i);
+  size_t pk = schema_->primary_key();
+  if (v.null(pk)) fail(BDB_E_CORRUPT, "corrupt object " + key_ + ": row with a null primary key");
+  return encode_key(*schema_->field(pk).type, v.get(pk));
+}
+
+size_t DataBlock::lower_bound(std::string_view key) const {
+  size_t lo = 0, hi = rows_;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (std::string_view(key_of(mid)) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+long DataBlock::find(std::string_view key) const {
+  size_t i = lower_bound(key);
+  if (i < rows_ && key_of(i) == key) return static_cast<long>(i);
+  return -1;
+}
+
+DataBlockBuilder::DataBlockBuilder(std::string table, SchemaPtr schema)
+    : table_(std::move(table)), schema_(std::move(schema)) {}
+
+void DataBlockBuilder::add(uint64_t seq, uint64_t misc, std::string_view fixed,
+                           std::string_view heap) {
+  size_t at = records_.size();
+  records_.resize(at + 16);
+  auto *p = reinterpret_cast<uint8_t *>(&records_[at]);
+  store_le(p, seq, 8);
+  store_le(p + 8, misc, 8);
+  size_t row_at = records_.size();
+  records_.append(fixed.data(), fixed.size());
+  auto *row = reinterpret_cast<uint8_t *>(&records_[row_at]);
+  // Copy this row's heap values and point the slots at their new place.
+  for (size_t i = 0; i < schema_->fields().size(); i++) {
+    const Field &f = schema_->field(i);
+    if (!f.type->heap || ((row[i >> 3] >> (i & 7)) & 1)) continue;
+    uint8_t *slot = row + f.offset;
+    uint64_t off = load_le(slot, 4), len = load_le(slot + 4, 4);
+    if (off > heap.size() || len > heap.size() - off)
+      fail(BDB_E_CORRUPT, "row of table " + table_ + " points outside its heap");
+    if (heap_.size() + len > 0xffffffffu)
+      fail(BDB_E_INTERNAL, "data block heap of table " + table_ + " over 4 GiB");
+    store_le(slot, heap_.size(), 4);
+    heap_.append(heap.data() + off, static_cast<size_t>(len));
+  }
+  rows_++;
+}
+
+Bytes DataBlockBuilder::finish() {
+  Bytes o = begin_object();
+  Writer w(o);
+  w.blob(table_);
+  w.u32(schema_->version());
+  w.u32(static_cast<uint32_t>(rows_));
+  w.u32(schema_->row_width());
+  w.u32(static_cast<uint32_t>(heap_.size()));
+  w.raw(records_.data(), records_.size());
+  w.raw(heap_.data(), heap_.size());
+  seal_in_place(ObjectKind::kDataBlock, o);
+  return o;
+}
+
+}  // namespace bucketdb

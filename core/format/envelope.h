@@ -1,0 +1,39 @@
+// Every object BucketDB writes is wrapped the same way:
+//   "BKDB" | u8 kind | u8 format version | u16 flags (0) | u64 payload length | payload |
+//   u64 XXH64 (seed 0) of everything before it
+// A reader checks magic, kind, version, length and checksum before it trusts a byte; any
+// mismatch is BDB_E_CORRUPT naming the object's key.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/util/bytes.h"
+
+namespace bucketdb {
+
+enum class ObjectKind : uint8_t {
+  kBlock0 = 1,
+  kLogEntry = 2,
+  kDataBlock = 3,
+  kManifestPage = 4,
+  kIndexNode = 5,
+  kBlob = 6,
+};
+
+constexpr uint8_t kFormatVersion = 1;
+constexpr size_t kEnvelopeHeader = 16;
+constexpr size_t kEnvelopeOverhead = kEnvelopeHeader + 8;
+
+const char *object_kind_name(ObjectKind kind);
+
+// Wraps payload bytes.
+Bytes seal(ObjectKind kind, std::string_view payload);
+// Starts an object in place: write the payload after the header, then call seal_in_place.
+Bytes begin_object();
+void seal_in_place(ObjectKind kind, Bytes &object);
+// The payload of a sealed object, after every check.
+std::string_view open_object(ObjectKind kind, const Bytes &object, const std::string &key);
+
+}  // namespace bucketdb

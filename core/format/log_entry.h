@@ -1,0 +1,37 @@
+// A committed log entry (`committed/{seq}`): the resolved effects of one or more batches.
+// Puts carry the full row in the schema version it was written with; deletes carry the
+// primary key; schema ops carry a schema's canonical JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/util/bytes.h"
+#include "core/util/ids.h"
+
+namespace bucketdb {
+
+struct LogOp {
+  enum Type : uint8_t { kPut = 1, kDelete = 2, kSchema = 3 };
+  Type type = kPut;
+  std::string table;
+  uint32_t schema_version = 0;  // kPut
+  std::string key;              // encoded primary key (kPut, kDelete)
+  std::string fixed;            // kPut: the row
+  std::string heap;             // kPut: its heap values
+  std::string schema_json;      // kSchema
+};
+
+struct LogEntry {
+  uint64_t seq = 0;
+  uint8_t node_id = 0;
+  Id128 commit_id{};
+  uint64_t misc = 0;  // monotonically increasing system clock stamp, ms
+  std::vector<LogOp> ops;
+};
+
+Bytes encode_log_entry(const LogEntry &e);
+LogEntry decode_log_entry(const Bytes &object, const std::string &key);
+
+}  // namespace bucketdb

@@ -1,0 +1,34 @@
+// A manifest page (`manifest/{table}/{id}`): the list of a table's data blocks in primary-key
+// order, with the key range each covers, so a point lookup reads one block. Immutable and
+// copy-on-write: a merge writes a new page and Block 0 points at it.
+//   payload: u8 level (0: leaf) | table | count | entries
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/util/bytes.h"
+
+namespace bucketdb {
+
+struct BlockRef {
+  std::string key;  // object key of the data block
+  uint32_t schema_version = 0;
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+  std::string first_key;  // encoded primary keys
+  std::string last_key;
+};
+
+struct ManifestPage {
+  std::string table;
+  std::vector<BlockRef> blocks;
+};
+
+Bytes encode_manifest_page(const ManifestPage &p);
+std::shared_ptr<const ManifestPage> decode_manifest_page(const Bytes &object,
+                                                         const std::string &key);
+
+}  // namespace bucketdb

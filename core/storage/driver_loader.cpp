@@ -1,0 +1,204 @@
+#include "core/storage/driver_loader.h"
+
+#include <dlfcn.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "core/storage/driver_status.h"
+#include "core/util/error.h"
+
+#ifndef BDB_INSTALL_PLUGIN_DIR
+#define BDB_INSTALL_PLUGIN_DIR ""
+#endif
+
+namespace bucketdb {
+
+namespace {
+
+std::string self_directory() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void *>(&plugin_search_path), &info) && info.dli_fname) {
+    std::string path = info.dli_fname;
+    auto slash = path.rfind('/');
+    if (slash != std::string::npos) return path.substr(0, slash);
+  }
+  return {};
+}
+
+std::vector<std::string> search_dirs() {
+  std::vector<std::string> dirs;
+  if (const char *env = std::getenv("BUCKETDB_PLUGIN_PATH")) {
+    std::string s = env;
+    size_t start = 0;
+    while (start <= s.size()) {
+      size_t colon = s.find(':', start);
+      if (colon == std::string::npos) colon = s.size();
+      if (colon > start) dirs.push_back(s.substr(start, colon - start));
+      start = colon + 1;
+    }
+  }
+  std::string self = self_directory();
+  if (!self.empty()) {
+    // Beside the library; and, for programs that link the engine statically (the unit tests in
+    // build/bin), in the sibling lib directory.
+    dirs.push_back(self);
+    dirs.push_back(self + "/bucketdb");
+    dirs.push_back(self + "/../lib");
+    dirs.push_back(self + "/../lib/bucketdb");
+  }
+  if (*BDB_INSTALL_PLUGIN_DIR) dirs.push_back(BDB_INSTALL_PLUGIN_DIR);
+  return dirs;
+}
+
+bool is_file(const std::string &path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+bool valid_scheme(const std::string &s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+      return false;
+  return true;
+}
+
+struct Loaded {
+  std::shared_ptr<void> library;
+  const bdb_driver_v1 *table;
+};
+
+// Loaded libraries stay loaded for the life of the process: dlclose of a library whose code
+// may still sit on another thread's stack is not worth the memory it saves.
+Loaded load_library(const std::string &path) {
+  static std::mutex mu;
+  static std::map<std::string, Loaded> loaded;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = loaded.find(path);
+  if (it != loaded.end()) return it->second;
+
+  void *lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!lib) fail(BDB_E_URI, "cannot load driver plugin " + path + ": " + dlerror());
+  dlerror();
+  bdb_driver_entry_fn entry = nullptr;
+  *reinterpret_cast<void **>(&entry) = dlsym(lib, "bdb_driver_entry");
+  if (!entry) {
+    dlclose(lib);
+    fail(BDB_E_URI, "driver plugin " + path + " does not export bdb_driver_entry");
+  }
+  const bdb_driver_v1 *table = entry(BDB_DRIVER_ABI_VERSION);
+  if (!table) fail(BDB_E_URI, "driver plugin " + path + " refused host ABI version 1");
+  if (table->abi_version < 1 || table->struct_size < sizeof(bdb_driver_v1))
+    fail(BDB_E_URI, "driver plugin " + path + " has an unsupported ABI (version " +
+                        std::to_string(table->abi_version) + ", table size " +
+                        std::to_string(table->struct_size) + ")");
+  if (!table->open || !table->close || !table->get || !table->put || !table->del ||
+      !table->list || !table->release || !table->release_list)
+    fail(BDB_E_URI, "driver plugin " + path + " lacks a required function");
+  Loaded l{std::shared_ptr<void>(lib, [](void *) {}), table};
+  loaded.emplace(path, l);
+  return l;
+}
+
+void host_log(void *, int level, const char *message) {
+  if (level >= 2) std::fprintf(stderr, "bucketdb: driver: %s\n", message);
+}
+
+int host_open_inner(void *, const char *uri, const bdb_driver_v1 **out_table, void **out_instance,
+                    bdb_drv_error *err);
+void host_close_inner(void *, const bdb_driver_v1 *table, void *instance) {
+  if (table && instance) table->close(instance);
+}
+
+const bdb_driver_host kHost = {BDB_DRIVER_ABI_VERSION, sizeof(bdb_driver_host), host_log,
+                               host_open_inner, host_close_inner, nullptr};
+
+struct Resolved {
+  std::string path;
+  std::string config;
+};
+
+Resolved resolve(const std::string &uri) {
+  auto colon = uri.find(':');
+  if (colon == std::string::npos)
+    fail(BDB_E_URI, "bad database URI '" + uri +
+                        "': expected scheme:..., e.g. memory:, file:./data, s3://bucket");
+  std::string scheme = uri.substr(0, colon);
+  std::string rest = uri.substr(colon + 1);
+  if (scheme == "plugin") {
+    auto q = rest.find('?');
+    std::string path = rest.substr(0, q);
+    if (path.empty()) fail(BDB_E_URI, "bad database URI '" + uri + "': plugin: needs a path");
+    if (!is_file(path)) fail(BDB_E_URI, "driver plugin " + path + " does not exist");
+    return {path, q == std::string::npos ? std::string() : rest.substr(q + 1)};
+  }
+  if (!valid_scheme(scheme))
+    fail(BDB_E_URI, "bad database URI '" + uri + "': invalid scheme '" + scheme + "'");
+  std::string file = "bucketdb-driver-" + scheme + ".so";
+  for (const auto &dir : search_dirs()) {
+    std::string path = dir + "/" + file;
+    if (is_file(path)) return {path, rest};
+  }
+  fail(BDB_E_URI, "no driver for '" + scheme + ":' (looked for " + file + " in " +
+                      plugin_search_path() + ")");
+}
+
+// Opens without wrapping, for the host's own use and for layered drivers.
+void open_raw(const std::string &uri, Loaded &loaded, void *&instance) {
+  Resolved r = resolve(uri);
+  loaded = load_library(r.path);
+  bdb_drv_error err{};
+  instance = nullptr;
+  int st = loaded.table->open(&kHost, r.config.c_str(), &instance, &err);
+  if (st != BDB_DRV_OK) {
+    std::string msg = err.message[0] ? err.message : "open failed";
+    bdb_status status = status_from_driver(st);
+    if (status == BDB_E_INVALID) status = BDB_E_URI;
+    fail(status, "cannot open " + uri + ": " + msg);
+  }
+  if (!instance) fail(BDB_E_INTERNAL, "driver for " + uri + " returned no instance");
+}
+
+int host_open_inner(void *, const char *uri, const bdb_driver_v1 **out_table, void **out_instance,
+                    bdb_drv_error *err) {
+  try {
+    Loaded loaded;
+    void *instance = nullptr;
+    open_raw(uri ? uri : "", loaded, instance);
+    *out_table = loaded.table;
+    *out_instance = instance;
+    return BDB_DRV_OK;
+  } catch (const Error &e) {
+    std::snprintf(err->message, sizeof err->message, "%s", e.what());
+    return BDB_DRV_INVALID;
+  } catch (const std::exception &e) {
+    std::snprintf(err->message, sizeof err->message, "%s", e.what());
+    return BDB_DRV_IO;
+  }
+}
+
+}  // namespace
+
+std::string plugin_search_path() {
+  std::string s;
+  for (const auto &d : search_dirs()) s += (s.empty() ? "" : ":") + d;
+  return s.empty() ? "(nowhere)" : s;
+}
+
+DriverHandle::~DriverHandle() {
+  if (table_ && instance_) table_->close(instance_);
+}
+
+std::unique_ptr<DriverHandle> open_driver(const std::string &uri) {
+  Loaded loaded;
+  void *instance = nullptr;
+  open_raw(uri, loaded, instance);
+  return std::make_unique<DriverHandle>(loaded.library, loaded.table, instance, uri);
+}
+
+}  // namespace bucketdb

@@ -1,0 +1,44 @@
+// Finds, loads and opens storage-driver plugins (abi/include/bucketdb/driver.h) by URI.
+//
+// "scheme:config" loads bucketdb-driver-<scheme>.so from, in order: each directory of
+// BUCKETDB_PLUGIN_PATH (':'-separated), the directory holding libbucketdb itself (so the build
+// tree works with no install and no environment), and the installed plugin directory.
+// "plugin:/path/x.so?config" loads that file and passes it "config".
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "abi/include/bucketdb/driver.h"
+
+namespace bucketdb {
+
+// An open driver instance; closes it (and keeps its library loaded while it lives).
+class DriverHandle {
+ public:
+  DriverHandle(std::shared_ptr<void> library, const bdb_driver_v1 *table, void *instance,
+               std::string uri)
+      : library_(std::move(library)), table_(table), instance_(instance), uri_(std::move(uri)) {}
+  ~DriverHandle();
+  DriverHandle(const DriverHandle &) = delete;
+  DriverHandle &operator=(const DriverHandle &) = delete;
+
+  const bdb_driver_v1 *table() const { return table_; }
+  void *instance() const { return instance_; }
+  const std::string &uri() const { return uri_; }
+
+ private:
+  std::shared_ptr<void> library_;
+  const bdb_driver_v1 *table_;
+  void *instance_;
+  std::string uri_;
+};
+
+// Throws Error(BDB_E_URI) for a malformed URI or a driver that cannot be found or loaded, and
+// the driver's own status for a failing open.
+std::unique_ptr<DriverHandle> open_driver(const std::string &uri);
+
+// The directories searched for "scheme:" plugins, for error messages and tests.
+std::string plugin_search_path();
+
+}  // namespace bucketdb

@@ -1,0 +1,183 @@
+#include "core/storage/storage.h"
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "core/storage/driver_status.h"
+#include "core/util/error.h"
+
+namespace bucketdb {
+
+std::string normalize_etag(const char *etag) {
+  if (!etag) return {};
+  std::string s = etag;
+  if (s.rfind("W/", 0) == 0) s = s.substr(2);
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  return s;
+}
+
+Storage::Storage(std::unique_ptr<DriverHandle> driver) : driver_(std::move(driver)) {}
+
+std::unique_ptr<Storage> Storage::open(const std::string &uri) {
+  return std::make_unique<Storage>(open_driver(uri));
+}
+
+bool Storage::conditional_put() const {
+  return (driver_->table()->capabilities & BDB_DRV_CAP_CONDITIONAL_PUT) != 0;
+}
+
+std::string Storage::driver_name() const {
+  return driver_->table()->name ? driver_->table()->name : "?";
+}
+
+void Storage::raise(const char *op, const std::string &key, int st,
+                    const bdb_drv_error &err) const {
+  std::string msg = std::string(op) + " " + key + " failed";
+  if (err.message[0]) msg += ": " + std::string(err.message);
+  fail(status_from_driver(st), msg);
+}
+
+template <typename Fn>
+int Storage::with_retries(const char *op, const std::string &key, Fn &&fn, bdb_drv_error &err,
+                          bool *retried) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  int delay = base_delay_ms;
+  for (int attempt = 1;; attempt++) {
+    err = bdb_drv_error{};
+    int st = fn();
+    if (st != BDB_DRV_TRANSIENT) return st;
+    if (attempt >= max_attempts) {
+      std::string msg = std::string(op) + " " + key + " failed after " +
+                        std::to_string(attempt) + " attempts";
+      if (err.message[0]) msg += ": " + std::string(err.message);
+      fail(BDB_E_IO, msg);
+    }
+    if (retried) *retried = true;
+    counters_.retries++;
+    // Full jitter: sleep a uniform time in [0, delay].
+    std::uniform_int_distribution<int> pick(0, delay);
+    std::this_thread::sleep_for(std::chrono::milliseconds(pick(rng)));
+    delay = std::min(delay * 2, max_delay_ms);
+  }
+}
+
+std::optional<StoredObject> Storage::get(const std::string &key) {
+  bool nm = false;
+  return get_if_changed(key, std::string(), &nm);
+}
+
+std::optional<StoredObject> Storage::get_if_changed(const std::string &key,
+                                                    const std::string &etag,
+                                                    bool *not_modified) {
+  const bdb_driver_v1 *t = driver_->table();
+  bdb_drv_object obj{};
+  bdb_drv_error err{};
+  *not_modified = false;
+  int st = with_retries("get", key, [&] {
+    counters_.gets++;
+    obj = bdb_drv_object{};
+    return t->get(driver_->instance(), key.c_str(), etag.empty() ? nullptr : etag.c_str(), &obj,
+                  &err);
+  }, err);
+  if (st == BDB_DRV_NOT_FOUND) {
+    counters_.get_misses++;
+    return std::nullopt;
+  }
+  if (st == BDB_DRV_NOT_MODIFIED) {
+    counters_.not_modified++;
+    *not_modified = true;
+    return std::nullopt;
+  }
+  if (st != BDB_DRV_OK) raise("get", key, st, err);
+  StoredObject out;
+  const auto *p = static_cast<const uint8_t *>(obj.data);
+  out.data.assign(p, p + obj.size);
+  out.etag = normalize_etag(obj.etag);
+  if (obj.data) t->release(driver_->instance(), obj.data);
+  if (obj.etag) t->release(driver_->instance(), obj.etag);
+  counters_.bytes_in += out.data.size();
+  if (!etag.empty() && out.etag == etag) {
+    // A driver without conditional get: same object, report it as unchanged.
+    *not_modified = true;
+    return std::nullopt;
+  }
+  return out;
+}
+
+PutOutcome Storage::put(const std::string &key, const Bytes &data, const PutCondition &cond,
+                        std::string *etag_out) {
+  const bdb_driver_v1 *t = driver_->table();
+  bdb_drv_put_options opts{};
+  opts.if_match = cond.if_match.empty() ? nullptr : cond.if_match.c_str();
+  opts.if_none_match = cond.if_none_match ? 1 : 0;
+  char *etag = nullptr;
+  bdb_drv_error err{};
+  bool retried = false;
+  int st = with_retries("put", key, [&] {
+    counters_.puts++;
+    counters_.bytes_out += data.size();
+    etag = nullptr;
+    return t->put(driver_->instance(), key.c_str(), data.data(), data.size(), &opts, &etag, &err);
+  }, err, &retried);
+  if (st == BDB_DRV_PRECONDITION_FAILED) {
+    counters_.put_conflicts++;
+    return retried ? PutOutcome::kPreconditionFailedAfterRetry : PutOutcome::kPreconditionFailed;
+  }
+  if (st != BDB_DRV_OK) raise("put", key, st, err);
+  if (etag_out) *etag_out = normalize_etag(etag);
+  if (etag) t->release(driver_->instance(), etag);
+  return PutOutcome::kOk;
+}
+
+void Storage::del(const std::string &key) {
+  const bdb_driver_v1 *t = driver_->table();
+  bdb_drv_error err{};
+  int st = with_retries("delete", key, [&] {
+    counters_.deletes++;
+    return t->del(driver_->instance(), key.c_str(), &err);
+  }, err);
+  if (st != BDB_DRV_OK && st != BDB_DRV_NOT_FOUND) raise("delete", key, st, err);
+}
+
+Storage::Page Storage::list(const std::string &prefix, const std::string &token) {
+  const bdb_driver_v1 *t = driver_->table();
+  bdb_drv_list out{};
+  bdb_drv_error err{};
+  int st = with_retries("list", prefix, [&] {
+    counters_.lists++;
+    out = bdb_drv_list{};
+    return t->list(driver_->instance(), prefix.c_str(), token.empty() ? nullptr : token.c_str(),
+                   &out, &err);
+  }, err);
+  Page page;
+  if (st == BDB_DRV_NOT_FOUND) return page;
+  if (st != BDB_DRV_OK) raise("list", prefix, st, err);
+  for (size_t i = 0; i < out.count; i++) page.keys.emplace_back(out.keys[i]);
+  if (out.truncated && out.next_token) page.next_token = out.next_token;
+  t->release_list(driver_->instance(), &out);
+  return page;
+}
+
+std::vector<std::string> Storage::list_all(const std::string &prefix) {
+  std::vector<std::string> keys;
+  std::string token;
+  do {
+    Page p = list(prefix, token);
+    keys.insert(keys.end(), p.keys.begin(), p.keys.end());
+    if (!p.next_token.empty() && p.next_token == token)
+      fail(BDB_E_IO, "list " + prefix + ": driver returned the same continuation token twice");
+    token = p.next_token;
+  } while (!token.empty());
+  return keys;
+}
+
+std::string Storage::driver_stats_json() const {
+  const bdb_driver_v1 *t = driver_->table();
+  if (!t->stats) return "{}";
+  char buf[4096] = {0};
+  if (t->stats(driver_->instance(), buf, sizeof buf) != BDB_DRV_OK || !buf[0]) return "{}";
+  return buf;
+}
+
+}  // namespace bucketdb

@@ -1,0 +1,26 @@
+// The engine's one error type. Core code throws it; the C ABI shims catch it and turn it into a
+// status code plus the thread's last-error message, so no exception crosses the ABI.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "abi/include/bucketdb/bucketdb.h"
+
+namespace bucketdb {
+
+class Error : public std::runtime_error {
+ public:
+  Error(bdb_status status, const std::string &message)
+      : std::runtime_error(message), status_(status) {}
+  bdb_status status() const { return status_; }
+
+ private:
+  bdb_status status_;
+};
+
+[[noreturn]] inline void fail(bdb_status status, const std::string &message) {
+  throw Error(status, message);
+}
+
+}  // namespace bucketdb
