@@ -1,1 +1,23 @@
+# cmake --install: headers, libbucketdb, plugins (by bdb_add_driver), the command-line program
+# (tools/), a CMake package (find_package(BucketDB)) and a pkg-config file.
+include(CMakePackageConfigHelpers)
 
+install(FILES abi/include/bucketdb/bucketdb.h abi/include/bucketdb/driver.h
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/bucketdb)
+install(TARGETS bucketdb EXPORT BucketDBTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT BucketDBTargets NAMESPACE BucketDB::
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/BucketDB)
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/BucketDBConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/BucketDBConfig.cmake
+  INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/BucketDB)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/BucketDBConfigVersion.cmake
+  COMPATIBILITY SameMajorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/BucketDBConfig.cmake
+              ${PROJECT_BINARY_DIR}/BucketDBConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/BucketDB)
+# The .pc file finds its prefix from its own place, so an install moved with --prefix works.
+file(RELATIVE_PATH BDB_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+configure_file(${PROJECT_SOURCE_DIR}/cmake/bucketdb.pc.in ${PROJECT_BINARY_DIR}/bucketdb.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/bucketdb.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -173,7 +173,7 @@ void QuerySpec::add_condition(const std::string &field, const std::string &op_te
     return;
   }
   if (!value_json) qfail(*this, "operator " + op_text + " on '" + field + "' needs a value");
-  nlohmann::json j = parse_json(value_json, "the value for '" + field + "'");
+  nlohmann::json j = parse_json(value_json, "query on " + schema->name() + ": the value for '" + field + "'");
   if (c.op == Op::kIn) {
     if (!j.is_array()) qfail(*this, "'in' on '" + field + "' needs a JSON array", BDB_E_TYPE);
     for (const auto &e : j)

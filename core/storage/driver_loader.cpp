@@ -20,14 +20,20 @@ namespace bucketdb {
 
 namespace {
 
+// Resolved once: dladdr may give a path relative to the directory the program started in,
+// which a later chdir would break.
 std::string self_directory() {
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void *>(&plugin_search_path), &info) && info.dli_fname) {
-    std::string path = info.dli_fname;
+  static const std::string dir = [] {
+    Dl_info info{};
+    if (!dladdr(reinterpret_cast<void *>(&plugin_search_path), &info) || !info.dli_fname)
+      return std::string();
+    char *real = realpath(info.dli_fname, nullptr);
+    std::string path = real ? real : info.dli_fname;
+    std::free(real);
     auto slash = path.rfind('/');
-    if (slash != std::string::npos) return path.substr(0, slash);
-  }
-  return {};
+    return slash == std::string::npos ? std::string() : path.substr(0, slash);
+  }();
+  return dir;
 }
 
 std::vector<std::string> search_dirs() {

@@ -33,8 +33,11 @@ std::string Storage::driver_name() const {
 
 void Storage::raise(const char *op, const std::string &key, int st,
                     const bdb_drv_error &err) const {
-  std::string msg = std::string(op) + " " + key + " failed";
-  if (err.message[0]) msg += ": " + std::string(err.message);
+  // Drivers name the operation and key themselves; add them only when a driver did not.
+  std::string msg = err.message[0] ? std::string(err.message)
+                                   : std::string(op) + " " + key + " failed (status " +
+                                         std::to_string(st) + ")";
+  if (err.message[0] && msg.find(key) == std::string::npos) msg = std::string(op) + " " + key + ": " + msg;
   fail(status_from_driver(st), msg);
 }
 

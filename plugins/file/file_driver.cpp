@@ -1,0 +1,133 @@
+// The "file:" driver: each key is a file under a base directory.
+//
+//   file:./data, file:/abs/dir, file:///abs/dir   the base directory, made (with its parents)
+//                                                  if missing; relative to the working
+//                                                  directory at open
+//   ...?page=N                                     list page size (default 1000)
+//
+// Layout, ETags and locking: file_store.h; key escaping: keypath.h.
+#include <bucketdb/driver.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <map>
+#include <memory>
+#include <random>
+
+#include "drv_util.h"
+#include "file_store.h"
+
+namespace filedrv {
+namespace {
+
+using bdbdrv::set_error;
+
+// mkdir -p for the base directory.
+int make_base(const std::string &path) {
+  for (size_t pos = 1; pos <= path.size(); pos++) {
+    if (pos != path.size() && path[pos] != '/') continue;
+    std::string part = path.substr(0, pos);
+    if (::mkdir(part.c_str(), 0777) != 0 && errno != EEXIST) return errno;
+  }
+  return 0;
+}
+
+// "///abs" and "//localhost/abs" (file:///abs URLs) to "/abs"; other hosts are refused.
+bool strip_url_authority(std::string *path) {
+  if (path->compare(0, 2, "//") != 0) return true;
+  size_t slash = path->find('/', 2);
+  std::string host = path->substr(2, slash == std::string::npos ? std::string::npos : slash - 2);
+  if (!host.empty() && host != "localhost") return false;
+  *path = slash == std::string::npos ? "/" : path->substr(slash);
+  return true;
+}
+
+int open_store(const char *config, FileStore *s, bdb_drv_error *err) {
+  std::string path, why;
+  std::map<std::string, std::string> opts;
+  if (!bdbdrv::parse_config(config, &path, &opts, &why))
+    return set_error(err, BDB_DRV_INVALID, 0, "file:%s: %s", config, why.c_str());
+  for (const auto &[k, v] : opts) {
+    if (k != "page")
+      return set_error(err, BDB_DRV_INVALID, 0, "file:%s: unknown option '%s' (known: page)",
+                       config, k.c_str());
+    if (!bdbdrv::parse_page_size(v, &s->page_size))
+      return set_error(err, BDB_DRV_INVALID, 0,
+                       "file:%s: page must be a whole number from 1 to 1000000", config);
+  }
+  if (!strip_url_authority(&path))
+    return set_error(err, BDB_DRV_INVALID, 0, "file:%s: only local paths are supported", config);
+  if (path.empty())
+    return set_error(err, BDB_DRV_INVALID, 0,
+                     "file: needs a directory, e.g. file:./data or file:/var/lib/app");
+
+  if (int e = make_base(path)) {
+    int st = bdbdrv::status_from_errno(e);
+    return set_error(err, st == BDB_DRV_NOT_FOUND ? BDB_DRV_IO : st, e,
+                     "open file:%s: cannot create directory %s: %s", config, path.c_str(),
+                     errno_text(e).c_str());
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    return set_error(err, e == ENOTDIR ? BDB_DRV_INVALID : bdbdrv::status_from_errno(e), e,
+                     "open file:%s: %s: %s", config, path.c_str(), errno_text(e).c_str());
+  }
+  s->base.reset(fd);
+  char resolved[PATH_MAX];
+  s->base_path = ::realpath(path.c_str(), resolved) ? resolved : path;
+  // Without a lock file (a read-only directory) the store can still be read.
+  s->lock_errno = s->locks.open(fd);
+  std::random_device rd;
+  s->temp_salt = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
+                 (static_cast<uint64_t>(::getpid()) << 16) ^ static_cast<uint64_t>(::time(nullptr));
+  return BDB_DRV_OK;
+}
+
+int file_open(const bdb_driver_host *, const char *config, void **out_instance,
+              bdb_drv_error *err) {
+  return bdbdrv::guarded(err, "open", config, [&]() -> int {
+    auto s = std::make_unique<FileStore>();
+    if (int st = open_store(config ? config : "", s.get(), err)) return st;
+    *out_instance = s.release();
+    return BDB_DRV_OK;
+  });
+}
+
+void file_close(void *instance) {
+  delete static_cast<FileStore *>(instance);
+}
+void file_release(void *, void *ptr) {
+  ::free(ptr);
+}
+void file_release_list(void *, bdb_drv_list *list) {
+  bdbdrv::free_list(list);
+}
+
+const bdb_driver_v1 kTable = {
+    BDB_DRIVER_ABI_VERSION,
+    sizeof(bdb_driver_v1),
+    "file",
+    BDB_DRV_CAP_CONDITIONAL_PUT | BDB_DRV_CAP_STRONG_LIST | BDB_DRV_CAP_IF_NONE_MATCH_GET,
+    file_open,
+    file_close,
+    file_get,
+    file_put,
+    file_del,
+    file_list,
+    file_release,
+    file_release_list,
+    nullptr,
+};
+
+}  // namespace
+}  // namespace filedrv
+
+extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
+  return host_abi >= 1 ? &filedrv::kTable : nullptr;
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs whatever Debian 12 packages are missing, then configures and builds one tree.
+#   scripts/setup.sh BUILD_DIR [cmake -D options...]
+# Re-running it is fast: apt is skipped when nothing is missing, ninja rebuilds only what
+# changed, and ccache serves unchanged translation units.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:?usage: scripts/setup.sh BUILD_DIR [cmake options...]}
+shift
+
+packages=(
+  cmake ninja-build g++ pkg-config ccache python3   # build
+  nlohmann-json3-dev libxxhash-dev libcli11-dev     # engine and command line
+  libgtest-dev libgmock-dev googletest libcmocka-dev # tests
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -f "$build/build.ninja" ]; then
+  cmake -S "$root" -B "$build" -G Ninja "$@"
+else
+  cmake "$build" "$@" >/dev/null
+fi
+cmake --build "$build" -j"$(nproc)"

@@ -1,0 +1,287 @@
+// The engine end to end on the memory and file drivers: commits, preconditions, merge,
+// reopen, concurrent writers, blobs, schema versions, garbage collection.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <thread>
+
+#include "core/util/error.h"
+#include "tests/unit/test_support.h"
+
+namespace bucketdb {
+namespace {
+
+using test::open_db;
+using test::quiet_options;
+
+class Engine : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    uri_ = GetParam() == "memory" ? test::fresh_memory_uri() : "file:" + dir_.path() + "/db";
+  }
+  std::unique_ptr<Database> open(Options o = quiet_options()) { return open_db(uri_, o); }
+  test::TempDir dir_;
+  std::string uri_;
+};
+
+Document doc_from(Database &db, const std::string &table, const std::string &json) {
+  Document d(db.table_schema(table));
+  d.set_json_object(nlohmann::json::parse(json));
+  return d;
+}
+
+uint64_t put(Database &db, const std::string &json, StagedOp::Kind kind = StagedOp::kUpdate) {
+  Batch b;
+  b.stage(kind, doc_from(db, "users", json));
+  return db.commit(b);
+}
+
+std::optional<std::string> get(Database &db, const std::string &id) {
+  Document k(db.table_schema("users"));
+  k.set(0, Value{id});
+  auto d = db.get(k);
+  if (!d) return std::nullopt;
+  return d->to_json();
+}
+
+std::vector<std::string> all(Database &db, const std::string &table = "users") {
+  QuerySpec q;
+  q.schema = db.table_schema(table);
+  auto c = db.query(q);
+  std::vector<std::string> out;
+  while (auto d = c->next()) out.push_back(d->to_json());
+  return out;
+}
+
+template <typename Fn>
+bdb_status status_of(Fn &&fn) {
+  try {
+    fn();
+  } catch (const Error &e) {
+    return e.status();
+  }
+  return BDB_OK;
+}
+
+TEST_P(Engine, CommitGetPatchDelete) {
+  auto db = open();
+  db->register_schema(test::kUsersSchema);
+  uint64_t s1 = put(*db, R"({"id":"u1","name":"Alice","age":30})");
+  EXPECT_EQ(*get(*db, "u1"), R"({"id":"u1","name":"Alice","age":30})");
+  Batch b;
+  b.stage(StagedOp::kPatch, doc_from(*db, "users", R"({"id":"u1","age":31,"active":true})"));
+  uint64_t s2 = db->commit(b);
+  EXPECT_EQ(s2, s1 + 1);
+  EXPECT_EQ(*get(*db, "u1"), R"({"id":"u1","name":"Alice","age":31,"active":true})");
+  b.stage(StagedOp::kDelete, doc_from(*db, "users", R"({"id":"u1"})"));
+  db->commit(b);
+  EXPECT_FALSE(get(*db, "u1"));
+  // Deleting what is not there commits nothing.
+  b.stage(StagedOp::kDelete, doc_from(*db, "users", R"({"id":"nobody"})"));
+  EXPECT_EQ(db->commit(b), s2 + 1);
+}
+
+TEST_P(Engine, FailingBatchLeavesNothing) {
+  auto db = open();
+  db->register_schema(test::kUsersSchema);
+  put(*db, R"({"id":"u1","name":"Alice"})");
+  Batch b;
+  b.stage(StagedOp::kUpdate, doc_from(*db, "users", R"({"id":"u2","name":"Bob"})"));
+  b.stage(StagedOp::kInsert, doc_from(*db, "users", R"({"id":"u1","name":"Again"})"));
+  EXPECT_EQ(status_of([&] { db->commit(b); }), BDB_E_EXISTS);
+  EXPECT_FALSE(get(*db, "u2"));
+  EXPECT_EQ(*get(*db, "u1"), R"({"id":"u1","name":"Alice"})");
+  EXPECT_EQ(b.ops.size(), 2u) << "a failed batch keeps its operations";
+  Batch p;
+  p.stage(StagedOp::kPatch, doc_from(*db, "users", R"({"id":"zz","age":1})"));
+  EXPECT_EQ(status_of([&] { db->commit(p); }), BDB_E_NOT_FOUND);
+}
+
+TEST_P(Engine, ExpectedVersionIsCompareAndSet) {
+  auto db = open();
+  db->register_schema(test::kUsersSchema);
+  Batch b;
+  b.stage(StagedOp::kInsert, doc_from(*db, "users", R"({"id":"c","age":1})"));
+  b.ops.back().has_expected = true;  // 0: must not exist
+  uint64_t v1 = db->commit(b);
+  Document k(db->table_schema("users"));
+  k.set(0, Value{std::string("c")});
+  EXPECT_EQ(db->get(k)->version, v1);
+  b.stage(StagedOp::kUpdate, doc_from(*db, "users", R"({"id":"c","age":2})"));
+  b.ops.back().has_expected = true;
+  b.ops.back().expected_version = v1 + 5;
+  EXPECT_EQ(status_of([&] { db->commit(b); }), BDB_E_CONFLICT);
+  b.ops.back().expected_version = v1;
+  uint64_t v2 = db->commit(b);
+  EXPECT_EQ(db->get(k)->version, v2);
+}
+
+TEST_P(Engine, ReopenReproducesStateBeforeAndAfterMerge) {
+  std::vector<std::string> before;
+  {
+    auto db = open();
+    db->register_schema(test::kUsersSchema);
+    for (int i = 0; i < 50; i++)
+      put(*db, R"({"id":"u)" + std::to_string(i) + R"(","age":)" + std::to_string(i) + "}");
+    before = all(*db);
+  }
+  {
+    auto db = open();
+    EXPECT_EQ(all(*db), before) << "from the log alone";
+    EXPECT_EQ(db->merge(), 51u);  // 50 commits + the schema
+    EXPECT_EQ(all(*db), before);
+    put(*db, R"({"id":"u7","name":"seven"})");
+    before = all(*db);
+  }
+  auto db = open();
+  EXPECT_EQ(all(*db), before) << "from blocks plus the log";
+  EXPECT_EQ(*get(*db, "u7"), R"({"id":"u7","name":"seven"})");
+}
+
+TEST_P(Engine, RandomOperationsMatchAModel) {
+  Options o = quiet_options();
+  o.block_size_bytes = 512;  // many small blocks: exercises copy-on-write rewrites
+  auto db = open(o);
+  db->register_schema(test::kUsersSchema);
+  std::map<std::string, int> model;
+  std::mt19937 rng(7);
+  for (int round = 0; round < 40; round++) {
+    Batch b;
+    std::map<std::string, int> next = model;
+    int n = 1 + static_cast<int>(rng() % 20);
+    for (int i = 0; i < n; i++) {
+      std::string id = "k" + std::to_string(rng() % 120);
+      if (rng() % 4 == 0) {
+        b.stage(StagedOp::kDelete, doc_from(*db, "users", R"({"id":")" + id + "\"}"));
+        next.erase(id);
+      } else {
+        int age = static_cast<int>(rng() % 200);
+        b.stage(StagedOp::kUpdate, doc_from(*db, "users", R"({"id":")" + id + R"(","age":)" +
+                                                              std::to_string(age) + "}"));
+        next[id] = age;
+      }
+    }
+    db->commit(b);
+    model = next;
+    if (rng() % 5 == 0) db->merge();
+    if (rng() % 9 == 0) db = open(o);
+    std::vector<std::string> want;
+    for (auto &[id, age] : model)
+      want.push_back(R"({"id":")" + id + R"(","age":)" + std::to_string(age) + "}");
+    ASSERT_EQ(all(*db), want) << "round " << round;
+  }
+}
+
+TEST_P(Engine, TwoHandlesCommittingConcurrentlyLoseNothing) {
+  auto a = open();
+  a->register_schema(test::kUsersSchema);
+  auto b = open();
+  Options fresh = quiet_options();
+  fresh.read_staleness_ms = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; t++)
+    threads.emplace_back([&, t] {
+      Database &db = t % 2 ? *a : *b;
+      for (int i = 0; i < 25; i++)
+        put(db, R"({"id":"t)" + std::to_string(t) + "-" + std::to_string(i) + "\"}");
+    });
+  for (auto &th : threads) th.join();
+  auto c = open(fresh);
+  EXPECT_EQ(all(*c).size(), 100u);
+  EXPECT_EQ(c->snapshot()->last_seq, 101u) << "every commit took exactly one log entry";
+}
+
+TEST_P(Engine, BlobsUploadReadAndAreCollected) {
+  Options o = quiet_options();
+  o.gc_grace_ms = 0;
+  auto db = open(o);
+  db->register_schema(test::kUsersSchema);
+  Document d = doc_from(*db, "users", R"({"id":"b1","avatar":{"base64":"aGVsbG8="}})");
+  std::string id = uuid_text(std::get<Id128>(d.get(6)));
+  Batch b;
+  b.stage(StagedOp::kUpdate, d);
+  db->commit(b);
+  EXPECT_EQ(db->read_blob(id), "hello");
+  EXPECT_NE(get(*db, "b1")->find(id), std::string::npos);
+  // Replaced before any merge, then deleted after one: both blobs must go.
+  Document d2 = doc_from(*db, "users", R"({"id":"b1","avatar":{"base64":"d29ybGQ="}})");
+  std::string id2 = uuid_text(std::get<Id128>(d2.get(6)));
+  b.stage(StagedOp::kUpdate, d2);
+  db->commit(b);
+  db->merge();
+  b.stage(StagedOp::kDelete, doc_from(*db, "users", R"({"id":"b1"})"));
+  db->commit(b);
+  db->merge();
+  EXPECT_EQ(db->read_blob(id2), "world");
+  EXPECT_GT(db->gc(), 0u);
+  EXPECT_EQ(status_of([&] { db->read_blob(id); }), BDB_E_NOT_FOUND);
+  EXPECT_EQ(status_of([&] { db->read_blob(id2); }), BDB_E_NOT_FOUND);
+  EXPECT_EQ(status_of([&] { db->read_blob("not-a-uuid"); }), BDB_E_INVALID);
+}
+
+TEST_P(Engine, GcDeletesMergedLogAndAFreshNodeStillSeesEverything) {
+  Options o = quiet_options();
+  o.gc_grace_ms = 0;
+  auto db = open(o);
+  db->register_schema(test::kUsersSchema);
+  for (int i = 0; i < 10; i++) put(*db, R"({"id":"g)" + std::to_string(i) + "\"}");
+  db->merge();
+  put(*db, R"({"id":"after"})");
+  uint64_t deleted = db->gc();
+  EXPECT_GE(deleted, 11u);  // the 11 merged entries
+  EXPECT_FALSE(db->storage().get(db->log_key(1)));
+  EXPECT_TRUE(db->storage().get(db->log_key(12)));
+  auto fresh = open(o);
+  EXPECT_EQ(all(*fresh).size(), 11u);
+  EXPECT_EQ(all(*fresh), all(*db));
+}
+
+TEST_P(Engine, SchemaVersionsConvertOldRows) {
+  auto db = open();
+  db->register_schema(test::kUsersSchema);
+  db->register_schema(test::kUsersSchema);  // same definition: no-op
+  put(*db, R"({"id":"old","name":"Ann","age":40})");
+  db->merge();
+  std::string v1 = test::kUsersSchema;
+  std::string conflicting = v1;
+  conflicting.replace(conflicting.find("\"maxLength\": 50"), 15, "\"maxLength\": 51");
+  EXPECT_EQ(status_of([&] { db->register_schema(conflicting); }), BDB_E_SCHEMA);
+  db->register_schema(R"({"name":"users","version":2,"fields":{"id":{"typeId":10},
+      "name":{"typeId":10},"email":{"typeId":10},"age":{"typeId":2}},"primaryKey":"id"})");
+  EXPECT_EQ(*get(*db, "old"), R"({"id":"old","name":"Ann","age":40})");
+  put(*db, R"({"id":"new","email":"n@x","age":70000})");
+  db->merge();  // rewrites the old block into version 2
+  auto again = open();
+  EXPECT_EQ(all(*again), (std::vector<std::string>{R"({"id":"new","email":"n@x","age":70000})",
+                                                   R"({"id":"old","name":"Ann","age":40})"}));
+}
+
+TEST_P(Engine, BadInputGetsClearErrors) {
+  auto db = open();
+  EXPECT_EQ(status_of([&] { db->table_schema("nope"); }), BDB_E_SCHEMA);
+  db->register_schema(test::kUsersSchema);
+  EXPECT_EQ(status_of([&] { doc_from(*db, "users", R"({"id":"x","nope":1})"); }), BDB_E_SCHEMA);
+  EXPECT_EQ(status_of([&] { doc_from(*db, "users", R"({"id":"x","age":"old"})"); }), BDB_E_TYPE);
+  EXPECT_EQ(status_of([&] { doc_from(*db, "users", R"({"id":"x","age":300})"); }), BDB_E_TYPE);
+  Batch b;
+  b.stage(StagedOp::kUpdate, doc_from(*db, "users", R"({"name":"no key"})"));
+  EXPECT_EQ(status_of([&] { db->commit(b); }), BDB_E_INVALID);
+}
+
+INSTANTIATE_TEST_SUITE_P(Drivers, Engine, ::testing::Values("memory", "file"));
+
+TEST(EngineOpen, BadUrisAreClearErrors) {
+  EXPECT_EQ(status_of([] { open_db("nocolon"); }), BDB_E_URI);
+  EXPECT_EQ(status_of([] { open_db("nosuchdriver:x"); }), BDB_E_URI);
+  EXPECT_EQ(status_of([] { open_db("plugin:/nonexistent/x.so"); }), BDB_E_URI);
+  EXPECT_EQ(status_of([] { open_db("Bad Scheme:x"); }), BDB_E_URI);
+  try {
+    open_db("nosuchdriver:x");
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("bucketdb-driver-nosuchdriver.so"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace bucketdb

@@ -1,0 +1,137 @@
+// Object formats: round trips, and every damaged byte detected.
+#include <gtest/gtest.h>
+
+#include "core/format/block0.h"
+#include "core/format/data_block.h"
+#include "core/format/envelope.h"
+#include "core/format/log_entry.h"
+#include "core/format/manifest_page.h"
+#include "core/codec/key_codec.h"
+#include "core/util/error.h"
+
+namespace bucketdb {
+namespace {
+
+template <typename Fn>
+void expect_corrupt(Fn &&fn, const std::string &key) {
+  try {
+    fn();
+    ADD_FAILURE() << "no error";
+  } catch (const Error &e) {
+    EXPECT_EQ(e.status(), BDB_E_CORRUPT) << e.what();
+    EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+  }
+}
+
+LogEntry sample_entry() {
+  LogEntry e;
+  e.seq = 42;
+  e.node_id = 7;
+  e.commit_id = random_id();
+  e.misc = 1700000000123;
+  LogOp put;
+  put.type = LogOp::kPut;
+  put.table = "users";
+  put.schema_version = 3;
+  put.key = std::string("k\0ey", 4);
+  put.fixed = "fixed";
+  put.heap = "heap";
+  LogOp del;
+  del.type = LogOp::kDelete;
+  del.table = "users";
+  del.key = "gone";
+  LogOp sch;
+  sch.type = LogOp::kSchema;
+  sch.table = "users";
+  sch.schema_json = "{}";
+  e.ops = {put, del, sch};
+  return e;
+}
+
+TEST(Format, LogEntryRoundTrip) {
+  LogEntry e = sample_entry();
+  LogEntry d = decode_log_entry(encode_log_entry(e), "k");
+  EXPECT_EQ(d.seq, 42u);
+  EXPECT_EQ(d.node_id, 7);
+  EXPECT_EQ(d.commit_id, e.commit_id);
+  EXPECT_EQ(d.misc, e.misc);
+  ASSERT_EQ(d.ops.size(), 3u);
+  EXPECT_EQ(d.ops[0].key, e.ops[0].key);
+  EXPECT_EQ(d.ops[0].heap, "heap");
+  EXPECT_EQ(d.ops[0].schema_version, 3u);
+  EXPECT_EQ(d.ops[1].type, LogOp::kDelete);
+  EXPECT_EQ(d.ops[2].schema_json, "{}");
+}
+
+TEST(Format, Block0RoundTrip) {
+  Block0 b;
+  b.generation = 5;
+  b.applied_seq = 10;
+  b.log_floor = 4;
+  b.misc_high = 99;
+  b.merge_id = random_id();
+  b.schemas = {"{\"a\":1}"};
+  b.tables = {TableRoot{"users", "main/manifest/users/x", 10, 2, 300}};
+  b.garbage = {Garbage{"main/data/users/old", 12}};
+  b.merges = {MergeMark{10, 77}};
+  Block0 d = decode_block0(encode_block0(b), "main/block0");
+  EXPECT_EQ(d.generation, 5u);
+  EXPECT_EQ(d.log_floor, 4u);
+  EXPECT_EQ(d.merge_id, b.merge_id);
+  ASSERT_EQ(d.tables.size(), 1u);
+  EXPECT_EQ(d.tables[0].manifest_key, "main/manifest/users/x");
+  EXPECT_EQ(d.garbage[0].since_ms, 12u);
+  EXPECT_EQ(d.merges[0].time_ms, 77u);
+}
+
+TEST(Format, EveryFlippedByteIsDetected) {
+  Bytes obj = encode_log_entry(sample_entry());
+  for (size_t i = 0; i < obj.size(); i++)
+    for (uint8_t bit : {0x01, 0x80}) {
+      Bytes bad = obj;
+      bad[i] ^= bit;
+      expect_corrupt([&] { decode_log_entry(bad, "main/committed/00000000000000000042"); },
+                     "main/committed/00000000000000000042");
+    }
+}
+
+TEST(Format, TruncatedAndWrongKindAreCorrupt) {
+  Bytes obj = encode_log_entry(sample_entry());
+  for (size_t n : {size_t{0}, size_t{10}, obj.size() - 1}) {
+    Bytes cut(obj.begin(), obj.begin() + static_cast<long>(n));
+    expect_corrupt([&] { decode_log_entry(cut, "key-a"); }, "key-a");
+  }
+  expect_corrupt([&] { decode_block0(obj, "main/block0"); }, "main/block0");
+}
+
+TEST(Format, DataBlockFindsRowsByKey) {
+  auto s = TableSchema::from_json(
+      R"({"name":"t","version":1,"fields":{"id":{"typeId":4},"v":{"typeId":10}},"primaryKey":"id"})");
+  DataBlockBuilder b("t", s);
+  for (int i = 0; i < 100; i += 2) {
+    std::string f, h;
+    encode_row(*s, {int64_t{i}, std::string(static_cast<size_t>(i % 7), 'x')}, f, h);
+    b.add(static_cast<uint64_t>(i), 1000, f, h);
+  }
+  auto block = DataBlock::parse(b.finish(), "data/t/1", s);
+  ASSERT_EQ(block->rows(), 50u);
+  const TypeInfo &t = *s->primary_key_field().type;
+  EXPECT_EQ(block->find(encode_key(t, int64_t{40})), 20);
+  EXPECT_EQ(block->find(encode_key(t, int64_t{41})), -1);
+  EXPECT_EQ(std::get<std::string>(block->row(20).get(1)), std::string(40 % 7, 'x'));
+  EXPECT_EQ(block->seq(20), 40u);
+  auto other = TableSchema::from_json(
+      R"({"name":"t","version":1,"fields":{"id":{"typeId":5}},"primaryKey":"id"})");
+  expect_corrupt([&] { DataBlock::parse(b.finish(), "data/t/1", other); }, "data/t/1");
+}
+
+TEST(Format, ManifestPageRejectsOverlappingBlocks) {
+  ManifestPage p{"t", {BlockRef{"a", 1, 1, 1, "a", "m"}, BlockRef{"b", 1, 1, 1, "c", "z"}}};
+  expect_corrupt([&] { decode_manifest_page(encode_manifest_page(p), "manifest/t/1"); },
+                 "manifest/t/1");
+  p.blocks[1].first_key = "n";
+  EXPECT_EQ(decode_manifest_page(encode_manifest_page(p), "m")->blocks.size(), 2u);
+}
+
+}  // namespace
+}  // namespace bucketdb

@@ -1,0 +1,53 @@
+#include "tests/unit/test_support.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+
+namespace bucketdb::test {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "bdb-unit-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) std::abort();
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string fresh_memory_uri() {
+  static std::atomic<int> n{0};
+  return "memory:unit-" + std::to_string(getpid()) + "-" + std::to_string(n++);
+}
+
+Options quiet_options() {
+  Options o;
+  o.auto_merge = false;
+  o.log_level = "silent";
+  return o;
+}
+
+std::unique_ptr<Database> open_db(const std::string &uri, Options o) {
+  return Database::open(uri, o);
+}
+
+const char *kUsersSchema = R"({
+  "name": "users", "version": 1,
+  "fields": {
+    "id": {"typeId": 10, "maxLength": 36},
+    "name": {"typeId": 10, "maxLength": 50},
+    "age": {"typeId": 1},
+    "active": {"typeId": 6},
+    "score": {"typeId": 7},
+    "created": {"typeId": 8},
+    "avatar": {"typeId": 11},
+    "tags": {"typeId": 9}
+  },
+  "primaryKey": "id",
+  "indexes": ["name"]
+})";
+
+}  // namespace bucketdb::test
