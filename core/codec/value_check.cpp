@@ -33,28 +33,27 @@ int64_t imax(int width) { return static_cast<int64_t>(umax(width) >> 1); }
 int64_t imin(int width) { return -imax(width) - 1; }
 
 // An integral double that fits int64/uint64 exactly converts; anything else does not.
+// A number written with a fraction or exponent converts to an integer field only when it is
+// integral and at most 2^53 in magnitude: beyond that a double no longer says which integer
+// was meant (JSON parsers turn integer literals beyond 64 bits into doubles, e.g.
+// -9223372036854775809 would otherwise round to INT64_MIN and be stored).
+constexpr double kExactDouble = 9007199254740992.0;  // 2^53
 bool double_to_int(double d, int64_t *out) {
-  if (!std::isfinite(d) || d != std::floor(d) || d < -9223372036854775808.0 ||
-      d >= 9223372036854775808.0)
-    return false;
+  if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > kExactDouble) return false;
   *out = static_cast<int64_t>(d);
   return true;
 }
+bool double_to_uint(double d, uint64_t *out) {
+  if (!std::isfinite(d) || d != std::floor(d) || d < 0 || d > kExactDouble) return false;
+  *out = static_cast<uint64_t>(d);
+  return true;
+}
+
 bool reject(std::string *why, const std::string &reason) {
   *why = reason;
   return false;
 }
 
-bool double_to_uint(double d, uint64_t *out) {
-  if (!std::isfinite(d) || d != std::floor(d) || d < 0 || d >= 18446744073709551616.0)
-    return false;
-  *out = static_cast<uint64_t>(d);
-  return true;
-}
-
-}  // namespace
-
-namespace {
 
 // The rules behind check_value; on failure returns false with the reason in *why.
 bool coerce(const Field &f, Value &v, std::string *why) {
@@ -68,7 +67,7 @@ bool coerce(const Field &f, Value &v, std::string *why) {
         if (*i < 0) return reject(why, std::to_string(*i) + " is negative");
         u = static_cast<uint64_t>(*i);
       } else if (auto *d = std::get_if<double>(&v)) {
-        if (!double_to_uint(*d, &u)) return reject(why, "expected an unsigned integer, got a fraction or out-of-range number");
+        if (!double_to_uint(*d, &u)) return reject(why, "expected an unsigned integer, got a fraction or a number out of range");
       } else {
         return reject(why, std::string("expected an unsigned integer, got a ") + value_kind_name(v));
       }
@@ -87,7 +86,7 @@ bool coerce(const Field &f, Value &v, std::string *why) {
           return reject(why, std::to_string(*u) + " is out of range");
         i = static_cast<int64_t>(*u);
       } else if (auto *d = std::get_if<double>(&v)) {
-        if (!double_to_int(*d, &i)) return reject(why, "expected an integer, got a fraction or out-of-range number");
+        if (!double_to_int(*d, &i)) return reject(why, "expected an integer, got a fraction or a number out of range");
       } else {
         return reject(why, std::string("expected an integer, got a ") + value_kind_name(v));
       }

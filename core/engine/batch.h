@@ -2,6 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/engine/document.h"
@@ -20,5 +23,18 @@ struct Batch {
   std::vector<StagedOp> ops;
   void stage(StagedOp::Kind kind, const Document &doc);
 };
+
+// A primary key's state while batches are resolved: what exists now, and what existed before
+// the batch (for preconditions and to know whether a delete must be logged).
+struct PendingRow {
+  bool exists = false;
+  bool existed_before = false;
+  uint64_t version_before = 0;
+  SchemaPtr schema;
+  Values values;
+};
+
+// Rows already changed by earlier batches of the same group commit, by (table, key).
+using GroupRows = std::map<std::pair<std::string, std::string>, PendingRow>;
 
 }  // namespace bucketdb

@@ -23,19 +23,11 @@ std::string key_text(const TableSchema &s, const Value &v) {
                                                       nlohmann::json::error_handler_t::replace);
 }
 
-// One primary key's state while a batch is resolved.
-struct Pending {
-  bool exists = false;
-  bool existed_before = false;
-  uint64_t version_before = 0;
-  SchemaPtr schema;
-  Values values;
-};
-
 }  // namespace
 
-std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &batch) {
-  std::map<std::pair<std::string, std::string>, Pending> state;
+std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &batch,
+                                           GroupRows &group, uint64_t seq) {
+  GroupRows state;  // this batch's view; merged into `group` only if the batch succeeds
   std::vector<std::pair<std::string, std::string>> order;
   for (const StagedOp &op : batch.ops) {
     const Document &doc = op.doc;
@@ -49,8 +41,14 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
     auto id = std::make_pair(table, key);
     auto it = state.find(id);
     if (it == state.end()) {
-      Pending p;
-      if (auto row = lookup(s, table, key)) {
+      PendingRow p;
+      auto g = group.find(id);
+      if (g != group.end()) {
+        // Written by an earlier batch of this entry: its version will be this entry's seq.
+        p = g->second;
+        p.existed_before = p.exists;
+        p.version_before = p.exists ? seq : 0;
+      } else if (auto row = lookup(s, table, key)) {
         p.exists = p.existed_before = true;
         p.version_before = row->seq;
         p.schema = row->schema;
@@ -59,7 +57,7 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
       it = state.emplace(id, std::move(p)).first;
       order.push_back(id);
     }
-    Pending &p = it->second;
+    PendingRow &p = it->second;
     std::string what = table + " " + key_text(*schema, doc.get(pk));
     if (op.has_expected && p.version_before != op.expected_version)
       fail(BDB_E_CONFLICT, what + ": expected version " + std::to_string(op.expected_version) +
@@ -92,7 +90,7 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
   }
   std::vector<LogOp> ops;
   for (const auto &id : order) {
-    const Pending &p = state[id];
+    const PendingRow &p = state[id];
     LogOp op;
     op.table = id.first;
     op.key = id.second;
@@ -107,6 +105,7 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
     }
     ops.push_back(std::move(op));
   }
+  for (auto &[id, p] : state) group[id] = std::move(p);
   return ops;
 }
 
@@ -124,9 +123,11 @@ void Database::upload_blobs(const Batch &batch) {
 uint64_t Database::commit_entry(
     const std::function<std::vector<LogOp>(const SnapshotPtr &)> &resolve) {
   std::lock_guard<std::mutex> lock(write_mu_);
-  refresh_block0_locked(false);
   const Id128 commit_id = random_id();
   for (int attempt = 0;; attempt++) {
+    // Never commit from a view of Block 0 older than gcGraceMs / 2 (SPEC section 6): a long
+    // run of lost races re-reads it here.
+    refresh_block0_locked(false);
     if (attempt >= 10000)
       fail(BDB_E_BUSY, "commit gave up after 10000 lost races for the next log position");
     SnapshotPtr s = snapshot();
@@ -175,14 +176,69 @@ uint64_t Database::commit_entry(
   }
 }
 
+struct Database::QueuedCommit {
+  Batch *batch = nullptr;
+  bool done = false;
+  uint64_t seq = 0;
+  std::exception_ptr error;
+};
+
+// Resolves every queued batch in order against exact state, each seeing the ones before it;
+// those that fail get their own error, the rest go out together as one entry and one PUT.
+void Database::write_group(const std::vector<QueuedCommit *> &group) {
+  uint64_t seq = 0;
+  try {
+    seq = commit_entry([&](const SnapshotPtr &s) {
+      GroupRows rows;
+      std::vector<LogOp> all;
+      for (QueuedCommit *q : group) {
+        q->error = nullptr;
+        try {
+          std::vector<LogOp> ops = resolve_batch(s, *q->batch, rows, s->last_seq + 1);
+          for (auto &op : ops) all.push_back(std::move(op));
+        } catch (const Error &) {
+          q->error = std::current_exception();
+        }
+      }
+      return all;
+    });
+  } catch (...) {
+    for (QueuedCommit *q : group)
+      if (!q->error) q->error = std::current_exception();
+  }
+  for (QueuedCommit *q : group) q->seq = seq;
+}
+
 uint64_t Database::commit(Batch &batch) {
   if (batch.ops.empty()) return snapshot()->last_seq;
-  upload_blobs(batch);
-  uint64_t seq = commit_entry([&](const SnapshotPtr &s) { return resolve_batch(s, batch); });
+  upload_blobs(batch);  // before the entry that references them, in the caller's thread
+  QueuedCommit me;
+  me.batch = &batch;
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_.push_back(&me);
+  while (!me.done) {
+    if (group_writer_active_) {
+      queue_cv_.wait(lock);
+      continue;
+    }
+    // Become the writer for everything queued so far (at most 1024 batches per entry).
+    group_writer_active_ = true;
+    size_t n = std::min<size_t>(queue_.size(), 1024);
+    std::vector<QueuedCommit *> group(queue_.begin(), queue_.begin() + static_cast<long>(n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
+    lock.unlock();
+    write_group(group);
+    lock.lock();
+    for (QueuedCommit *q : group) q->done = true;
+    group_writer_active_ = false;
+    queue_cv_.notify_all();
+  }
+  lock.unlock();
+  if (me.error) std::rethrow_exception(me.error);
   counters_.commits++;
   batch.ops.clear();
   if (merge_due(*snapshot())) service_cv_.notify_all();
-  return seq;
+  return me.seq;
 }
 
 }  // namespace bucketdb

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "core/codec/key_codec.h"
+#include "core/engine/apply.h"
 #include "core/util/error.h"
 
 namespace bucketdb {
@@ -63,6 +64,17 @@ std::unique_ptr<Database> Database::open(const std::string &uri, const Options &
 }
 
 Database::~Database() {
+  // A short-lived process (the command line, a serverless function) still keeps the log
+  // short: the leader folds it on the way out when a merge is due.
+  if (opts_.auto_merge) {
+    try {
+      SnapshotPtr s = snapshot();
+      if (s && merge_due(*s) && is_leader(now_ms())) merge(true);
+    } catch (const std::exception &e) {
+      if (opts_.log_level != "silent")
+        std::fprintf(stderr, "bucketdb: merge at close failed: %s\n", e.what());
+    }
+  }
   {
     std::lock_guard<std::mutex> lock(service_mu_);
     stopping_ = true;
@@ -141,7 +153,11 @@ void Database::install_block0_locked(std::shared_ptr<const Block0> b0, const std
     s->unmerged_bytes = old->unmerged_entries
                             ? old->unmerged_bytes / old->unmerged_entries * s->unmerged_entries
                             : 0;
-    s->first_unmerged_ms = s->unmerged_entries ? old->first_unmerged_ms : 0;
+    s->first_unmerged_misc = 0;
+    for (const auto &[table, ov] : s->overlays)
+      for (const auto &[k, row] : *ov)
+        if (!s->first_unmerged_misc || row->misc < s->first_unmerged_misc)
+          s->first_unmerged_misc = row->misc;
   } else {
     s->last_seq = b0->applied_seq;
   }
@@ -174,97 +190,7 @@ void Database::apply_locked(const LogEntry &e, size_t object_bytes) {
     fail(BDB_E_INTERNAL, "log entry " + std::to_string(e.seq) + " applied out of order after " +
                              std::to_string(old->last_seq));
   auto s = std::make_shared<Snapshot>(*old);
-  std::string key = log_key(e.seq);
-  std::map<std::string, std::shared_ptr<Overlay>> touched;
-  auto overlay_for = [&](const std::string &table) -> Overlay & {
-    auto it = touched.find(table);
-    if (it != touched.end()) return *it->second;
-    auto cur = s->overlay(table);
-    auto copy = cur ? std::make_shared<Overlay>(*cur) : std::make_shared<Overlay>();
-    touched[table] = copy;
-    return *copy;
-  };
-  // Blobs the replaced overlay version held and the new one does not are garbage.
-  auto drop_blobs = [&](const OverlayRowPtr &prev, const OverlayRow *next) {
-    if (!prev || prev->deleted) return;
-    const TableSchema &ps = *prev->schema;
-    RowView pv(ps, reinterpret_cast<const uint8_t *>(prev->fixed.data()), prev->heap, &key);
-    for (size_t i = 0; i < ps.fields().size(); i++) {
-      if (ps.field(i).type_id != BDB_TYPE_BLOB || pv.null(i)) continue;
-      Value id = pv.get(i);
-      bool kept = false;
-      if (next && !next->deleted) {
-        const TableSchema &ns = *next->schema;
-        RowView nv(ns, reinterpret_cast<const uint8_t *>(next->fixed.data()), next->heap, &key);
-        for (size_t j = 0; j < ns.fields().size() && !kept; j++)
-          kept = ns.field(j).type_id == BDB_TYPE_BLOB && !nv.null(j) && nv.get(j) == id;
-      }
-      if (!kept) s->blob_garbage.emplace_back(e.seq, uuid_text(std::get<Id128>(id)));
-    }
-  };
-
-  for (const LogOp &op : e.ops) {
-    switch (op.type) {
-      case LogOp::kSchema: {
-        SchemaPtr sp;
-        try {
-          sp = TableSchema::from_json(op.schema_json);
-        } catch (const Error &err) {
-          fail(BDB_E_CORRUPT, "corrupt object " + key + ": bad schema: " + err.what());
-        }
-        bool added = false;
-        try {
-          auto next = s->schemas->with(sp, &added);
-          if (added) s->schemas = next;
-        } catch (const Error &) {
-          // A conflicting definition can only lose a race it already lost; first one wins.
-        }
-        break;
-      }
-      case LogOp::kPut: {
-        SchemaPtr sp = s->schemas->version(op.table, op.schema_version);
-        if (!sp)
-          fail(BDB_E_CORRUPT, "corrupt object " + key + ": row of unknown schema " + op.table +
-                                  " v" + std::to_string(op.schema_version));
-        if (op.fixed.size() != sp->row_width())
-          fail(BDB_E_CORRUPT, "corrupt object " + key + ": row width does not match " +
-                                  op.table + " v" + std::to_string(op.schema_version));
-        auto row = std::make_shared<OverlayRow>();
-        row->seq = e.seq;
-        row->misc = e.misc;
-        row->schema = sp;
-        row->fixed = op.fixed;
-        row->heap = op.heap;
-        // Validates every heap reference before the row is trusted.
-        RowView(*sp, reinterpret_cast<const uint8_t *>(row->fixed.data()), row->heap, &key)
-            .decode();
-        Overlay &ov = overlay_for(op.table);
-        auto it = ov.find(op.key);
-        if (it != ov.end()) drop_blobs(it->second, row.get());
-        ov[op.key] = row;
-        break;
-      }
-      case LogOp::kDelete: {
-        if (!s->schemas->find_newest(op.table))
-          fail(BDB_E_CORRUPT, "corrupt object " + key + ": delete in unknown table " + op.table);
-        auto row = std::make_shared<OverlayRow>();
-        row->seq = e.seq;
-        row->misc = e.misc;
-        row->deleted = true;
-        Overlay &ov = overlay_for(op.table);
-        auto it = ov.find(op.key);
-        if (it != ov.end()) drop_blobs(it->second, nullptr);
-        ov[op.key] = row;
-        break;
-      }
-    }
-  }
-  for (auto &[table, ov] : touched) s->overlays[table] = ov;
-  s->last_seq = e.seq;
-  s->misc_high = std::max(s->misc_high, e.misc);
-  if (s->unmerged_entries == 0) s->first_unmerged_ms = steady_ms();
-  s->unmerged_entries++;
-  s->unmerged_bytes += object_bytes;
+  apply_entry(*s, e, log_key(e.seq), object_bytes);
   counters_.entries_applied++;
   publish(s);
 }
@@ -350,7 +276,7 @@ bool Database::merge_due(const Snapshot &s) const {
   if (s.unmerged_entries == 0) return false;
   return s.unmerged_entries >= opts_.merge_threshold_entries ||
          s.unmerged_bytes >= opts_.merge_threshold_bytes ||
-         steady_ms() - s.first_unmerged_ms >= opts_.merge_interval_ms;
+         now_ms() >= s.first_unmerged_misc + opts_.merge_interval_ms;
 }
 
 // The write-forward service. It looks only at local state, so an idle node sends nothing.

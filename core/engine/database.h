@@ -99,7 +99,12 @@ class Database {
   // again. An empty result commits nothing. Returns the entry's sequence number (or the
   // current one when nothing was written).
   uint64_t commit_entry(const std::function<std::vector<LogOp>(const SnapshotPtr &)> &resolve);
-  std::vector<LogOp> resolve_batch(const SnapshotPtr &s, const Batch &batch);
+  // The resolved effects of one batch against `s` plus the rows earlier batches of the same
+  // group changed (`group`, updated on success). `seq` is the entry's sequence number.
+  std::vector<LogOp> resolve_batch(const SnapshotPtr &s, const Batch &batch, GroupRows &group,
+                                   uint64_t seq);
+  struct QueuedCommit;
+  void write_group(const std::vector<QueuedCommit *> &group);
   void upload_blobs(const Batch &batch);
   uint64_t now_ms() const;        // wall clock
   uint64_t steady_ms() const;     // monotonic
@@ -121,6 +126,12 @@ class Database {
   std::atomic<uint64_t> last_log_check_ms_{0};  // steady
   std::atomic<uint64_t> block0_read_ms_{0};     // steady
   std::atomic<bool> force_refresh_{false};
+
+  // Group commit: batches committed concurrently wait here; one thread writes them all.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<QueuedCommit *> queue_;
+  bool group_writer_active_ = false;
 
   std::thread service_;
   std::mutex service_mu_;

@@ -37,7 +37,9 @@ struct Snapshot {
   std::vector<std::pair<uint64_t, std::string>> blob_garbage;
   uint64_t unmerged_entries = 0;
   uint64_t unmerged_bytes = 0;
-  uint64_t first_unmerged_ms = 0;  // steady-clock ms when the oldest unmerged entry was seen
+  // MISC stamp of the oldest unmerged entry: its age, by the wall clock, steers when to
+  // merge (clock skew only changes when, never what).
+  uint64_t first_unmerged_misc = 0;
 
   const TableRoot *table_root(const std::string &table) const {
     for (const auto &t : block0->tables)

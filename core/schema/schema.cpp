@@ -45,7 +45,9 @@ std::shared_ptr<const TableSchema> TableSchema::from_json(std::string_view json)
   try {
     j = ojson::parse(json.begin(), json.end());
   } catch (const nlohmann::json::parse_error &e) {
-    fail(BDB_E_JSON, std::string("schema: malformed JSON: ") + e.what());
+    std::string msg = e.what();
+    auto at = msg.find("parse error");
+    fail(BDB_E_JSON, "schema: malformed JSON: " + (at == std::string::npos ? msg : msg.substr(at)));
   }
   if (!j.is_object()) bad("", "expected a JSON object");
   auto s = std::make_shared<TableSchema>();

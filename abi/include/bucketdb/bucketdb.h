@@ -231,7 +231,8 @@ BDB_API bdb_status bdb_blob_read(bdb_db *db, const char *blob_id, void **out_dat
 
 /* ---- maintenance and introspection -------------------------------------------------------- */
 
-/* Folds the committed log into data blocks now (if this node may) and swaps Block 0.
+/* Folds the committed log into data blocks now and swaps Block 0, whichever node leads the
+ * current window (an operator's command; the background service merges only as leader).
  * *out_merged (may be NULL) is the number of log entries folded. */
 BDB_API bdb_status bdb_db_merge(bdb_db *db, uint64_t *out_merged);
 /* Deletes what is garbage and older than gcGraceMs. *out_deleted may be NULL. */

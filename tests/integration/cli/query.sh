@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# cli.query: every --where operator, --order, --limit/--offset, --count, --select, and exact
+# 64-bit integers, each query in a process of its own (reading what another one wrote).
+source "$(dirname "$0")/lib.sh"
+
+setup_schemas
+ok bdb put users - <"$HERE/users.ndjson"
+
+# q EXPECTED_IDS ARGS...: the ids (commas) that `query users ARGS...` prints.
+q() {
+  local want=$1
+  shift
+  ok bdb query users "$@"
+  same "$(ids "$OUT")" "$want" "query users $*"
+}
+
+# Default order is the primary key ascending.
+q u1,u2,u3,u4,u5
+# Comparisons skip null values, as in SQL.
+q u1,u5 --where 'age = 30'
+q u2,u3 --where 'age != 30'
+q u3 --where 'age > 30'
+q u1,u3,u5 --where 'age >= 30'
+q u2 --where 'age < 30'
+q u1,u2,u5 --where 'age <= 30'
+q u1,u5 --where 'nick in ["bob","carol"]'
+q u2,u3 --where 'age in [20, 40]'
+q u1,u3 --where 'nick prefix "bo"'
+q u4 --where 'age isnull'
+q u1,u2,u3,u5 --where 'age notnull'
+q u1,u5 --where 'active = true'
+q u2 --where 'active = false'
+q u2 --where 'score < 0'
+q u2 --where 'nick = "alice"'
+# Whitespace runs separate FIELD, OP and VALUE; the VALUE keeps its own spaces.
+q u1,u5 --where '  age   =    30  '
+ok bdb put users '{"id":"u6","nick":"two words"}'
+q u6 --where 'nick = "two words"'
+ok bdb delete users u6
+# Conditions are joined by AND.
+q u1,u3 --where 'age >= 30' --where 'nick prefix "b"'
+q "" --where 'age > 30' --where 'age < 30'
+
+# Order by a field, ascending (default or :asc) and :desc.
+q u2,u5,u1,u3 --where 'score notnull' --order score
+q u2,u5,u1,u3 --where 'score notnull' --order score:asc
+q u3,u1,u5,u2 --where 'score notnull' --order score:desc
+q u5,u4,u3,u2,u1 --order id:desc
+q u2,u1,u3,u5 --where 'nick notnull' --order nick
+
+# Limit and offset, after the order.
+q u5,u1 --where 'score notnull' --order score --limit 2 --offset 1
+q u1,u2 --limit 2
+q u4,u5 --offset 3
+q "" --offset 10
+q "" --limit 0
+
+# Count: one number.
+ok bdb query users --count
+same "$OUT" 5
+ok bdb query users --count --where 'age >= 30'
+same "$OUT" 3
+ok bdb query users --count --where 'age > 99'
+same "$OUT" 0
+
+# Select: the chosen fields plus the primary key, in schema order.
+ok bdb query users --where 'age = 30' --select nick
+same "$OUT" $'{"id":"u1","nick":"bob"}\n{"id":"u5","nick":"carol"}'
+ok bdb query users --where 'id = "u3"' --select nick,age
+same "$OUT" '{"id":"u3","age":40,"nick":"bobby"}'
+ok bdb query users --where 'id = "u3"' --select score --select active
+same "$OUT" '{"id":"u3","score":10}'
+
+# 64-bit integers stay exact: uint64 max and int64 min, as values and as keys.
+E1='{"seq":18446744073709551615,"delta":-9223372036854775808,"note":"extremes"}'
+E2='{"seq":9007199254740993,"delta":9223372036854775807}'
+ok bdb put events "$E1"
+printf '%s\n{"seq":0,"delta":0}\n' "$E2" >events.ndjson
+ok bdb put events - <events.ndjson
+ok bdb get events 18446744073709551615
+same "$OUT" "$E1"
+ok bdb get events 9007199254740993
+same "$OUT" "$E2" "2^53+1 survives (no double on the way)"
+status 1 bdb get events 9007199254740992
+ok bdb query events --where 'seq = 18446744073709551615'
+same "$OUT" "$E1"
+ok bdb query events --where 'delta = -9223372036854775808'
+same "$OUT" "$E1"
+ok bdb query events --where 'seq > 9007199254740993'
+same "$OUT" "$E1"
+ok bdb query events --order delta:desc --select delta
+same "$OUT" $'{"seq":9007199254740993,"delta":9223372036854775807}\n{"seq":0,"delta":0}\n{"seq":18446744073709551615,"delta":-9223372036854775808}'
+ok bdb query events --where 'seq in [0, 18446744073709551615]' --count
+same "$OUT" 2
+# Bytes print as base64, blobs as their UUID (schema from stdin this time).
+ok bdb schema add - <<<'{"name":"files","version":1,"fields":{"id":{"typeId":4},"data":{"typeId":11},"raw":{"typeId":16}},"primaryKey":"id"}'
+F1='{"id":-7,"data":"123e4567-e89b-12d3-a456-426614174000","raw":"aGVsbG8="}'
+ok bdb put files "$F1"
+ok bdb get files -7
+same "$OUT" "$F1"
+ok bdb query files --where 'raw notnull'
+same "$OUT" "$F1"
+
+echo "cli.query: ok"

@@ -1,0 +1,125 @@
+// query TABLE [--where ...]... [--order F[:desc]] [--limit N] [--offset N] [--count] [--select ...]
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "errors.h"
+#include "output.h"
+#include "validators.h"
+#include "where.h"
+
+namespace bdbcli {
+
+namespace {
+
+struct QueryArgs {
+  std::string table;
+  std::vector<std::string> where;
+  std::string order;
+  bool has_order = false;  // --order '' is an error, not "no order"
+  uint64_t limit = 0, offset = 0;
+  bool has_limit = false, has_offset = false;
+  bool count = false;
+  std::vector<std::string> select;
+};
+
+struct Order {
+  std::string field;
+  bool descending = false;
+};
+
+// FIELD, FIELD:asc or FIELD:desc.
+Order parse_order(const std::string &text) {
+  Order o{text, false};
+  size_t colon = text.rfind(':');
+  if (colon != std::string::npos) {
+    std::string dir = text.substr(colon + 1);
+    if (dir != "asc" && dir != "desc")
+      usage_error("--order '" + text + "': expected FIELD, FIELD:asc or FIELD:desc");
+    o.field = text.substr(0, colon);
+    o.descending = dir == "desc";
+  }
+  if (o.field.empty()) usage_error("--order '" + text + "': missing FIELD");
+  return o;
+}
+
+void run_query(const GlobalOptions &global, const QueryArgs &args) {
+  // Every usage error is found before the database is touched.
+  std::vector<WhereClause> conditions;
+  for (const std::string &w : args.where) conditions.push_back(parse_where(w));
+  Order order;
+  if (args.has_order) order = parse_order(args.order);
+  for (const std::string &f : args.select)
+    if (f.empty()) usage_error("--select: empty field name");
+
+  Db db = open_database(global);
+  bdb_query *raw = nullptr;
+  check(bdb_query_new(db.get(), args.table.c_str(), &raw));
+  Query q(raw);
+  for (const WhereClause &c : conditions)
+    check(bdb_query_where(q.get(), c.field.c_str(), c.op.c_str(),
+                          c.value ? c.value->c_str() : nullptr));
+  if (!order.field.empty()) check(bdb_query_order(q.get(), order.field.c_str(), order.descending));
+  if (args.has_limit) check(bdb_query_limit(q.get(), args.limit));
+  if (args.has_offset) check(bdb_query_offset(q.get(), args.offset));
+  for (const std::string &f : args.select) check(bdb_query_select(q.get(), f.c_str()));
+
+  if (args.count) {
+    uint64_t n = 0;
+    check(bdb_query_count(q.get(), &n));
+    print_line(std::to_string(n));
+    return;
+  }
+  bdb_cursor *cur_raw = nullptr;
+  check(bdb_query_exec(q.get(), &cur_raw));
+  Cursor cursor(cur_raw);
+  for (;;) {
+    bdb_doc *doc_raw = nullptr;
+    check(bdb_cursor_next(cursor.get(), &doc_raw));
+    if (!doc_raw) break;
+    Doc doc(doc_raw);
+    char *json_raw = nullptr;
+    check(bdb_doc_to_json(doc.get(), &json_raw));
+    BdbString json(json_raw);
+    print_line(json.get());
+  }
+}
+
+}  // namespace
+
+void add_query_command(CLI::App &app, Commands &commands) {
+  auto args = std::make_shared<QueryArgs>();
+  CLI::App *q = app.add_subcommand("query", "Print the matching documents as NDJSON");
+  q->add_option("TABLE", args->table, "Table name")->required();
+  // One value per occurrence: `--where 'a = 1' TABLE` must not take TABLE as a condition.
+  q->add_option("--where", args->where,
+                "Condition 'FIELD OP VALUE', repeatable, joined by AND. OP: = != > >= < <= in "
+                "prefix isnull notnull. VALUE: a JSON literal (\"bob\", 30, true, [\"a\",\"b\"] "
+                "for in); none for isnull/notnull")
+      ->type_name("'FIELD OP VALUE'")
+      ->allow_extra_args(false);
+  q->add_option("--order", args->order, "Sort by FIELD, ascending or :desc (default: primary key)")
+      ->type_name("FIELD[:desc]")
+      ->each([args](const std::string &) { args->has_order = true; });
+  q->add_option("--limit", args->limit, "At most N documents")
+      ->type_name("N")
+      ->check(count_validator(false))
+      ->each([args](const std::string &) { args->has_limit = true; });
+  q->add_option("--offset", args->offset, "Skip the first N documents")
+      ->type_name("N")
+      ->check(count_validator(false))
+      ->each([args](const std::string &) { args->has_offset = true; });
+  q->add_flag("--count", args->count, "Print only the number of matching documents");
+  q->add_option("--select", args->select,
+                "Fields to print, comma-separated or repeated (the primary key always is)")
+      ->type_name("F1,F2")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  commands.on(q, [args](const GlobalOptions &g) { run_query(g, *args); });
+}
+
+}  // namespace bdbcli

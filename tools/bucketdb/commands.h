@@ -1,0 +1,35 @@
+// The command table: each group adds its CLI11 subcommands and the action each one runs.
+#pragma once
+
+#include <functional>
+#include <utility>
+#include <vector>
+
+#include "connection.h"
+
+namespace CLI {
+class App;
+}
+
+namespace bdbcli {
+
+class Commands {
+ public:
+  using Action = std::function<void(const GlobalOptions &)>;
+
+  // `sub` is a leaf command; its action runs when it is the one parsed.
+  void on(CLI::App *sub, Action action) { actions_.emplace_back(sub, std::move(action)); }
+
+  // Runs the parsed command's action; false if no leaf was parsed.
+  bool run(const GlobalOptions &global) const;
+
+ private:
+  std::vector<std::pair<CLI::App *, Action>> actions_;
+};
+
+void add_schema_commands(CLI::App &app, Commands &commands);  // schema add, schema list
+void add_doc_commands(CLI::App &app, Commands &commands);     // put, get, delete
+void add_query_command(CLI::App &app, Commands &commands);    // query
+void add_admin_commands(CLI::App &app, Commands &commands);   // merge, gc, inspect, stats
+
+}  // namespace bdbcli
