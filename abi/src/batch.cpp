@@ -80,6 +80,10 @@ bdb_status bdb_batch_expect_version(bdb_batch *batch, uint64_t version) {
 
 size_t bdb_batch_size(const bdb_batch *batch) { return batch ? batch->batch.ops.size() : 0; }
 
+void bdb_batch_clear(bdb_batch *batch) {
+  if (batch) batch->batch.ops.clear();
+}
+
 bdb_status bdb_batch_commit(bdb_batch *batch, uint64_t *out_seq) {
   return guard([&] {
     BDB_REQUIRE(batch);

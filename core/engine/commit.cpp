@@ -13,6 +13,17 @@
 namespace bucketdb {
 
 void Batch::stage(StagedOp::Kind kind, const Document &doc) {
+  if (kind == StagedOp::kInsert) {
+    // A blob belongs to exactly one row (so deleting the row may delete the blob): a new row
+    // brings its blobs' bytes, never another row's blob id.
+    const TableSchema &s = doc.schema();
+    for (size_t i = 0; i < s.fields().size(); i++)
+      if (s.field(i).type_id == BDB_TYPE_BLOB && doc.is_set(i) && !is_null(doc.get(i)) &&
+          !doc.pending_blobs().count(i))
+        fail(BDB_E_TYPE, "insert into " + s.name() + ", field '" + s.field(i).name +
+                             "': a blob belongs to one row; give its bytes ({\"base64\": ...}) "
+                             "instead of the id of an existing blob");
+  }
   ops.push_back(StagedOp{kind, doc, false, 0});
 }
 
@@ -23,6 +34,51 @@ std::string key_text(const TableSchema &s, const Value &v) {
                                                       nlohmann::json::error_handler_t::replace);
 }
 
+// Blob ids a document names without bringing bytes must be the ones the row already holds.
+void check_blob_ownership(const Document &doc, const PendingRow &cur, const std::string &what) {
+  const TableSchema &s = doc.schema();
+  for (size_t i = 0; i < s.fields().size(); i++) {
+    if (s.field(i).type_id != BDB_TYPE_BLOB || !doc.is_set(i) || is_null(doc.get(i)) ||
+        doc.pending_blobs().count(i))
+      continue;
+    bool owned = false;
+    if (cur.exists) {
+      int j = cur.schema->field_index(s.field(i).name);
+      owned = j >= 0 && cur.values[static_cast<size_t>(j)] == doc.get(i);
+    }
+    if (!owned)
+      fail(BDB_E_TYPE, what + ", field '" + s.field(i).name + "': blob " +
+                           uuid_text(std::get<Id128>(doc.get(i))) +
+                           " is not this row's; a blob belongs to one row, so give its bytes "
+                           "({\"base64\": ...}) to store a copy");
+  }
+}
+
+// A patch's fields (named in `doc`) laid over the current row, in the newer of the two
+// versions so that a writer with an older schema never drops fields it does not know.
+Values patched(const PendingRow &cur, const Document &doc, SchemaPtr *out_schema,
+               const std::string &what) {
+  SchemaPtr target = cur.schema->version() > doc.schema().version() ? cur.schema
+                                                                     : doc.schema_ptr();
+  Values merged = convert_values(*cur.schema, cur.values, *target);
+  const TableSchema &ds = doc.schema();
+  for (size_t i = 0; i < ds.fields().size(); i++) {
+    if (!doc.is_set(i)) continue;
+    const Field &from = ds.field(i);
+    int j = target->field_index(from.name);
+    if (j < 0)
+      fail(BDB_E_SCHEMA, "patch " + what + ": field '" + from.name + "' no longer exists in " +
+                             target->name() + " version " + std::to_string(target->version()));
+    const Field &to = target->field(static_cast<size_t>(j));
+    Value v = convert_value(from, to, doc.get(i));
+    if (is_null(v) && !is_null(doc.get(i)))
+      fail(BDB_E_TYPE, "patch " + what + ": the value of '" + from.name + "' does not fit " +
+                           to.type->name + " in version " + std::to_string(target->version()));
+    merged[static_cast<size_t>(j)] = std::move(v);
+  }
+  *out_schema = target;
+  return merged;
+}
 }  // namespace
 
 std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &batch,
@@ -33,6 +89,12 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
     const Document &doc = op.doc;
     const SchemaPtr &schema = doc.schema_ptr();
     const std::string &table = schema->name();
+    SchemaPtr own = s->schemas->version(table, schema->version());
+    if (!own || own->canonical_json() != schema->canonical_json())
+      fail(BDB_E_SCHEMA, "a document of table " + table + " version " +
+                             std::to_string(schema->version()) +
+                             " does not match this database's definition of it (was it made "
+                             "by another database?)");
     size_t pk = schema->primary_key();
     if (!doc.is_set(pk) || is_null(doc.get(pk)))
       fail(BDB_E_INVALID, "table " + table + ": the primary key '" +
@@ -70,17 +132,17 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
           fail(BDB_E_EXISTS, "insert into " + what + ": the primary key already exists");
         [[fallthrough]];
       case StagedOp::kUpdate:
+        check_blob_ownership(doc, p, what);
         p.exists = true;
         p.schema = schema;
         p.values = doc.values();
         break;
       case StagedOp::kPatch: {
         if (!p.exists) fail(BDB_E_NOT_FOUND, "patch " + what + ": no such row");
-        Values merged = convert_values(*p.schema, p.values, *schema);
-        for (size_t i = 0; i < merged.size(); i++)
-          if (doc.is_set(i)) merged[i] = doc.get(i);
-        p.schema = schema;
-        p.values = std::move(merged);
+        check_blob_ownership(doc, p, what);
+        SchemaPtr target;
+        p.values = patched(p, doc, &target, what);
+        p.schema = target;
         break;
       }
       case StagedOp::kDelete:
@@ -114,17 +176,40 @@ void Database::upload_blobs(const Batch &batch) {
     for (const auto &[field, bytes] : op.doc.pending_blobs()) {
       std::string id = uuid_text(std::get<Id128>(op.doc.get(field)));
       // Put-if-absent: a fresh random id never exists, unless a retried put already landed.
-      storage_->put(blob_key(id), seal(ObjectKind::kBlob, bytes), PutCondition{"", true});
+      // The payload starts with the upload time: the orphan sweep reads it.
+      Bytes obj = begin_object();
+      Writer w(obj);
+      w.u64(now_ms());
+      w.raw(bytes.data(), bytes.size());
+      seal_in_place(ObjectKind::kBlob, obj);
+      storage_->put(blob_key(id), obj, PutCondition{"", true});
       counters_.blobs_uploaded++;
     }
   }
+}
+
+void Database::delete_uploaded_blobs(const Batch &batch) {
+  for (const StagedOp &op : batch.ops)
+    for (const auto &[field, bytes] : op.doc.pending_blobs()) {
+      try {
+        storage_->del(blob_key(uuid_text(std::get<Id128>(op.doc.get(field)))));
+      } catch (const Error &) {
+        // Left for the orphan sweep of garbage collection.
+      }
+    }
 }
 
 uint64_t Database::commit_entry(
     const std::function<std::vector<LogOp>(const SnapshotPtr &)> &resolve) {
   std::lock_guard<std::mutex> lock(write_mu_);
   const Id128 commit_id = random_id();
+  const uint64_t started = steady_ms();
   for (int attempt = 0;; attempt++) {
+    // A commit that has run longer than gcGraceMs / 2 is abandoned (nothing of it landed):
+    // garbage collection relies on no older writer showing up later (SPEC section 6).
+    if (attempt > 0 && opts_.gc_grace_ms >= 2000 && steady_ms() - started > opts_.gc_grace_ms / 2)
+      fail(BDB_E_BUSY, "commit abandoned after " + std::to_string(steady_ms() - started) +
+                           " ms of lost races (over gcGraceMs / 2); nothing was committed");
     // Never commit from a view of Block 0 older than gcGraceMs / 2 (SPEC section 6): a long
     // run of lost races re-reads it here.
     refresh_block0_locked(false);
@@ -234,7 +319,19 @@ uint64_t Database::commit(Batch &batch) {
     queue_cv_.notify_all();
   }
   lock.unlock();
-  if (me.error) std::rethrow_exception(me.error);
+  if (me.error) {
+    try {
+      std::rethrow_exception(me.error);
+    } catch (const Error &e) {
+      // The batch was refused before any entry held it: its blobs are nobody's. (After a
+      // storage failure the entry may have landed, so they stay for the orphan sweep.)
+      bdb_status st = e.status();
+      if (st == BDB_E_EXISTS || st == BDB_E_CONFLICT || st == BDB_E_NOT_FOUND ||
+          st == BDB_E_SCHEMA || st == BDB_E_TYPE || st == BDB_E_INVALID)
+        delete_uploaded_blobs(batch);
+      throw;
+    }
+  }
   counters_.commits++;
   batch.ops.clear();
   if (merge_due(*snapshot())) service_cv_.notify_all();

@@ -25,10 +25,10 @@ std::string Database::blob_key(const std::string &uuid) const {
   return prefixed(opts_.blob_prefix + "/" + uuid);
 }
 std::string Database::data_key(const std::string &table) const {
-  return prefixed(opts_.data_prefix + "/" + table + "/" + hex_text(random_id()));
+  return prefixed(opts_.data_prefix + "/" + table + "/" + hex_text(time_id(now_ms())));
 }
 std::string Database::manifest_key(const std::string &table) const {
-  return prefixed(opts_.manifest_prefix + "/" + table + "/" + hex_text(random_id()));
+  return prefixed(opts_.manifest_prefix + "/" + table + "/" + hex_text(time_id(now_ms())));
 }
 
 uint64_t Database::now_ms() const {
@@ -59,6 +59,7 @@ std::unique_ptr<Database> Database::open(const std::string &uri, const Options &
     db->load_initial_block0();
     db->catch_up_locked();
   }
+  db->last_sweep_ms_ = db->steady_ms();
   if (options.auto_merge) db->service_ = std::thread([d = db.get()] { d->service_loop(); });
   return db;
 }
@@ -263,7 +264,11 @@ std::string Database::schemas_json() {
 SchemaPtr Database::table_schema(const std::string &table) {
   SchemaPtr s = snapshot()->schemas->find_newest(table);
   if (s) return s;
-  ensure_fresh(false);  // another node may have registered it
+  {
+    // Another node may have registered it a moment ago: look at the log before saying no.
+    std::lock_guard<std::mutex> lock(write_mu_);
+    catch_up_locked();
+  }
   return snapshot()->schemas->newest(table);
 }
 
@@ -299,9 +304,11 @@ void Database::service_loop() {
       for (const auto &m : s->block0->merges)
         if (m.applied_seq > s->block0->log_floor && m.time_ms + opts_.gc_grace_ms <= now)
           gc_due = true;
+      // The orphan sweep lists the bucket: at most once a day per process.
+      bool sweep_due = steady_ms() - last_sweep_ms_ >= 24 * 3600 * 1000ull;
       if (gc_due && is_leader(now) && steady_ms() - last_gc_ms_ >= opts_.write_forward_interval_ms) {
         last_gc_ms_ = steady_ms();
-        gc();
+        gc(sweep_due);
       }
     } catch (const std::exception &e) {
       if (opts_.log_level != "silent" && opts_.log_level != "error")

@@ -64,7 +64,8 @@ class Database {
 
   // Maintenance.
   uint64_t merge(bool only_if_leader = false);
-  uint64_t gc();
+  // sweep: also list the bucket for orphans (explicit calls do; the background rarely).
+  uint64_t gc(bool sweep = true);
   void refresh();  // next read looks at the log
   std::string inspect_json(const std::string &what);
   std::string stats_json();
@@ -106,6 +107,10 @@ class Database {
   struct QueuedCommit;
   void write_group(const std::vector<QueuedCommit *> &group);
   void upload_blobs(const Batch &batch);
+  void delete_uploaded_blobs(const Batch &batch);
+  // Deletes objects no Block 0 references that are older than the grace: orphans of lost
+  // merges, of crashed writers, of commits that never landed. Lists the bucket: run rarely.
+  uint64_t sweep_orphans_locked(const SnapshotPtr &s);
   uint64_t now_ms() const;        // wall clock
   uint64_t steady_ms() const;     // monotonic
   void service_loop();
@@ -138,6 +143,7 @@ class Database {
   std::condition_variable service_cv_;
   bool stopping_ = false;
   uint64_t last_gc_ms_ = 0;
+  uint64_t last_sweep_ms_ = 0;
 };
 
 }  // namespace bucketdb

@@ -1,5 +1,7 @@
 #include "core/engine/document.h"
 
+#include <chrono>
+
 #include "core/codec/json_values.h"
 #include "core/codec/text.h"
 #include "core/codec/value_check.h"
@@ -29,7 +31,9 @@ void Document::set_blob_bytes(size_t f, std::string bytes) {
   if (fd.type_id != BDB_TYPE_BLOB)
     fail(BDB_E_TYPE, "table " + schema_->name() + ", field '" + fd.name + "' (" + fd.type->name +
                          ") is not a blob field");
-  values_[f] = random_id();
+  values_[f] = time_id(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count()));
   set_[f] = true;
   blobs_[f] = std::move(bytes);
 }

@@ -2,13 +2,15 @@
 // log entries are deleted only once older than gcGraceMs, and log entries only after a
 // Block 0 with the raised logFloor is installed.
 #include <algorithm>
+#include <set>
 
 #include "core/engine/database.h"
+#include "core/format/envelope.h"
 #include "core/util/error.h"
 
 namespace bucketdb {
 
-uint64_t Database::gc() {
+uint64_t Database::gc(bool sweep) {
   std::lock_guard<std::mutex> merge_lock(merge_mu_);
   std::lock_guard<std::mutex> lock(write_mu_);
   refresh_block0_locked(true);
@@ -22,9 +24,16 @@ uint64_t Database::gc() {
     if (due(m.time_ms)) floor = std::max(floor, m.applied_seq);
   std::vector<Garbage> keep, gone;
   for (const auto &g : b0.garbage) (due(g.since_ms) ? gone : keep).push_back(g);
-  if (floor == b0.log_floor && gone.empty()) return 0;
-
   uint64_t deleted = 0;
+  if (floor == b0.log_floor && gone.empty()) {
+    if (sweep) {
+      catch_up_locked();
+      deleted += sweep_orphans_locked(snapshot());
+    }
+    counters_.gc_deleted += deleted;
+    return deleted;
+  }
+
   // Superseded objects are unreferenced since `since_ms`; deleting them before the swap is
   // safe, and a lost swap only means they are deleted again later (delete is idempotent).
   for (const auto &g : gone) {
@@ -52,7 +61,82 @@ uint64_t Database::gc() {
     storage_->del(log_key(seq));
     deleted++;
   }
+  if (sweep) {
+    catch_up_locked();
+    deleted += sweep_orphans_locked(snapshot());
+  }
   counters_.gc_deleted += deleted;
+  return deleted;
+}
+
+namespace {
+
+std::string last_segment(const std::string &key) { return key.substr(key.rfind('/') + 1); }
+
+void add_blob_ids(const TableSchema &s, const RowView &row, std::set<std::string> &out) {
+  for (size_t i = 0; i < s.fields().size(); i++)
+    if (s.field(i).type_id == BDB_TYPE_BLOB && !row.null(i))
+      out.insert(uuid_text(std::get<Id128>(row.get(i))));
+}
+
+}  // namespace
+
+uint64_t Database::sweep_orphans_locked(const SnapshotPtr &s) {
+  const uint64_t now = now_ms();
+  auto old = [&](uint64_t t) { return t + opts_.gc_grace_ms <= now; };
+  std::set<std::string> referenced;  // object keys
+  std::set<std::string> blobs;       // blob ids held by rows
+  for (const auto &g : s->block0->garbage) referenced.insert(g.key);
+  for (const auto &t : s->block0->tables) {
+    if (t.manifest_key.empty()) continue;
+    referenced.insert(t.manifest_key);
+    for (const BlockRef &ref : load_manifest(t.manifest_key)->blocks) {
+      referenced.insert(ref.key);
+      auto block = load_block(s, t.name, ref);
+      bool has_blobs = false;
+      for (const auto &f : block->schema()->fields()) has_blobs |= f.type_id == BDB_TYPE_BLOB;
+      if (has_blobs)
+        for (size_t r = 0; r < block->rows(); r++) add_blob_ids(*block->schema(), block->row(r), blobs);
+    }
+  }
+  for (const auto &[table, ov] : s->overlays)
+    for (const auto &[k, row] : *ov) {
+      if (row->deleted) continue;
+      std::string what = "committed row of " + table;
+      add_blob_ids(*row->schema,
+                   RowView(*row->schema, reinterpret_cast<const uint8_t *>(row->fixed.data()),
+                           row->heap, &what),
+                   blobs);
+    }
+
+  uint64_t deleted = 0;
+  for (const std::string &sub : {opts_.data_prefix, opts_.manifest_prefix}) {
+    for (const std::string &key : storage_->list_all(prefixed(sub + "/"))) {
+      if (referenced.count(key)) continue;
+      auto id = parse_hex_id(last_segment(key));
+      auto t = id ? id_time_ms(*id) : std::nullopt;
+      if (!t || !old(*t)) continue;  // never delete what cannot be dated
+      storage_->del(key);
+      deleted++;
+    }
+  }
+  for (const std::string &key : storage_->list_all(prefixed(opts_.blob_prefix + "/"))) {
+    if (blobs.count(last_segment(key)) || referenced.count(key)) continue;
+    // Unreferenced: old enough? The upload time is in the object (its id may be older).
+    auto obj = storage_->get(key);
+    if (!obj) continue;
+    uint64_t uploaded = 0;
+    try {
+      Reader r(open_object(ObjectKind::kBlob, obj->data, key), key);
+      uploaded = r.u64();
+    } catch (const Error &) {
+      continue;  // a damaged object is reported by reads, not silently deleted
+    }
+    if (!old(uploaded)) continue;
+    storage_->del(key);
+    deleted++;
+  }
+  last_sweep_ms_ = steady_ms();
   return deleted;
 }
 

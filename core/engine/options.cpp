@@ -12,7 +12,7 @@ namespace {
 
 uint64_t parse_uint(const std::string &name, const std::string &value, uint64_t min,
                     uint64_t max) {
-  if (value.empty() || value[0] == '-' || value[0] == '+' || value[0] == ' ')
+  if (value.empty() || value[0] < '0' || value[0] > '9')
     fail(BDB_E_INVALID, "option " + name + ": '" + value + "' is not a non-negative integer");
   errno = 0;
   char *end = nullptr;

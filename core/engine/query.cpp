@@ -162,6 +162,8 @@ bool test(const Condition &c, const Value &v) {
 
 void QuerySpec::add_condition(const std::string &field, const std::string &op_text,
                               const char *value_json) {
+  asked_.push_back(Asked{field, op_text, value_json ? std::optional<std::string>(value_json)
+                                                    : std::nullopt});
   int fi = schema->field_index(field);
   if (fi < 0) qfail(*this, "unknown field '" + field + "'", BDB_E_SCHEMA);
   const Field &f = schema->field(static_cast<size_t>(fi));
@@ -194,12 +196,26 @@ void QuerySpec::set_order(const std::string &field, bool desc) {
   if (fi < 0) qfail(*this, "cannot order by unknown field '" + field + "'", BDB_E_SCHEMA);
   order_field = static_cast<size_t>(fi);
   descending = desc;
+  order_name_ = field;
 }
 
 void QuerySpec::add_select(const std::string &field) {
   int fi = schema->field_index(field);
   if (fi < 0) qfail(*this, "cannot select unknown field '" + field + "'", BDB_E_SCHEMA);
   select.push_back(static_cast<size_t>(fi));
+  select_names_.push_back(field);
+}
+
+QuerySpec QuerySpec::bound_to(SchemaPtr other) const {
+  QuerySpec q;
+  q.schema = std::move(other);
+  q.offset = offset;
+  q.limit = limit;
+  for (const Asked &a : asked_)
+    q.add_condition(a.field, a.op, a.value ? a.value->c_str() : nullptr);
+  if (!order_name_.empty()) q.set_order(order_name_, descending);
+  for (const auto &f : select_names_) q.add_select(f);
+  return q;
 }
 
 bool matches(const QuerySpec &q, const Values &row) {
@@ -369,9 +385,14 @@ class SortedCursor : public Cursor {
 
 }  // namespace
 
-std::unique_ptr<Cursor> Database::query(const QuerySpec &q) {
+std::unique_ptr<Cursor> Database::query(const QuerySpec &asked) {
   ensure_fresh(false);
   SnapshotPtr snap = snapshot();
+  SchemaPtr newest = snap->schemas->newest(asked.schema->name());
+  // Field positions are valid only for the layout the query was built on.
+  const QuerySpec q = asked.schema->canonical_json() == newest->canonical_json()
+                          ? asked
+                          : asked.bound_to(newest);
   bool key_order = !q.order_field || (*q.order_field == q.schema->primary_key() && !q.descending);
   if (key_order && !q.descending) return std::make_unique<KeyOrderCursor>(*this, snap, q);
   return std::make_unique<SortedCursor>(*this, snap, q);
@@ -379,8 +400,7 @@ std::unique_ptr<Cursor> Database::query(const QuerySpec &q) {
 
 uint64_t Database::count(const QuerySpec &q) {
   QuerySpec plain = q;
-  plain.order_field.reset();
-  plain.descending = false;
+  plain.clear_order();
   auto c = query(plain);
   uint64_t n = 0;
   while (c->next()) n++;

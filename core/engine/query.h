@@ -48,6 +48,26 @@ struct QuerySpec {
   void add_condition(const std::string &field, const std::string &op, const char *value_json);
   void set_order(const std::string &field, bool desc);
   void add_select(const std::string &field);
+  void clear_order() {
+    order_field.reset();
+    descending = false;
+    order_name_.clear();
+  }
+
+  // The same query against another version of the table (a newer one registered since the
+  // query was built): fields are found again by name and literals re-checked against their
+  // types; a field the version lacks is BDB_E_SCHEMA.
+  QuerySpec bound_to(SchemaPtr other) const;
+
+ private:
+  // What the caller asked, by name, so the query can be bound again.
+  struct Asked {
+    std::string field, op;
+    std::optional<std::string> value;
+  };
+  std::vector<Asked> asked_;
+  std::string order_name_;
+  std::vector<std::string> select_names_;
 };
 
 bool matches(const QuerySpec &q, const Values &row);

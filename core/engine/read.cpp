@@ -93,7 +93,9 @@ std::string Database::read_blob(const std::string &blob_id) {
   std::string key = blob_key(uuid_text(*id));
   auto obj = storage_->get(key);
   if (!obj) fail(BDB_E_NOT_FOUND, "no blob " + uuid_text(*id) + " (" + key + ")");
-  return std::string(open_object(ObjectKind::kBlob, obj->data, key));
+  Reader r(open_object(ObjectKind::kBlob, obj->data, key), key);
+  r.u64();  // upload time
+  return std::string(r.raw(r.remaining()));
 }
 
 }  // namespace bucketdb

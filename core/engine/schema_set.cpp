@@ -33,6 +33,14 @@ std::shared_ptr<const SchemaSet> SchemaSet::with(SchemaPtr s, bool *added) const
     *added = false;
     return nullptr;
   }
+  if (SchemaPtr prev = find_newest(s->name())) {
+    const Field &a = prev->primary_key_field(), &b = s->primary_key_field();
+    if (a.name != b.name || a.type_id != b.type_id)
+      fail(BDB_E_SCHEMA, "table " + s->name() + " version " + std::to_string(s->version()) +
+                             " changes the primary key from '" + a.name + "' (" + a.type->name +
+                             ") to '" + b.name + "' (" + b.type->name +
+                             "); a table keeps its primary key in every version");
+  }
   auto next = std::make_shared<SchemaSet>(*this);
   next->tables_[s->name()][s->version()] = std::move(s);
   *added = true;

@@ -135,6 +135,8 @@ Resolved resolve(const std::string &uri) {
     fail(BDB_E_URI, "bad database URI '" + uri +
                         "': expected scheme:..., e.g. memory:, file:./data, s3://bucket");
   std::string scheme = uri.substr(0, colon);
+  for (char &c : scheme)  // schemes are case-insensitive (RFC 3986)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   std::string rest = uri.substr(colon + 1);
   if (scheme == "plugin") {
     auto q = rest.find('?');

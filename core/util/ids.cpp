@@ -30,6 +30,20 @@ Id128 random_id() {
   return id;
 }
 
+Id128 time_id(uint64_t unix_ms) {
+  Id128 id = random_id();
+  for (int i = 0; i < 6; i++) id[static_cast<size_t>(i)] = static_cast<uint8_t>(unix_ms >> (8 * (5 - i)));
+  id[6] = static_cast<uint8_t>((id[6] & 0x0f) | 0x70);  // version 7
+  return id;
+}
+
+std::optional<uint64_t> id_time_ms(const Id128 &id) {
+  if ((id[6] >> 4) != 7 || (id[8] & 0xc0) != 0x80) return std::nullopt;
+  uint64_t ms = 0;
+  for (int i = 0; i < 6; i++) ms = (ms << 8) | id[static_cast<size_t>(i)];
+  return ms;
+}
+
 uint64_t random_u64() {
   uint64_t v;
   fill_random(&v, sizeof v);
@@ -73,6 +87,17 @@ std::optional<Id128> parse_uuid(std::string_view text) {
     if (hi < 0 || lo < 0) return std::nullopt;
     id[j++] = static_cast<uint8_t>(hi * 16 + lo);
     i++;
+  }
+  return id;
+}
+
+std::optional<Id128> parse_hex_id(std::string_view hex) {
+  if (hex.size() != 32) return std::nullopt;
+  Id128 id{};
+  for (size_t i = 0; i < 16; i++) {
+    int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    id[i] = static_cast<uint8_t>(hi * 16 + lo);
   }
   return id;
 }

@@ -42,7 +42,9 @@ class Corruption : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Corruption, EveryObjectEveryRegion) {
   test::TempDir dir;
-  std::string uri = GetParam() == "file" ? "file:" + dir.path() + "/db" : test::fresh_memory_uri();
+  test::Store store = test::fresh_store(GetParam(), dir);
+  if (store.uri.empty()) GTEST_SKIP() << "set BDB_TEST_S3_URI to run on S3";
+  std::string uri = store.uri;
   std::vector<std::string> blob_ids;
   auto db = test::open_db(uri);  // kept open so a memory: store lives on
   {

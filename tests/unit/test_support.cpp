@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <unistd.h>
 
@@ -21,6 +22,21 @@ TempDir::~TempDir() {
 std::string fresh_memory_uri() {
   static std::atomic<int> n{0};
   return "memory:unit-" + std::to_string(getpid()) + "-" + std::to_string(n++);
+}
+
+Store fresh_store(const std::string &kind, const TempDir &dir) {
+  static std::atomic<int> n{0};
+  Store s;
+  if (kind == "memory") {
+    s.uri = fresh_memory_uri();
+  } else if (kind == "file") {
+    s.uri = "file:" + dir.path() + "/db" + std::to_string(n++);
+  } else if (const char *uri = std::getenv("BDB_TEST_S3_URI")) {
+    s.uri = uri;
+    s.prefix = "unit-" + std::to_string(getpid()) + "-" + std::to_string(n++) + "-" +
+               std::to_string(std::time(nullptr));
+  }
+  return s;
 }
 
 Options quiet_options() {

@@ -22,6 +22,14 @@ class TempDir {
 // "memory:<unique>" so that several handles in this process can share one store.
 std::string fresh_memory_uri();
 
+// A place for one test's database: a URI and a dbPrefix of its own. kind is "memory", "file"
+// (under dir) or "s3" (BDB_TEST_S3_URI; empty uri when unset).
+struct Store {
+  std::string uri;
+  std::string prefix = "main";
+};
+Store fresh_store(const std::string &kind, const TempDir &dir);
+
 Options quiet_options();  // autoMerge off, log silent
 
 std::unique_ptr<Database> open_db(const std::string &uri, Options o = quiet_options());

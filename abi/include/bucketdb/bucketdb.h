@@ -84,6 +84,8 @@ typedef enum bdb_type {
 
 BDB_API int bdb_abi_version(void);
 BDB_API const char *bdb_version(void);
+/* The message and code of the calling thread's last failed call. A successful call does not
+ * reset them: check the status a call returns, then ask for the message. */
 BDB_API const char *bdb_errmsg(void);
 BDB_API bdb_status bdb_errcode(void);
 /* "BDB_E_NOT_FOUND" -> "not found"; never NULL. */
@@ -94,11 +96,13 @@ BDB_API void bdb_free(void *ptr);
 
 /* Option names (values are text; numbers in decimal):
  *   dbPrefix (default "main"), nodeId (0-255, default 0), ringSize (default 1),
- *   writeForwardInterval (ms, 5000), readStalenessMs (ms, 1000), blockSizeBytes (65536),
- *   maxMemoryBytes (104857600), mergeIntervalMs (600000), mergeThresholdBytes (4194304),
- *   mergeThresholdEntries (1000), gcGraceMs (3600000), autoMerge (1: the write-forward service
- *   runs in the background; 0: only bdb_db_merge), logLevel (debug|info|warn|error|silent),
- *   dataPrefix, committedPrefix, blobPrefix, indexPrefix, manifestPrefix. */
+ *   writeForwardInterval (ms, >= 10, 5000), readStalenessMs (ms, 1000), blockSizeBytes
+ *   (512 to 1 GiB, 65536), maxMemoryBytes (104857600), mergeIntervalMs (600000),
+ *   mergeThresholdBytes (>= 1, 4194304), mergeThresholdEntries (>= 1, 1000), gcGraceMs
+ *   (3600000), autoMerge (1: the write-forward service runs in the background and merges at
+ *   close when due; 0: only bdb_db_merge), logLevel (debug|info|warn|error|silent),
+ *   dataPrefix, committedPrefix, blobPrefix, indexPrefix, manifestPrefix.
+ *   ringSize is 1 to 256. A nodeId >= ringSize never leads merges. */
 BDB_API bdb_status bdb_options_new(bdb_options **out);
 BDB_API bdb_status bdb_options_set(bdb_options *opts, const char *name, const char *value);
 BDB_API void bdb_options_free(bdb_options *opts);
@@ -151,7 +155,8 @@ BDB_API bdb_status bdb_doc_set_string(bdb_doc *doc, const char *field, const cha
                                       size_t len);
 BDB_API bdb_status bdb_doc_set_bytes(bdb_doc *doc, const char *field, const void *value,
                                      size_t len);
-/* A JSON value for a field: its JSON text for a json field, a literal for any other field. */
+/* A JSON value for a field: a literal for most fields; for a json field any JSON value, stored
+ * re-serialised compactly (bdb_doc_set_string stores json text verbatim instead). */
 BDB_API bdb_status bdb_doc_set_json(bdb_doc *doc, const char *field, const char *json);
 /* Stages bytes for a blob field; they are uploaded when the batch commits. */
 BDB_API bdb_status bdb_doc_set_blob(bdb_doc *doc, const char *field, const void *data,
@@ -191,9 +196,14 @@ BDB_API bdb_status bdb_batch_delete_key(bdb_batch *batch, const char *table, con
  * (0: the row must not exist). Otherwise commit fails with BDB_E_CONFLICT. */
 BDB_API bdb_status bdb_batch_expect_version(bdb_batch *batch, uint64_t version);
 BDB_API size_t bdb_batch_size(const bdb_batch *batch);
+/* Drops every staged operation (e.g. after a failed commit). */
+BDB_API void bdb_batch_clear(bdb_batch *batch);
 /* Writes the batch atomically as one log entry. On success the batch is empty again and
- * *out_seq (may be NULL) is the log sequence number that holds it. On failure nothing of the
- * batch is visible and the batch keeps its operations. */
+ * *out_seq (may be NULL) is the log sequence number that holds it: its rows' version. Batches
+ * committed concurrently from threads of one bdb_db may share one entry (group commit), so
+ * they may get the same number. A batch with no effect (e.g. deleting absent keys) writes
+ * nothing and gets the current log position. On failure nothing of the batch is visible and
+ * the batch keeps its operations (bdb_batch_clear drops them). */
 BDB_API bdb_status bdb_batch_commit(bdb_batch *batch, uint64_t *out_seq);
 
 /* ---- reads -------------------------------------------------------------------------------- */
@@ -214,12 +224,16 @@ BDB_API bdb_status bdb_query_new(bdb_db *db, const char *table, bdb_query **out)
 BDB_API void bdb_query_free(bdb_query *query);
 BDB_API bdb_status bdb_query_where(bdb_query *query, const char *field, const char *op,
                                    const char *value_json);
+/* One sort key (a later call replaces it); ties keep primary-key order. Nulls sort first in
+ * ascending order, last in descending order. */
 BDB_API bdb_status bdb_query_order(bdb_query *query, const char *field, int descending);
 BDB_API bdb_status bdb_query_limit(bdb_query *query, uint64_t limit);
 BDB_API bdb_status bdb_query_offset(bdb_query *query, uint64_t offset);
 /* Restrict the fields returned; call once per field. The primary key is always returned. */
 BDB_API bdb_status bdb_query_select(bdb_query *query, const char *field);
+/* The number of rows bdb_query_exec would return (offset and limit apply). */
 BDB_API bdb_status bdb_query_count(bdb_query *query, uint64_t *out_count);
+/* A cursor reads the database as of this call; later commits are not seen by it. */
 BDB_API bdb_status bdb_query_exec(bdb_query *query, bdb_cursor **out);
 /* Sets *out to the next document (free with bdb_doc_free), or to NULL at the end. */
 BDB_API bdb_status bdb_cursor_next(bdb_cursor *cursor, bdb_doc **out);
