@@ -4,6 +4,7 @@
 #include "abi/src/abi_guard.h"
 #include "abi/src/handles.h"
 #include "core/codec/json_values.h"
+#include "core/codec/row_codec.h"
 
 using bucketdb::Value;
 using bucketdb::abi::dup_for_caller;
@@ -67,6 +68,52 @@ bdb_status bdb_doc_from_json(bdb_db *db, const char *table, const char *json, bd
 }
 
 void bdb_doc_free(bdb_doc *doc) { delete doc; }
+
+bdb_status bdb_doc_from_row(bdb_db *db, const char *table, uint32_t version, const void *row,
+                            size_t row_len, const void *heap, size_t heap_len, bdb_doc **out) {
+  return guard([&] {
+    BDB_REQUIRE(out);
+    *out = nullptr;
+    BDB_REQUIRE(db);
+    BDB_REQUIRE(table);
+    if (!row && row_len) fail(BDB_E_INVALID, "bdb_doc_from_row: row is NULL");
+    if (!heap && heap_len) fail(BDB_E_INVALID, "bdb_doc_from_row: heap is NULL");
+    *out = new bdb_doc(db->engine->document_from_row(
+        table, version, std::string_view(static_cast<const char *>(row), row_len),
+        std::string_view(static_cast<const char *>(heap), heap_len)));
+  });
+}
+
+bdb_status bdb_doc_to_row(const bdb_doc *doc, uint32_t *out_version, void **out_row,
+                          size_t *out_row_len, void **out_heap, size_t *out_heap_len) {
+  return guard([&] {
+    BDB_REQUIRE(doc);
+    BDB_REQUIRE(out_row);
+    BDB_REQUIRE(out_row_len);
+    BDB_REQUIRE(out_heap);
+    BDB_REQUIRE(out_heap_len);
+    std::string fixed, heap;
+    bucketdb::Values values = doc->doc.values();
+    for (size_t i = 0; i < values.size(); i++)
+      if (!doc->doc.is_set(i)) values[i] = bucketdb::Value{};
+    bucketdb::encode_row(doc->doc.schema(), values, fixed, heap);
+    char *r = dup_for_caller(fixed);
+    char *h = nullptr;
+    try {
+      h = dup_for_caller(heap);
+    } catch (...) {
+      bdb_free(r);
+      throw;
+    }
+    *out_row = r;
+    *out_row_len = fixed.size();
+    *out_heap = h;
+    *out_heap_len = heap.size();
+    if (out_version) *out_version = doc->doc.schema().version();
+  });
+}
+
+uint32_t bdb_doc_schema_version(const bdb_doc *doc) { return doc ? doc->doc.schema().version() : 0; }
 
 bdb_status bdb_doc_to_json(const bdb_doc *doc, char **out_json) {
   return guard([&] {

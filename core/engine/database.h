@@ -52,6 +52,9 @@ class Database {
   void register_schema(const std::string &json);
   std::string schemas_json();
   SchemaPtr table_schema(const std::string &table);  // newest; BDB_E_SCHEMA when unknown
+  // A document from an encoded row of `version` of `table`, every value checked.
+  Document document_from_row(const std::string &table, uint32_t version, std::string_view row,
+                             std::string_view heap);
 
   // Writes. Returns the log sequence number of the entry holding the batch.
   uint64_t commit(Batch &batch);

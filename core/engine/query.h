@@ -20,7 +20,7 @@ enum class Op { kEq, kNe, kLt, kLe, kGt, kGe, kIn, kPrefix, kIsNull, kNotNull };
 
 // A literal converted for comparison with one field.
 struct Literal {
-  enum Kind { kUInt, kInt, kDouble, kBool, kBytes, kBlob } kind;
+  enum Kind { kUInt, kInt, kDouble, kBool, kBytes, kBlob } kind = kUInt;
   uint64_t u = 0;
   int64_t i = 0;
   double d = 0;

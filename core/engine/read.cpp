@@ -87,6 +87,30 @@ std::optional<Document> Database::get(const Document &key_doc) {
                                row->seq, row->misc);
 }
 
+Document Database::document_from_row(const std::string &table, uint32_t version,
+                                     std::string_view row, std::string_view heap) {
+  table_schema(table);  // BDB_E_SCHEMA for an unknown table, after looking at the log
+  SchemaPtr s = snapshot()->schemas->version(table, version);
+  if (!s)
+    fail(BDB_E_SCHEMA, "table " + table + " has no version " + std::to_string(version));
+  if (row.size() != s->row_width())
+    fail(BDB_E_TYPE, "a row of " + table + " version " + std::to_string(version) + " is " +
+                         std::to_string(s->row_width()) + " bytes, not " +
+                         std::to_string(row.size()));
+  std::string what = "the row given for " + table;
+  Values values;
+  try {
+    values = RowView(*s, reinterpret_cast<const uint8_t *>(row.data()), heap, &what).decode();
+  } catch (const Error &e) {
+    fail(BDB_E_TYPE, e.what());  // a bad heap reference in caller's bytes is bad input
+  }
+  if (values[s->primary_key()].index() == 0)
+    fail(BDB_E_TYPE, "a row of " + table + " has a null primary key");
+  Document d(s);
+  for (size_t i = 0; i < values.size(); i++) d.set(i, std::move(values[i]));
+  return d;
+}
+
 std::string Database::read_blob(const std::string &blob_id) {
   auto id = parse_uuid(blob_id);
   if (!id) fail(BDB_E_INVALID, "'" + blob_id + "' is not a blob id (a UUID)");

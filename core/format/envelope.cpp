@@ -35,8 +35,8 @@ void seal_in_place(ObjectKind kind, Bytes &o) {
 }
 
 Bytes seal(ObjectKind kind, std::string_view payload) {
-  Bytes o = begin_object();
-  o.insert(o.end(), payload.begin(), payload.end());
+  Bytes o(kEnvelopeHeader + payload.size(), 0);
+  if (!payload.empty()) std::memcpy(o.data() + kEnvelopeHeader, payload.data(), payload.size());
   seal_in_place(kind, o);
   return o;
 }

@@ -24,8 +24,9 @@ static int check(bdb_status st, const char *what) {
 static const char *kUsers =
     "{\"name\":\"users\",\"version\":1,"
     "\"fields\":{\"id\":{\"typeId\":10,\"maxLength\":36},\"name\":{\"typeId\":10,\"maxLength\":50},"
-    "\"age\":{\"typeId\":1},\"active\":{\"typeId\":6}},"
-    "\"primaryKey\":\"id\",\"indexes\":[\"name\"]}";
+    "\"age\":{\"typeId\":1},\"active\":{\"typeId\":6},\"score\":{\"typeId\":7},"
+    "\"created\":{\"typeId\":8}},"
+    "\"primaryKey\":\"id\",\"indexes\":[\"name\"]}"; /* = examples/schemas/users.json */
 
 int main(int argc, char **argv) {
   const char *uri = argc > 1 ? argv[1] : "file:./quickstart-db";

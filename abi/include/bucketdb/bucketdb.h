@@ -135,6 +135,19 @@ BDB_API void bdb_doc_free(bdb_doc *doc);
 /* The document as one JSON object (set or non-null fields only). Free with bdb_free. */
 BDB_API bdb_status bdb_doc_to_json(const bdb_doc *doc, char **out_json);
 
+/* Documents as encoded rows, for generated codecs (bucketdb-schemac). A row is the fixed part
+ * (null bitmap, then every field's slot in declaration order, little-endian) and the heap its
+ * varchar/json/bytes slots point into with (u32 offset, u32 length). from_row checks widths,
+ * heap references and every value against `version` of `table`; the document keeps that
+ * version. to_row encodes a document in its own version; free both buffers with bdb_free. */
+BDB_API bdb_status bdb_doc_from_row(bdb_db *db, const char *table, uint32_t version,
+                                    const void *row, size_t row_len, const void *heap,
+                                    size_t heap_len, bdb_doc **out);
+BDB_API bdb_status bdb_doc_to_row(const bdb_doc *doc, uint32_t *out_version, void **out_row,
+                                  size_t *out_row_len, void **out_heap, size_t *out_heap_len);
+/* The schema version a document is laid out in. */
+BDB_API uint32_t bdb_doc_schema_version(const bdb_doc *doc);
+
 BDB_API const char *bdb_doc_table(const bdb_doc *doc); /* borrowed */
 BDB_API size_t bdb_doc_field_count(const bdb_doc *doc);
 BDB_API const char *bdb_doc_field_name(const bdb_doc *doc, size_t index); /* borrowed; NULL if out of range */
