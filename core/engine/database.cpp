@@ -32,9 +32,10 @@ std::string Database::manifest_key(const std::string &table) const {
 }
 
 uint64_t Database::now_ms() const {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::system_clock::now().time_since_epoch())
-                                   .count());
+  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+  return static_cast<uint64_t>(ms + opts_.clock_offset_ms);
 }
 uint64_t Database::steady_ms() const {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -198,7 +199,11 @@ void Database::apply_locked(const LogEntry &e, size_t object_bytes) {
 
 // The sequence-guessing loop: GET committed/{last+1}, {last+2}, ... until one is missing.
 void Database::catch_up_locked() {
-  refresh_block0_locked(false);
+  // A node that does not lead merges still learns of the leader's merges when its committed
+  // cache grows, so its memory stays bounded (one conditional GET, usually a 304).
+  SnapshotPtr before = snapshot();
+  bool big = before->unmerged_entries >= opts_.merge_threshold_entries;
+  refresh_block0_locked(big && steady_ms() - block0_read_ms_.load() >= opts_.write_forward_interval_ms);
   for (;;) {
     SnapshotPtr s = snapshot();
     uint64_t seq = s->last_seq + 1;
@@ -295,10 +300,14 @@ void Database::service_loop() {
     }
     try {
       SnapshotPtr s = snapshot();
-      if (merge_due(*s) && is_leader(now_ms())) merge(true);
+      // A leader starts no merge in the last quarter of its window: the next leader's work
+      // would race with it (harmless, If-Match decides, but wasted requests).
+      uint64_t now = now_ms(), interval = opts_.write_forward_interval_ms;
+      bool early_in_window = now % interval < interval - interval / 4;
+      if (merge_due(*s) && is_leader(now) && early_in_window) merge(true);
       s = snapshot();
       bool gc_due = false;
-      uint64_t now = now_ms();
+      now = now_ms();
       for (const auto &g : s->block0->garbage)
         if (g.since_ms + opts_.gc_grace_ms <= now) gc_due = true;
       for (const auto &m : s->block0->merges)

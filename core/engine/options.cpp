@@ -50,6 +50,11 @@ void Options::set(const std::string &name, const std::string &value) {
   else if (name == "mergeThresholdEntries") merge_threshold_entries = parse_uint(name, value, 1, kMax);
   else if (name == "gcGraceMs") gc_grace_ms = parse_uint(name, value, 0, kMax);
   else if (name == "autoMerge") auto_merge = parse_uint(name, value, 0, 1) != 0;
+  else if (name == "clockOffsetMs") {
+    bool neg = !value.empty() && value[0] == '-';
+    int64_t v = static_cast<int64_t>(parse_uint(name, neg ? value.substr(1) : value, 0, 86400000));
+    clock_offset_ms = neg ? -v : v;
+  }
   else if (name == "logLevel") {
     if (value != "debug" && value != "info" && value != "warn" && value != "error" &&
         value != "silent")
@@ -65,7 +70,7 @@ void Options::set(const std::string &name, const std::string &value) {
     fail(BDB_E_INVALID, "unknown option '" + name +
                             "' (known: dbPrefix nodeId ringSize writeForwardInterval "
                             "readStalenessMs blockSizeBytes maxMemoryBytes mergeIntervalMs "
-                            "mergeThresholdBytes mergeThresholdEntries gcGraceMs autoMerge "
+                            "mergeThresholdBytes mergeThresholdEntries gcGraceMs autoMerge clockOffsetMs "
                             "logLevel dataPrefix committedPrefix blobPrefix indexPrefix "
                             "manifestPrefix)");
 }

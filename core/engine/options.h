@@ -19,6 +19,7 @@ struct Options {
   uint64_t merge_threshold_entries = 1000;
   uint64_t gc_grace_ms = 3600000;
   bool auto_merge = true;
+  int64_t clock_offset_ms = 0;  // added to the wall clock: for testing clock skew
   std::string log_level = "info";
   std::string data_prefix = "data";
   std::string committed_prefix = "committed";

@@ -101,7 +101,8 @@ BDB_API void bdb_free(void *ptr);
  *   mergeThresholdBytes (>= 1, 4194304), mergeThresholdEntries (>= 1, 1000), gcGraceMs
  *   (3600000), autoMerge (1: the write-forward service runs in the background and merges at
  *   close when due; 0: only bdb_db_merge), logLevel (debug|info|warn|error|silent),
- *   dataPrefix, committedPrefix, blobPrefix, indexPrefix, manifestPrefix.
+ *   dataPrefix, committedPrefix, blobPrefix, indexPrefix, manifestPrefix; for tests,
+ *   clockOffsetMs (signed ms added to this node's wall clock).
  *   ringSize is 1 to 256. A nodeId >= ringSize never leads merges. */
 BDB_API bdb_status bdb_options_new(bdb_options **out);
 BDB_API bdb_status bdb_options_set(bdb_options *opts, const char *name, const char *value);
