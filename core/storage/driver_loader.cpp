@@ -99,7 +99,7 @@ Loaded load_library(const std::string &path) {
   }
   const bdb_driver_v1 *table = entry(BDB_DRIVER_ABI_VERSION);
   if (!table) fail(BDB_E_URI, "driver plugin " + path + " refused host ABI version 1");
-  if (table->abi_version < 1 || table->struct_size < sizeof(bdb_driver_v1))
+  if (table->abi_version < 1 || table->struct_size < BDB_DRIVER_V1_MIN_SIZE)
     fail(BDB_E_URI, "driver plugin " + path + " has an unsupported ABI (version " +
                         std::to_string(table->abi_version) + ", table size " +
                         std::to_string(table->struct_size) + ")");

@@ -23,8 +23,15 @@ std::unique_ptr<Storage> Storage::open(const std::string &uri) {
   return std::make_unique<Storage>(open_driver(uri));
 }
 
+uint64_t Storage::capabilities() const {
+  const bdb_driver_v1 *t = driver_->table();
+  if (BDB_DRIVER_HAS(t, instance_capabilities) && t->instance_capabilities)
+    return t->instance_capabilities(driver_->instance());
+  return t->capabilities;
+}
+
 bool Storage::conditional_put() const {
-  return (driver_->table()->capabilities & BDB_DRV_CAP_CONDITIONAL_PUT) != 0;
+  return (capabilities() & BDB_DRV_CAP_CONDITIONAL_PUT) != 0;
 }
 
 std::string Storage::driver_name() const {

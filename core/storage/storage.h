@@ -44,6 +44,7 @@ class Storage {
   static std::unique_ptr<Storage> open(const std::string &uri);
 
   const std::string &uri() const { return driver_->uri(); }
+  uint64_t capabilities() const;  // BDB_DRV_CAP_* of this instance
   bool conditional_put() const;
   std::string driver_name() const;
 

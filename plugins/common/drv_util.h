@@ -250,3 +250,37 @@ inline bool parse_page_size(const std::string &text, size_t *out) {
 }
 
 }  // namespace bdbdrv
+
+namespace bdbdrv {
+
+// For layered drivers: splits "inner-uri?a=1&layer.x=2" into the layer's own options (names
+// "layer.*", returned without the prefix) and the inner URI with the rest of the query.
+inline bool split_layer_config(const std::string &config, const std::string &layer,
+                               std::string *inner, std::map<std::string, std::string> *opts,
+                               std::string *why) {
+  size_t q = config.find('?');
+  *inner = config.substr(0, q);
+  if (q == std::string::npos) return true;
+  std::string rest = config.substr(q + 1), keep, prefix = layer + ".";
+  size_t start = 0;
+  while (start <= rest.size()) {
+    size_t amp = rest.find('&', start);
+    if (amp == std::string::npos) amp = rest.size();
+    std::string item = rest.substr(start, amp - start);
+    if (starts_with(item, prefix)) {
+      size_t eq = item.find('=');
+      if (eq == std::string::npos || eq == prefix.size()) {
+        *why = "malformed option '" + item + "' (expected " + layer + ".name=value)";
+        return false;
+      }
+      (*opts)[item.substr(prefix.size(), eq - prefix.size())] = item.substr(eq + 1);
+    } else if (!item.empty()) {
+      keep += (keep.empty() ? "" : "&") + item;
+    }
+    start = amp + 1;
+  }
+  if (!keep.empty()) *inner += "?" + keep;
+  return true;
+}
+
+}  // namespace bdbdrv

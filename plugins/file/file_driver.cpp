@@ -122,7 +122,8 @@ const bdb_driver_v1 kTable = {
     file_list,
     file_release,
     file_release_list,
-    nullptr,
+    nullptr,  // stats
+    nullptr,  // instance_capabilities
 };
 
 }  // namespace

@@ -242,6 +242,7 @@ const bdb_driver_v1 kTable = {
     mem_release,
     mem_release_list,
     mem_stats,
+    nullptr,  // instance_capabilities
 };
 
 }  // namespace

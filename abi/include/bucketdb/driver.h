@@ -30,6 +30,12 @@
  * '?', '~', non-ASCII) or fail with BDB_DRV_INVALID naming the key.
  *
  * ETags are opaque strings. The host compares them after stripping quotes and a "W/" prefix.
+ *
+ * Layered drivers wrap the driver of an inner URI: "crypt:compress:s3://bucket?region=x".
+ * A layer reads its own options from the one query string, named with its scheme as prefix
+ * ("faulty:file:/d?faulty.fail_nth=3&faulty.seed=7"), removes them, and opens the rest
+ * ("file:/d") with host->open_inner. So every layer and the innermost driver share one
+ * query string and never see each other's options.
  */
 #ifndef BUCKETDB_DRIVER_H
 #define BUCKETDB_DRIVER_H
@@ -141,7 +147,19 @@ typedef struct bdb_driver_v1 {
   /* Optional (may be NULL): driver-specific counters as a JSON object text written into buf
      (NUL-terminated, truncated to cap). Returns BDB_DRV_OK. */
   int (*stats)(void *instance, char *buf, size_t cap);
+
+  /* ---- optional fields: the host reads them only when struct_size covers them ---------- */
+
+  /* The capabilities of one open instance, when they depend on its configuration (a layered
+     driver has its inner driver's). NULL: `capabilities` above. */
+  uint64_t (*instance_capabilities)(void *instance);
 } bdb_driver_v1;
+
+/* The smallest table a host accepts: every field up to and including `stats`. */
+#define BDB_DRIVER_V1_MIN_SIZE (offsetof(bdb_driver_v1, stats) + sizeof(void (*)(void)))
+/* Whether `table` is large enough to hold `field` (for optional fields). */
+#define BDB_DRIVER_HAS(table, field) \
+  ((table)->struct_size >= offsetof(bdb_driver_v1, field) + sizeof((table)->field))
 
 /* The one symbol a driver exports. host_abi is the host's BDB_DRIVER_ABI_VERSION; a driver
    may return NULL if it cannot serve that host. */
