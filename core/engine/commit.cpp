@@ -215,6 +215,11 @@ uint64_t Database::commit_entry(
     refresh_block0_locked(false);
     if (attempt >= 10000)
       fail(BDB_E_BUSY, "commit gave up after 10000 lost races for the next log position");
+    if (timeshare()) {
+      // No conditional writes: write only in our window, after reading the whole log.
+      wait_for_own_window("commit");
+      catch_up_locked();
+    }
     SnapshotPtr s = snapshot();
     std::vector<LogOp> ops = resolve(s);
     if (ops.empty()) return s->last_seq;
@@ -243,6 +248,16 @@ uint64_t Database::commit_entry(
         fail(BDB_E_IO, std::string(err.what()) + "; nothing was committed (" + key +
                            " does not exist)");
       out = PutOutcome::kPreconditionFailedAfterRetry;
+    }
+    if (out == PutOutcome::kOk && timeshare()) {
+      // The store cannot refuse a clash; a node with a wrong clock may have written the same
+      // key. Read it back: if it is not ours, ours was overwritten and goes to the next seq.
+      auto got = storage_->get(key);
+      if (!got || decode_log_entry(got->data, key).commit_id != commit_id) {
+        counters_.commit_retries++;
+        catch_up_locked();
+        continue;
+      }
     }
     if (out == PutOutcome::kOk) {
       apply_locked(e, obj.size());

@@ -105,7 +105,8 @@ void Database::load_initial_block0() {
       install_block0_locked(b0, obj->etag);
       return;
     }
-    auto fresh = std::make_shared<Block0>();
+    if (timeshare()) wait_for_own_window("creating the database");
+  auto fresh = std::make_shared<Block0>();
     fresh->merge_time_ms = now_ms();
     std::string etag;
     if (storage_->put(key, encode_block0(*fresh), PutCondition{"", true}, &etag) ==
@@ -280,6 +281,25 @@ SchemaPtr Database::table_schema(const std::string &table) {
 bool Database::is_leader(uint64_t misc_ms) const {
   uint64_t window = misc_ms / opts_.write_forward_interval_ms;
   return window % opts_.ring_size == opts_.node_id;
+}
+
+void Database::wait_for_own_window(const char *what) {
+  const uint64_t interval = opts_.write_forward_interval_ms, ring = opts_.ring_size;
+  if (opts_.node_id >= ring)
+    fail(BDB_E_INVALID, std::string(what) + ": storage " + storage_->uri() +
+                            " has no conditional writes, so only nodes 0 to ringSize-1 may "
+                            "write, each in its own window; this node (nodeId " +
+                            std::to_string(opts_.node_id) + ", ringSize " +
+                            std::to_string(ring) + ") has none");
+  for (;;) {
+    uint64_t now = now_ms(), window = now / interval, into = now % interval;
+    // Usable: our window, and not in its last quarter (a slow write must end in it).
+    if (window % ring == opts_.node_id && into < interval - interval / 4) return;
+    uint64_t ahead = (opts_.node_id + ring - window % ring) % ring;
+    if (ahead == 0) ahead = ring;
+    uint64_t wait = ahead * interval - into;
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  }
 }
 
 bool Database::merge_due(const Snapshot &s) const {

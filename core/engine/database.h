@@ -87,6 +87,10 @@ class Database {
                                   const std::string &key);
   Storage &storage() { return *storage_; }
   bool is_leader(uint64_t misc_ms) const;
+  // Without conditional writes (SPEC section 4), only the node whose window it is may write
+  // the log or Block 0: this waits for the start of this node's next usable window.
+  bool timeshare() const { return !storage_->conditional_put(); }
+  void wait_for_own_window(const char *what);
 
  private:
   Database(std::unique_ptr<Storage> storage, const Options &opts);

@@ -12,6 +12,7 @@ namespace bucketdb {
 
 uint64_t Database::gc(bool sweep) {
   std::lock_guard<std::mutex> merge_lock(merge_mu_);
+  if (timeshare()) wait_for_own_window("garbage collection");
   std::lock_guard<std::mutex> lock(write_mu_);
   refresh_block0_locked(true);
   SnapshotPtr s = snapshot();

@@ -86,6 +86,7 @@ class BlockWriter {
 uint64_t Database::merge(bool only_if_leader) {
   std::lock_guard<std::mutex> merge_lock(merge_mu_);
   if (only_if_leader && !is_leader(now_ms())) return 0;
+  if (timeshare()) wait_for_own_window("merge");
   {
     std::lock_guard<std::mutex> lock(write_mu_);
     catch_up_locked();
@@ -207,13 +208,15 @@ uint64_t Database::merge(bool only_if_leader) {
   Bytes obj = encode_block0(*nb);
   std::string etag;
   PutOutcome out = storage_->put(block0_key(), obj, PutCondition{s->block0_etag, false}, &etag);
-  if (out == PutOutcome::kPreconditionFailedAfterRetry) {
+  if (out == PutOutcome::kPreconditionFailedAfterRetry || (out == PutOutcome::kOk && timeshare())) {
     // Our swap may have landed before its answer was lost: its merge id tells.
     if (auto got = storage_->get(block0_key())) {
       Block0 cur = decode_block0(got->data, block0_key());
       if (cur.merge_id == nb->merge_id) {
         out = PutOutcome::kOk;
         etag = got->etag;
+      } else {
+        out = PutOutcome::kPreconditionFailed;
       }
     }
   }

@@ -9,7 +9,9 @@
 // action=fail (default: return status=transient|io|permission|no_space|invalid without doing
 // the call), lose_reply (do the call, then report transient: an ambiguous write), corrupt
 // (a get returns its object with one byte flipped), delay (only sleep delay_ms);
-// delay_ms=N sleeps before every chosen call.
+// delay_ms=N sleeps before every chosen call; conditional=0 makes the store one without
+// conditional writes (like Backblaze B2): If-Match / If-None-Match are dropped and the
+// capability is not reported.
 #include <bucketdb/driver.h>
 
 #include <atomic>
@@ -37,6 +39,7 @@ struct Faulty {
   unsigned ops = kGet | kPut | kDel | kList;
   Action action = kFail;
   int status = BDB_DRV_TRANSIENT;
+  bool conditional = true;
   std::atomic<uint64_t> calls{0}, faults{0};
 
   // Decides whether call number n (1-based) of op is chosen.
@@ -79,6 +82,10 @@ bool configure(Faulty &f, const std::map<std::string, std::string> &opts, std::s
     else if (name == "max") ok = parse_uint(value, &f.max);
     else if (name == "seed") ok = parse_uint(value, &f.seed);
     else if (name == "delay_ms") ok = parse_uint(value, &f.delay_ms) && f.delay_ms <= 600000;
+    else if (name == "conditional") {
+      ok = value == "0" || value == "1";
+      f.conditional = value == "1";
+    }
     else if (name == "rate") {
       char *end = nullptr;
       f.rate = std::strtod(value.c_str(), &end);
@@ -171,6 +178,8 @@ int faulty_get(void *inst, const char *key, const char *inm, bdb_drv_object *out
 int faulty_put(void *inst, const char *key, const void *data, size_t size,
                const bdb_drv_put_options *o, char **etag, bdb_drv_error *err) {
   auto *f = static_cast<Faulty *>(inst);
+  const bdb_drv_put_options none{};
+  if (!f->conditional) o = &none;
   uint64_t n = 0;
   if (f->chosen(kPut, &n)) {
     if (f->action == kLoseReply) {
@@ -220,9 +229,10 @@ void faulty_release_list(void *inst, bdb_drv_list *l) {
 uint64_t faulty_capabilities(void *inst) {
   auto *f = static_cast<Faulty *>(inst);
   const bdb_driver_v1 *t = f->inner;
-  if (BDB_DRIVER_HAS(t, instance_capabilities) && t->instance_capabilities)
-    return t->instance_capabilities(f->inner_instance);
-  return t->capabilities;
+  uint64_t caps = BDB_DRIVER_HAS(t, instance_capabilities) && t->instance_capabilities
+                      ? t->instance_capabilities(f->inner_instance)
+                      : t->capabilities;
+  return f->conditional ? caps : caps & ~uint64_t{BDB_DRV_CAP_CONDITIONAL_PUT};
 }
 
 int faulty_stats(void *inst, char *buf, size_t cap) {

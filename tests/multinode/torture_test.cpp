@@ -162,5 +162,16 @@ TEST_P(Torture, SkewedClocksLoseNothing) {
 
 INSTANTIATE_TEST_SUITE_P(Stores, Torture, ::testing::Values("file", "s3"));
 
+// A store without conditional writes (the faulty: layer drops If-Match / If-None-Match, as
+// Backblaze B2 does): nodes take turns, each writing only in its own window. Safe while
+// clocks agree, which they do here.
+TEST(TortureTimeshare, NoConditionalWritesLoseNothingWhenClocksAgree) {
+  test::TempDir dir;
+  TortureRun run;
+  run.batches = 60;
+  torture("faulty:file:" + dir.path() + "/db?faulty.conditional=0",
+          "timeshare-" + std::to_string(getpid()), run);
+}
+
 }  // namespace
 }  // namespace bucketdb
