@@ -151,6 +151,7 @@ int bdb_doc_has(const bdb_doc *doc, const char *field) {
 }
 
 uint64_t bdb_doc_version(const bdb_doc *doc) { return doc ? doc->doc.version : 0; }
+uint64_t bdb_doc_misc(const bdb_doc *doc) { return doc ? doc->doc.misc : 0; }
 
 bdb_status bdb_doc_set_null(bdb_doc *doc, const char *field) {
   return set_field(doc, field, [](size_t) { return Value{}; });

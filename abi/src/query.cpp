@@ -119,6 +119,22 @@ bdb_status bdb_query_offset(bdb_query *query, uint64_t offset) {
   });
 }
 
+bdb_status bdb_query_as_of(bdb_query *query, uint64_t seq) {
+  return guard([&] {
+    BDB_REQUIRE(query);
+    query->spec.as_of_seq = seq;
+    query->spec.as_of_time.reset();
+  });
+}
+
+bdb_status bdb_query_as_of_time(bdb_query *query, uint64_t misc_ms) {
+  return guard([&] {
+    BDB_REQUIRE(query);
+    query->spec.as_of_time = misc_ms;
+    query->spec.as_of_seq.reset();
+  });
+}
+
 bdb_status bdb_query_select(bdb_query *query, const char *field) {
   return guard([&] {
     BDB_REQUIRE(query);

@@ -303,6 +303,10 @@ void Database::wait_for_own_window(const char *what) {
 }
 
 bool Database::merge_due(const Snapshot &s) const {
+  for (const auto &t : s.block0->tables) {
+    SchemaPtr newest = s.schemas->find_newest(t.name);
+    if (newest && t.oldest_version && t.oldest_version < newest->version()) return true;
+  }
   if (s.unmerged_entries == 0) return false;
   return s.unmerged_entries >= opts_.merge_threshold_entries ||
          s.unmerged_bytes >= opts_.merge_threshold_bytes ||

@@ -61,9 +61,15 @@ class Database {
 
   // Reads.
   std::optional<Document> get(const Document &key_doc);
-  std::unique_ptr<Cursor> query(const QuerySpec &q);
+  std::unique_ptr<Cursor> query(const QuerySpec &q);  // honours q.as_of_*
   uint64_t count(const QuerySpec &q);
   std::string read_blob(const std::string &blob_id);
+
+  // History (SPEC: immutable data gives an audit trail): the database as it was after log
+  // entry `seq`, or after the last entry stamped at or before `misc_ms`, while the objects
+  // that state needs are retained (gcGraceMs). BDB_E_NOT_FOUND when no longer retained.
+  SnapshotPtr snapshot_as_of_seq(uint64_t seq);
+  SnapshotPtr snapshot_as_of_time(uint64_t misc_ms);
 
   // Maintenance.
   uint64_t merge(bool only_if_leader = false);
@@ -87,6 +93,7 @@ class Database {
                                   const std::string &key);
   Storage &storage() { return *storage_; }
   bool is_leader(uint64_t misc_ms) const;
+  bool merge_due_now() const { return merge_due(*snapshot()); }
   // Without conditional writes (SPEC section 4), only the node whose window it is may write
   // the log or Block 0: this waits for the start of this node's next usable window.
   bool timeshare() const { return !storage_->conditional_put(); }

@@ -25,8 +25,10 @@ uint64_t Database::gc(bool sweep) {
     if (due(m.time_ms)) floor = std::max(floor, m.applied_seq);
   std::vector<Garbage> keep, gone;
   for (const auto &g : b0.garbage) (due(g.since_ms) ? gone : keep).push_back(g);
+  size_t history_gone = 0;
+  for (const auto &h : b0.history) history_gone += due(h.superseded_ms);
   uint64_t deleted = 0;
-  if (floor == b0.log_floor && gone.empty()) {
+  if (floor == b0.log_floor && gone.empty() && history_gone == 0) {
     if (sweep) {
       catch_up_locked();
       deleted += sweep_orphans_locked(snapshot());
@@ -44,6 +46,9 @@ uint64_t Database::gc(bool sweep) {
   auto nb = std::make_shared<Block0>(b0);
   nb->generation++;
   nb->garbage = keep;
+  nb->history.erase(std::remove_if(nb->history.begin(), nb->history.end(),
+                                   [&](const HistoryPoint &h) { return due(h.superseded_ms); }),
+                    nb->history.end());
   nb->log_floor = floor;
   nb->merges.erase(std::remove_if(nb->merges.begin(), nb->merges.end(),
                                   [&](const MergeMark &m) { return m.applied_seq <= floor; }),

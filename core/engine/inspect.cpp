@@ -79,7 +79,8 @@ std::string Database::inspect_json(const std::string &what) {
     ojson tables = ojson::array();
     for (const auto &t : b.tables)
       tables.push_back({{"name", t.name}, {"manifest", t.manifest_key}, {"rows", t.rows},
-                        {"blocks", t.blocks}, {"bytes", t.bytes}});
+                        {"blocks", t.blocks}, {"bytes", t.bytes},
+                        {"oldestVersion", t.oldest_version}});
     out["tables"] = tables;
     ojson garbage = ojson::array();
     for (const auto &g : b.garbage) garbage.push_back({{"key", g.key}, {"sinceMs", g.since_ms}});
@@ -180,12 +181,24 @@ std::string Database::stats_json() {
   for (const auto &[name, versions] : s->schemas->tables()) {
     const TableRoot *root = s->table_root(name);
     auto ov = s->overlay(name);
-    tables.push_back({{"name", name},
-                      {"schemaVersion", versions.rbegin()->first},
-                      {"mergedRows", root ? root->rows : 0},
-                      {"blocks", root ? root->blocks : 0},
-                      {"bytes", root ? root->bytes : 0},
-                      {"unmergedRows", ov ? ov->size() : 0}});
+    uint32_t newest = versions.rbegin()->first;
+    ojson t = {{"name", name},
+               {"schemaVersion", newest},
+               {"mergedRows", root ? root->rows : 0},
+               {"blocks", root ? root->blocks : 0},
+               {"bytes", root ? root->bytes : 0},
+               {"unmergedRows", ov ? ov->size() : 0}};
+    if (root && root->oldest_version && root->oldest_version < newest) {
+      // A migration is under way: the leader rewrites old blocks a few per merge.
+      uint64_t pending = 0;
+      for (const auto &b : load_manifest(root->manifest_key)->blocks)
+        pending += b.schema_version < newest;
+      t["migration"] = {{"fromVersion", root->oldest_version},
+                        {"toVersion", newest},
+                        {"blocksPending", pending},
+                        {"blocksDone", root->blocks - pending}};
+    }
+    tables.push_back(t);
   }
   out["tables"] = tables;
   out["node"] = {{"nodeId", opts_.node_id}, {"ringSize", opts_.ring_size}};

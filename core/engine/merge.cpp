@@ -4,6 +4,7 @@
 // started from. A merge is a pure function of that Block 0 and those entries, so a slow or
 // mistaken leader can waste work but never lose or reorder a commit.
 #include <algorithm>
+#include <map>
 
 #include "core/codec/key_codec.h"
 #include "core/codec/row_codec.h"
@@ -14,6 +15,12 @@
 namespace bucketdb {
 
 namespace {
+
+// Blocks of an older schema version rewritten per merge by the background migration: bounds
+// each window's work (and PUTs) however large the table.
+constexpr size_t kMigrateBlocks = 16;
+// History points kept in Block 0 at most (Block 0 stays small however often merges run).
+constexpr size_t kMaxHistory = 256;
 
 // Blob ids a row holds.
 std::vector<Id128> blob_ids(const TableSchema &s, const RowView &v) {
@@ -93,14 +100,30 @@ uint64_t Database::merge(bool only_if_leader) {
   }
   SnapshotPtr s = snapshot();
   const Block0 &b0 = *s->block0;
-  if (s->last_seq <= b0.applied_seq) return 0;
+  bool migrating = false;
+  for (const auto &t : b0.tables) {
+    SchemaPtr newest = s->schemas->find_newest(t.name);
+    migrating |= newest && t.oldest_version && t.oldest_version < newest->version();
+  }
+  if (s->last_seq <= b0.applied_seq && !migrating) return 0;
   const uint64_t upto = s->last_seq;
   const uint64_t now = now_ms();
   auto nb = std::make_shared<Block0>(b0);
   std::vector<std::string> written;
 
-  for (const auto &[table, ov] : s->overlays) {
+  // Tables with unmerged changes, and tables whose blocks are not all in the newest schema
+  // version (a migration: at most kMigrateBlocks old blocks rewritten per merge).
+  const auto no_changes = std::make_shared<const Overlay>();
+  std::map<std::string, std::shared_ptr<const Overlay>> work(s->overlays.begin(),
+                                                             s->overlays.end());
+  for (const auto &t : b0.tables) {
+    SchemaPtr newest = s->schemas->find_newest(t.name);
+    if (newest && t.oldest_version && t.oldest_version < newest->version() && !work.count(t.name))
+      work[t.name] = no_changes;
+  }
+  for (const auto &[table, ov] : work) {
     SchemaPtr newest = s->schemas->newest(table);
+    size_t migrate_budget = kMigrateBlocks;
     auto root_it = std::find_if(nb->tables.begin(), nb->tables.end(),
                                 [&](const TableRoot &t) { return t.name == table; });
     if (root_it == nb->tables.end()) {
@@ -137,7 +160,9 @@ uint64_t Database::merge(bool only_if_leader) {
       bool inside = change != ov->end() && change->first <= ref.last_key;
       bool after = change != ov->end() && (!next_first || change->first < *next_first);
       bool small = ref.bytes < opts_.block_size_bytes / 2;
-      if (!inside && !(after && small)) {
+      bool migrate = ref.schema_version < newest->version() && migrate_budget > 0;
+      if (migrate) migrate_budget--;
+      if (!inside && !(after && small) && !migrate) {
         // Untouched: keep the block; keys that fall between it and the next one form new
         // blocks (the usual append pattern costs no rewrite).
         move_out();
@@ -177,9 +202,12 @@ uint64_t Database::merge(bool only_if_leader) {
 
     if (!root.manifest_key.empty()) nb->garbage.push_back(Garbage{root.manifest_key, now});
     root.rows = root.blocks = root.bytes = 0;
+    root.oldest_version = 0;
     for (const auto &b : blocks) {
       root.rows += b.rows;
       root.bytes += b.bytes;
+      if (!root.oldest_version || b.schema_version < root.oldest_version)
+        root.oldest_version = b.schema_version;
     }
     root.blocks = blocks.size();
     if (blocks.empty()) {
@@ -196,6 +224,13 @@ uint64_t Database::merge(bool only_if_leader) {
   nb->schemas.clear();
   for (const auto &[t, versions] : s->schemas->tables())
     for (const auto &[v, sp] : versions) nb->schemas.push_back(sp->canonical_json());
+  // The state this merge replaces stays readable (history queries) while its objects last.
+  HistoryPoint before{b0.generation, b0.applied_seq, b0.misc_high, now, {}};
+  for (const auto &t : b0.tables) before.manifests.emplace_back(t.name, t.manifest_key);
+  nb->history.push_back(std::move(before));
+  if (nb->history.size() > kMaxHistory)
+    nb->history.erase(nb->history.begin(),
+                      nb->history.begin() + static_cast<long>(nb->history.size() - kMaxHistory));
   nb->generation = b0.generation + 1;
   nb->applied_seq = upto;
   nb->misc_high = s->misc_high;

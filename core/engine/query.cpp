@@ -211,6 +211,8 @@ QuerySpec QuerySpec::bound_to(SchemaPtr other) const {
   q.schema = std::move(other);
   q.offset = offset;
   q.limit = limit;
+  q.as_of_seq = as_of_seq;
+  q.as_of_time = as_of_time;
   for (const Asked &a : asked_)
     q.add_condition(a.field, a.op, a.value ? a.value->c_str() : nullptr);
   if (!order_name_.empty()) q.set_order(order_name_, descending);
@@ -387,7 +389,9 @@ class SortedCursor : public Cursor {
 
 std::unique_ptr<Cursor> Database::query(const QuerySpec &asked) {
   ensure_fresh(false);
-  SnapshotPtr snap = snapshot();
+  SnapshotPtr snap = asked.as_of_seq    ? snapshot_as_of_seq(*asked.as_of_seq)
+                     : asked.as_of_time ? snapshot_as_of_time(*asked.as_of_time)
+                                        : snapshot();
   SchemaPtr newest = snap->schemas->newest(asked.schema->name());
   // Field positions are valid only for the layout the query was built on.
   const QuerySpec q = asked.schema->canonical_json() == newest->canonical_json()

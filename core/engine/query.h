@@ -43,6 +43,9 @@ struct QuerySpec {
   uint64_t offset = 0;
   uint64_t limit = std::numeric_limits<uint64_t>::max();
   std::vector<size_t> select;
+  // Read the database as of a log sequence number or a MISC time (history); none: now.
+  std::optional<uint64_t> as_of_seq;
+  std::optional<uint64_t> as_of_time;
 
   // Parses "=", "!=", ... and a JSON literal, checked against the field's type.
   void add_condition(const std::string &field, const std::string &op, const char *value_json);

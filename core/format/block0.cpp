@@ -23,6 +23,7 @@ Bytes encode_block0(const Block0 &b) {
     w.u64(t.rows);
     w.u64(t.blocks);
     w.u64(t.bytes);
+    w.u32(t.oldest_version);
   }
   w.varint(b.garbage.size());
   for (const auto &g : b.garbage) {
@@ -33,6 +34,18 @@ Bytes encode_block0(const Block0 &b) {
   for (const auto &m : b.merges) {
     w.u64(m.applied_seq);
     w.u64(m.time_ms);
+  }
+  w.varint(b.history.size());
+  for (const auto &h : b.history) {
+    w.u64(h.generation);
+    w.u64(h.applied_seq);
+    w.u64(h.misc_high);
+    w.u64(h.superseded_ms);
+    w.varint(h.manifests.size());
+    for (const auto &[table, key] : h.manifests) {
+      w.blob(table);
+      w.blob(key);
+    }
   }
   seal_in_place(ObjectKind::kBlock0, o);
   return o;
@@ -52,13 +65,14 @@ Block0 decode_block0(const Bytes &object, const std::string &key) {
   b.merge_time_ms = r.u64();
   b.schemas.resize(r.count(1));
   for (auto &s : b.schemas) s = std::string(r.blob());
-  b.tables.resize(r.count(26));
+  b.tables.resize(r.count(30));
   for (auto &t : b.tables) {
     t.name = std::string(r.blob());
     t.manifest_key = std::string(r.blob());
     t.rows = r.u64();
     t.blocks = r.u64();
     t.bytes = r.u64();
+    t.oldest_version = r.u32();
   }
   b.garbage.resize(r.count(9));
   for (auto &g : b.garbage) {
@@ -69,6 +83,18 @@ Block0 decode_block0(const Bytes &object, const std::string &key) {
   for (auto &m : b.merges) {
     m.applied_seq = r.u64();
     m.time_ms = r.u64();
+  }
+  b.history.resize(r.count(33));
+  for (auto &h : b.history) {
+    h.generation = r.u64();
+    h.applied_seq = r.u64();
+    h.misc_high = r.u64();
+    h.superseded_ms = r.u64();
+    h.manifests.resize(r.count(2));
+    for (auto &[table, manifest] : h.manifests) {
+      table = std::string(r.blob());
+      manifest = std::string(r.blob());
+    }
   }
   r.expect_done();
   if (b.log_floor > b.applied_seq) r.corrupt("log floor above applied sequence");

@@ -17,6 +17,7 @@ struct TableRoot {
   uint64_t rows = 0;
   uint64_t blocks = 0;
   uint64_t bytes = 0;
+  uint32_t oldest_version = 0;  // the lowest schema version among its blocks (0: no blocks)
 };
 
 // An object no longer referenced, deleted by garbage collection once `since_ms` is older than
@@ -32,6 +33,16 @@ struct MergeMark {
   uint64_t time_ms = 0;
 };
 
+// The state before a merge, readable for history queries until garbage collection deletes
+// what it references (superseded_ms + gcGraceMs).
+struct HistoryPoint {
+  uint64_t generation = 0;
+  uint64_t applied_seq = 0;
+  uint64_t misc_high = 0;
+  uint64_t superseded_ms = 0;
+  std::vector<std::pair<std::string, std::string>> manifests;  // table, manifest key
+};
+
 struct Block0 {
   uint32_t format = 1;
   uint64_t generation = 0;
@@ -44,6 +55,7 @@ struct Block0 {
   std::vector<TableRoot> tables;
   std::vector<Garbage> garbage;
   std::vector<MergeMark> merges;
+  std::vector<HistoryPoint> history;  // oldest first
 };
 
 Bytes encode_block0(const Block0 &b);

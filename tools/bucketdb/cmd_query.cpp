@@ -1,6 +1,8 @@
 // query TABLE [--where ...]... [--order F[:desc]] [--limit N] [--offset N] [--count] [--select ...]
+//             [--as-of SEQ | --as-of-time TIME]
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include "errors.h"
 #include "output.h"
 #include "validators.h"
+#include "time_arg.h"
 #include "where.h"
 
 namespace bdbcli {
@@ -25,6 +28,9 @@ struct QueryArgs {
   bool has_limit = false, has_offset = false;
   bool count = false;
   std::vector<std::string> select;
+  uint64_t as_of = 0;
+  bool has_as_of = false;
+  std::string as_of_time;
 };
 
 struct Order {
@@ -55,6 +61,14 @@ void run_query(const GlobalOptions &global, const QueryArgs &args) {
   if (args.has_order) order = parse_order(args.order);
   for (const std::string &f : args.select)
     if (f.empty()) usage_error("--select: empty field name");
+  std::optional<uint64_t> as_of_time;
+  if (!args.as_of_time.empty()) {
+    as_of_time = parse_time_ms(args.as_of_time);
+    if (!as_of_time)
+      usage_error("--as-of-time '" + args.as_of_time +
+                  "': expected milliseconds since the epoch or 2026-11-25T18:00:00Z");
+    if (args.has_as_of) usage_error("--as-of and --as-of-time exclude each other");
+  }
 
   Db db = open_database(global);
   bdb_query *raw = nullptr;
@@ -67,6 +81,8 @@ void run_query(const GlobalOptions &global, const QueryArgs &args) {
   if (args.has_limit) check(bdb_query_limit(q.get(), args.limit));
   if (args.has_offset) check(bdb_query_offset(q.get(), args.offset));
   for (const std::string &f : args.select) check(bdb_query_select(q.get(), f.c_str()));
+  if (args.has_as_of) check(bdb_query_as_of(q.get(), args.as_of));
+  if (as_of_time) check(bdb_query_as_of_time(q.get(), *as_of_time));
 
   if (args.count) {
     uint64_t n = 0;
@@ -119,6 +135,15 @@ void add_query_command(CLI::App &app, Commands &commands) {
       ->type_name("F1,F2")
       ->delimiter(',')
       ->allow_extra_args(false);
+  q->add_option("--as-of", args->as_of,
+                "Read the database as it was just after log entry SEQ (history is kept for "
+                "gcGraceMs)")
+      ->type_name("SEQ")
+      ->check(count_validator(false))
+      ->each([args](const std::string &) { args->has_as_of = true; });
+  q->add_option("--as-of-time", args->as_of_time,
+                "Read the database as it was at TIME (ms since the epoch, or ISO 8601 UTC)")
+      ->type_name("TIME");
   commands.on(q, [args](const GlobalOptions &g) { run_query(g, *args); });
 }
 

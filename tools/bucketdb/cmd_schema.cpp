@@ -1,5 +1,10 @@
 // schema add FILE, schema list.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -57,12 +62,100 @@ std::vector<std::string> split_schemas(const std::string &text) {
   return lines.empty() ? std::vector<std::string>{text} : lines;
 }
 
-void schema_add(const GlobalOptions &global, const std::string &path) {
-  if (ends_with(path, ".fbs"))
-    throw CliError(kExitFailure, "schema add " + path +
-                                     ": not supported yet: the schema compiler is not built "
-                                     "(register the JSON form instead)");
-  std::vector<std::string> schemas = split_schemas(read_input(path));
+// The schema compiler: $BUCKETDB_SCHEMAC, else bucketdb-schemac beside this program (both
+// live in the same bin directory, installed or in the build tree), else from PATH.
+std::string schemac_program() {
+  if (const char *env = std::getenv("BUCKETDB_SCHEMAC"); env && *env) return env;
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    std::string dir(self, static_cast<size_t>(n));
+    std::string sibling = dir.substr(0, dir.rfind('/') + 1) + "bucketdb-schemac";
+    if (access(sibling.c_str(), X_OK) == 0) return sibling;
+  }
+  return "bucketdb-schemac";
+}
+
+// Runs a program and returns its status, stdout and stderr (stderr through a temporary file,
+// so a large output on either stream cannot block the other).
+int run_capture(const std::vector<std::string> &args, std::string *out, std::string *err) {
+  std::vector<char *> argv;
+  for (const auto &a : args) argv.push_back(const_cast<char *>(a.c_str()));
+  argv.push_back(nullptr);
+  int pipe_fds[2];
+  std::FILE *err_file = std::tmpfile();
+  if (!err_file || pipe(pipe_fds) != 0) {
+    if (err_file) std::fclose(err_file);
+    throw CliError(kExitFailure, std::string("cannot start a process: ") + std::strerror(errno));
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(pipe_fds[1], 1);
+    dup2(fileno(err_file), 2);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    execvp(argv[0], argv.data());
+    std::fprintf(stderr, "cannot run %s: %s\n", argv[0], std::strerror(errno));
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  if (pid < 0) {
+    close(pipe_fds[0]);
+    std::fclose(err_file);
+    throw CliError(kExitFailure, std::string("cannot start a process: ") + std::strerror(errno));
+  }
+  char buf[65536];
+  for (ssize_t got; (got = read(pipe_fds[0], buf, sizeof buf)) != 0;) {
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) break;
+    out->append(buf, static_cast<size_t>(got));
+  }
+  close(pipe_fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  std::rewind(err_file);
+  for (size_t got; (got = std::fread(buf, 1, sizeof buf, err_file)) > 0;) err->append(buf, got);
+  std::fclose(err_file);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// A .fbs file's tables as JSON descriptors, from `bucketdb-schemac --emit-json`.
+std::vector<std::string> schemas_from_idl(const std::string &path,
+                                          const std::vector<std::string> &include_dirs) {
+  std::vector<std::string> args = {schemac_program(), "--emit-json"};
+  for (const auto &dir : include_dirs) {
+    args.push_back("-I");
+    args.push_back(dir);
+  }
+  args.push_back(path);
+  std::string out, err;
+  int status = run_capture(args, &out, &err);
+  if (status == 127)
+    throw CliError(kExitFailure,
+                   "schema add " + path + ": cannot run the schema compiler " + args[0] +
+                       " (install bucketdb-schemac beside bucketdb, or set BUCKETDB_SCHEMAC)");
+  if (status != 0) {
+    // Its errors, one per line, without its own summary line.
+    std::string errors;
+    std::istringstream lines(err);
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind("bucketdb-schemac:", 0) != 0) errors += (errors.empty() ? "" : "\n") + line;
+    throw CliError(kExitFailure, "schema add " + path + ": " + (errors.empty() ? err : errors));
+  }
+  std::vector<std::string> schemas;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) schemas.push_back(line);
+  if (schemas.empty()) throw CliError(kExitFailure, "schema add " + path + ": it declares no table");
+  return schemas;
+}
+
+void schema_add(const GlobalOptions &global, const std::string &path,
+                const std::vector<std::string> &include_dirs) {
+  std::vector<std::string> schemas = ends_with(path, ".fbs")
+                                         ? schemas_from_idl(path, include_dirs)
+                                         : split_schemas(read_input(path));
   Db db = open_database(global);
   for (const std::string &json : schemas) check(bdb_schema_register_json(db.get(), json.c_str()));
 }
@@ -87,10 +180,13 @@ void add_schema_commands(CLI::App &app, Commands &commands) {
 
   CLI::App *add = schema->add_subcommand(
       "add",
-      "Register schemas from a JSON file (one object, an array, or one per line; - is stdin)");
+      "Register schemas from a JSON file (one object, an array, or one per line; - is stdin) "
+      "or from a FlatBuffers IDL file (.fbs, through bucketdb-schemac)");
   auto path = std::make_shared<std::string>();
-  add->add_option("FILE", *path, "Schema file (.json; .fbs needs the schema compiler)")->required();
-  commands.on(add, [path](const GlobalOptions &g) { schema_add(g, *path); });
+  auto includes = std::make_shared<std::vector<std::string>>();
+  add->add_option("FILE", *path, "Schema file: .json, or .fbs")->required();
+  add->add_option("-I,--include", *includes, "Directory searched for a .fbs file's includes");
+  commands.on(add, [path, includes](const GlobalOptions &g) { schema_add(g, *path, *includes); });
 
   CLI::App *list =
       schema->add_subcommand("list", "Print every registered schema version, one JSON per line");

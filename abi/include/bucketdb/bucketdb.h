@@ -158,6 +158,9 @@ BDB_API int bdb_doc_field_type(const bdb_doc *doc, const char *field);
 BDB_API int bdb_doc_has(const bdb_doc *doc, const char *field);
 /* The row version (the log sequence number that last wrote it); 0 for a new document. */
 BDB_API uint64_t bdb_doc_version(const bdb_doc *doc);
+/* When that version was committed: its MISC stamp (ms since the epoch, monotonic across the
+ * database even when clocks drift); 0 for a new document. */
+BDB_API uint64_t bdb_doc_misc(const bdb_doc *doc);
 
 /* Setters check the field exists and the value fits its type (range, maxLength, UTF-8). */
 BDB_API bdb_status bdb_doc_set_null(bdb_doc *doc, const char *field);
@@ -243,6 +246,12 @@ BDB_API bdb_status bdb_query_where(bdb_query *query, const char *field, const ch
 BDB_API bdb_status bdb_query_order(bdb_query *query, const char *field, int descending);
 BDB_API bdb_status bdb_query_limit(bdb_query *query, uint64_t limit);
 BDB_API bdb_status bdb_query_offset(bdb_query *query, uint64_t offset);
+/* History: read the database as it was just after log entry `seq` (a commit's number), or
+ * after the last commit stamped at or before `misc_ms` (MISC time, ms since the epoch), while
+ * that state is retained (gcGraceMs, default one hour). BDB_E_NOT_FOUND at exec when it is
+ * not retained any more. */
+BDB_API bdb_status bdb_query_as_of(bdb_query *query, uint64_t seq);
+BDB_API bdb_status bdb_query_as_of_time(bdb_query *query, uint64_t misc_ms);
 /* Restrict the fields returned; call once per field. The primary key is always returned. */
 BDB_API bdb_status bdb_query_select(bdb_query *query, const char *field);
 /* The number of rows bdb_query_exec would return (offset and limit apply). */
