@@ -1,5 +1,6 @@
 # cmake --install: headers, libbucketdb, plugins (by bdb_add_driver), the command-line program
-# (tools/), a CMake package (find_package(BucketDB)) and a pkg-config file.
+# (tools/), the schema compiler (schemas/), a CMake package (find_package(BucketDB)) and a
+# pkg-config file.
 include(CMakePackageConfigHelpers)
 
 install(FILES abi/include/bucketdb/bucketdb.h abi/include/bucketdb/driver.h
@@ -7,6 +8,14 @@ install(FILES abi/include/bucketdb/bucketdb.h abi/include/bucketdb/driver.h
 install(TARGETS bucketdb EXPORT BucketDBTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The schema compiler (BucketDB::schemac), the codec runtime headers (BucketDB::codec),
+# bucketdb.fbs beside which the compiler looks, and bucketdb_add_schema (BucketDBSchema.cmake).
+install(TARGETS bucketdb-schemac bucketdb_codec EXPORT BucketDBTargets
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES schemas/runtime/include/bucketdb/codec.h schemas/runtime/include/bucketdb/codec.hpp
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/bucketdb)
+install(FILES schemas/bucketdb.fbs DESTINATION ${CMAKE_INSTALL_DATADIR}/bucketdb)
+install(FILES schemas/BucketDBSchema.cmake DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/BucketDB)
 install(EXPORT BucketDBTargets NAMESPACE BucketDB::
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/BucketDB)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/BucketDBConfig.cmake.in

@@ -147,15 +147,15 @@ std::vector<std::string> schemas_from_idl(const std::string &path,
   std::istringstream lines(out);
   for (std::string line; std::getline(lines, line);)
     if (!line.empty()) schemas.push_back(line);
-  if (schemas.empty()) throw CliError(kExitFailure, "schema add " + path + ": it declares no table");
+  if (schemas.empty())
+    throw CliError(kExitFailure, "schema add " + path + ": it declares no table");
   return schemas;
 }
 
 void schema_add(const GlobalOptions &global, const std::string &path,
                 const std::vector<std::string> &include_dirs) {
-  std::vector<std::string> schemas = ends_with(path, ".fbs")
-                                         ? schemas_from_idl(path, include_dirs)
-                                         : split_schemas(read_input(path));
+  std::vector<std::string> schemas = ends_with(path, ".fbs") ? schemas_from_idl(path, include_dirs)
+                                                             : split_schemas(read_input(path));
   Db db = open_database(global);
   for (const std::string &json : schemas) check(bdb_schema_register_json(db.get(), json.c_str()));
 }
