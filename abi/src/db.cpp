@@ -1,4 +1,6 @@
 // bdb_options_*, bdb_open/close, schemas, maintenance and introspection.
+#include <cstdlib>
+
 #include "abi/src/abi_guard.h"
 #include "abi/src/handles.h"
 
@@ -29,10 +31,17 @@ bdb_status bdb_open(const char *uri, const bdb_options *opts, bdb_db **out) {
   return guard([&] {
     BDB_REQUIRE(out);
     *out = nullptr;
-    BDB_REQUIRE(uri);
+    std::string target = uri ? uri : "";
+    if (target.empty()) {
+      // As in the Node.js library: BUCKETDB_S3_BUCKET makes S3 the default.
+      const char *bucket = std::getenv("BUCKETDB_S3_BUCKET");
+      if (!bucket || !*bucket)
+        bucketdb::fail(BDB_E_URI, "bdb_open: no URI given and BUCKETDB_S3_BUCKET is not set");
+      target = std::string("s3://") + bucket;
+    }
     bucketdb::Options o = opts ? opts->options : bucketdb::Options();
     auto db = std::make_unique<bdb_db>();
-    db->engine = bucketdb::Database::open(uri, o);
+    db->engine = bucketdb::Database::open(target, o);
     *out = db.release();
   });
 }

@@ -53,13 +53,15 @@ int Storage::with_retries(const char *op, const std::string &key, Fn &&fn, bdb_d
                           bool *retried) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   int delay = base_delay_ms;
+  // A driver that retries itself (S3) gets one more try from here, not a second full round.
+  const int attempts = (capabilities() & BDB_DRV_CAP_RETRIES) ? std::min(max_attempts, 2) : max_attempts;
   for (int attempt = 1;; attempt++) {
     err = bdb_drv_error{};
     int st = fn();
     if (st != BDB_DRV_TRANSIENT) return st;
-    if (attempt >= max_attempts) {
-      std::string msg = std::string(op) + " " + key + " failed after " +
-                        std::to_string(attempt) + " attempts";
+    if (attempt >= attempts) {
+      std::string msg = std::string(op) + " " + key + " failed" +
+                        (attempt > 1 ? " after " + std::to_string(attempt) + " attempts" : "");
       if (err.message[0]) msg += ": " + std::string(err.message);
       fail(BDB_E_IO, msg);
     }

@@ -1,6 +1,7 @@
 // The global flags (--db, --prefix, ...) and opening the database they describe.
 #pragma once
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -12,8 +13,14 @@ class App;
 
 namespace bdbcli {
 
+inline std::string default_uri() {
+  const char *bucket = std::getenv("BUCKETDB_S3_BUCKET");
+  return bucket && *bucket ? std::string("s3://") + bucket : "file:.bucketdb";
+}
+
 struct GlobalOptions {
-  std::string uri = "file:.bucketdb";
+  // file:.bucketdb, or s3://$BUCKETDB_S3_BUCKET when that is set (as in the Node.js library).
+  std::string uri = default_uri();
   std::string prefix = "main";
   // Kept as text: the library validates ranges, so its messages are the only ones.
   std::string node, ring, staleness;
@@ -22,8 +29,7 @@ struct GlobalOptions {
 
 void add_global_options(CLI::App &app, GlobalOptions &global);
 
-// Opens the database with autoMerge=0 unless overridden: a one-shot process must not start
-// background work that its exit would cut short.
+// Opens the database. autoMerge stays on: a due merge runs when the process closes it.
 Db open_database(const GlobalOptions &global);
 
 }  // namespace bdbcli

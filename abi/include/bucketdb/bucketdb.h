@@ -108,8 +108,9 @@ BDB_API bdb_status bdb_options_new(bdb_options **out);
 BDB_API bdb_status bdb_options_set(bdb_options *opts, const char *name, const char *value);
 BDB_API void bdb_options_free(bdb_options *opts);
 
-/* uri: "memory:", "memory:NAME", "file:PATH", "plugin:/path/x.so?config", or any "scheme:..."
- * whose driver plugin is found. opts may be NULL. */
+/* uri: "memory:", "memory:NAME", "file:PATH", "s3://bucket[/prefix]?endpoint=...",
+ * "plugin:/path/x.so?config", or any "scheme:..." whose driver plugin is found. NULL or ""
+ * opens s3://$BUCKETDB_S3_BUCKET when that variable is set. opts may be NULL. */
 BDB_API bdb_status bdb_open(const char *uri, const bdb_options *opts, bdb_db **out);
 /* Waits for background work to stop; safe with NULL. */
 BDB_API void bdb_close(bdb_db *db);

@@ -70,6 +70,8 @@ typedef enum bdb_drv_status {
 #define BDB_DRV_CAP_CONDITIONAL_PUT 0x1u /* put honours if_match and if_none_match atomically */
 #define BDB_DRV_CAP_STRONG_LIST 0x2u     /* list sees every completed put at once */
 #define BDB_DRV_CAP_IF_NONE_MATCH_GET 0x4u /* get honours if_none_match (else it ignores it) */
+#define BDB_DRV_CAP_RETRIES 0x8u /* the driver already retries transient failures with backoff;
+                                    the host then retries at most once more */
 
 /* Filled by the driver on failure: a message naming the operation and key, and, where there
    is one, the storage's own status (an HTTP status for S3, an errno for files). */
@@ -122,7 +124,7 @@ typedef struct bdb_driver_v1 {
   uint64_t capabilities;
 
   /* config: the URI without its "scheme:" prefix (e.g. "./data" for "file:./data",
-     "bucket?endpoint=..." for "s3://bucket?endpoint=..."). */
+     "//bucket?endpoint=..." for "s3://bucket?endpoint=..."). */
   int (*open)(const bdb_driver_host *host, const char *config, void **out_instance,
               bdb_drv_error *err);
   void (*close)(void *instance);
