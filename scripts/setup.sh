@@ -12,6 +12,7 @@ packages=(
   cmake ninja-build g++ pkg-config ccache python3   # build
   nlohmann-json3-dev libxxhash-dev libcli11-dev     # engine and command line
   libgtest-dev libgmock-dev googletest libcmocka-dev # tests
+  libsqlite3-dev                                     # differential query tests
   flatbuffers-compiler libflatbuffers-dev            # schema compiler (schemas/)
   clang libclang-rt-14-dev                           # libFuzzer for schemas.fuzz_decode
   libcurl4-openssl-dev libssl-dev                    # s3 driver

@@ -143,6 +143,14 @@ bdb_status bdb_query_select(bdb_query *query, const char *field) {
   });
 }
 
+bdb_status bdb_query_explain(bdb_query *query, char **out_text) {
+  return guard([&] {
+    BDB_REQUIRE(query);
+    BDB_REQUIRE(out_text);
+    *out_text = dup_for_caller(query->db->engine->explain(query->spec));
+  });
+}
+
 bdb_status bdb_query_count(bdb_query *query, uint64_t *out_count) {
   return guard([&] {
     BDB_REQUIRE(query);

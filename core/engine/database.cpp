@@ -27,6 +27,9 @@ std::string Database::blob_key(const std::string &uuid) const {
 std::string Database::data_key(const std::string &table) const {
   return prefixed(opts_.data_prefix + "/" + table + "/" + hex_text(time_id(now_ms())));
 }
+std::string Database::index_node_key(const std::string &table, const std::string &field) const {
+  return prefixed(opts_.index_prefix + "/" + table + "/" + field + "/" + hex_text(time_id(now_ms())));
+}
 std::string Database::manifest_key(const std::string &table) const {
   return prefixed(opts_.manifest_prefix + "/" + table + "/" + hex_text(time_id(now_ms())));
 }
@@ -305,7 +308,7 @@ void Database::wait_for_own_window(const char *what) {
 bool Database::merge_due(const Snapshot &s) const {
   for (const auto &t : s.block0->tables) {
     SchemaPtr newest = s.schemas->find_newest(t.name);
-    if (newest && t.oldest_version && t.oldest_version < newest->version()) return true;
+    if (newest && table_needs_background_work(t, *newest)) return true;
   }
   if (s.unmerged_entries == 0) return false;
   return s.unmerged_entries >= opts_.merge_threshold_entries ||

@@ -20,6 +20,7 @@
 #include "core/engine/query.h"
 #include "core/engine/snapshot.h"
 #include "core/format/data_block.h"
+#include "core/format/index_node.h"
 #include "core/format/log_entry.h"
 #include "core/format/manifest_page.h"
 #include "core/storage/storage.h"
@@ -38,6 +39,10 @@ struct EngineCounters {
   std::atomic<uint64_t> commits{0}, commit_retries{0}, entries_applied{0}, merges{0},
       merges_lost{0}, merged_entries{0}, blocks_written{0}, gc_deleted{0}, blobs_uploaded{0};
 };
+
+// Whether the leader has background work on a table: blocks in an older schema version to
+// rewrite, or indexes to build or drop.
+bool table_needs_background_work(const TableRoot &t, const TableSchema &newest);
 
 class Database {
  public:
@@ -62,6 +67,7 @@ class Database {
   // Reads.
   std::optional<Document> get(const Document &key_doc);
   std::unique_ptr<Cursor> query(const QuerySpec &q);  // honours q.as_of_*
+  std::string explain(const QuerySpec &q);             // the plan and its estimated reads
   uint64_t count(const QuerySpec &q);
   std::string read_blob(const std::string &blob_id);
 
@@ -89,6 +95,13 @@ class Database {
   std::shared_ptr<const DataBlock> load_block(const SnapshotPtr &snap, const std::string &table,
                                               const BlockRef &ref);
   std::shared_ptr<const ManifestPage> load_manifest(const std::string &key);
+  std::shared_ptr<const IndexNode> load_index_node(const std::string &key);
+  void cache_block(const std::string &key, std::shared_ptr<const DataBlock> block) {
+    cache_.put(key, block, block->byte_size());
+  }
+  // Writes a new (immutable) index node and keeps it in the cache.
+  void store_index_node(const std::string &key, const IndexNode &node);
+  std::string index_node_key(const std::string &table, const std::string &field) const;
   std::optional<StoredRow> lookup(const SnapshotPtr &snap, const std::string &table,
                                   const std::string &key);
   Storage &storage() { return *storage_; }

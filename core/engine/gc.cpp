@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/engine/database.h"
+#include "core/engine/index_tree.h"
 #include "core/format/envelope.h"
 #include "core/util/error.h"
 
@@ -94,6 +95,7 @@ uint64_t Database::sweep_orphans_locked(const SnapshotPtr &s) {
   std::set<std::string> blobs;       // blob ids held by rows
   for (const auto &g : s->block0->garbage) referenced.insert(g.key);
   for (const auto &t : s->block0->tables) {
+    for (const auto &ix : t.indexes) index_nodes(*this, ix.root, referenced);
     if (t.manifest_key.empty()) continue;
     referenced.insert(t.manifest_key);
     for (const BlockRef &ref : load_manifest(t.manifest_key)->blocks) {
@@ -116,7 +118,10 @@ uint64_t Database::sweep_orphans_locked(const SnapshotPtr &s) {
     }
 
   uint64_t deleted = 0;
-  for (const std::string &sub : {opts_.data_prefix, opts_.manifest_prefix}) {
+  // Also the states history queries may still read (their objects are in `garbage` anyway).
+  for (const auto &h : s->block0->history)
+    for (const auto &[table, key] : h.manifests) referenced.insert(key);
+  for (const std::string &sub : {opts_.data_prefix, opts_.manifest_prefix, opts_.index_prefix}) {
     for (const std::string &key : storage_->list_all(prefixed(sub + "/"))) {
       if (referenced.count(key)) continue;
       auto id = parse_hex_id(last_segment(key));

@@ -45,7 +45,12 @@ SnapshotPtr Database::snapshot_as_of_seq(uint64_t seq) {
   auto b0 = std::make_shared<Block0>();
   b0->applied_seq = base->applied_seq;
   b0->misc_high = base->misc_high;
-  for (const auto &[table, key] : base->manifests) b0->tables.push_back(TableRoot{table, key});
+  for (const auto &[table, key] : base->manifests) {
+    TableRoot t;
+    t.name = table;
+    t.manifest_key = key;
+    b0->tables.push_back(std::move(t));
+  }
   s->block0 = b0;
   s->schemas = cur->schemas;  // versions are never removed: a superset is fine
   s->last_seq = base->applied_seq;

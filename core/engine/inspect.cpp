@@ -77,10 +77,15 @@ std::string Database::inspect_json(const std::string &what) {
     for (const auto &sj : b.schemas) schemas.push_back(ojson::parse(sj));
     out["schemas"] = schemas;
     ojson tables = ojson::array();
-    for (const auto &t : b.tables)
+    for (const auto &t : b.tables) {
+      ojson ixs = ojson::array();
+      for (const auto &ix : t.indexes)
+        ixs.push_back({{"field", ix.field}, {"typeId", ix.type_id}, {"root", ix.root},
+                       {"built", ix.built}});
       tables.push_back({{"name", t.name}, {"manifest", t.manifest_key}, {"rows", t.rows},
                         {"blocks", t.blocks}, {"bytes", t.bytes},
-                        {"oldestVersion", t.oldest_version}});
+                        {"oldestVersion", t.oldest_version}, {"indexes", ixs}});
+    }
     out["tables"] = tables;
     ojson garbage = ojson::array();
     for (const auto &g : b.garbage) garbage.push_back({{"key", g.key}, {"sinceMs", g.since_ms}});
@@ -188,6 +193,12 @@ std::string Database::stats_json() {
                {"blocks", root ? root->blocks : 0},
                {"bytes", root ? root->bytes : 0},
                {"unmergedRows", ov ? ov->size() : 0}};
+    if (root && !root->indexes.empty()) {
+      ojson ixs = ojson::array();
+      for (const auto &ix : root->indexes)
+        ixs.push_back({{"field", ix.field}, {"built", ix.built}});
+      t["indexes"] = ixs;
+    }
     if (root && root->oldest_version && root->oldest_version < newest) {
       // A migration is under way: the leader rewrites old blocks a few per merge.
       uint64_t pending = 0;

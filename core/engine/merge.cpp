@@ -5,11 +5,14 @@
 // mistaken leader can waste work but never lose or reorder a commit.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "core/codec/key_codec.h"
 #include "core/codec/row_codec.h"
 #include "core/codec/value_check.h"
+#include "core/codec/index_key.h"
 #include "core/engine/database.h"
+#include "core/engine/index_tree.h"
 #include "core/util/error.h"
 
 namespace bucketdb {
@@ -19,6 +22,8 @@ namespace {
 // Blocks of an older schema version rewritten per merge by the background migration: bounds
 // each window's work (and PUTs) however large the table.
 constexpr size_t kMigrateBlocks = 16;
+// Blocks read per merge to build a new index, for the same reason.
+constexpr size_t kBackfillBlocks = 16;
 // History points kept in Block 0 at most (Block 0 stays small however often merges run).
 constexpr size_t kMaxHistory = 256;
 
@@ -70,6 +75,7 @@ class BlockWriter {
     ref.first_key = first_;
     ref.last_key = last_;
     db_.storage().put(ref.key, obj, PutCondition{"", true});
+    db_.cache_block(ref.key, DataBlock::parse(std::move(obj), ref.key, schema_));
     written_.push_back(ref.key);
     out.push_back(std::move(ref));
     builder_.reset();
@@ -88,7 +94,58 @@ class BlockWriter {
   std::string first_, last_;
 };
 
+// The indexes a table should have: those its newest schema declares, with their types.
+std::vector<IndexRoot> wanted_indexes(const TableSchema &newest, const std::vector<IndexRoot> &have) {
+  std::vector<IndexRoot> out;
+  for (size_t f : newest.indexes()) {
+    const Field &field = newest.field(f);
+    auto it = std::find_if(have.begin(), have.end(), [&](const IndexRoot &ix) {
+      return ix.field == field.name && ix.type_id == static_cast<uint32_t>(field.type_id);
+    });
+    out.push_back(it != have.end() ? *it
+                                   : IndexRoot{field.name, static_cast<uint32_t>(field.type_id),
+                                               "", false, ""});
+  }
+  return out;
+}
+
+// The index keys a row gives, one per index (the field converted to the newest type).
+class IndexKeys {
+ public:
+  IndexKeys(const TableSchema &newest, const std::vector<IndexRoot> &indexes) {
+    for (const auto &ix : indexes) fields_.push_back(&newest.field(static_cast<size_t>(newest.field_index(ix.field))));
+    removes.resize(indexes.size());
+    adds.resize(indexes.size());
+  }
+  void collect(const TableSchema &schema, const RowView &row, const std::string &pk,
+               std::vector<std::set<std::string>> &into) const {
+    for (size_t i = 0; i < fields_.size(); i++) {
+      int j = schema.field_index(fields_[i]->name);
+      Value v = j < 0 ? Value{}
+                      : convert_value(schema.field(static_cast<size_t>(j)), *fields_[i],
+                                      row.get(static_cast<size_t>(j)));
+      into[i].insert(index_key(*fields_[i]->type, v, pk));
+    }
+  }
+  std::vector<std::set<std::string>> removes, adds;
+
+ private:
+  std::vector<const Field *> fields_;
+};
+
+bool index_work_pending(const TableRoot &t, const TableSchema &newest) {
+  std::vector<IndexRoot> want = wanted_indexes(newest, t.indexes);
+  if (want.size() != t.indexes.size()) return true;
+  for (const auto &ix : want)
+    if (!ix.built) return true;
+  return false;
+}
+
 }  // namespace
+
+bool table_needs_background_work(const TableRoot &t, const TableSchema &newest) {
+  return (t.oldest_version && t.oldest_version < newest.version()) || index_work_pending(t, newest);
+}
 
 uint64_t Database::merge(bool only_if_leader) {
   std::lock_guard<std::mutex> merge_lock(merge_mu_);
@@ -100,10 +157,10 @@ uint64_t Database::merge(bool only_if_leader) {
   }
   SnapshotPtr s = snapshot();
   const Block0 &b0 = *s->block0;
-  bool migrating = false;
+  bool migrating = false;  // old-version blocks to rewrite or indexes to build
   for (const auto &t : b0.tables) {
     SchemaPtr newest = s->schemas->find_newest(t.name);
-    migrating |= newest && t.oldest_version && t.oldest_version < newest->version();
+    migrating |= newest && table_needs_background_work(t, *newest);
   }
   if (s->last_seq <= b0.applied_seq && !migrating) return 0;
   const uint64_t upto = s->last_seq;
@@ -118,7 +175,7 @@ uint64_t Database::merge(bool only_if_leader) {
                                                              s->overlays.end());
   for (const auto &t : b0.tables) {
     SchemaPtr newest = s->schemas->find_newest(t.name);
-    if (newest && t.oldest_version && t.oldest_version < newest->version() && !work.count(t.name))
+    if (newest && table_needs_background_work(t, *newest) && !work.count(t.name))
       work[t.name] = no_changes;
   }
   for (const auto &[table, ov] : work) {
@@ -127,7 +184,7 @@ uint64_t Database::merge(bool only_if_leader) {
     auto root_it = std::find_if(nb->tables.begin(), nb->tables.end(),
                                 [&](const TableRoot &t) { return t.name == table; });
     if (root_it == nb->tables.end()) {
-      nb->tables.push_back(TableRoot{table, "", 0, 0, 0});
+      nb->tables.push_back(TableRoot{table, "", 0, 0, 0, 0, {}});
       root_it = nb->tables.end() - 1;
     }
     TableRoot &root = *root_it;
@@ -136,6 +193,13 @@ uint64_t Database::merge(bool only_if_leader) {
 
     BlockWriter writer(*this, table, newest, opts_.block_size_bytes,
                        [&] { return data_key(table); }, written);
+    std::vector<IndexRoot> indexes = wanted_indexes(*newest, root.indexes);
+    IndexKeys ixk(*newest, indexes);
+    std::string row_what = "committed row of " + table;
+    auto overlay_view = [&](const OverlayRow &r) {
+      return RowView(*r.schema, reinterpret_cast<const uint8_t *>(r.fixed.data()), r.heap,
+                     &row_what);
+    };
     std::vector<BlockRef> blocks;
     auto change = ov->begin();
     auto take_changes_below = [&](const std::string *limit, auto &&emit) {
@@ -144,7 +208,9 @@ uint64_t Database::merge(bool only_if_leader) {
     };
     auto emit_overlay = [&](const std::pair<const std::string, OverlayRowPtr> &c) {
       const OverlayRow &r = *c.second;
-      if (!r.deleted) writer.add(c.first, r.seq, r.misc, *r.schema, r.fixed, r.heap);
+      if (r.deleted) return;
+      writer.add(c.first, r.seq, r.misc, *r.schema, r.fixed, r.heap);
+      ixk.collect(*r.schema, overlay_view(r), c.first, ixk.adds);
     };
 
     auto move_out = [&] {
@@ -187,6 +253,7 @@ uint64_t Database::merge(bool only_if_leader) {
           for (const Id128 &id : blob_ids(*block->schema(), block->row(r)))
             if (std::find(keep.begin(), keep.end(), id) == keep.end())
               nb->garbage.push_back(Garbage{blob_key(uuid_text(id)), now});
+          ixk.collect(*block->schema(), block->row(r), key, ixk.removes);  // the old version
           emit_overlay(*change);
           ++change;
           continue;
@@ -210,6 +277,39 @@ uint64_t Database::merge(bool only_if_leader) {
         root.oldest_version = b.schema_version;
     }
     root.blocks = blocks.size();
+
+    // Indexes: apply this merge's changes, and backfill those still being built from the
+    // new blocks, a few blocks per merge.
+    for (size_t i = 0; i < indexes.size(); i++) {
+      IndexRoot &ix = indexes[i];
+      // With no blocks before this merge, every row came through as a change: complete.
+      if (old_blocks.empty()) ix.built = true;
+      size_t budget = kBackfillBlocks;
+      for (const BlockRef &ref : blocks) {
+        if (ix.built || budget == 0) break;
+        if (!ix.backfill_after.empty() && ref.last_key <= ix.backfill_after) continue;
+        auto block = load_block(s, table, ref);
+        std::vector<std::set<std::string>> one(indexes.size());
+        for (size_t r = 0; r < block->rows(); r++) {
+          std::string key = block->key_of(r);
+          if (!ix.backfill_after.empty() && key <= ix.backfill_after) continue;
+          ixk.collect(*block->schema(), block->row(r), key, one);
+        }
+        ixk.adds[i].insert(one[i].begin(), one[i].end());
+        ix.backfill_after = ref.last_key;
+        budget--;
+      }
+      if (!ix.built && (blocks.empty() || ix.backfill_after >= blocks.back().last_key))
+        ix.built = true;
+      for (const auto &k : ixk.adds[i]) ixk.removes[i].erase(k);
+      std::vector<std::string> replaced;
+      IndexTreeWriter tree(*this, opts_.block_size_bytes,
+                           [&] { return index_node_key(table, ix.field); }, written, replaced);
+      ix.root = tree.apply(ix.root, ixk.removes[i], ixk.adds[i]);
+      for (const auto &k : replaced) nb->garbage.push_back(Garbage{k, now});
+    }
+    root.indexes = indexes;
+
     if (blocks.empty()) {
       root.manifest_key.clear();
     } else {

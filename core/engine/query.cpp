@@ -12,7 +12,11 @@
 #include "core/codec/row_codec.h"
 #include "core/codec/text.h"
 #include "core/codec/value_check.h"
+#include "core/codec/index_key.h"
 #include "core/engine/database.h"
+#include "core/engine/index_tree.h"
+#include "core/engine/planner.h"
+#include "core/engine/row_source.h"
 #include "core/util/error.h"
 
 namespace bucketdb {
@@ -228,68 +232,6 @@ bool matches(const QuerySpec &q, const Values &row) {
 
 namespace {
 
-// Rows of one table in primary-key order: data blocks merged with the committed cache, the
-// cache winning. Blocks are loaded one at a time.
-class TableScan {
- public:
-  TableScan(Database &db, SnapshotPtr snap, SchemaPtr newest)
-      : db_(db), snap_(std::move(snap)), newest_(std::move(newest)),
-        overlay_(snap_->overlay(newest_->name())) {
-    const TableRoot *root = snap_->table_root(newest_->name());
-    if (root && !root->manifest_key.empty()) page_ = db_.load_manifest(root->manifest_key);
-    if (overlay_) ov_it_ = overlay_->begin();
-  }
-
-  // The next live row converted to the newest schema, or false at the end.
-  bool next(Values &values, uint64_t &seq, uint64_t &misc) {
-    for (;;) {
-      bool have_block = block_row_available();
-      bool have_ov = overlay_ && ov_it_ != overlay_->end();
-      if (!have_block && !have_ov) return false;
-      int cmp = 0;
-      std::string bkey;
-      if (have_block) bkey = block_->key_of(row_);
-      if (have_block && have_ov) cmp = ov_it_->first.compare(bkey);
-      if (have_ov && (!have_block || cmp <= 0)) {
-        if (have_block && cmp == 0) row_++;  // the cache replaces the block's row
-        const OverlayRow &r = *(ov_it_++)->second;
-        if (r.deleted) continue;
-        std::string what = "committed row of " + newest_->name();
-        RowView v(*r.schema, reinterpret_cast<const uint8_t *>(r.fixed.data()), r.heap, &what);
-        values = convert_values(*r.schema, v.decode(), *newest_);
-        seq = r.seq;
-        misc = r.misc;
-        return true;
-      }
-      values = convert_values(*block_->schema(), block_->row(row_).decode(), *newest_);
-      seq = block_->seq(row_);
-      misc = block_->misc(row_);
-      row_++;
-      return true;
-    }
-  }
-
- private:
-  bool block_row_available() {
-    while (!block_ || row_ >= block_->rows()) {
-      if (!page_ || next_block_ >= page_->blocks.size()) return false;
-      block_ = db_.load_block(snap_, newest_->name(), page_->blocks[next_block_++]);
-      row_ = 0;
-    }
-    return true;
-  }
-
-  Database &db_;
-  SnapshotPtr snap_;
-  SchemaPtr newest_;
-  std::shared_ptr<const Overlay> overlay_;
-  Overlay::const_iterator ov_it_;
-  std::shared_ptr<const ManifestPage> page_;
-  size_t next_block_ = 0;
-  std::shared_ptr<const DataBlock> block_;
-  size_t row_ = 0;
-};
-
 struct Found {
   Values values;
   uint64_t seq, misc;
@@ -298,12 +240,11 @@ struct Found {
 // Primary-key order, streamed: bounded memory whatever the result size.
 class KeyOrderCursor : public Cursor {
  public:
-  KeyOrderCursor(Database &db, SnapshotPtr snap, QuerySpec q)
-      : q_(std::move(q)), newest_(snap->schemas->newest(q_.schema->name())),
-        scan_(db, snap, newest_) {}
+  KeyOrderCursor(std::unique_ptr<RowSource> source, SchemaPtr newest, QuerySpec q)
+      : q_(std::move(q)), newest_(std::move(newest)), scan_(std::move(source)) {}
   std::optional<Document> next() override {
     Found f;
-    while (returned_ < q_.limit && scan_.next(f.values, f.seq, f.misc)) {
+    while (returned_ < q_.limit && scan_->next(f.values, f.seq, f.misc)) {
       if (!matches(q_, f.values)) continue;
       if (skipped_ < q_.offset) {
         skipped_++;
@@ -320,16 +261,15 @@ class KeyOrderCursor : public Cursor {
  private:
   QuerySpec q_;
   SchemaPtr newest_;
-  TableScan scan_;
+  std::unique_ptr<RowSource> scan_;
   uint64_t skipped_ = 0, returned_ = 0;
 };
 
 // Any other order: collect, sort (keeping only offset+limit rows when limited), then serve.
 class SortedCursor : public Cursor {
  public:
-  SortedCursor(Database &db, SnapshotPtr snap, QuerySpec q) : q_(std::move(q)) {
-    newest_ = snap->schemas->newest(q_.schema->name());
-    TableScan scan(db, snap, newest_);
+  SortedCursor(std::unique_ptr<RowSource> scan, SchemaPtr newest, QuerySpec q)
+      : q_(std::move(q)), newest_(std::move(newest)) {
     size_t field = q_.order_field ? *q_.order_field : newest_->primary_key();
     const TypeInfo &type = *newest_->field(field).type;
     bool desc = q_.descending;
@@ -345,7 +285,7 @@ class SortedCursor : public Cursor {
     if (keep < q_.limit) keep = std::numeric_limits<uint64_t>::max();  // overflow
     std::priority_queue<Item, std::vector<Item>, decltype(before)> top(before);
     Item it;
-    while (scan.next(it.f.values, it.f.seq, it.f.misc)) {
+    while (scan->next(it.f.values, it.f.seq, it.f.misc)) {
       if (!matches(q_, it.f.values)) continue;
       it.pos = seqno++;
       if (keep == 0) break;
@@ -385,6 +325,31 @@ class SortedCursor : public Cursor {
   size_t pos_ = 0, end_ = 0;
 };
 
+// The rows a plan reads: a (ranged) scan, or the rows whose keys an index names plus every
+// row of the committed cache (the index covers merged rows only; conditions recheck all).
+std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
+                                       const QuerySpec &q, const Plan &plan) {
+  if (plan.kind != Plan::kIndex)
+    return scan_source(db, snap, newest,
+                       plan.kind == Plan::kPrimaryKey ? plan.ranges : std::vector<KeyRange>{});
+  const Field &field = newest->field(static_cast<size_t>(newest->field_index(plan.index_field)));
+  std::vector<std::string> keys;
+  for (const KeyRange &r : plan.ranges)
+    index_scan(db, plan.index_root, r.lo, r.hi, [&](const std::string &k) {
+      auto n = index_field_length(*field.type, k);
+      if (!n) fail(BDB_E_CORRUPT, "corrupt index " + q.schema->name() + "." + plan.index_field +
+                                      ": malformed key");
+      keys.push_back(k.substr(*n));
+      return true;
+    });
+  if (auto ov = snap->overlay(newest->name()))
+    for (const auto &[k, row] : *ov)
+      if (!row->deleted) keys.push_back(k);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys_source(db, std::move(snap), std::move(newest), std::move(keys));
+}
+
 }  // namespace
 
 std::unique_ptr<Cursor> Database::query(const QuerySpec &asked) {
@@ -397,9 +362,30 @@ std::unique_ptr<Cursor> Database::query(const QuerySpec &asked) {
   const QuerySpec q = asked.schema->canonical_json() == newest->canonical_json()
                           ? asked
                           : asked.bound_to(newest);
+  Plan plan = plan_query(*this, *snap, q);
+  auto source = open_source(*this, snap, newest, q, plan);
   bool key_order = !q.order_field || (*q.order_field == q.schema->primary_key() && !q.descending);
-  if (key_order && !q.descending) return std::make_unique<KeyOrderCursor>(*this, snap, q);
-  return std::make_unique<SortedCursor>(*this, snap, q);
+  if (key_order) return std::make_unique<KeyOrderCursor>(std::move(source), newest, q);
+  return std::make_unique<SortedCursor>(std::move(source), newest, q);
+}
+
+std::string Database::explain(const QuerySpec &asked) {
+  ensure_fresh(false);
+  SnapshotPtr snap = asked.as_of_seq    ? snapshot_as_of_seq(*asked.as_of_seq)
+                     : asked.as_of_time ? snapshot_as_of_time(*asked.as_of_time)
+                                        : snapshot();
+  SchemaPtr newest = snap->schemas->newest(asked.schema->name());
+  const QuerySpec q = asked.schema->canonical_json() == newest->canonical_json()
+                          ? asked
+                          : asked.bound_to(newest);
+  std::string text = explain_plan(plan_query(*this, *snap, q), q);
+  bool key_order = !q.order_field || (*q.order_field == q.schema->primary_key() && !q.descending);
+  if (!key_order)
+    text += q.limit == std::numeric_limits<uint64_t>::max()
+                ? "; then sorts the matching rows by " + q.schema->field(*q.order_field).name
+                : "; then keeps the first " + std::to_string(q.offset + q.limit) + " by " +
+                      q.schema->field(*q.order_field).name;
+  return text;
 }
 
 uint64_t Database::count(const QuerySpec &q) {

@@ -17,6 +17,21 @@ std::shared_ptr<const ManifestPage> Database::load_manifest(const std::string &k
   return page;
 }
 
+std::shared_ptr<const IndexNode> Database::load_index_node(const std::string &key) {
+  if (auto hit = cache_.get(key)) return std::static_pointer_cast<const IndexNode>(hit);
+  auto obj = storage_->get(key);
+  if (!obj) fail(BDB_E_CORRUPT, "missing object " + key + " (index node)");
+  auto node = decode_index_node(obj->data, key);
+  cache_.put(key, node, obj->data.size());
+  return node;
+}
+
+void Database::store_index_node(const std::string &key, const IndexNode &node) {
+  Bytes obj = encode_index_node(node);
+  storage_->put(key, obj, PutCondition{"", true});
+  cache_.put(key, std::make_shared<const IndexNode>(node), obj.size());
+}
+
 std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
                                                       const std::string &table,
                                                       const BlockRef &ref) {

@@ -24,6 +24,14 @@ Bytes encode_block0(const Block0 &b) {
     w.u64(t.blocks);
     w.u64(t.bytes);
     w.u32(t.oldest_version);
+    w.varint(t.indexes.size());
+    for (const auto &ix : t.indexes) {
+      w.blob(ix.field);
+      w.u32(ix.type_id);
+      w.blob(ix.root);
+      w.u8(ix.built ? 1 : 0);
+      w.blob(ix.backfill_after);
+    }
   }
   w.varint(b.garbage.size());
   for (const auto &g : b.garbage) {
@@ -65,7 +73,7 @@ Block0 decode_block0(const Bytes &object, const std::string &key) {
   b.merge_time_ms = r.u64();
   b.schemas.resize(r.count(1));
   for (auto &s : b.schemas) s = std::string(r.blob());
-  b.tables.resize(r.count(30));
+  b.tables.resize(r.count(31));
   for (auto &t : b.tables) {
     t.name = std::string(r.blob());
     t.manifest_key = std::string(r.blob());
@@ -73,6 +81,14 @@ Block0 decode_block0(const Bytes &object, const std::string &key) {
     t.blocks = r.u64();
     t.bytes = r.u64();
     t.oldest_version = r.u32();
+    t.indexes.resize(r.count(8));
+    for (auto &ix : t.indexes) {
+      ix.field = std::string(r.blob());
+      ix.type_id = r.u32();
+      ix.root = std::string(r.blob());
+      ix.built = r.u8() != 0;
+      ix.backfill_after = std::string(r.blob());
+    }
   }
   b.garbage.resize(r.count(9));
   for (auto &g : b.garbage) {

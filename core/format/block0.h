@@ -11,6 +11,17 @@
 
 namespace bucketdb {
 
+// A secondary index of a table: a copy-on-write B+Tree. Until `built`, the leader backfills it
+// from the table's blocks a few at a time (keys up to `backfill_after` are in), and queries
+// do not use it.
+struct IndexRoot {
+  std::string field;
+  uint32_t type_id = 0;  // the field's type when built: a retyped field is a new index
+  std::string root;      // object key of the root node; "" for an empty tree
+  bool built = false;
+  std::string backfill_after;  // encoded primary key; "" before the first block
+};
+
 struct TableRoot {
   std::string name;
   std::string manifest_key;  // empty: no blocks yet
@@ -18,6 +29,7 @@ struct TableRoot {
   uint64_t blocks = 0;
   uint64_t bytes = 0;
   uint32_t oldest_version = 0;  // the lowest schema version among its blocks (0: no blocks)
+  std::vector<IndexRoot> indexes;
 };
 
 // An object no longer referenced, deleted by garbage collection once `since_ms` is older than

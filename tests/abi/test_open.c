@@ -2,6 +2,7 @@
 #include "helper.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *kUsers =
@@ -355,7 +356,7 @@ static void open_bad_uris(void **state) {
     const char *mention;
   } kBad[] = {
       {"no-scheme-here", "no-scheme-here"},
-      {"", "scheme"},
+      {"", "BUCKETDB_S3_BUCKET"}, /* no URI: S3 only when the variable names a bucket */
       {"nosuchdriver:whatever", "bucketdb-driver-nosuchdriver.so"},
       {"Bad Scheme:x", "Bad Scheme"},
       {"plugin:/nonexistent.so", "/nonexistent.so"},
@@ -397,7 +398,9 @@ static void open_bad_uris(void **state) {
 static void open_null_arguments(void **state) {
   (void)state;
   bdb_db *db = (bdb_db *)1;
-  h_expect_err(bdb_open(NULL, NULL, &db), BDB_E_INVALID, "uri", NULL);
+  /* No URI means s3://$BUCKETDB_S3_BUCKET, and a clear error when that is not set. */
+  unsetenv("BUCKETDB_S3_BUCKET");
+  h_expect_err(bdb_open(NULL, NULL, &db), BDB_E_URI, "no URI given", "BUCKETDB_S3_BUCKET", NULL);
   assert_null(db);
   h_expect_err(bdb_open("memory:", NULL, NULL), BDB_E_INVALID, "out", NULL);
   bdb_close(NULL);

@@ -71,7 +71,16 @@ TEST(Format, Block0RoundTrip) {
   b.misc_high = 99;
   b.merge_id = random_id();
   b.schemas = {"{\"a\":1}"};
-  b.tables = {TableRoot{"users", "main/manifest/users/x", 10, 2, 300}};
+  TableRoot t;
+  t.name = "users";
+  t.manifest_key = "main/manifest/users/x";
+  t.rows = 10;
+  t.blocks = 2;
+  t.bytes = 300;
+  t.oldest_version = 1;
+  t.indexes = {IndexRoot{"name", 10, "main/indexes/users/name/r", true, ""}};
+  b.tables = {t};
+  b.history = {HistoryPoint{3, 7, 99, 1234, {{"users", "main/manifest/users/old"}}}};
   b.garbage = {Garbage{"main/data/users/old", 12}};
   b.merges = {MergeMark{10, 77}};
   Block0 d = decode_block0(encode_block0(b), "main/block0");
@@ -80,6 +89,12 @@ TEST(Format, Block0RoundTrip) {
   EXPECT_EQ(d.merge_id, b.merge_id);
   ASSERT_EQ(d.tables.size(), 1u);
   EXPECT_EQ(d.tables[0].manifest_key, "main/manifest/users/x");
+  EXPECT_EQ(d.tables[0].oldest_version, 1u);
+  ASSERT_EQ(d.tables[0].indexes.size(), 1u);
+  EXPECT_EQ(d.tables[0].indexes[0].root, "main/indexes/users/name/r");
+  EXPECT_TRUE(d.tables[0].indexes[0].built);
+  ASSERT_EQ(d.history.size(), 1u);
+  EXPECT_EQ(d.history[0].manifests[0].second, "main/manifest/users/old");
   EXPECT_EQ(d.garbage[0].since_ms, 12u);
   EXPECT_EQ(d.merges[0].time_ms, 77u);
 }

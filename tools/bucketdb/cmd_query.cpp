@@ -1,4 +1,4 @@
-// query TABLE [--where ...]... [--order F[:desc]] [--limit N] [--offset N] [--count] [--select ...]
+// query TABLE [--where ...]... [--order F[:desc]] [--limit N] [--offset N] [--count] [--explain] [--select ...]
 //             [--as-of SEQ | --as-of-time TIME]
 #include <cstdint>
 #include <memory>
@@ -27,6 +27,7 @@ struct QueryArgs {
   uint64_t limit = 0, offset = 0;
   bool has_limit = false, has_offset = false;
   bool count = false;
+  bool explain = false;
   std::vector<std::string> select;
   uint64_t as_of = 0;
   bool has_as_of = false;
@@ -84,6 +85,13 @@ void run_query(const GlobalOptions &global, const QueryArgs &args) {
   if (args.has_as_of) check(bdb_query_as_of(q.get(), args.as_of));
   if (as_of_time) check(bdb_query_as_of_time(q.get(), *as_of_time));
 
+  if (args.explain) {
+    char *text = nullptr;
+    check(bdb_query_explain(q.get(), &text));
+    BdbString owned(text);
+    print_line(owned.get());
+    return;
+  }
   if (args.count) {
     uint64_t n = 0;
     check(bdb_query_count(q.get(), &n));
@@ -130,6 +138,8 @@ void add_query_command(CLI::App &app, Commands &commands) {
       ->check(count_validator(false))
       ->each([args](const std::string &) { args->has_offset = true; });
   q->add_flag("--count", args->count, "Print only the number of matching documents");
+  q->add_flag("--explain", args->explain,
+              "Print how the query would run (key lookup, index or scan) and what it would read");
   q->add_option("--select", args->select,
                 "Fields to print, comma-separated or repeated (the primary key always is)")
       ->type_name("F1,F2")

@@ -255,6 +255,9 @@ BDB_API bdb_status bdb_query_as_of(bdb_query *query, uint64_t seq);
 BDB_API bdb_status bdb_query_as_of_time(bdb_query *query, uint64_t misc_ms);
 /* Restrict the fields returned; call once per field. The primary key is always returned. */
 BDB_API bdb_status bdb_query_select(bdb_query *query, const char *field);
+/* How the query would run (primary-key lookup, index, or scan) and the objects it would read
+ * at most, as one line of text. Free with bdb_free. */
+BDB_API bdb_status bdb_query_explain(bdb_query *query, char **out_text);
 /* The number of rows bdb_query_exec would return (offset and limit apply). */
 BDB_API bdb_status bdb_query_count(bdb_query *query, uint64_t *out_count);
 /* A cursor reads the database as of this call; later commits are not seen by it. */

@@ -105,4 +105,13 @@ ok bdb query files --where 'raw notnull'
 same "$OUT" "$F1"
 status 3 bdb put files '{"id":-8,"data":"123e4567-e89b-12d3-a456-426614174000"}'
 
+# --explain names the plan: the primary key, an index, or a scan.
+ok bdb merge
+ok bdb query users --where 'id = "u1"' --explain
+contains "$OUT" "primary key of users"
+ok bdb query users --where 'age >= 30' --explain
+contains "$OUT" "index on users.age"
+ok bdb query users --where 'nick prefix "b"' --explain
+contains "$OUT" "full scan of users"
+
 echo "cli.query: ok"

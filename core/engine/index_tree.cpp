@@ -1,0 +1,166 @@
+#include "core/engine/index_tree.h"
+
+#include <algorithm>
+
+#include "core/engine/database.h"
+#include "core/util/error.h"
+
+namespace bucketdb {
+
+std::vector<IndexTreeWriter::Ref> IndexTreeWriter::write_level(
+    uint8_t level, const std::vector<std::string> &keys, const std::vector<std::string> &children) {
+  std::vector<Ref> refs;
+  IndexNode node;
+  node.level = level;
+  size_t bytes = 0;
+  auto flush = [&] {
+    if (node.keys.empty()) return;
+    std::string key = new_key_();
+    db_.store_index_node(key, node);
+    written_.push_back(key);
+    refs.push_back(Ref{node.keys.front(), key});
+    node.keys.clear();
+    node.children.clear();
+    bytes = 0;
+  };
+  for (size_t i = 0; i < keys.size(); i++) {
+    node.keys.push_back(keys[i]);
+    bytes += keys[i].size() + 2;
+    if (level > 0) {
+      node.children.push_back(children[i]);
+      bytes += children[i].size() + 2;
+    }
+    if (bytes >= node_bytes_) flush();
+  }
+  flush();
+  return refs;
+}
+
+std::vector<IndexTreeWriter::Ref> IndexTreeWriter::update(const std::string &node_key,
+                                                          Muts::const_iterator b,
+                                                          Muts::const_iterator e,
+                                                          uint8_t *level) {
+  auto node = db_.load_index_node(node_key);
+  *level = node->level;
+  replaced_.push_back(node_key);
+  if (node->level == 0) {
+    std::vector<std::string> merged;
+    merged.reserve(node->keys.size() + static_cast<size_t>(e - b));
+    auto k = node->keys.begin();
+    for (auto m = b; m != e; ++m) {
+      for (; k != node->keys.end() && *k < m->first; ++k) merged.push_back(*k);
+      bool present = k != node->keys.end() && *k == m->first;
+      if (present) ++k;
+      if (m->second) merged.push_back(m->first);  // added (or kept)
+    }
+    for (; k != node->keys.end(); ++k) merged.push_back(*k);
+    return write_level(0, merged, {});
+  }
+  std::vector<std::string> firsts, nodes;
+  auto m = b;
+  const size_t n = node->keys.size();
+  for (size_t i = 0; i < n; i++) {
+    auto end = i + 1 < n ? std::lower_bound(m, e, node->keys[i + 1],
+                                            [](const auto &mut, const std::string &key) {
+                                              return mut.first < key;
+                                            })
+                         : e;
+    if (m == end) {
+      firsts.push_back(node->keys[i]);
+      nodes.push_back(node->children[i]);
+      continue;
+    }
+    uint8_t child_level = 0;
+    for (Ref &r : update(node->children[i], m, end, &child_level)) {
+      firsts.push_back(std::move(r.first));
+      nodes.push_back(std::move(r.node));
+    }
+    m = end;
+  }
+  return write_level(node->level, firsts, nodes);
+}
+
+std::string IndexTreeWriter::apply(const std::string &root, const std::set<std::string> &remove,
+                                   const std::set<std::string> &add) {
+  Muts muts;
+  muts.reserve(remove.size() + add.size());
+  auto r = remove.begin(), a = add.begin();
+  while (r != remove.end() || a != add.end()) {
+    if (a == add.end() || (r != remove.end() && *r < *a)) {
+      muts.emplace_back(*r++, false);
+    } else {
+      if (r != remove.end() && *r == *a) ++r;  // removed and added again: it stays
+      muts.emplace_back(*a++, true);
+    }
+  }
+  if (muts.empty()) return root;
+  std::vector<Ref> refs;
+  uint8_t level = 0;
+  if (root.empty()) {
+    std::vector<std::string> keys(add.begin(), add.end());
+    refs = write_level(0, keys, {});
+  } else {
+    refs = update(root, muts.begin(), muts.end(), &level);
+  }
+  while (refs.size() > 1) {
+    std::vector<std::string> firsts, nodes;
+    for (Ref &ref : refs) {
+      firsts.push_back(std::move(ref.first));
+      nodes.push_back(std::move(ref.node));
+    }
+    refs = write_level(++level, firsts, nodes);
+  }
+  if (refs.empty()) return "";
+  std::string top = refs[0].node;
+  // An internal root with a single child is a level too many: its child is the root.
+  for (;;) {
+    auto node = db_.load_index_node(top);
+    if (node->level == 0 || node->keys.size() != 1) break;
+    auto it = std::find(written_.begin(), written_.end(), top);
+    if (it != written_.end()) {
+      written_.erase(it);
+      db_.storage().del(top);
+    } else {
+      replaced_.push_back(top);
+    }
+    top = node->children[0];
+  }
+  return top;
+}
+
+namespace {
+
+bool visit(Database &db, const std::string &node_key, const std::string &lo, const std::string &hi,
+           const std::function<bool(const std::string &)> &fn) {
+  auto node = db.load_index_node(node_key);
+  const auto &keys = node->keys;
+  if (node->level == 0) {
+    for (auto k = std::lower_bound(keys.begin(), keys.end(), lo); k != keys.end(); ++k) {
+      if (!hi.empty() && *k >= hi) return false;
+      if (!fn(*k)) return false;
+    }
+    return true;
+  }
+  size_t i = static_cast<size_t>(std::upper_bound(keys.begin(), keys.end(), lo) - keys.begin());
+  for (size_t j = i ? i - 1 : 0; j < keys.size(); j++) {
+    if (!hi.empty() && keys[j] >= hi) return false;
+    if (!visit(db, node->children[j], lo, hi, fn)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void index_scan(Database &db, const std::string &root, const std::string &lo,
+                const std::string &hi, const std::function<bool(const std::string &)> &fn) {
+  if (!root.empty()) visit(db, root, lo, hi, fn);
+}
+
+void index_nodes(Database &db, const std::string &root, std::set<std::string> &out) {
+  if (root.empty()) return;
+  out.insert(root);
+  auto node = db.load_index_node(root);
+  for (const auto &child : node->children) index_nodes(db, child, out);
+}
+
+}  // namespace bucketdb

@@ -1,0 +1,232 @@
+#include "core/engine/planner.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/codec/index_key.h"
+#include "core/engine/database.h"
+
+namespace bucketdb {
+
+namespace {
+
+// The literal as a value of the field's type, when it is exactly one (else the condition
+// cannot bound a key range and the plan falls back to checking rows).
+bool exact(const Field &f, const Literal &l, Value *out) {
+  switch (f.type->kind) {
+    case Kind::kUInt:
+      if (l.kind == Literal::kUInt) *out = l.u;
+      else if (l.kind == Literal::kInt && l.i >= 0) *out = static_cast<uint64_t>(l.i);
+      else return false;
+      return true;
+    case Kind::kInt:
+      if (l.kind == Literal::kInt) *out = l.i;
+      else if (l.kind == Literal::kUInt && l.u <= INT64_MAX) *out = static_cast<int64_t>(l.u);
+      else return false;
+      return true;
+    case Kind::kFloat:
+      if (f.type->width != 8) return false;  // float32 rounding would move the bounds
+      if (l.kind == Literal::kDouble) *out = l.d;
+      else if (l.kind == Literal::kInt && std::llabs(l.i) <= (int64_t{1} << 53)) *out = static_cast<double>(l.i);
+      else if (l.kind == Literal::kUInt && l.u <= (uint64_t{1} << 53)) *out = static_cast<double>(l.u);
+      else return false;
+      return true;
+    case Kind::kBool:
+      if (l.kind != Literal::kBool) return false;
+      *out = l.b;
+      return true;
+    case Kind::kText:
+    case Kind::kBytes:
+      if (l.kind != Literal::kBytes) return false;
+      *out = l.s;
+      return true;
+    case Kind::kBlob:
+      if (l.kind != Literal::kBlob) return false;
+      *out = l.id;
+      return true;
+  }
+  return false;
+}
+
+// In range of the field's type? (uint8 = 300 can match nothing; out-of-range literals are
+// left to the row checks.)
+bool fits(const Field &f, const Value &v) {
+  if (auto *u = std::get_if<uint64_t>(&v))
+    return f.type->width == 8 || *u < (uint64_t{1} << (8 * f.type->width));
+  if (auto *i = std::get_if<int64_t>(&v)) {
+    if (f.type->width == 8) return true;
+    int64_t lim = int64_t{1} << (8 * f.type->width - 1);
+    return *i >= -lim && *i < lim;
+  }
+  return true;
+}
+
+struct Ranges {
+  bool usable = false;
+  int rank = 0;  // 3 points, 2 bounded or prefix, 1 half-open, 0 none
+  std::vector<KeyRange> ranges;
+};
+
+// Encoded field part: with the null marker for index keys, bare for primary keys.
+std::string enc(const Field &f, const Value &v, bool index) {
+  std::string k;
+  if (index) k += '\1';
+  append_key(k, *f.type, v);
+  return k;
+}
+
+std::vector<KeyRange> intersect(const std::vector<KeyRange> &a, const std::vector<KeyRange> &b) {
+  std::vector<KeyRange> out;
+  for (const auto &x : a)
+    for (const auto &y : b) {
+      std::string lo = std::max(x.lo, y.lo);
+      std::string hi = x.hi.empty() ? y.hi : (y.hi.empty() ? x.hi : std::min(x.hi, y.hi));
+      if (hi.empty() || lo < hi) out.push_back(KeyRange{lo, hi});
+    }
+  std::sort(out.begin(), out.end(), [](const KeyRange &p, const KeyRange &q) { return p.lo < q.lo; });
+  return out;
+}
+
+// The key ranges that the conditions on field `f` allow.
+Ranges ranges_for(const QuerySpec &q, size_t field, bool index) {
+  const Field &f = q.schema->field(field);
+  const std::string low = index ? "\1" : "";  // index keys of non-null values start at 0x01
+  Ranges out;
+  out.ranges.push_back(KeyRange{index ? "" : "", ""});
+  for (const Condition &c : q.where) {
+    if (c.field != field) continue;
+    std::vector<KeyRange> r;
+    int rank = 0;
+    Value v;
+    switch (c.op) {
+      case Op::kEq:
+      case Op::kIn: {
+        bool ok = true;
+        for (size_t i = 0; i < c.values.size() && ok; i++) {
+          if (!exact(f, c.values[i], &v)) ok = false;
+          else if (fits(f, v)) {
+            std::string e = enc(f, v, index);
+            r.push_back(KeyRange{e, prefix_successor(e)});
+          }
+        }
+        if (!ok) continue;
+        std::sort(r.begin(), r.end(), [](const KeyRange &p, const KeyRange &q2) { return p.lo < q2.lo; });
+        r.erase(std::unique(r.begin(), r.end(), [](const KeyRange &p, const KeyRange &q2) { return p.lo == q2.lo; }), r.end());
+        rank = 3;
+        break;
+      }
+      case Op::kLt:
+      case Op::kLe:
+      case Op::kGt:
+      case Op::kGe: {
+        if (!exact(f, c.values[0], &v) || !fits(f, v)) continue;
+        std::string e = enc(f, v, index);
+        if (c.op == Op::kLt) r.push_back(KeyRange{low, e});
+        if (c.op == Op::kLe) r.push_back(KeyRange{low, prefix_successor(e)});
+        if (c.op == Op::kGt) r.push_back(KeyRange{prefix_successor(e), ""});
+        if (c.op == Op::kGe) r.push_back(KeyRange{e, ""});
+        if (!r.back().hi.empty() && !(r.back().lo < r.back().hi)) r.clear();
+        rank = 1;
+        break;
+      }
+      case Op::kPrefix: {
+        std::string p = (index ? "\1" : "");
+        for (char ch : c.values[0].s) {
+          p += ch;
+          if (ch == '\0') p += '\xff';
+        }
+        r.push_back(KeyRange{p, prefix_successor(p)});
+        rank = 2;
+        break;
+      }
+      case Op::kIsNull:
+        if (!index) {
+          r.clear();  // primary keys are never null
+        } else {
+          r.push_back(KeyRange{std::string(1, '\0'), "\1"});
+        }
+        rank = 2;
+        break;
+      default:
+        continue;  // != and notnull bound nothing useful
+    }
+    out.ranges = intersect(out.ranges, r);
+    out.usable = true;
+    out.rank = std::max(out.rank, rank);
+  }
+  // Two half-open bounds make a bounded range.
+  if (out.usable && out.rank == 1 && out.ranges.size() == 1 && !out.ranges[0].hi.empty() &&
+      out.ranges[0].lo != low && !out.ranges[0].lo.empty())
+    out.rank = 2;
+  return out;
+}
+
+}  // namespace
+
+Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
+  Plan p;
+  const std::string &table = q.schema->name();
+  const TableRoot *root = snap.table_root(table);
+  std::shared_ptr<const ManifestPage> page;
+  if (root && !root->manifest_key.empty()) page = db.load_manifest(root->manifest_key);
+  p.blocks_total = page ? page->blocks.size() : 0;
+
+  Ranges pk = ranges_for(q, q.schema->primary_key(), false);
+  Ranges best_ix;
+  const IndexRoot *best = nullptr;
+  if (root)
+    for (const IndexRoot &ix : root->indexes) {
+      int f = q.schema->field_index(ix.field);
+      if (!ix.built || f < 0 ||
+          q.schema->field(static_cast<size_t>(f)).type_id != static_cast<int>(ix.type_id))
+        continue;
+      Ranges r = ranges_for(q, static_cast<size_t>(f), true);
+      if (r.usable && (!best || r.rank > best_ix.rank)) {
+        best = &ix;
+        best_ix = r;
+      }
+    }
+  if (pk.usable && (!best || pk.rank >= best_ix.rank)) {
+    p.kind = Plan::kPrimaryKey;
+    p.ranges = pk.ranges;
+  } else if (best && best_ix.rank > 0) {
+    p.kind = Plan::kIndex;
+    p.ranges = best_ix.ranges;
+    p.index_field = best->field;
+    p.index_root = best->root;
+  }
+  if (p.kind == Plan::kPrimaryKey && page)
+    for (const BlockRef &b : page->blocks)
+      for (const KeyRange &r : p.ranges)
+        if (b.last_key >= r.lo && (r.hi.empty() || b.first_key < r.hi)) {
+          p.blocks_touched++;
+          break;
+        }
+  return p;
+}
+
+std::string explain_plan(const Plan &p, const QuerySpec &q) {
+  std::string table = q.schema->name();
+  switch (p.kind) {
+    case Plan::kPrimaryKey:
+      return "primary key of " + table + ": " + std::to_string(p.ranges.size()) +
+             (p.ranges.size() == 1 ? " range" : " ranges") + ", reads at most " +
+             std::to_string(p.blocks_touched) + " of " + std::to_string(p.blocks_total) +
+             " data blocks, plus the committed cache";
+    case Plan::kIndex:
+      return "index on " + table + "." + p.index_field + ": " + std::to_string(p.ranges.size()) +
+             (p.ranges.size() == 1 ? " range" : " ranges") +
+             ", reads the index nodes on the path, then the blocks of the matching rows (at "
+             "most " + std::to_string(p.blocks_total) + "), plus the committed cache";
+    case Plan::kScan:
+      break;
+  }
+  return "full scan of " + table + ": reads " + std::to_string(p.blocks_total) +
+         " data blocks, plus the committed cache";
+}
+
+std::string Plan::describe() const {
+  return kind == kPrimaryKey ? "primary-key" : kind == kIndex ? "index" : "scan";
+}
+
+}  // namespace bucketdb

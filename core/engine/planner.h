@@ -1,0 +1,33 @@
+// Chooses how to find a query's rows (SPEC section 7): primary-key points or ranges (blocks
+// pruned by their first/last keys), else a built secondary index (point, IN, range, prefix),
+// else a full scan. Every plan yields a superset; the conditions are checked on each row.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/engine/query.h"
+#include "core/engine/row_source.h"
+#include "core/engine/snapshot.h"
+
+namespace bucketdb {
+
+class Database;
+
+struct Plan {
+  enum Kind { kScan, kPrimaryKey, kIndex } kind = kScan;
+  std::vector<KeyRange> ranges;  // primary-key ranges, or index-key ranges
+  std::string index_field;
+  std::string index_root;
+  std::string describe() const;
+  uint64_t blocks_total = 0;     // data blocks of the table
+  uint64_t blocks_touched = 0;   // primary-key plans: blocks overlapping the ranges
+};
+
+Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q);
+
+// The plan as text, with the estimated object reads: `bucketdb query --explain`.
+std::string explain_plan(const Plan &p, const QuerySpec &q);
+
+}  // namespace bucketdb

@@ -1,0 +1,41 @@
+// Where a query's rows come from, in primary-key order: a scan of the data blocks merged with
+// the committed cache (optionally limited to primary-key ranges), or a sorted list of primary
+// keys found through an index. Each row arrives converted to the table's newest version.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/codec/value.h"
+#include "core/engine/snapshot.h"
+#include "core/format/data_block.h"
+#include "core/format/manifest_page.h"
+
+namespace bucketdb {
+
+class Database;
+
+// [lo, hi) over encoded keys; hi "" means no upper bound.
+struct KeyRange {
+  std::string lo, hi;
+};
+
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  // The next live row, or false at the end.
+  virtual bool next(Values &values, uint64_t &seq, uint64_t &misc) = 0;
+  // Objects read so far (for explain's estimates and tests).
+  uint64_t blocks_read = 0;
+};
+
+// Blocks merged with the committed cache; `ranges` sorted and disjoint (empty: everything).
+std::unique_ptr<RowSource> scan_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
+                                       std::vector<KeyRange> ranges);
+// The rows of these primary keys (sorted, unique) that exist.
+std::unique_ptr<RowSource> keys_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
+                                       std::vector<std::string> keys);
+
+}  // namespace bucketdb
