@@ -27,6 +27,10 @@ struct Batch {
 // A primary key's state while batches are resolved: what exists now, and what existed before
 // the batch (for preconditions and to know whether a delete must be logged).
 struct PendingRow {
+  // Whether the state before the batch has been looked up: a blind upsert or delete (no
+  // precondition) does not need it, so a commit of those costs one PUT and no GET.
+  bool known = true;
+  bool before_unknown = false;  // made known by a blind write: may have existed before
   bool exists = false;
   bool existed_before = false;
   uint64_t version_before = 0;

@@ -101,6 +101,14 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
                               schema->primary_key_field().name + "' is missing");
     std::string key = encode_key(*schema->primary_key_field().type, doc.get(pk));
     auto id = std::make_pair(table, key);
+    // Whether this operation must know the row as it is: preconditions, inserts, patches,
+    // and blob ids the document names without bytes.
+    bool names_blobs = false;
+    for (size_t i = 0; i < schema->fields().size() && !names_blobs; i++)
+      names_blobs = schema->field(i).type_id == BDB_TYPE_BLOB && doc.is_set(i) &&
+                    !is_null(doc.get(i)) && !doc.pending_blobs().count(i);
+    bool needs_row = op.has_expected || op.kind == StagedOp::kInsert ||
+                     op.kind == StagedOp::kPatch || names_blobs;
     auto it = state.find(id);
     if (it == state.end()) {
       PendingRow p;
@@ -108,18 +116,26 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
       if (g != group.end()) {
         // Written by an earlier batch of this entry: its version will be this entry's seq.
         p = g->second;
+        p.before_unknown = false;
         p.existed_before = p.exists;
         p.version_before = p.exists ? seq : 0;
-      } else if (auto row = lookup(s, table, key)) {
-        p.exists = p.existed_before = true;
-        p.version_before = row->seq;
-        p.schema = row->schema;
-        p.values = std::move(row->values);
+      } else {
+        p.known = false;
       }
       it = state.emplace(id, std::move(p)).first;
       order.push_back(id);
     }
     PendingRow &p = it->second;
+    if (!p.known && needs_row) {
+      // Only the first operation on a key can find it unknown; later ones see its result.
+      if (auto row = lookup(s, table, key)) {
+        p.exists = p.existed_before = true;
+        p.version_before = row->seq;
+        p.schema = row->schema;
+        p.values = std::move(row->values);
+      }
+      p.known = true;
+    }
     std::string what = table + " " + key_text(*schema, doc.get(pk));
     if (op.has_expected && p.version_before != op.expected_version)
       fail(BDB_E_CONFLICT, what + ": expected version " + std::to_string(op.expected_version) +
@@ -133,6 +149,8 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
         [[fallthrough]];
       case StagedOp::kUpdate:
         check_blob_ownership(doc, p, what);
+        if (!p.known) p.before_unknown = true;
+        p.known = true;
         p.exists = true;
         p.schema = schema;
         p.values = doc.values();
@@ -146,6 +164,8 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
         break;
       }
       case StagedOp::kDelete:
+        if (!p.known) p.before_unknown = true;  // log the delete: the row may exist
+        p.known = true;
         p.exists = false;
         break;
     }
@@ -160,7 +180,7 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
       op.type = LogOp::kPut;
       op.schema_version = p.schema->version();
       encode_row(*p.schema, p.values, op.fixed, op.heap);
-    } else if (p.existed_before) {
+    } else if (p.existed_before || p.before_unknown) {
       op.type = LogOp::kDelete;
     } else {
       continue;

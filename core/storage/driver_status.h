@@ -15,6 +15,7 @@ inline bdb_status status_from_driver(int st) {
     case BDB_DRV_INVALID: return BDB_E_INVALID;
     case BDB_DRV_NO_SPACE: return BDB_E_NO_SPACE;
     case BDB_DRV_NOMEM: return BDB_E_NOMEM;
+    case BDB_DRV_CORRUPT: return BDB_E_CORRUPT;
     default: return BDB_E_IO;
   }
 }

@@ -121,8 +121,12 @@ PutOutcome Storage::put(const std::string &key, const Bytes &data, const PutCond
                         std::string *etag_out) {
   const bdb_driver_v1 *t = driver_->table();
   bdb_drv_put_options opts{};
-  opts.if_match = cond.if_match.empty() ? nullptr : cond.if_match.c_str();
-  opts.if_none_match = cond.if_none_match ? 1 : 0;
+  // A store without conditional writes gets none: the engine's timeshare rule stands in for
+  // them (a driver may refuse conditions it cannot honour).
+  if (conditional_put()) {
+    opts.if_match = cond.if_match.empty() ? nullptr : cond.if_match.c_str();
+    opts.if_none_match = cond.if_none_match ? 1 : 0;
+  }
   char *etag = nullptr;
   bdb_drv_error err{};
   bool retried = false;
