@@ -240,8 +240,14 @@ uint64_t Database::commit_entry(
       wait_for_own_window("commit");
       catch_up_locked();
     }
-    SnapshotPtr s = snapshot();
-    std::vector<LogOp> ops = resolve(s);
+    SnapshotPtr s = pinned(snapshot());
+    std::vector<LogOp> ops;
+    try {
+      ops = resolve(s);
+    } catch (const MissingObject &) {
+      if (attempt >= 3 || !block0_moved_past_locked(s->block0->generation)) throw;
+      continue;  // another node merged and collected what this view of Block 0 named
+    }
     if (ops.empty()) return s->last_seq;
     LogEntry e;
     e.seq = s->last_seq + 1;
@@ -316,6 +322,8 @@ void Database::write_group(const std::vector<QueuedCommit *> &group) {
         try {
           std::vector<LogOp> ops = resolve_batch(s, *q->batch, rows, s->last_seq + 1);
           for (auto &op : ops) all.push_back(std::move(op));
+        } catch (const MissingObject &) {
+          throw;  // not this batch's fault: commit_entry re-reads Block 0 and tries again
         } catch (const Error &) {
           q->error = std::current_exception();
         }

@@ -93,6 +93,41 @@ SnapshotPtr Database::snapshot() const {
   return snap_;
 }
 
+SnapshotPtr Database::pinned(SnapshotPtr s, uint64_t generation) {
+  if (generation == ~uint64_t{0}) generation = s->block0->generation;
+  auto key = std::make_pair(generation, s->block0->applied_seq);
+  {
+    std::lock_guard<std::mutex> lock(pins_->mu);
+    pins_->held.insert(key);
+  }
+  // The returned pointer shares ownership with a holder that drops the pin when the last
+  // copy goes (the aliasing constructor keeps it pointing at the snapshot itself). The
+  // holder owns the pin set too, so a snapshot may outlive this Database.
+  struct Holder {
+    Holder(SnapshotPtr s2, std::shared_ptr<Pins> p, std::pair<uint64_t, uint64_t> k)
+        : snap(std::move(s2)), pins(std::move(p)), key(k) {}
+    Holder(const Holder &) = delete;
+    Holder &operator=(const Holder &) = delete;
+    ~Holder() {
+      std::lock_guard<std::mutex> lock(pins->mu);
+      pins->held.erase(pins->held.find(key));
+    }
+    SnapshotPtr snap;
+    std::shared_ptr<Pins> pins;
+    std::pair<uint64_t, uint64_t> key;
+  };
+  auto holder = std::make_shared<Holder>(std::move(s), pins_, key);
+  return SnapshotPtr(holder, holder->snap.get());
+}
+
+std::pair<uint64_t, uint64_t> Database::oldest_pin() const {
+  std::lock_guard<std::mutex> lock(pins_->mu);
+  if (pins_->held.empty()) return {~uint64_t{0}, ~uint64_t{0}};
+  uint64_t seq = ~uint64_t{0};
+  for (const auto &p : pins_->held) seq = std::min(seq, p.second);
+  return {pins_->held.begin()->first, seq};
+}
+
 void Database::publish(SnapshotPtr s) {
   std::lock_guard<std::mutex> lock(state_mu_);
   snap_ = std::move(s);
@@ -188,6 +223,16 @@ void Database::refresh_block0_locked(bool force) {
                             std::to_string(s->block0->generation) + " to " +
                             std::to_string(b0->generation));
   install_block0_locked(b0, obj->etag);
+}
+
+bool Database::block0_moved_past_locked(uint64_t generation) {
+  refresh_block0_locked(true);
+  return snapshot()->block0->generation > generation;
+}
+
+bool Database::block0_moved_past(uint64_t generation) {
+  std::lock_guard<std::mutex> lock(write_mu_);
+  return block0_moved_past_locked(generation);
 }
 
 void Database::apply_locked(const LogEntry &e, size_t object_bytes) {

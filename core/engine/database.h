@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -24,6 +25,7 @@
 #include "core/format/log_entry.h"
 #include "core/format/manifest_page.h"
 #include "core/storage/storage.h"
+#include "core/util/error.h"
 
 namespace bucketdb {
 
@@ -92,6 +94,12 @@ class Database {
 
   // For the read path (read.cpp) and tests.
   SnapshotPtr snapshot() const;
+  // A snapshot for a reader: while any copy of it lives, garbage collection in this process
+  // keeps every object its Block 0 generation references, whatever gcGraceMs says (other
+  // processes are protected by the grace alone).
+  SnapshotPtr pinned(SnapshotPtr s, uint64_t generation = ~uint64_t{0});
+  // The oldest generation and log position a live reader of this process uses.
+  std::pair<uint64_t, uint64_t> oldest_pin() const;
   std::shared_ptr<const DataBlock> load_block(const SnapshotPtr &snap, const std::string &table,
                                               const BlockRef &ref);
   std::shared_ptr<const ManifestPage> load_manifest(const std::string &key);
@@ -115,6 +123,8 @@ class Database {
  private:
   Database(std::unique_ptr<Storage> storage, const Options &opts);
   void load_initial_block0();
+  std::optional<Document> get_once(const Document &key_doc);
+  std::unique_ptr<Cursor> query_once(const QuerySpec &q);
   void publish(SnapshotPtr s);
   // Writers, with write_mu_ held.
   void catch_up_locked();
@@ -122,6 +132,23 @@ class Database {
   void install_block0_locked(std::shared_ptr<const Block0> b0, const std::string &etag);
   void apply_locked(const LogEntry &e, size_t object_bytes);
   void ensure_fresh(bool for_commit);
+  // Whether the store's Block 0 is newer than `generation` (re-reading it). An object missing
+  // under an older Block 0 was merged and collected by another node, not lost.
+  bool block0_moved_past_locked(uint64_t generation);
+  bool block0_moved_past(uint64_t generation);
+  // Runs a read again, on a fresh Block 0, when what its snapshot named was collected by
+  // another process while it ran (possible when a read outlasts gcGraceMs).
+  template <class Read>
+  auto retry_if_collected(Read &&read) -> decltype(read()) {
+    for (int attempt = 0;; attempt++) {
+      uint64_t generation = snapshot()->block0->generation;
+      try {
+        return read();
+      } catch (const MissingObject &) {
+        if (attempt >= 3 || !block0_moved_past(generation)) throw;
+      }
+    }
+  }
   // Writes one log entry with put-if-absent at the next sequence number. `resolve` computes
   // the entry's effects against exact state; on a lost race the node catches up and calls it
   // again. An empty result commits nothing. Returns the entry's sequence number (or the
@@ -164,6 +191,12 @@ class Database {
   std::condition_variable queue_cv_;
   std::vector<QueuedCommit *> queue_;
   bool group_writer_active_ = false;
+
+  struct Pins {
+    std::mutex mu;
+    std::multiset<std::pair<uint64_t, uint64_t>> held;  // (generation, applied_seq)
+  };
+  std::shared_ptr<Pins> pins_ = std::make_shared<Pins>();
 
   std::thread service_;
   std::mutex service_mu_;

@@ -20,12 +20,15 @@ uint64_t Database::gc(bool sweep) {
   const Block0 &b0 = *s->block0;
   const uint64_t now = now_ms();
   auto due = [&](uint64_t since) { return since + opts_.gc_grace_ms <= now; };
+  // Readers of this process keep what their generation references, and the log after it.
+  auto [pin_generation, pin_seq] = oldest_pin();
 
   uint64_t floor = b0.log_floor;
   for (const auto &m : b0.merges)
-    if (due(m.time_ms)) floor = std::max(floor, m.applied_seq);
+    if (due(m.time_ms) && m.applied_seq <= pin_seq) floor = std::max(floor, m.applied_seq);
   std::vector<Garbage> keep, gone;
-  for (const auto &g : b0.garbage) (due(g.since_ms) ? gone : keep).push_back(g);
+  for (const auto &g : b0.garbage)
+    (due(g.since_ms) && g.generation <= pin_generation ? gone : keep).push_back(g);
   size_t history_gone = 0;
   for (const auto &h : b0.history) history_gone += due(h.superseded_ms);
   uint64_t deleted = 0;

@@ -12,14 +12,15 @@ namespace {
 
 // A base state: where its blocks are, and the log position and time it stands for.
 struct Base {
-  uint64_t applied_seq, misc_high;
+  uint64_t generation, applied_seq, misc_high;
   std::vector<std::pair<std::string, std::string>> manifests;
 };
 
 std::vector<Base> bases(const Block0 &b0) {
   std::vector<Base> out;
-  for (const auto &h : b0.history) out.push_back(Base{h.applied_seq, h.misc_high, h.manifests});
-  Base now{b0.applied_seq, b0.misc_high, {}};
+  for (const auto &h : b0.history)
+    out.push_back(Base{h.generation, h.applied_seq, h.misc_high, h.manifests});
+  Base now{b0.generation, b0.applied_seq, b0.misc_high, {}};
   for (const auto &t : b0.tables) now.manifests.emplace_back(t.name, t.manifest_key);
   out.push_back(std::move(now));
   return out;
@@ -30,7 +31,7 @@ std::vector<Base> bases(const Block0 &b0) {
 SnapshotPtr Database::snapshot_as_of_seq(uint64_t seq) {
   ensure_fresh(false);
   SnapshotPtr cur = snapshot();
-  if (seq >= cur->last_seq) return cur;
+  if (seq >= cur->last_seq) return pinned(cur);
   std::vector<Base> all = bases(*cur->block0);
   const Base *base = nullptr;
   for (const Base &b : all)
@@ -43,6 +44,7 @@ SnapshotPtr Database::snapshot_as_of_seq(uint64_t seq) {
                               std::to_string(oldest) + "; history lasts gcGraceMs)");
   auto s = std::make_shared<Snapshot>();
   auto b0 = std::make_shared<Block0>();
+  b0->generation = base->generation;
   b0->applied_seq = base->applied_seq;
   b0->misc_high = base->misc_high;
   for (const auto &[table, key] : base->manifests) {
@@ -64,13 +66,13 @@ SnapshotPtr Database::snapshot_as_of_seq(uint64_t seq) {
     LogEntry e = decode_log_entry(obj->data, key);
     apply_entry(*s, e, key, obj->data.size());
   }
-  return s;
+  return pinned(s, base->generation);
 }
 
 SnapshotPtr Database::snapshot_as_of_time(uint64_t misc_ms) {
   ensure_fresh(false);
   SnapshotPtr cur = snapshot();
-  if (misc_ms >= cur->misc_high) return cur;
+  if (misc_ms >= cur->misc_high) return pinned(cur);
   // The newest base at or before that time, then the entries stamped at or before it.
   const Base *base = nullptr;
   std::vector<Base> all = bases(*cur->block0);

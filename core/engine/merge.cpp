@@ -252,7 +252,7 @@ uint64_t Database::merge(bool only_if_leader) {
           }
           for (const Id128 &id : blob_ids(*block->schema(), block->row(r)))
             if (std::find(keep.begin(), keep.end(), id) == keep.end())
-              nb->garbage.push_back(Garbage{blob_key(uuid_text(id)), now});
+              nb->garbage.push_back(Garbage{blob_key(uuid_text(id)), now, b0.generation + 1});
           ixk.collect(*block->schema(), block->row(r), key, ixk.removes);  // the old version
           emit_overlay(*change);
           ++change;
@@ -262,12 +262,12 @@ uint64_t Database::merge(bool only_if_leader) {
                    block->heap());
       }
       take_changes_below(next_first, emit_overlay);
-      nb->garbage.push_back(Garbage{ref.key, now});
+      nb->garbage.push_back(Garbage{ref.key, now, b0.generation + 1});
     }
     take_changes_below(nullptr, emit_overlay);
     move_out();
 
-    if (!root.manifest_key.empty()) nb->garbage.push_back(Garbage{root.manifest_key, now});
+    if (!root.manifest_key.empty()) nb->garbage.push_back(Garbage{root.manifest_key, now, b0.generation + 1});
     root.rows = root.blocks = root.bytes = 0;
     root.oldest_version = 0;
     for (const auto &b : blocks) {
@@ -306,7 +306,7 @@ uint64_t Database::merge(bool only_if_leader) {
       IndexTreeWriter tree(*this, opts_.block_size_bytes,
                            [&] { return index_node_key(table, ix.field); }, written, replaced);
       ix.root = tree.apply(ix.root, ixk.removes[i], ixk.adds[i]);
-      for (const auto &k : replaced) nb->garbage.push_back(Garbage{k, now});
+      for (const auto &k : replaced) nb->garbage.push_back(Garbage{k, now, b0.generation + 1});
     }
     root.indexes = indexes;
 
@@ -320,7 +320,7 @@ uint64_t Database::merge(bool only_if_leader) {
     }
   }
   for (const auto &g : s->blob_garbage)
-    if (g.first <= upto) nb->garbage.push_back(Garbage{blob_key(g.second), now});
+    if (g.first <= upto) nb->garbage.push_back(Garbage{blob_key(g.second), now, b0.generation + 1});
   nb->schemas.clear();
   for (const auto &[t, versions] : s->schemas->tables())
     for (const auto &[v, sp] : versions) nb->schemas.push_back(sp->canonical_json());

@@ -353,10 +353,14 @@ std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr
 }  // namespace
 
 std::unique_ptr<Cursor> Database::query(const QuerySpec &asked) {
+  return retry_if_collected([&] { return query_once(asked); });
+}
+
+std::unique_ptr<Cursor> Database::query_once(const QuerySpec &asked) {
   ensure_fresh(false);
   SnapshotPtr snap = asked.as_of_seq    ? snapshot_as_of_seq(*asked.as_of_seq)
                      : asked.as_of_time ? snapshot_as_of_time(*asked.as_of_time)
-                                        : snapshot();
+                                        : pinned(snapshot());
   SchemaPtr newest = snap->schemas->newest(asked.schema->name());
   // Field positions are valid only for the layout the query was built on.
   const QuerySpec q = asked.schema->canonical_json() == newest->canonical_json()
@@ -391,10 +395,12 @@ std::string Database::explain(const QuerySpec &asked) {
 uint64_t Database::count(const QuerySpec &q) {
   QuerySpec plain = q;
   plain.clear_order();
-  auto c = query(plain);
-  uint64_t n = 0;
-  while (c->next()) n++;
-  return n;
+  return retry_if_collected([&] {
+    auto c = query(plain);
+    uint64_t n = 0;
+    while (c->next()) n++;
+    return n;
+  });
 }
 
 }  // namespace bucketdb

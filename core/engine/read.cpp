@@ -11,7 +11,7 @@ namespace bucketdb {
 std::shared_ptr<const ManifestPage> Database::load_manifest(const std::string &key) {
   if (auto hit = cache_.get(key)) return std::static_pointer_cast<const ManifestPage>(hit);
   auto obj = storage_->get(key);
-  if (!obj) fail(BDB_E_CORRUPT, "missing object " + key + " (manifest page named by Block 0)");
+  if (!obj) throw MissingObject("missing object " + key + " (manifest page named by Block 0)");
   auto page = decode_manifest_page(obj->data, key);
   cache_.put(key, page, obj->data.size());
   return page;
@@ -20,7 +20,7 @@ std::shared_ptr<const ManifestPage> Database::load_manifest(const std::string &k
 std::shared_ptr<const IndexNode> Database::load_index_node(const std::string &key) {
   if (auto hit = cache_.get(key)) return std::static_pointer_cast<const IndexNode>(hit);
   auto obj = storage_->get(key);
-  if (!obj) fail(BDB_E_CORRUPT, "missing object " + key + " (index node)");
+  if (!obj) throw MissingObject("missing object " + key + " (index node)");
   auto node = decode_index_node(obj->data, key);
   cache_.put(key, node, obj->data.size());
   return node;
@@ -37,7 +37,8 @@ std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
                                                       const BlockRef &ref) {
   if (auto hit = cache_.get(ref.key)) return std::static_pointer_cast<const DataBlock>(hit);
   auto obj = storage_->get(ref.key);
-  if (!obj) fail(BDB_E_CORRUPT, "missing object " + ref.key + " (data block of table " + table + ")");
+  if (!obj)
+    throw MissingObject("missing object " + ref.key + " (data block of table " + table + ")");
   SchemaPtr schema = snap->schemas->version(table, ref.schema_version);
   if (!schema)
     fail(BDB_E_CORRUPT, "corrupt object " + ref.key + ": unknown schema " + table + " v" +
@@ -87,8 +88,12 @@ std::optional<StoredRow> Database::lookup(const SnapshotPtr &snap, const std::st
 }
 
 std::optional<Document> Database::get(const Document &key_doc) {
+  return retry_if_collected([&] { return get_once(key_doc); });
+}
+
+std::optional<Document> Database::get_once(const Document &key_doc) {
   ensure_fresh(false);
-  SnapshotPtr snap = snapshot();
+  SnapshotPtr snap = pinned(snapshot());
   const TableSchema &ks = key_doc.schema();
   size_t pk = ks.primary_key();
   if (!key_doc.is_set(pk) || is_null(key_doc.get(pk)))

@@ -37,6 +37,7 @@ Bytes encode_block0(const Block0 &b) {
   for (const auto &g : b.garbage) {
     w.blob(g.key);
     w.u64(g.since_ms);
+    w.u64(g.generation);
   }
   w.varint(b.merges.size());
   for (const auto &m : b.merges) {
@@ -90,10 +91,11 @@ Block0 decode_block0(const Bytes &object, const std::string &key) {
       ix.backfill_after = std::string(r.blob());
     }
   }
-  b.garbage.resize(r.count(9));
+  b.garbage.resize(r.count(17));
   for (auto &g : b.garbage) {
     g.key = std::string(r.blob());
     g.since_ms = r.u64();
+    g.generation = r.u64();
   }
   b.merges.resize(r.count(16));
   for (auto &m : b.merges) {

@@ -37,6 +37,7 @@ struct TableRoot {
 struct Garbage {
   std::string key;
   uint64_t since_ms = 0;
+  uint64_t generation = 0;  // the Block 0 generation that stopped referencing it
 };
 
 // A merge that raised applied_seq, kept until the log floor passes it.

@@ -19,6 +19,13 @@ class Error : public std::runtime_error {
   bdb_status status_;
 };
 
+// An object a snapshot names is gone: corruption, unless another process merged and collected
+// it meanwhile (Database::retry_if_collected tells the two apart).
+class MissingObject : public Error {
+ public:
+  explicit MissingObject(const std::string &message) : Error(BDB_E_CORRUPT, message) {}
+};
+
 [[noreturn]] inline void fail(bdb_status status, const std::string &message) {
   throw Error(status, message);
 }
