@@ -7,12 +7,20 @@
 
 namespace bucketdb {
 
-void apply_entry(Snapshot &snap, const LogEntry &e, const std::string &key, size_t object_bytes) {
+void apply_entry(Snapshot &snap, const LogEntry &e, const std::string &key, size_t object_bytes,
+                 bool in_place) {
   Snapshot *s = &snap;
   std::map<std::string, std::shared_ptr<Overlay>> touched;
   auto overlay_for = [&](const std::string &table) -> Overlay & {
     auto it = touched.find(table);
     if (it != touched.end()) return *it->second;
+    auto mine = s->overlays.find(table);
+    if (in_place && mine != s->overlays.end() && mine->second.use_count() == 1) {
+      // No other snapshot shares it: grow it where it is instead of copying every row.
+      auto same = std::const_pointer_cast<Overlay>(mine->second);
+      touched[table] = same;
+      return *same;
+    }
     auto cur = s->overlay(table);
     auto copy = cur ? std::make_shared<Overlay>(*cur) : std::make_shared<Overlay>();
     touched[table] = copy;

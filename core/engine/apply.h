@@ -9,6 +9,9 @@
 
 namespace bucketdb {
 
-void apply_entry(Snapshot &snap, const LogEntry &e, const std::string &key, size_t object_bytes);
+// in_place: the caller owns `snap` alone, and the entry is its own (already valid): overlays
+// no other snapshot shares are changed where they are rather than copied.
+void apply_entry(Snapshot &snap, const LogEntry &e, const std::string &key, size_t object_bytes,
+                 bool in_place = false);
 
 }  // namespace bucketdb

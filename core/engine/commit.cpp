@@ -256,6 +256,10 @@ uint64_t Database::commit_entry(
     e.misc = std::max(now_ms(), s->misc_high + 1);
     e.ops = std::move(ops);
     Bytes obj = encode_log_entry(e);
+    s.reset();  // resolved: let apply_locked find the snapshot unshared
+    // Without conditional writes, a put that starts after our window would race the next
+    // node's: when resolving ran late (a slow machine), start again in our next window.
+    if (timeshare() && !in_own_window(now_ms())) continue;
     std::string key = log_key(e.seq);
     PutOutcome out;
     try {
@@ -286,13 +290,13 @@ uint64_t Database::commit_entry(
       }
     }
     if (out == PutOutcome::kOk) {
-      apply_locked(e, obj.size());
+      apply_locked(e, obj.size(), true);
       return e.seq;
     }
     if (out == PutOutcome::kPreconditionFailedAfterRetry) {
       auto got = storage_->get(key);
       if (got && decode_log_entry(got->data, key).commit_id == commit_id) {
-        apply_locked(e, obj.size());
+        apply_locked(e, obj.size(), true);
         return e.seq;
       }
     }

@@ -235,7 +235,18 @@ bool Database::block0_moved_past(uint64_t generation) {
   return block0_moved_past_locked(generation);
 }
 
-void Database::apply_locked(const LogEntry &e, size_t object_bytes) {
+void Database::apply_locked(const LogEntry &e, size_t object_bytes, bool own) {
+  if (own) {
+    // This node's own entry, built from rows it validated: when no reader holds the current
+    // snapshot, change it where it is (a commit then costs its own rows, not a copy of every
+    // unmerged row). Readers wait on state_mu_ meanwhile.
+    std::lock_guard<std::mutex> lock(state_mu_);
+    if (snap_.use_count() == 1 && e.seq == snap_->last_seq + 1) {
+      apply_entry(const_cast<Snapshot &>(*snap_), e, log_key(e.seq), object_bytes, true);
+      counters_.entries_applied++;
+      return;
+    }
+  }
   SnapshotPtr old = snapshot();
   if (e.seq != old->last_seq + 1)
     fail(BDB_E_INTERNAL, "log entry " + std::to_string(e.seq) + " applied out of order after " +
@@ -331,6 +342,13 @@ bool Database::is_leader(uint64_t misc_ms) const {
   return window % opts_.ring_size == opts_.node_id;
 }
 
+bool Database::in_own_window(uint64_t now) const {
+  const uint64_t interval = opts_.write_forward_interval_ms;
+  // Usable: the first half of our window, so that a write delayed by a busy machine still
+  // ends in it (the other half is the margin for delays and clock skew).
+  return (now / interval) % opts_.ring_size == opts_.node_id && now % interval < interval / 2;
+}
+
 void Database::wait_for_own_window(const char *what) {
   const uint64_t interval = opts_.write_forward_interval_ms, ring = opts_.ring_size;
   if (opts_.node_id >= ring)
@@ -341,8 +359,7 @@ void Database::wait_for_own_window(const char *what) {
                             std::to_string(ring) + ") has none");
   for (;;) {
     uint64_t now = now_ms(), window = now / interval, into = now % interval;
-    // Usable: our window, and not in its last quarter (a slow write must end in it).
-    if (window % ring == opts_.node_id && into < interval - interval / 4) return;
+    if (in_own_window(now)) return;
     uint64_t ahead = (opts_.node_id + ring - window % ring) % ring;
     if (ahead == 0) ahead = ring;
     uint64_t wait = ahead * interval - into;

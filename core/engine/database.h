@@ -119,6 +119,7 @@ class Database {
   // the log or Block 0: this waits for the start of this node's next usable window.
   bool timeshare() const { return !storage_->conditional_put(); }
   void wait_for_own_window(const char *what);
+  bool in_own_window(uint64_t misc_ms) const;
 
  private:
   Database(std::unique_ptr<Storage> storage, const Options &opts);
@@ -130,7 +131,7 @@ class Database {
   void catch_up_locked();
   void refresh_block0_locked(bool force);
   void install_block0_locked(std::shared_ptr<const Block0> b0, const std::string &etag);
-  void apply_locked(const LogEntry &e, size_t object_bytes);
+  void apply_locked(const LogEntry &e, size_t object_bytes, bool own = false);
   void ensure_fresh(bool for_commit);
   // Whether the store's Block 0 is newer than `generation` (re-reading it). An object missing
   // under an older Block 0 was merged and collected by another node, not lost.

@@ -340,6 +340,13 @@ uint64_t Database::merge(bool only_if_leader) {
   counters_.blocks_written += written.size();
 
   std::lock_guard<std::mutex> lock(write_mu_);
+  if (timeshare() && !in_own_window(now_ms())) {
+    // Without If-Match, a swap after our window could overwrite the next node's merge (and
+    // its garbage collection would then remove log entries our Block 0 still needs).
+    counters_.merges_lost++;
+    for (const auto &k : written) storage_->del(k);
+    return 0;
+  }
   Bytes obj = encode_block0(*nb);
   std::string etag;
   PutOutcome out = storage_->put(block0_key(), obj, PutCondition{s->block0_etag, false}, &etag);

@@ -38,11 +38,19 @@ std::shared_ptr<const DataBlock> DataBlock::parse(Bytes object, const std::strin
   return b;
 }
 
-std::string DataBlock::key_of(size_t i) const {
-  RowView v = row(i);
-  size_t pk = schema_->primary_key();
-  if (v.null(pk)) fail(BDB_E_CORRUPT, "corrupt object " + key_ + ": row with a null primary key");
-  return encode_key(*schema_->field(pk).type, v.get(pk));
+const std::string &DataBlock::key_of(size_t i) const {
+  std::call_once(keys_once_, [this] {
+    std::vector<std::string> keys(rows_);
+    size_t pk = schema_->primary_key();
+    for (size_t r = 0; r < rows_; r++) {
+      RowView v = row(r);
+      if (v.null(pk))
+        fail(BDB_E_CORRUPT, "corrupt object " + key_ + ": row with a null primary key");
+      keys[r] = encode_key(*schema_->field(pk).type, v.get(pk));
+    }
+    keys_ = std::move(keys);
+  });
+  return keys_.at(i);
 }
 
 size_t DataBlock::lower_bound(std::string_view key) const {

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/codec/row_codec.h"
 #include "core/schema/schema.h"
@@ -27,7 +29,9 @@ class DataBlock {
   uint64_t seq(size_t i) const { return load_le(rec(i), 8); }
   uint64_t misc(size_t i) const { return load_le(rec(i) + 8, 8); }
   RowView row(size_t i) const { return RowView(*schema_, rec(i) + 16, heap_, &key_); }
-  std::string key_of(size_t i) const;
+  // The row's encoded primary key. The block's keys are encoded once, at first use, and
+  // kept: lookups binary-search them many times over while the block is cached.
+  const std::string &key_of(size_t i) const;
   // The row's fixed bytes and the block's heap, for copying a row into a new block.
   std::string_view fixed(size_t i) const {
     return {reinterpret_cast<const char *>(rec(i) + 16), stride_ - 16};
@@ -39,7 +43,8 @@ class DataBlock {
   size_t lower_bound(std::string_view key) const;
   const SchemaPtr &schema() const { return schema_; }
   const std::string &object_key() const { return key_; }
-  size_t byte_size() const { return object_.size(); }
+  // The object's size plus its encoded keys (which cost about as much again for short rows).
+  size_t byte_size() const { return object_.size() + rows_ * 40; }
 
  private:
   const uint8_t *rec(size_t i) const { return rows_base_ + i * stride_; }
@@ -50,6 +55,8 @@ class DataBlock {
   size_t stride_ = 0;
   const uint8_t *rows_base_ = nullptr;
   std::string_view heap_;
+  mutable std::once_flag keys_once_;
+  mutable std::vector<std::string> keys_;
 };
 
 class DataBlockBuilder {

@@ -1,0 +1,37 @@
+// The peer: the same table and operations on SQLite (prepared statements, one transaction per
+// batch), as a local-first app would use it.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+
+namespace bench {
+
+struct User;
+
+class SqlitePeer {
+ public:
+  // path ":memory:" or a file; synchronous: "OFF", "NORMAL", "FULL".
+  SqlitePeer(const std::string &path, const char *synchronous);
+  ~SqlitePeer();
+  SqlitePeer(const SqlitePeer &) = delete;
+  SqlitePeer &operator=(const SqlitePeer &) = delete;
+
+  void insert(const User *users, size_t count);  // one transaction
+  bool get(const std::string &id, std::string *name);
+  uint64_t by_name(const std::string &name);                       // rows read
+  uint64_t range_active(const std::string &lo, const std::string &hi);  // id range, active
+  uint64_t count_older(int age);
+  std::string journal_mode();
+
+ private:
+  void exec(const char *sql);
+  sqlite3_stmt *prepare(const char *sql);
+  sqlite3 *db_ = nullptr;
+  sqlite3_stmt *insert_ = nullptr, *get_ = nullptr, *by_name_ = nullptr, *range_ = nullptr,
+               *count_ = nullptr;
+};
+
+}  // namespace bench
