@@ -12,11 +12,14 @@ packages=(
   cmake ninja-build g++ pkg-config ccache python3   # build
   nlohmann-json3-dev libxxhash-dev libcli11-dev     # engine and command line
   libgtest-dev libgmock-dev googletest libcmocka-dev # tests
-  libsqlite3-dev                                     # differential query tests
+  libsqlite3-dev                                     # differential query tests, examples/driver
   flatbuffers-compiler libflatbuffers-dev            # schema compiler (schemas/)
   clang libclang-rt-14-dev                           # libFuzzer for schemas.fuzz_decode
-  libcurl4-openssl-dev libssl-dev                    # s3 driver
+  libcurl4-openssl-dev libssl-dev                    # s3 driver; crypt: layer (AES-GCM)
+  libzstd-dev                                        # compress: layer
   ceph-mon ceph-osd radosgw                          # s3 test server (scripts/s3-test-server.sh)
+  swig golang-go ruby-dev openjdk-17-jdk-headless    # bindings (bindings/)
+  junit4 libhamcrest-java                            # the Java binding's tests
 )
 missing=()
 for p in "${packages[@]}"; do

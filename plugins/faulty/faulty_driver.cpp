@@ -232,7 +232,11 @@ uint64_t faulty_capabilities(void *inst) {
   uint64_t caps = BDB_DRIVER_HAS(t, instance_capabilities) && t->instance_capabilities
                       ? t->instance_capabilities(f->inner_instance)
                       : t->capabilities;
-  return f->conditional ? caps : caps & ~uint64_t{BDB_DRV_CAP_CONDITIONAL_PUT};
+  if (!f->conditional) caps &= ~uint64_t{BDB_DRV_CAP_CONDITIONAL_PUT};
+  // Injected failures never went through the inner driver's retries: the host must retry them.
+  const bool injects = (f->nth || f->every || f->rate > 0) && f->action != kDelay;
+  if (injects) caps &= ~uint64_t{BDB_DRV_CAP_RETRIES};
+  return caps;
 }
 
 int faulty_stats(void *inst, char *buf, size_t cap) {

@@ -9,7 +9,7 @@ namespace {
 TEST_P(DriverTest, BuiltinDriversReportTheirCapabilities) {
   if (!builtin()) GTEST_SKIP() << "external driver: capabilities are its own";
   EXPECT_TRUE(store().conditional_put());
-  EXPECT_EQ(store().driver_name(), kind() == Kind::kMemory ? "memory" : "file");
+  EXPECT_EQ(store().driver_name(), expected_driver_name());
 }
 
 TEST_P(DriverTest, GetOfMissingKeyIsNullopt) {

@@ -50,14 +50,49 @@ std::string fresh_temp_dir() {
   return tmpl;
 }
 
+namespace {
+
+std::string env(const char *name) {
+  const char *v = std::getenv(name);
+  return v ? v : "";
+}
+
+void replace_all(std::string *s, const std::string &from, const std::string &to) {
+  for (size_t at = s->find(from); at != std::string::npos; at = s->find(from, at + to.size()))
+    s->replace(at, from.size(), to);
+}
+
+}  // namespace
+
+std::string DriverTest::expected_driver_name() const {
+  std::string layer = env("BDB_CONFORMANCE_LAYER");
+  if (!layer.empty()) return layer.substr(0, layer.find(':'));
+  return kind() == Kind::kMemory ? "memory" : "file";
+}
+
+// The memory or file store wrapped in BDB_CONFORMANCE_LAYER, if set (see driver_fixture.h).
+void DriverTest::wrap_in_layer() {
+  const std::string layer = env("BDB_CONFORMANCE_LAYER");
+  if (layer.empty()) return;
+  std::string opts = env("BDB_CONFORMANCE_LAYER_OPTS");
+  if (opts.find("@DIR@") != std::string::npos) {
+    if (dir_.empty()) dir_ = fresh_temp_dir();
+    replace_all(&opts, "@DIR@", dir_);
+  }
+  replace_all(&opts, "@ID@", "conf-" + unique_suffix());
+  base_uri_ = layer + base_uri_ + (opts.empty() ? "" : "?" + opts);
+}
+
 void DriverTest::SetUp() {
   switch (kind()) {
     case Kind::kMemory:
       base_uri_ = "memory:conf-" + unique_suffix();
+      wrap_in_layer();
       break;
     case Kind::kFile:
       dir_ = fresh_temp_dir();
       base_uri_ = "file:" + dir_ + "/store";  // the driver makes the last level itself
+      wrap_in_layer();
       break;
     case Kind::kExternal:
       base_uri_ = GetParam().uri;

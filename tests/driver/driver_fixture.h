@@ -4,6 +4,10 @@
 // Store kinds: "memory" (memory:conf-<unique>), "file" (file:<fresh dir under /tmp>), and one
 // "envN" per URI in BDB_CONFORMANCE_URIS (space-separated, e.g. an s3:// URI): those cannot be
 // made fresh, so each test works under its own random key prefix and deletes it afterwards.
+//
+// Layered drivers: BDB_CONFORMANCE_LAYER (e.g. "crypt:compress:") wraps the memory and file
+// stores, and BDB_CONFORMANCE_LAYER_OPTS (e.g. "tiered.fast=file:@DIR@/fast") are added to
+// their query, with @DIR@ a fresh directory of the test and @ID@ a name unique to the test.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -52,9 +56,12 @@ class DriverTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override;
   void TearDown() override;
+  void wrap_in_layer();
 
   Kind kind() const { return GetParam().kind; }
   bool builtin() const { return kind() != Kind::kExternal; }
+  // The scheme the store reports: the outermost layer's, or memory / file.
+  std::string expected_driver_name() const;
   // The fresh store's URI, optionally with a list page size (?page=N).
   std::string uri(size_t page = 0) const;
   // Another handle on the same store (two "database handles", or a child process's own).

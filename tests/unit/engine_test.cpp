@@ -17,8 +17,9 @@ namespace {
 using test::open_db;
 using test::quiet_options;
 
-// Runs on memory:, file: and, when BDB_TEST_S3_URI is set (the S3 tests do), on S3; each
-// test gets a database of its own (a fresh store, or a fresh dbPrefix in the bucket).
+// Runs on memory:, file:, crypt:compress:file: and, when BDB_TEST_S3_URI is set (the S3 tests
+// do), on S3; each test gets a database of its own (a fresh store, or a fresh dbPrefix in the
+// bucket).
 class Engine : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -412,7 +413,9 @@ TEST_P(Engine, BadInputGetsClearErrors) {
   EXPECT_EQ(status_of([&] { db->commit(b); }), BDB_E_INVALID);
 }
 
-INSTANTIATE_TEST_SUITE_P(Drivers, Engine, ::testing::Values("memory", "file", "s3"));
+// "s3" stays index 2: tests/s3 runs */2. Index 3 runs the suite through two layered drivers.
+INSTANTIATE_TEST_SUITE_P(Drivers, Engine,
+                         ::testing::Values("memory", "file", "s3", "crypt:compress:file"));
 
 TEST(EngineOpen, BadUrisAreClearErrors) {
   EXPECT_EQ(status_of([] { open_db("nocolon"); }), BDB_E_URI);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 namespace bucketdb::test {
@@ -31,6 +32,12 @@ Store fresh_store(const std::string &kind, const TempDir &dir) {
     s.uri = fresh_memory_uri();
   } else if (kind == "file") {
     s.uri = "file:" + dir.path() + "/db" + std::to_string(n++);
+  } else if (kind == "crypt:compress:file") {
+    // Two layers over a file store (plugins/crypt, plugins/compress), a key file of its own.
+    const std::string keys = dir.path() + "/crypt.keys";
+    std::ofstream(keys) << "unit:" << std::string(64, 'c') << "\n";
+    s.uri = "crypt:compress:file:" + dir.path() + "/db" + std::to_string(n++) +
+            "?crypt.key_file=" + keys;
   } else if (const char *uri = std::getenv("BDB_TEST_S3_URI")) {
     s.uri = uri;
     s.prefix = "unit-" + std::to_string(getpid()) + "-" + std::to_string(n++) + "-" +

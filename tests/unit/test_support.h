@@ -23,7 +23,8 @@ class TempDir {
 std::string fresh_memory_uri();
 
 // A place for one test's database: a URI and a dbPrefix of its own. kind is "memory", "file"
-// (under dir) or "s3" (BDB_TEST_S3_URI; empty uri when unset).
+// (under dir), "crypt:compress:file" (the layered drivers over a file store under dir) or
+// "s3" (BDB_TEST_S3_URI; empty uri when unset).
 struct Store {
   std::string uri;
   std::string prefix = "main";

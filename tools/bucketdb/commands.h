@@ -31,6 +31,7 @@ void add_schema_commands(CLI::App &app, Commands &commands);  // schema add, sch
 void add_doc_commands(CLI::App &app, Commands &commands);     // put, get, delete
 void add_query_command(CLI::App &app, Commands &commands);    // query
 void add_admin_commands(CLI::App &app, Commands &commands);   // merge, gc, inspect, stats
+void add_driver_commands(CLI::App &app, Commands &commands);  // driver-check
 void add_bench_command(CLI::App &app, Commands &commands);    // bench
 
 }  // namespace bdbcli

@@ -70,6 +70,7 @@ int run(int argc, char **argv) {
   add_doc_commands(app, commands);
   add_query_command(app, commands);
   add_admin_commands(app, commands);
+  add_driver_commands(app, commands);
   add_bench_command(app, commands);
 
   try {

@@ -285,6 +285,17 @@ BDB_API bdb_status bdb_db_stats_json(bdb_db *db, char **out_json);
 /* Makes the next read look at the log regardless of readStalenessMs. */
 BDB_API bdb_status bdb_db_refresh(bdb_db *db);
 
+/* ---- storage drivers ---------------------------------------------------------------------- */
+
+/* Runs the driver conformance checks (get/put/delete/list semantics, pagination, ETags,
+ * conditional puts, races between threads, odd keys, large objects) against the store of `uri`
+ * (any URI bdb_open takes, e.g. "plugin:/path/x.so?config"), under a random key prefix that
+ * it deletes afterwards. *out_json: {"driver","capabilities":[...],"passed","failed",
+ * "skipped","checks":[{"name","result":"pass|fail|skip","message","ms"}]}; free it with
+ * bdb_free. Returns BDB_OK when the checks ran, whatever their results ("failed" counts the
+ * failures), and an error when the driver cannot be loaded or opened. Takes seconds. */
+BDB_API bdb_status bdb_driver_check(const char *uri, char **out_json);
+
 #ifdef __cplusplus
 }
 #endif

@@ -72,9 +72,9 @@
  * Every successful put of a key must give it an ETag different from the one it replaces (a
  * counter, a random id, or a content hash where equal bytes may keep the ETag, as on S3).
  *
- * Layered drivers wrap the driver of an inner URI: "crypt:compress:s3://bucket?region=x".
+ * Layered drivers wrap the driver of an inner URI: "compress:crypt:s3://bucket?region=x".
  * A layer reads its own options from the one query string, named with its scheme as prefix
- * ("faulty:file:/d?faulty.fail_nth=3&faulty.seed=7"), removes them, and opens the rest
+ * ("faulty:file:/d?faulty.nth=3&faulty.seed=7"), removes them, and opens the rest
  * ("file:/d") with host->open_inner. So every layer and the innermost driver share one
  * query string and never see each other's options. A layer reports its inner driver's
  * capabilities through instance_capabilities, passes conditional puts through unchanged, and

@@ -1,0 +1,1150 @@
+/* The one SWIG interface of BucketDB, over bucketdb.h only, for Go, Java and Ruby.
+ *
+ * SWIG does not wrap the bdb_* functions themselves. It wraps a small shim written here in
+ * plain C, whose handles are the classes the per-language layers (bindings/go, java, ruby) use:
+ *
+ *   Options  Database  Batch  Query  Cursor  Doc  Row
+ *
+ * The shim exists for three reasons:
+ *  - Errors: every shim call leaves its status and message in thread-locals. Java and Ruby
+ *    turn them into exceptions with %exception. Go has no %exception here (a panic would skip
+ *    SWIG's freeing of string arguments), so the Go layer reads them with lastStatus() and
+ *    lastMessage() while its goroutine is locked to the thread.
+ *  - Ownership: garbage collectors finalize in any order and on any thread. A Database counts
+ *    references: its own handle and one per live Batch, Query and Cursor. close() (explicit or
+ *    from a finalizer) frees every child's C handle first, then calls bdb_close, so no child
+ *    outlives its bdb_db in C whatever order the finalizers run in; the small shim structs
+ *    go when their last reference does. A read-write lock keeps close() from running while
+ *    another thread is inside a call on the database or one of its children.
+ *  - Idempotence: close()/dispose() release the C handle now and leave an empty shell, so a
+ *    second close, a finalizer after close, or a call after close is an error or a no-op,
+ *    never a double free.
+ * Documents (bdb_doc) hold no reference to their database and need no lock.
+ */
+#if defined(SWIGRUBY)
+%module "BucketDB::Native" /* lib: bucketdb/native.so */
+#else
+%module bucketdb_native /* Go: -module native from the .swig file; Java: -module BucketDbNative */
+#endif
+
+%begin %{
+/* For pthread_rwlockattr_setkind_np: close() must not starve behind a stream of readers. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+%}
+
+%{
+#include <bucketdb/bucketdb.h>
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- outcome of the last shim call on this thread -------------------------------------- */
+
+static __thread int bdbx_st = BDB_OK;
+static __thread const char *bdbx_msg = "";
+
+static void bdbx_reset(void) {
+  bdbx_st = BDB_OK;
+  bdbx_msg = "";
+}
+/* A failure of the library: keep its message (valid until the next failing call here). */
+static int bdbx_lib(bdb_status st) {
+  if (st != BDB_OK) {
+    bdbx_st = (int)st;
+    bdbx_msg = bdb_errmsg();
+  }
+  return st == BDB_OK;
+}
+/* A failure of the shim itself; msg is a string literal. */
+static void bdbx_fail(int st, const char *msg) {
+  bdbx_st = st;
+  bdbx_msg = msg;
+}
+
+/* Shim structs alive (databases, children, docs, rows): tests check it drops back to where it
+ * was once finalizers have run. */
+static int64_t bdbx_live = 0;
+static void bdbx_live_add(int64_t n) { __atomic_add_fetch(&bdbx_live, n, __ATOMIC_RELAXED); }
+
+/* ---- bytes coming out ------------------------------------------------------------------- */
+
+/* Borrowed (owned == 0) or to be released with bdb_free once copied (owned == 1). */
+typedef struct bdbx_bytes {
+  const char *data;
+  size_t len;
+  int owned;
+} bdbx_bytes;
+
+static bdbx_bytes bx_borrowed(const void *p, size_t n) {
+  bdbx_bytes b;
+  b.data = p ? (const char *)p : "";
+  b.len = n;
+  b.owned = 0;
+  return b;
+}
+static bdbx_bytes bx_none(void) {
+  bdbx_bytes b = {NULL, 0, 0};
+  return b;
+}
+
+/* ---- databases and their children -------------------------------------------------------- */
+
+enum { BDBX_BATCH = 1, BDBX_QUERY = 2, BDBX_CURSOR = 3 };
+
+typedef struct bdbx_db bdbx_db;
+
+typedef struct bdbx_child {
+  bdbx_db *owner;
+  struct bdbx_child *prev, *next; /* in owner's list while h is set */
+  int kind;
+  void *h; /* bdb_batch / bdb_query / bdb_cursor; NULL once freed */
+} bdbx_child;
+
+struct bdbx_db {
+  pthread_rwlock_t gate; /* read: a call on the db or a child; write: close */
+  pthread_mutex_t mu;    /* the child list and refs */
+  bdb_db *db;            /* NULL once closed */
+  unsigned refs;         /* the Database handle + one per child shell */
+  bdbx_child children;   /* list head */
+};
+
+typedef struct bdbx_batch { bdbx_child c; } bdbx_batch;
+typedef struct bdbx_query { bdbx_child c; } bdbx_query;
+typedef struct bdbx_cursor { bdbx_child c; } bdbx_cursor;
+
+typedef struct bdbx_doc { bdb_doc *d; } bdbx_doc;
+
+typedef struct bdbx_options { bdb_options *o; } bdbx_options;
+
+typedef struct bdbx_row {
+  uint32_t version;
+  void *fixed, *heap;
+  size_t fixed_len, heap_len;
+} bdbx_row;
+
+static void bx_free_handle(int kind, void *h) {
+  if (kind == BDBX_BATCH) bdb_batch_free((bdb_batch *)h);
+  else if (kind == BDBX_QUERY) bdb_query_free((bdb_query *)h);
+  else bdb_cursor_free((bdb_cursor *)h);
+}
+
+static void bx_unref(bdbx_db *x) {
+  pthread_mutex_lock(&x->mu);
+  unsigned left = --x->refs;
+  pthread_mutex_unlock(&x->mu);
+  if (left) return;
+  pthread_rwlock_destroy(&x->gate);
+  pthread_mutex_destroy(&x->mu);
+  free(x);
+  bdbx_live_add(-1);
+}
+
+static bdbx_db *bx_db_open(const char *uri, const bdbx_options *opts) {
+  bdbx_reset();
+  if (!uri) {
+    bdbx_fail(BDB_E_INVALID, "open: the URI is null");
+    return NULL;
+  }
+  bdb_db *db = NULL;
+  if (!bdbx_lib(bdb_open(uri, opts ? opts->o : NULL, &db))) return NULL;
+  bdbx_db *x = (bdbx_db *)calloc(1, sizeof *x);
+  if (!x) {
+    bdb_close(db);
+    bdbx_fail(BDB_E_NOMEM, "out of memory");
+    return NULL;
+  }
+  pthread_rwlockattr_t attr;
+  pthread_rwlockattr_init(&attr);
+#ifdef __GLIBC__
+  /* Writer-preferring: no call takes the read side twice on one thread, so this cannot
+   * deadlock, and close() gets in even while other threads keep calling. */
+  pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+#endif
+  pthread_rwlock_init(&x->gate, &attr);
+  pthread_rwlockattr_destroy(&attr);
+  pthread_mutex_init(&x->mu, NULL);
+  x->db = db;
+  x->refs = 1;
+  x->children.prev = x->children.next = &x->children;
+  bdbx_live_add(1);
+  return x;
+}
+
+/* Frees every child's handle, then the database. Idempotent. */
+static void bx_db_close(bdbx_db *x) {
+  bdbx_reset();
+  if (!x) return;
+  pthread_rwlock_wrlock(&x->gate);
+  if (x->db) {
+    pthread_mutex_lock(&x->mu);
+    /* Cursors before queries and batches: the order a C program would use. */
+    for (int kind = BDBX_CURSOR; kind >= BDBX_BATCH; kind--) {
+      bdbx_child *c = x->children.next;
+      while (c != &x->children) {
+        bdbx_child *next = c->next;
+        if (c->kind == kind) {
+          bx_free_handle(c->kind, c->h);
+          c->h = NULL;
+          c->prev->next = c->next;
+          c->next->prev = c->prev;
+          c->prev = c->next = NULL;
+        }
+        c = next;
+      }
+    }
+    pthread_mutex_unlock(&x->mu);
+    bdb_close(x->db);
+    x->db = NULL;
+  }
+  pthread_rwlock_unlock(&x->gate);
+}
+
+static void bx_db_release(bdbx_db *x) {
+  if (!x) return;
+  bx_db_close(x);
+  bx_unref(x);
+}
+
+/* Enters a call on the database: the read side of the gate, and the db must be open. */
+static bdb_db *bx_enter(bdbx_db *x) {
+  bdbx_reset();
+  if (!x) {
+    bdbx_fail(BDB_E_INVALID, "the database handle is null");
+    return NULL;
+  }
+  pthread_rwlock_rdlock(&x->gate);
+  if (!x->db) {
+    pthread_rwlock_unlock(&x->gate);
+    bdbx_fail(BDB_E_INVALID, "the database is closed");
+    return NULL;
+  }
+  return x->db;
+}
+static void bx_leave(bdbx_db *x) { pthread_rwlock_unlock(&x->gate); }
+
+/* Registers a new child handle h with x; called between bx_enter and bx_leave. On failure
+ * (no memory) frees h and returns NULL. */
+static void *bx_adopt(bdbx_db *x, int kind, void *h) {
+  bdbx_child *c = (bdbx_child *)calloc(1, sizeof(bdbx_batch)); /* all three are one bdbx_child */
+  if (!c) {
+    bx_free_handle(kind, h);
+    bdbx_fail(BDB_E_NOMEM, "out of memory");
+    return NULL;
+  }
+  c->owner = x;
+  c->kind = kind;
+  c->h = h;
+  pthread_mutex_lock(&x->mu);
+  c->next = &x->children;
+  c->prev = x->children.prev;
+  c->prev->next = c;
+  x->children.prev = c;
+  x->refs++;
+  pthread_mutex_unlock(&x->mu);
+  bdbx_live_add(1);
+  return c;
+}
+
+static const char *const bx_closed_msg[] = {
+    "", "the batch is closed", "the query is closed", "the cursor is closed"};
+
+/* Enters a call on a child: its handle, or NULL (status set) when it or its db is closed. */
+static void *bx_child_enter(bdbx_child *c, int kind) {
+  bdbx_reset();
+  if (!c) {
+    bdbx_fail(BDB_E_INVALID, bx_closed_msg[kind]);
+    return NULL;
+  }
+  pthread_rwlock_rdlock(&c->owner->gate);
+  if (!c->h) {
+    pthread_rwlock_unlock(&c->owner->gate);
+    bdbx_fail(BDB_E_INVALID, c->owner->db ? bx_closed_msg[kind]
+                                          : "the database this belongs to is closed");
+    return NULL;
+  }
+  return c->h;
+}
+static void bx_child_leave(bdbx_child *c) { pthread_rwlock_unlock(&c->owner->gate); }
+
+/* Frees the child's handle now (if its database has not already). Idempotent. */
+static void bx_child_close(bdbx_child *c) {
+  bdbx_reset();
+  if (!c) return;
+  bdbx_db *x = c->owner;
+  pthread_rwlock_rdlock(&x->gate); /* not while close() walks the list */
+  pthread_mutex_lock(&x->mu);
+  void *h = c->h;
+  if (h) {
+    c->h = NULL;
+    c->prev->next = c->next;
+    c->next->prev = c->prev;
+    c->prev = c->next = NULL;
+  }
+  pthread_mutex_unlock(&x->mu);
+  if (h) bx_free_handle(c->kind, h);
+  pthread_rwlock_unlock(&x->gate);
+}
+
+static void bx_child_release(bdbx_child *c) {
+  if (!c) return;
+  bdbx_db *x = c->owner;
+  bx_child_close(c);
+  free(c);
+  bdbx_live_add(-1);
+  bx_unref(x);
+}
+
+/* ---- documents --------------------------------------------------------------------------- */
+
+static bdbx_doc *bx_doc_wrap(bdb_doc *d) {
+  if (!d) return NULL;
+  bdbx_doc *w = (bdbx_doc *)malloc(sizeof *w);
+  if (!w) {
+    bdb_doc_free(d);
+    bdbx_fail(BDB_E_NOMEM, "out of memory");
+    return NULL;
+  }
+  w->d = d;
+  bdbx_live_add(1);
+  return w;
+}
+
+static bdb_doc *bx_doc_get(bdbx_doc *w) {
+  bdbx_reset();
+  if (!w || !w->d) {
+    bdbx_fail(BDB_E_INVALID, "the document is closed");
+    return NULL;
+  }
+  return w->d;
+}
+
+static void bx_doc_dispose(bdbx_doc *w) {
+  bdbx_reset();
+  if (w && w->d) {
+    bdb_doc_free(w->d);
+    w->d = NULL;
+  }
+}
+
+static void bx_doc_release(bdbx_doc *w) {
+  if (!w) return;
+  bx_doc_dispose(w);
+  free(w);
+  bdbx_live_add(-1);
+}
+
+/* A doc made by one bdb_* call on the database: bdb_doc_new, from_json, key_doc, get. */
+#define BDBX_DB_DOC(x, call)             \
+  do {                                   \
+    bdb_db *db_ = bx_enter(x);           \
+    if (!db_) return NULL;               \
+    bdb_doc *d_ = NULL;                  \
+    int ok_ = bdbx_lib(call);            \
+    bx_leave(x);                         \
+    return ok_ ? bx_doc_wrap(d_) : NULL; \
+  } while (0)
+
+/* Runs `call` (a bdb_status expression using db_) inside the database's gate. */
+#define BDBX_DB_DO(x, call)    \
+  do {                         \
+    bdb_db *db_ = bx_enter(x); \
+    if (db_) {                 \
+      bdbx_lib(call);          \
+      bx_leave(x);             \
+    }                          \
+  } while (0)
+
+/* The child part of a Batch, Query or Cursor; NULL for NULL (a Java proxy after delete()). */
+#define BX_CHILD(self) ((self) ? &(self)->c : NULL)
+
+/* Runs `call` (using h_, the child's handle of type T) inside its database's gate. */
+#define BDBX_CHILD_DO(self, kind, T, call)             \
+  do {                                                 \
+    T *h_ = (T *)bx_child_enter(BX_CHILD(self), kind); \
+    if (h_) {                                          \
+      bdbx_lib(call);                                  \
+      bx_child_leave(BX_CHILD(self));                  \
+    }                                                  \
+  } while (0)
+
+static bdb_doc *bx_doc_arg(bdbx_doc *w) {
+  if (!w || !w->d) {
+    bdbx_fail(BDB_E_INVALID, "the document is closed");
+    return NULL;
+  }
+  return w->d;
+}
+
+static char bx_no_data; /* non-NULL pointer for empty byte arguments */
+static const void *bx_data(const void *p) { return p ? p : &bx_no_data; }
+%}
+
+%include <stdint.i>
+
+/* ---- the constants of bucketdb.h: status codes and type ids ------------------------------- */
+/* The functions are reached through the shim classes below; the version macros through
+ * headerAbiVersion() and version(). */
+%rename("$ignore", %$isfunction, regextarget=1) "^bdb_";
+%ignore BDB_ABI_VERSION;
+%ignore BDB_VERSION_STRING;
+#if defined(SWIGJAVA)
+/* Plain int constants in package-private holder classes. */
+%include <enumtypeunsafe.swg>
+%javaconst(1);
+%typemap(javaclassmodifiers) enum SWIGTYPE "final class"
+#endif
+%include <bucketdb/bucketdb.h>
+
+/* ---- typemaps ----------------------------------------------------------------------------- */
+
+/* Bytes in: (const void *data, size_t len). Go []byte, Java byte[], Ruby String (binary-safe). */
+#if defined(SWIGGO)
+%typemap(gotype) (const void *data, size_t len) "[]byte"
+%typemap(in) (const void *data, size_t len) %{
+  $1 = $input.array;
+  $2 = (size_t)$input.len;
+%}
+#else
+%apply (const char *STRING, size_t LENGTH) { (const void *data, size_t len) }
+#endif
+%apply (const void *data, size_t len) { (const void *fixed, size_t fixed_len) };
+%apply (const void *data, size_t len) { (const void *heap, size_t heap_len) };
+
+/* Bytes out: bdbx_bytes, copied into Go []byte, Java byte[] or a binary Ruby String; the C
+ * buffer is released with bdb_free when the shim owns it. NULL data (an error) gives nil. */
+#if defined(SWIGGO)
+%typemap(gotype) bdbx_bytes "[]byte"
+%typemap(imtype) bdbx_bytes "uint64"
+%fragment("bdbx_gobytes", "header") %{
+struct bdbx_gobytes {
+  intgo size;
+  void *data;
+};
+%}
+%typemap(out, fragment="bdbx_gobytes") bdbx_bytes (struct bdbx_gobytes *swig_out) %{
+  swig_out = NULL;
+  if ($1.data) {
+    swig_out = malloc(sizeof(*swig_out));
+    if (swig_out) {
+      swig_out->size = (intgo)$1.len;
+      swig_out->data = malloc($1.len ? $1.len : 1);
+      if (swig_out->data) {
+        memcpy(swig_out->data, $1.data, $1.len);
+      } else {
+        free(swig_out);
+        swig_out = NULL;
+        bdbx_fail(BDB_E_NOMEM, "out of memory");
+      }
+    } else {
+      bdbx_fail(BDB_E_NOMEM, "out of memory");
+    }
+    if ($1.owned) bdb_free((void *)$1.data);
+  }
+  $result = *(long long *)(void **)&swig_out;
+%}
+%typemap(goout) bdbx_bytes %{
+  {
+    type swigbytes struct {
+      size int
+      data uintptr
+    }
+    p := (*swigbytes)(unsafe.Pointer(uintptr($1)))
+    if p == nil {
+      $result = nil
+    } else {
+      b := make([]byte, p.size)
+      if p.size > 0 {
+        copy(b, (*[1 << 40]byte)(unsafe.Pointer(p.data))[:p.size:p.size])
+      }
+      Swig_free(p.data)
+      Swig_free(uintptr(unsafe.Pointer(p)))
+      $result = b
+    }
+  }
+%}
+#elif defined(SWIGJAVA)
+%typemap(jni) bdbx_bytes "jbyteArray"
+%typemap(jtype) bdbx_bytes "byte[]"
+%typemap(jstype) bdbx_bytes "byte[]"
+%typemap(javaout) bdbx_bytes { return $jnicall; }
+%typemap(out) bdbx_bytes %{
+  $result = NULL;
+  if ($1.data) {
+    if ($1.len > 0x7fffffff) {
+      bdbx_fail(BDB_E_NOMEM, "a Java byte array holds at most 2 GiB");
+      bdbx_java_throw(jenv); /* after %exception's check: throw here */
+    } else {
+      $result = (*jenv)->NewByteArray(jenv, (jsize)$1.len);
+      if ($result)
+        (*jenv)->SetByteArrayRegion(jenv, $result, 0, (jsize)$1.len, (const jbyte *)$1.data);
+    }
+    if ($1.owned) bdb_free((void *)$1.data);
+  }
+%}
+#elif defined(SWIGRUBY)
+%typemap(out) bdbx_bytes %{
+  $result = Qnil;
+  if ($1.data) {
+    VALUE s_ = rb_str_new($1.data, (long)$1.len); /* binary (ASCII-8BIT) */
+    if ($1.owned) bdb_free((void *)$1.data);
+    $result = s_;
+  }
+%}
+#endif
+
+/* Text: UTF-8 both ways. Java's own JNI string calls use modified UTF-8 (CESU-8), which mangles
+ * characters outside the BMP, so Java passes and gets byte arrays and converts them itself. */
+#if defined(SWIGJAVA)
+%typemap(jni) const char * "jbyteArray"
+%typemap(jtype) const char * "byte[]"
+%typemap(jstype) const char * "String"
+%typemap(javain) const char * "Utf8.encodeZ($javainput)"
+%typemap(in) const char * %{
+  $1 = $input ? (char *)(*jenv)->GetByteArrayElements(jenv, $input, NULL) : NULL;
+%}
+%typemap(freearg) const char * %{
+  if ($1) (*jenv)->ReleaseByteArrayElements(jenv, $input, (jbyte *)$1, JNI_ABORT);
+%}
+%typemap(jni) char *, const char * "jbyteArray"
+%typemap(jtype) char *, const char * "byte[]"
+%typemap(jstype) char *, const char * "String"
+%typemap(javaout) char *, const char * { return Utf8.decode($jnicall); }
+%typemap(out) char *, const char * %{
+  $result = NULL;
+  if ($1) {
+    size_t n_ = strlen($1);
+    $result = (*jenv)->NewByteArray(jenv, (jsize)n_);
+    if ($result) (*jenv)->SetByteArrayRegion(jenv, $result, 0, (jsize)n_, (const jbyte *)$1);
+  }
+%}
+#elif defined(SWIGRUBY)
+%typemap(out) char *, const char * %{ $result = $1 ? rb_utf8_str_new_cstr($1) : Qnil; %}
+#endif
+/* JSON texts and other strings the library allocates. */
+%typemap(newfree) char * "bdb_free($1);";
+
+/* ---- errors ------------------------------------------------------------------------------- */
+
+#if defined(SWIGJAVA)
+%{
+static void bdbx_java_throw(JNIEnv *jenv) {
+  jclass cls = (*jenv)->FindClass(jenv, "io/bucketdb/BucketDbException");
+  if (!cls) return; /* NoClassDefFoundError is pending */
+  jmethodID ctor = (*jenv)->GetMethodID(jenv, cls, "<init>", "(I[B)V");
+  if (!ctor) return;
+  size_t n = strlen(bdbx_msg);
+  jbyteArray msg = (*jenv)->NewByteArray(jenv, (jsize)n);
+  if (!msg) return;
+  (*jenv)->SetByteArrayRegion(jenv, msg, 0, (jsize)n, (const jbyte *)bdbx_msg);
+  jobject e = (*jenv)->NewObject(jenv, cls, ctor, (jint)bdbx_st, msg);
+  if (e) (*jenv)->Throw(jenv, (jthrowable)e);
+}
+%}
+/* No early return: the out, argout and freearg code still runs (it is safe with an exception
+ * pending) and releases what the arguments pinned. Java discards the return value. */
+%javaexception("BucketDbException") {
+  bdbx_st = BDB_OK;
+  $action
+  if (bdbx_st != BDB_OK) bdbx_java_throw(jenv);
+}
+#elif defined(SWIGRUBY)
+%{
+static VALUE bdbx_ruby_errors[BDB_E_INTERNAL + 1];
+static VALUE bdbx_ruby_error_base;
+static void bdbx_ruby_raise(void) {
+  int st = bdbx_st;
+  VALUE cls = (st > 0 && st <= BDB_E_INTERNAL) ? bdbx_ruby_errors[st] : bdbx_ruby_error_base;
+  VALUE e = rb_exc_new_str(cls, rb_utf8_str_new_cstr(bdbx_msg));
+  rb_iv_set(e, "@code", INT2NUM(st));
+  rb_exc_raise(e);
+}
+%}
+/* The Ruby arguments are borrowed (no copies to free), so raising from here leaks nothing. */
+%exception {
+  bdbx_st = BDB_OK;
+  $action
+  if (bdbx_st != BDB_OK) bdbx_ruby_raise();
+}
+/* BucketDB::Error and one subclass per status code (names in bindings/ruby/lib/bucketdb.rb). */
+%init %{
+  {
+    static const char *const names[BDB_E_INTERNAL + 1] = {
+        NULL, "NotFound", "InvalidArgument", "SchemaError", "TypeMismatch", "JSONError",
+        "AlreadyExists", "Conflict", "Corrupt", "StorageError", "PermissionDenied", "BadURI",
+        "OutOfMemory", "StorageFull", "Busy", "InternalError"};
+    VALUE top = rb_define_module("BucketDB");
+    bdbx_ruby_error_base = rb_define_class_under(top, "Error", rb_eStandardError);
+    rb_gc_register_address(&bdbx_ruby_error_base);
+    for (int i = 1; i <= BDB_E_INTERNAL; i++) {
+      bdbx_ruby_errors[i] = rb_define_class_under(top, names[i], bdbx_ruby_error_base);
+      rb_gc_register_address(&bdbx_ruby_errors[i]);
+    }
+  }
+%}
+#endif
+/* Go: no %exception; see lastStatus() below. */
+
+/* ---- the classes -------------------------------------------------------------------------- */
+
+%newobject bdbx_db::newDoc;
+%newobject bdbx_db::docFromJson;
+%newobject bdbx_db::docFromRow;
+%newobject bdbx_db::keyDoc;
+%newobject bdbx_db::get;
+%newobject bdbx_db::getJson;
+%newobject bdbx_db::schemasJson;
+%newobject bdbx_db::inspectJson;
+%newobject bdbx_db::statsJson;
+%newobject bdbx_db::batch;
+%newobject bdbx_db::query;
+%newobject bdbx_query::exec;
+%newobject bdbx_query::explain;
+%newobject bdbx_cursor::next;
+%newobject bdbx_doc::toJson;
+%newobject bdbx_doc::getJson;
+%newobject bdbx_doc::toRow;
+
+#if defined(SWIGJAVA)
+/* The shim classes are package-private: io.bucketdb's public API is the hand-written layer. */
+%typemap(javaclassmodifiers) SWIGTYPE "final class"
+%pragma(java) moduleclassmodifiers = "final class"
+%pragma(java) jniclassclassmodifiers = "final class"
+%pragma(java) jniclasscode = %{
+  static {
+    NativeLoader.load();
+  }
+%}
+/* Finalizers are deprecated: the layer frees through java.lang.ref.Cleaner and delete(). */
+%typemap(javafinalize) SWIGTYPE ""
+%apply int64_t { uint64_t };
+%nojavaexception;
+#endif
+
+#if defined(SWIGJAVA)
+/* io.bucketdb's public classes take the plain names. */
+%rename(NativeOptions) bdbx_options;
+%rename(NativeDatabase) bdbx_db;
+%rename(NativeBatch) bdbx_batch;
+%rename(NativeQuery) bdbx_query;
+%rename(NativeCursor) bdbx_cursor;
+%rename(NativeDoc) bdbx_doc;
+%rename(NativeRow) bdbx_row;
+#else
+%rename(Options) bdbx_options;
+%rename(Database) bdbx_db;
+%rename(Batch) bdbx_batch;
+%rename(Query) bdbx_query;
+%rename(Cursor) bdbx_cursor;
+%rename(Doc) bdbx_doc;
+%rename(Row) bdbx_row;
+#endif
+
+%nodefaultctor;
+%nodefaultdtor;
+
+/* Destructors never fail and never raise. */
+%exception;
+#if defined(SWIGJAVA)
+%nojavaexception;
+#endif
+struct bdbx_options {};
+%extend bdbx_options {
+  ~bdbx_options() {
+    if (!$self) return;
+    bdb_options_free($self->o);
+    free($self);
+  }
+}
+struct bdbx_db {};
+%extend bdbx_db {
+  ~bdbx_db() { bx_db_release($self); }
+}
+struct bdbx_batch {};
+%extend bdbx_batch {
+  ~bdbx_batch() { bx_child_release(BX_CHILD($self)); }
+}
+struct bdbx_query {};
+%extend bdbx_query {
+  ~bdbx_query() { bx_child_release(BX_CHILD($self)); }
+}
+struct bdbx_cursor {};
+%extend bdbx_cursor {
+  ~bdbx_cursor() { bx_child_release(BX_CHILD($self)); }
+}
+struct bdbx_doc {};
+%extend bdbx_doc {
+  ~bdbx_doc() { bx_doc_release($self); }
+}
+struct bdbx_row {};
+%extend bdbx_row {
+  ~bdbx_row() {
+    if (!$self) return;
+    bdb_free($self->fixed);
+    bdb_free($self->heap);
+    free($self);
+    bdbx_live_add(-1);
+  }
+}
+
+/* Everything below reports failures, except close()/dispose()/isOpen(), which cannot fail. */
+#if defined(SWIGJAVA)
+%javaexception("BucketDbException") {
+  bdbx_st = BDB_OK;
+  $action
+  if (bdbx_st != BDB_OK) bdbx_java_throw(jenv);
+}
+%nojavaexception bdbx_db::close;
+%nojavaexception bdbx_db::isOpen;
+%nojavaexception bdbx_batch::close;
+%nojavaexception bdbx_query::close;
+%nojavaexception bdbx_cursor::close;
+%nojavaexception bdbx_doc::dispose;
+%nojavaexception bdbx_doc::isOpen;
+#elif defined(SWIGRUBY)
+%exception {
+  bdbx_st = BDB_OK;
+  $action
+  if (bdbx_st != BDB_OK) bdbx_ruby_raise();
+}
+#endif
+
+%extend bdbx_options {
+  bdbx_options() {
+    bdbx_reset();
+    bdbx_options *w = (bdbx_options *)calloc(1, sizeof *w);
+    if (!w) {
+      bdbx_fail(BDB_E_NOMEM, "out of memory");
+      return NULL;
+    }
+    if (!bdbx_lib(bdb_options_new(&w->o))) {
+      free(w);
+      return NULL;
+    }
+    return w;
+  }
+  void set(const char *name, const char *value) {
+    bdbx_reset();
+    if (!$self) bdbx_fail(BDB_E_INVALID, "the options handle is null");
+    else bdbx_lib(bdb_options_set($self->o, name, value));
+  }
+}
+
+%extend bdbx_db {
+  /* opts may be null. */
+  bdbx_db(const char *uri, const bdbx_options *opts) { return bx_db_open(uri, opts); }
+  /* Frees the children's handles and the database now; the shell stays until collected. */
+  void close() { bx_db_close($self); }
+  int isOpen() {
+    bdbx_reset();
+    if (!$self) return 0;
+    pthread_rwlock_rdlock(&$self->gate);
+    int open = $self->db != NULL;
+    pthread_rwlock_unlock(&$self->gate);
+    return open;
+  }
+
+  void registerSchema(const char *json) { BDBX_DB_DO($self, bdb_schema_register_json(db_, json)); }
+  char *schemasJson() {
+    char *out = NULL;
+    BDBX_DB_DO($self, bdb_schema_list_json(db_, &out));
+    return out;
+  }
+
+  bdbx_doc *newDoc(const char *table) { BDBX_DB_DOC($self, bdb_doc_new(db_, table, &d_)); }
+  bdbx_doc *docFromJson(const char *table, const char *json) {
+    BDBX_DB_DOC($self, bdb_doc_from_json(db_, table, json, &d_));
+  }
+  bdbx_doc *docFromRow(const char *table, uint32_t version, const void *fixed, size_t fixed_len,
+                       const void *heap, size_t heap_len) {
+    BDBX_DB_DOC($self, bdb_doc_from_row(db_, table, version, bx_data(fixed), fixed_len,
+                                        bx_data(heap), heap_len, &d_));
+  }
+  bdbx_doc *keyDoc(const char *table, const char *keyText) {
+    BDBX_DB_DOC($self, bdb_key_doc_from_text(db_, table, keyText, &d_));
+  }
+  /* The row with the key of keyDoc; NULL with BDB_E_NOT_FOUND when there is none. */
+  bdbx_doc *get(bdbx_doc *keyDoc) {
+    bdb_doc *k = bx_doc_arg(keyDoc);
+    if (!k) return NULL;
+    BDBX_DB_DOC($self, bdb_get(db_, k, &d_));
+  }
+  char *getJson(const char *table, const char *keyText) {
+    char *out = NULL;
+    BDBX_DB_DO($self, bdb_get_json(db_, table, keyText, &out));
+    return bdbx_st == BDB_OK ? out : NULL;
+  }
+
+  bdbx_batch *batch() {
+    bdb_db *db = bx_enter($self);
+    if (!db) return NULL;
+    bdb_batch *b = NULL;
+    void *c = bdbx_lib(bdb_batch_new(db, &b)) ? bx_adopt($self, BDBX_BATCH, b) : NULL;
+    bx_leave($self);
+    return (bdbx_batch *)c;
+  }
+  bdbx_query *query(const char *table) {
+    bdb_db *db = bx_enter($self);
+    if (!db) return NULL;
+    bdb_query *q = NULL;
+    void *c = bdbx_lib(bdb_query_new(db, table, &q)) ? bx_adopt($self, BDBX_QUERY, q) : NULL;
+    bx_leave($self);
+    return (bdbx_query *)c;
+  }
+
+  bdbx_bytes blobRead(const char *blobId) {
+    void *data = NULL;
+    size_t len = 0;
+    BDBX_DB_DO($self, bdb_blob_read(db_, blobId, &data, &len));
+    if (bdbx_st != BDB_OK) return bx_none();
+    bdbx_bytes b = bx_borrowed(data, len);
+    b.owned = data != NULL;
+    return b;
+  }
+
+  uint64_t merge() {
+    uint64_t n = 0;
+    BDBX_DB_DO($self, bdb_db_merge(db_, &n));
+    return n;
+  }
+  uint64_t gc() {
+    uint64_t n = 0;
+    BDBX_DB_DO($self, bdb_db_gc(db_, &n));
+    return n;
+  }
+  char *inspectJson(const char *what) {
+    char *out = NULL;
+    BDBX_DB_DO($self, bdb_db_inspect_json(db_, what, &out));
+    return out;
+  }
+  char *statsJson() {
+    char *out = NULL;
+    BDBX_DB_DO($self, bdb_db_stats_json(db_, &out));
+    return out;
+  }
+  void refresh() { BDBX_DB_DO($self, bdb_db_refresh(db_)); }
+}
+
+%extend bdbx_batch {
+  void close() { bx_child_close(BX_CHILD($self)); }
+  void insert(bdbx_doc *doc) {
+    bdb_doc *d = bx_doc_arg(doc);
+    if (d) BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, bdb_batch_insert(h_, d));
+  }
+  void update(bdbx_doc *doc) {
+    bdb_doc *d = bx_doc_arg(doc);
+    if (d) BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, bdb_batch_update(h_, d));
+  }
+  void patch(bdbx_doc *doc) {
+    bdb_doc *d = bx_doc_arg(doc);
+    if (d) BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, bdb_batch_patch(h_, d));
+  }
+  /* "delete" is taken in Java (the proxy's own delete()). */
+  void remove(bdbx_doc *keyDoc) {
+    bdb_doc *d = bx_doc_arg(keyDoc);
+    if (d) BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, bdb_batch_delete(h_, d));
+  }
+  void insertJson(const char *table, const char *json) {
+    BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, bdb_batch_insert_json(h_, table, json));
+  }
+  void updateJson(const char *table, const char *json) {
+    BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, bdb_batch_update_json(h_, table, json));
+  }
+  void patchJson(const char *table, const char *json) {
+    BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, bdb_batch_patch_json(h_, table, json));
+  }
+  void deleteKey(const char *table, const char *keyText) {
+    BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, bdb_batch_delete_key(h_, table, keyText));
+  }
+  void expectVersion(uint64_t version) {
+    BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, bdb_batch_expect_version(h_, version));
+  }
+  uint64_t size() {
+    uint64_t n = 0;
+    BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, (n = bdb_batch_size(h_), BDB_OK));
+    return n;
+  }
+  void clear() { BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, (bdb_batch_clear(h_), BDB_OK)); }
+  uint64_t commit() {
+    uint64_t seq = 0;
+    BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, bdb_batch_commit(h_, &seq));
+    return seq;
+  }
+}
+
+%extend bdbx_query {
+  void close() { bx_child_close(BX_CHILD($self)); }
+  /* An empty valueJson stands for NULL (isnull, notnull): Go strings cannot be nil. */
+  void where(const char *field, const char *op, const char *valueJson) {
+    const char *v = valueJson && *valueJson ? valueJson : NULL;
+    BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_where(h_, field, op, v));
+  }
+  void order(const char *field, int descending) {
+    BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_order(h_, field, descending));
+  }
+  void limit(uint64_t n) { BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_limit(h_, n)); }
+  void offset(uint64_t n) { BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_offset(h_, n)); }
+  void asOf(uint64_t seq) { BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_as_of(h_, seq)); }
+  void asOfTime(uint64_t miscMs) {
+    BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_as_of_time(h_, miscMs));
+  }
+  void selectField(const char *field) {
+    BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_select(h_, field));
+  }
+  uint64_t count() {
+    uint64_t n = 0;
+    BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_count(h_, &n));
+    return n;
+  }
+  /* One line: how the query would run and the objects it would read at most. */
+  char *explain() {
+    char *out = NULL;
+    BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_explain(h_, &out));
+    return out;
+  }
+  bdbx_cursor *exec() {
+    bdb_query *q = (bdb_query *)bx_child_enter(BX_CHILD($self), BDBX_QUERY);
+    if (!q) return NULL;
+    bdb_cursor *cur = NULL;
+    void *c = bdbx_lib(bdb_query_exec(q, &cur)) ? bx_adopt($self->c.owner, BDBX_CURSOR, cur)
+                                                 : NULL;
+    bx_child_leave(BX_CHILD($self));
+    return (bdbx_cursor *)c;
+  }
+}
+
+%extend bdbx_cursor {
+  void close() { bx_child_close(BX_CHILD($self)); }
+  /* The next document, or NULL (status OK) at the end. */
+  bdbx_doc *next() {
+    bdb_doc *d = NULL;
+    BDBX_CHILD_DO($self, BDBX_CURSOR, bdb_cursor, bdb_cursor_next(h_, &d));
+    return d ? bx_doc_wrap(d) : NULL;
+  }
+}
+
+%extend bdbx_doc {
+  /* Frees the document now; the shell stays until collected. */
+  void dispose() { bx_doc_dispose($self); }
+  int isOpen() { return $self && $self->d; }
+  const char *table() {
+    bdb_doc *d = bx_doc_get($self);
+    return d ? bdb_doc_table(d) : NULL;
+  }
+  uint64_t fieldCount() {
+    bdb_doc *d = bx_doc_get($self);
+    return d ? bdb_doc_field_count(d) : 0;
+  }
+  /* NULL (no error) past the last field. */
+  const char *fieldName(uint64_t index) {
+    bdb_doc *d = bx_doc_get($self);
+    return d ? bdb_doc_field_name(d, (size_t)index) : NULL;
+  }
+  /* 0 for an unknown field. */
+  int fieldType(const char *field) {
+    bdb_doc *d = bx_doc_get($self);
+    return d ? bdb_doc_field_type(d, field) : 0;
+  }
+  int has(const char *field) {
+    bdb_doc *d = bx_doc_get($self);
+    return d ? bdb_doc_has(d, field) : 0;
+  }
+  /* One byte per field in declaration order: its type id when it holds a value, else 0. The
+   * layers turn a document into a native map with this and one typed getter per value. */
+  bdbx_bytes present() {
+    static __thread char buf[1024];
+    bdb_doc *d = bx_doc_get($self);
+    if (!d) return bx_none();
+    size_t n = bdb_doc_field_count(d);
+    if (n > sizeof buf) {
+      bdbx_fail(BDB_E_INTERNAL, "more than 1024 fields");
+      return bx_none();
+    }
+    for (size_t i = 0; i < n; i++) {
+      const char *name = bdb_doc_field_name(d, i);
+      buf[i] = (char)(bdb_doc_has(d, name) ? bdb_doc_field_type(d, name) : 0);
+    }
+    return bx_borrowed(buf, n);
+  }
+  uint64_t version() {
+    bdb_doc *d = bx_doc_get($self);
+    return d ? bdb_doc_version(d) : 0;
+  }
+  uint64_t misc() {
+    bdb_doc *d = bx_doc_get($self);
+    return d ? bdb_doc_misc(d) : 0;
+  }
+  uint32_t schemaVersion() {
+    bdb_doc *d = bx_doc_get($self);
+    return d ? bdb_doc_schema_version(d) : 0;
+  }
+  char *toJson() {
+    char *out = NULL;
+    bdb_doc *d = bx_doc_get($self);
+    if (d && !bdbx_lib(bdb_doc_to_json(d, &out))) out = NULL;
+    return out;
+  }
+  bdbx_row *toRow() {
+    bdb_doc *d = bx_doc_get($self);
+    if (!d) return NULL;
+    bdbx_row *r = (bdbx_row *)calloc(1, sizeof *r);
+    if (!r) {
+      bdbx_fail(BDB_E_NOMEM, "out of memory");
+      return NULL;
+    }
+    if (!bdbx_lib(bdb_doc_to_row(d, &r->version, &r->fixed, &r->fixed_len, &r->heap,
+                                 &r->heap_len))) {
+      free(r);
+      return NULL;
+    }
+    bdbx_live_add(1);
+    return r;
+  }
+
+  void setNull(const char *field) {
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_set_null(d, field));
+  }
+  void setBool(const char *field, int value) {
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_set_bool(d, field, value));
+  }
+  void setInt(const char *field, int64_t value) {
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_set_int(d, field, value));
+  }
+  void setUint(const char *field, uint64_t value) {
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_set_uint(d, field, value));
+  }
+  void setDouble(const char *field, double value) {
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_set_double(d, field, value));
+  }
+  /* UTF-8 text for varchar and json fields (json text is stored verbatim). */
+  void setString(const char *field, const void *data, size_t len) {
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_set_string(d, field, (const char *)bx_data(data), len));
+  }
+  void setBytes(const char *field, const void *data, size_t len) {
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_set_bytes(d, field, bx_data(data), len));
+  }
+  void setJson(const char *field, const char *json) {
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_set_json(d, field, json));
+  }
+  void setBlob(const char *field, const void *data, size_t len) {
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_set_blob(d, field, bx_data(data), len));
+  }
+
+  int getBool(const char *field) {
+    int v = 0;
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_get_bool(d, field, &v));
+    return v;
+  }
+  int64_t getInt(const char *field) {
+    int64_t v = 0;
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_get_int(d, field, &v));
+    return v;
+  }
+  uint64_t getUint(const char *field) {
+    uint64_t v = 0;
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_get_uint(d, field, &v));
+    return v;
+  }
+  double getDouble(const char *field) {
+    double v = 0;
+    bdb_doc *d = bx_doc_get($self);
+    if (d) bdbx_lib(bdb_doc_get_double(d, field, &v));
+    return v;
+  }
+  /* The UTF-8 bytes of a varchar or json field (the layers decode them). */
+  bdbx_bytes getString(const char *field) {
+    const char *s = NULL;
+    size_t n = 0;
+    bdb_doc *d = bx_doc_get($self);
+    if (!d || !bdbx_lib(bdb_doc_get_string(d, field, &s, &n))) return bx_none();
+    return bx_borrowed(s, n);
+  }
+  bdbx_bytes getBytes(const char *field) {
+    const void *p = NULL;
+    size_t n = 0;
+    bdb_doc *d = bx_doc_get($self);
+    if (!d || !bdbx_lib(bdb_doc_get_bytes(d, field, &p, &n))) return bx_none();
+    return bx_borrowed(p, n);
+  }
+  char *getJson(const char *field) {
+    char *out = NULL;
+    bdb_doc *d = bx_doc_get($self);
+    if (d && !bdbx_lib(bdb_doc_get_json(d, field, &out))) out = NULL;
+    return out;
+  }
+  const char *getBlobId(const char *field) {
+    static __thread char id[37];
+    bdb_doc *d = bx_doc_get($self);
+    return d && bdbx_lib(bdb_doc_get_blob_id(d, field, id)) ? id : NULL;
+  }
+}
+
+%extend bdbx_row {
+  uint32_t version() {
+    bdbx_reset();
+    return $self ? $self->version : 0;
+  }
+  bdbx_bytes fixed() {
+    bdbx_reset();
+    return $self ? bx_borrowed($self->fixed, $self->fixed_len) : bx_none();
+  }
+  bdbx_bytes heap() {
+    bdbx_reset();
+    return $self ? bx_borrowed($self->heap, $self->heap_len) : bx_none();
+  }
+}
+
+/* The driver conformance checks (bdb_driver_check) on the store of uri, as JSON; they take
+ * seconds. Raises like the methods above, so it comes before the %exception reset below. */
+%newobject driverCheck;
+%inline %{
+static char *driverCheck(const char *uri) {
+  char *out = NULL;
+  bdbx_reset();
+  return bdbx_lib(bdb_driver_check(uri, &out)) ? out : NULL;
+}
+%}
+
+/* ---- library-wide ------------------------------------------------------------------------- */
+
+%exception;
+#if defined(SWIGJAVA)
+%nojavaexception;
+#endif
+%inline %{
+static int abiVersion(void) { return bdb_abi_version(); }
+/* The ABI version of the bucketdb.h these bindings were compiled against. */
+static int headerAbiVersion(void) { return BDB_ABI_VERSION; }
+static const char *version(void) { return bdb_version(); }
+static const char *statusString(int status) { return bdb_status_str(status); }
+/* The status and message of this thread's last shim call (what Go reads instead of an
+ * exception); OK and "" after a success. */
+static int lastStatus(void) { return bdbx_st; }
+static const char *lastMessage(void) { return bdbx_msg; }
+/* Shim structs alive in this process (for the ownership tests). */
+static int64_t liveHandles(void) { return __atomic_load_n(&bdbx_live, __ATOMIC_RELAXED); }
+/* For the ownership tests: runs LeakSanitizer now when the process has it (sanitized builds
+ * preload the ASan runtime), printing what it finds to stderr. 1: unreachable blocks found,
+ * 0: none, -1: no LeakSanitizer here. Looked up at run time, so plain builds link no ASan. */
+static int leakCheck(void) {
+  int (*check)(void) = NULL;
+  *(void **)&check = dlsym(RTLD_DEFAULT, "__lsan_do_recoverable_leak_check");
+  return check ? check() : -1;
+}
+%}

@@ -1,0 +1,3 @@
+module github.com/bucketdb/bucketdb/bindings/go
+
+go 1.19

@@ -1,0 +1,25 @@
+# javac (and jar) over every .java file of SOURCE_DIRS, globbed at build time: SWIG's proxy
+# classes are known only once it has run.
+#   cmake -DJAVAC=... -DOUT=classes-dir -DSOURCE_DIRS="a;b" [-DCLASSPATH=...] [-DJAR=... -DJARFILE=...] -P javac.cmake
+set(sources "")
+foreach(dir IN LISTS SOURCE_DIRS)
+  file(GLOB found ${dir}/*.java)
+  list(APPEND sources ${found})
+endforeach()
+file(REMOVE_RECURSE ${OUT})
+file(MAKE_DIRECTORY ${OUT})
+set(cp "")
+if(CLASSPATH)
+  set(cp -cp ${CLASSPATH})
+endif()
+execute_process(COMMAND ${JAVAC} -encoding UTF-8 -Xlint:all -Werror -d ${OUT} ${cp} ${sources}
+                RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "javac failed")
+endif()
+if(JARFILE)
+  execute_process(COMMAND ${JAR} cf ${JARFILE} -C ${OUT} . RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "jar failed")
+  endif()
+endif()

@@ -1,0 +1,7 @@
+module github.com/bucketdb/bucketdb/tests/bindings/cross
+
+go 1.19
+
+require github.com/bucketdb/bucketdb/bindings/go v0.0.0
+
+replace github.com/bucketdb/bucketdb/bindings/go => ../../../bindings/go
