@@ -23,8 +23,10 @@ namespace {
 
 std::string figure(double v, const std::string &unit) {
   char buf[64];
-  if (unit == "requests" || unit == "bytes")
+  if ((unit == "requests" || unit == "bytes") && v == static_cast<double>(static_cast<uint64_t>(v)))
     std::snprintf(buf, sizeof buf, "%.0f", v);
+  else if (unit == "requests")
+    std::snprintf(buf, sizeof buf, "%.2f", v);
   else if (v >= 100000)
     std::snprintf(buf, sizeof buf, "%.3gM", v / 1e6);
   else if (v >= 100)

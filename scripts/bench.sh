@@ -6,7 +6,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build/release"
-"$root/scripts/setup.sh" "$build" -DCMAKE_BUILD_TYPE=Release -DBDB_BUILD_TESTS=OFF
+"$root/scripts/setup.sh" "$build" -DCMAKE_BUILD_TYPE=Release -DBDB_BUILD_TESTS=OFF -DBDB_WITH_BINDINGS=OFF
 
 args=()
 with_s3=1

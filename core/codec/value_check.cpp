@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -177,5 +178,10 @@ Values convert_values(const TableSchema &from, const Values &v, const TableSchem
                                        v[static_cast<size_t>(j)]);
   }
   return out;
+}
+
+Values convert_values(const TableSchema &from, Values &&v, const TableSchema &to) {
+  if (&from == &to) return std::move(v);
+  return convert_values(from, static_cast<const Values &>(v), to);
 }
 }  // namespace bucketdb

@@ -25,4 +25,6 @@ namespace bucketdb {
 // A row of one schema version in another version's layout: fields matched by name and
 // converted with convert_value; fields the old version lacks are null.
 Values convert_values(const TableSchema &from, const Values &v, const TableSchema &to);
+// The same, moving the values when no conversion is needed (the common case: one version).
+Values convert_values(const TableSchema &from, Values &&v, const TableSchema &to);
 }  // namespace bucketdb

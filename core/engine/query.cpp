@@ -329,9 +329,18 @@ class SortedCursor : public Cursor {
 // row of the committed cache (the index covers merged rows only; conditions recheck all).
 std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
                                        const QuerySpec &q, const Plan &plan) {
-  if (plan.kind != Plan::kIndex)
+  if (plan.kind != Plan::kIndex) {
+    RowFilter filter;
+    if (!q.where.empty())
+      filter = [where = q.where](const RowView &row) {
+        for (const auto &c : where)
+          if (!test(c, row.get(c.field))) return false;
+        return true;
+      };
     return scan_source(db, snap, newest,
-                       plan.kind == Plan::kPrimaryKey ? plan.ranges : std::vector<KeyRange>{});
+                       plan.kind == Plan::kPrimaryKey ? plan.ranges : std::vector<KeyRange>{},
+                       std::move(filter));
+  }
   const Field &field = newest->field(static_cast<size_t>(newest->field_index(plan.index_field)));
   std::vector<std::string> keys;
   for (const KeyRange &r : plan.ranges)

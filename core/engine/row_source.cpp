@@ -11,10 +11,11 @@ namespace {
 
 class ScanSource : public RowSource {
  public:
-  ScanSource(Database &db, SnapshotPtr snap, SchemaPtr newest, std::vector<KeyRange> ranges)
+  ScanSource(Database &db, SnapshotPtr snap, SchemaPtr newest, std::vector<KeyRange> ranges,
+             RowFilter filter)
       : db_(db), snap_(std::move(snap)), newest_(std::move(newest)),
         overlay_(snap_->overlay(newest_->name())), ranges_(std::move(ranges)),
-        what_("committed row of " + newest_->name()) {
+        filter_(std::move(filter)), what_("committed row of " + newest_->name()) {
     if (ranges_.empty()) ranges_.push_back(KeyRange{"", ""});
     const TableRoot *root = snap_->table_root(newest_->name());
     if (root && !root->manifest_key.empty()) page_ = db_.load_manifest(root->manifest_key);
@@ -38,10 +39,15 @@ class ScanSource : public RowSource {
         const OverlayRow &r = *(ov_it_++)->second;
         if (r.deleted) continue;
         RowView v(*r.schema, reinterpret_cast<const uint8_t *>(r.fixed.data()), r.heap, &what_);
+        if (filter_ && r.schema == newest_ && !filter_(v)) continue;
         values = convert_values(*r.schema, v.decode(), *newest_);
         seq = r.seq;
         misc = r.misc;
         return true;
+      }
+      if (filter_ && block_->schema() == newest_ && !filter_(block_->row(row_))) {
+        advance_block_row();
+        continue;
       }
       values = convert_values(*block_->schema(), block_->row(row_).decode(), *newest_);
       seq = block_->seq(row_);
@@ -98,6 +104,7 @@ class ScanSource : public RowSource {
   std::shared_ptr<const Overlay> overlay_;
   Overlay::const_iterator ov_it_;
   std::vector<KeyRange> ranges_;
+  RowFilter filter_;
   size_t range_ = 0;
   std::shared_ptr<const ManifestPage> page_;
   size_t next_block_ = 0;
@@ -115,7 +122,7 @@ class KeysSource : public RowSource {
     while (pos_ < keys_.size()) {
       auto row = db_.lookup(snap_, newest_->name(), keys_[pos_++]);
       if (!row) continue;
-      values = convert_values(*row->schema, row->values, *newest_);
+      values = convert_values(*row->schema, std::move(row->values), *newest_);
       seq = row->seq;
       misc = row->misc;
       return true;
@@ -134,8 +141,9 @@ class KeysSource : public RowSource {
 }  // namespace
 
 std::unique_ptr<RowSource> scan_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
-                                       std::vector<KeyRange> ranges) {
-  return std::make_unique<ScanSource>(db, std::move(snap), std::move(newest), std::move(ranges));
+                                       std::vector<KeyRange> ranges, RowFilter filter) {
+  return std::make_unique<ScanSource>(db, std::move(snap), std::move(newest), std::move(ranges),
+                                      std::move(filter));
 }
 
 std::unique_ptr<RowSource> keys_source(Database &db, SnapshotPtr snap, SchemaPtr newest,

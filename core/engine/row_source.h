@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/codec/row_codec.h"
 #include "core/codec/value.h"
 #include "core/engine/snapshot.h"
 #include "core/format/data_block.h"
@@ -31,9 +33,14 @@ class RowSource {
   uint64_t blocks_read = 0;
 };
 
+// A test on a stored row of the newest version before it is decoded: false skips the row.
+// The query's conditions, so that rows that cannot match cost a few field reads, not a
+// whole decode (rows of older versions are always decoded and checked after).
+using RowFilter = std::function<bool(const RowView &)>;
+
 // Blocks merged with the committed cache; `ranges` sorted and disjoint (empty: everything).
 std::unique_ptr<RowSource> scan_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
-                                       std::vector<KeyRange> ranges);
+                                       std::vector<KeyRange> ranges, RowFilter filter = nullptr);
 // The rows of these primary keys (sorted, unique) that exist.
 std::unique_ptr<RowSource> keys_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
                                        std::vector<std::string> keys);

@@ -36,6 +36,12 @@ uint64_t unsigned_member(const ojson &j, const char *key, const std::string &tab
 }  // namespace
 
 int TableSchema::field_index(std::string_view name) const {
+  // Most tables have a handful of fields: a scan beats the map's string compares.
+  if (fields_.size() <= 16) {
+    for (size_t i = 0; i < fields_.size(); i++)
+      if (fields_[i].name == name) return static_cast<int>(i);
+    return -1;
+  }
   auto it = by_name_.find(name);
   return it == by_name_.end() ? -1 : static_cast<int>(it->second);
 }
