@@ -28,8 +28,8 @@ namespace {
 const char *kFooter =
     "Exit status: 0 ok, 1 not found (get), 2 usage error, 3 any other error.\n"
     "Documents are JSON objects with the schema's field names; query and schema list print\n"
-    "one JSON object per line. The S3 default through BUCKETDB_S3_BUCKET is not wired yet:\n"
-    "pass --db explicitly.";
+    "one JSON object per line. Without --db: s3://$BUCKETDB_S3_BUCKET when that is set\n"
+    "(with AWS_ENDPOINT_URL, AWS_REGION and the AWS keys), else file:.bucketdb.";
 
 void report(const std::string &message) {
   std::fprintf(stderr, "bucketdb: %s\n", message.c_str());
