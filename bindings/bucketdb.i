@@ -883,6 +883,8 @@ struct bdbx_row {};
     const char *v = valueJson && *valueJson ? valueJson : NULL;
     BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_where(h_, field, op, v));
   }
+  /* "or" is a keyword in none of the three languages' SWIG layers, but reads badly: orGroup. */
+  void orGroup() { BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_or(h_)); }
   void order(const char *field, int descending) {
     BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_order(h_, field, descending));
   }

@@ -97,6 +97,13 @@ bdb_status bdb_query_where(bdb_query *query, const char *field, const char *op,
   });
 }
 
+bdb_status bdb_query_or(bdb_query *query) {
+  return guard([&] {
+    BDB_REQUIRE(query);
+    query->spec.add_or();
+  });
+}
+
 bdb_status bdb_query_order(bdb_query *query, const char *field, int descending) {
   return guard([&] {
     BDB_REQUIRE(query);

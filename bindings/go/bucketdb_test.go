@@ -732,6 +732,8 @@ func TestQueries(t *testing.T) {
 		{db.Query("users").Offset(10), []string{}},
 		{db.Query("users").AsOf(seqs[1]), []string{"u1", "u2"}},
 		{db.Query("users").AsOf(seqs[0]).Where("age", ">", 0), []string{"u1"}},
+		{db.Query("users").Where("age", "=", 30).Or().Where("name", "prefix", "A"), []string{"u1", "u4"}},
+		{db.Query("users").Where("age", ">", 30).Or().Where("score", "isnull", nil).OrderBy("age", true), []string{"u2", "u5"}},
 	} {
 		if got := ids(t, c.q); !reflect.DeepEqual(got, c.want) {
 			t.Fatalf("got %v, want %v", got, c.want)
@@ -780,6 +782,7 @@ func TestQueries(t *testing.T) {
 		{db.Query("users").Where("age", "=", make(chan int)).Where("nope", "=", 1), CodeType, nil},
 		{db.Query("users").OrderBy("nope", false), CodeSchema, []string{"nope"}},
 		{db.Query("users").Select("nope"), CodeSchema, []string{"nope"}},
+		{db.Query("users").Or(), CodeInvalid, []string{"before it"}},
 	} {
 		_, err := c.q.Count()
 		wantCode(t, err, c.code, c.parts...)
@@ -791,6 +794,13 @@ func TestQueries(t *testing.T) {
 			t.Fatal("Err() is nil")
 		}
 	}
+	// An OR with nothing after it fails when the query runs.
+	dangling := db.Query("users").Where("age", "=", 30).Or()
+	_, countErr := dangling.Count()
+	wantCode(t, countErr, CodeInvalid, "after it")
+	_, allErr := dangling.All()
+	wantCode(t, allErr, CodeInvalid, "after it")
+	dangling.Close()
 	// History that is no longer retained.
 	short := must(Open("memory:", Options{LogLevel: "silent", Settings: map[string]string{"gcGraceMs": "0", "autoMerge": "0"}}))
 	defer short.Close()

@@ -61,6 +61,11 @@ func (q *Query) Where(field, op string, value any) *Query {
 	return q.do(func(n native.Query) { n.Where(field, op, text) })
 }
 
+// Or closes the group of conditions added so far: the ones added after it form an
+// alternative, so Where(a).Where(b).Or().Where(c) matches (a AND b) OR c. A query with Or
+// scans the table; each side needs a condition.
+func (q *Query) Or() *Query { return q.do(func(n native.Query) { n.OrGroup() }) }
+
 // OrderBy sorts by one field (a later call replaces it); ties keep primary-key order. Nulls
 // come first ascending, last descending. The default is the primary key ascending.
 func (q *Query) OrderBy(field string, descending bool) *Query {

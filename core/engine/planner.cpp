@@ -170,6 +170,8 @@ Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
   std::shared_ptr<const ManifestPage> page;
   if (root && !root->manifest_key.empty()) page = db.load_manifest(root->manifest_key);
   p.blocks_total = page ? page->blocks.size() : 0;
+  // OR between groups: every row is tested (a union of the groups' plans is future work).
+  if (!q.or_groups.empty()) return p;
 
   Ranges pk = ranges_for(q, q.schema->primary_key(), false);
   Ranges best_ix;
@@ -221,7 +223,10 @@ std::string explain_plan(const Plan &p, const QuerySpec &q) {
     case Plan::kScan:
       break;
   }
-  return "full scan of " + table + ": reads " + std::to_string(p.blocks_total) +
+  std::string why = q.or_groups.empty()
+                        ? ""
+                        : " (" + std::to_string(q.or_groups.size() + 1) + " groups joined by OR)";
+  return "full scan of " + table + why + ": reads " + std::to_string(p.blocks_total) +
          " data blocks, plus the committed cache";
 }
 

@@ -195,6 +195,21 @@ void QuerySpec::add_condition(const std::string &field, const std::string &op_te
   where.push_back(std::move(c));
 }
 
+void QuerySpec::add_or() {
+  if (where.empty())
+    qfail(*this, "'or' needs conditions before it (an empty side would match every row)",
+          BDB_E_INVALID);
+  asked_.push_back(Asked{"", "or", std::nullopt});
+  or_groups.push_back(std::move(where));
+  where.clear();
+}
+
+void QuerySpec::check_groups() const {
+  if (!or_groups.empty() && where.empty())
+    qfail(*this, "'or' needs conditions after it (an empty side would match every row)",
+          BDB_E_INVALID);
+}
+
 void QuerySpec::set_order(const std::string &field, bool desc) {
   int fi = schema->field_index(field);
   if (fi < 0) qfail(*this, "cannot order by unknown field '" + field + "'", BDB_E_SCHEMA);
@@ -217,17 +232,40 @@ QuerySpec QuerySpec::bound_to(SchemaPtr other) const {
   q.limit = limit;
   q.as_of_seq = as_of_seq;
   q.as_of_time = as_of_time;
-  for (const Asked &a : asked_)
-    q.add_condition(a.field, a.op, a.value ? a.value->c_str() : nullptr);
+  for (const Asked &a : asked_) {
+    if (a.op == "or") q.add_or();
+    else q.add_condition(a.field, a.op, a.value ? a.value->c_str() : nullptr);
+  }
   if (!order_name_.empty()) q.set_order(order_name_, descending);
   for (const auto &f : select_names_) q.add_select(f);
   return q;
 }
 
-bool matches(const QuerySpec &q, const Values &row) {
-  for (const auto &c : q.where)
-    if (!test(c, row[c.field])) return false;
+namespace {
+
+template <typename Get>
+bool group_matches(const std::vector<Condition> &group, Get &&get) {
+  for (const auto &c : group)
+    if (!test(c, get(c.field))) return false;
   return true;
+}
+
+template <typename Get>
+bool any_group_matches(const QuerySpec &q, Get &&get) {
+  if (group_matches(q.where, get)) return true;
+  for (const auto &g : q.or_groups)
+    if (group_matches(g, get)) return true;
+  return false;
+}
+
+}  // namespace
+
+bool matches(const QuerySpec &q, const Values &row) {
+  return any_group_matches(q, [&](size_t f) -> const Value & { return row[f]; });
+}
+
+bool matches(const QuerySpec &q, const RowView &row) {
+  return any_group_matches(q, [&](size_t f) { return row.get(f); });
 }
 
 namespace {
@@ -331,11 +369,9 @@ std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr
                                        const QuerySpec &q, const Plan &plan) {
   if (plan.kind != Plan::kIndex) {
     RowFilter filter;
-    if (!q.where.empty())
-      filter = [where = q.where](const RowView &row) {
-        for (const auto &c : where)
-          if (!test(c, row.get(c.field))) return false;
-        return true;
+    if (!q.where.empty() || !q.or_groups.empty())
+      filter = [spec = std::make_shared<QuerySpec>(q)](const RowView &row) {
+        return matches(*spec, row);
       };
     return scan_source(db, snap, newest,
                        plan.kind == Plan::kPrimaryKey ? plan.ranges : std::vector<KeyRange>{},
@@ -366,6 +402,7 @@ std::unique_ptr<Cursor> Database::query(const QuerySpec &asked) {
 }
 
 std::unique_ptr<Cursor> Database::query_once(const QuerySpec &asked) {
+  asked.check_groups();
   ensure_fresh(false);
   SnapshotPtr snap = asked.as_of_seq    ? snapshot_as_of_seq(*asked.as_of_seq)
                      : asked.as_of_time ? snapshot_as_of_time(*asked.as_of_time)
@@ -383,6 +420,7 @@ std::unique_ptr<Cursor> Database::query_once(const QuerySpec &asked) {
 }
 
 std::string Database::explain(const QuerySpec &asked) {
+  asked.check_groups();
   ensure_fresh(false);
   SnapshotPtr snap = asked.as_of_seq    ? snapshot_as_of_seq(*asked.as_of_seq)
                      : asked.as_of_time ? snapshot_as_of_time(*asked.as_of_time)

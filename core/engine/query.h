@@ -1,4 +1,5 @@
-// A query over one table: conditions joined by AND, an order, offset, limit and projection.
+// A query over one table: conditions joined by AND, groups of them joined by OR, an order,
+// offset, limit and projection.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/codec/row_codec.h"
 #include "core/codec/value.h"
 #include "core/engine/document.h"
 #include "core/schema/schema.h"
@@ -37,7 +39,10 @@ struct Condition {
 
 struct QuerySpec {
   SchemaPtr schema;  // the table's newest version when the query was made
-  std::vector<Condition> where;
+  std::vector<Condition> where;  // the group being built (AND)
+  // Groups closed by add_or(): a row matches when every condition of some group holds
+  // (these, or `where`). Empty: `where` alone.
+  std::vector<std::vector<Condition>> or_groups;
   std::optional<size_t> order_field;  // none: primary key
   bool descending = false;
   uint64_t offset = 0;
@@ -49,6 +54,10 @@ struct QuerySpec {
 
   // Parses "=", "!=", ... and a JSON literal, checked against the field's type.
   void add_condition(const std::string &field, const std::string &op, const char *value_json);
+  // Closes the current group of conditions: what follows is an alternative to it.
+  void add_or();
+  // BDB_E_INVALID when an OR has no condition on one of its sides.
+  void check_groups() const;
   void set_order(const std::string &field, bool desc);
   void add_select(const std::string &field);
   void clear_order() {
@@ -65,7 +74,7 @@ struct QuerySpec {
  private:
   // What the caller asked, by name, so the query can be bound again.
   struct Asked {
-    std::string field, op;
+    std::string field, op;  // op "or": add_or()
     std::optional<std::string> value;
   };
   std::vector<Asked> asked_;
@@ -74,6 +83,8 @@ struct QuerySpec {
 };
 
 bool matches(const QuerySpec &q, const Values &row);
+// The same on a stored row of q.schema's layout, reading only the fields the conditions name.
+bool matches(const QuerySpec &q, const RowView &row);
 
 class Cursor {
  public:

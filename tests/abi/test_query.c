@@ -335,6 +335,62 @@ static void count_queries(void **state) {
   h_expect_err(bdb_query_count(f->q, NULL), BDB_E_INVALID, "out_count", NULL);
 }
 
+/* Groups of conditions joined by OR: (a AND b) OR c. */
+static void or_groups(void **state) {
+  fixture *f = *state;
+  uint64_t n = 0;
+  query(f, "items");
+  h_ok(bdb_query_where(f->q, "qty", "=", "7"));
+  h_ok(bdb_query_or(f->q));
+  h_ok(bdb_query_where(f->q, "tag", "=", "\"red\""));
+  h_ok(bdb_query_count(f->q, &n));
+  assert_int_equal(n, 4);
+  EXPECT(f, "qty = 7 or tag = red", 1, 3, 4, 7);
+
+  query(f, "items");
+  h_ok(bdb_query_where(f->q, "flag", "=", "true"));
+  h_ok(bdb_query_where(f->q, "price", ">", "1"));
+  h_ok(bdb_query_or(f->q));
+  h_ok(bdb_query_where(f->q, "name", "prefix", "\"ap\""));
+  EXPECT(f, "(flag and price > 1) or name prefix ap", 1, 3, 5, 8);
+
+  query(f, "items");
+  h_ok(bdb_query_where(f->q, "flag", "=", "true"));
+  h_ok(bdb_query_where(f->q, "price", ">", "1"));
+  h_ok(bdb_query_or(f->q));
+  h_ok(bdb_query_where(f->q, "name", "prefix", "\"ap\""));
+  h_ok(bdb_query_order(f->q, "price", 1));
+  EXPECT(f, "the same by price, descending", 3, 8, 1, 5);
+
+  /* Nulls on one side, a range on the other; three groups. */
+  query(f, "items");
+  h_ok(bdb_query_where(f->q, "tag", "isnull", NULL));
+  h_ok(bdb_query_or(f->q));
+  h_ok(bdb_query_where(f->q, "qty", "<", "0"));
+  h_ok(bdb_query_or(f->q));
+  h_ok(bdb_query_where(f->q, "id", "=", "8"));
+  EXPECT(f, "tag isnull or qty < 0 or id = 8", 2, 5, 6, 8);
+
+  /* The plan says why it scans. */
+  query(f, "items");
+  h_ok(bdb_query_where(f->q, "id", "=", "1"));
+  h_ok(bdb_query_or(f->q));
+  h_ok(bdb_query_where(f->q, "id", "=", "2"));
+  h_ok(bdb_query_explain(f->q, &f->text));
+  if (!strstr(f->text, "OR")) fail_msg("explain does not mention OR: %s", f->text);
+  EXPECT(f, "id = 1 or id = 2", 1, 2);
+
+  /* Each side needs a condition. */
+  query(f, "items");
+  h_expect_err(bdb_query_or(f->q), BDB_E_INVALID, "'or' needs conditions before it", NULL);
+  h_ok(bdb_query_where(f->q, "qty", "=", "7"));
+  h_ok(bdb_query_or(f->q));
+  h_expect_err(bdb_query_count(f->q, &n), BDB_E_INVALID, "'or' needs conditions after it",
+               NULL);
+  h_expect_err(bdb_query_exec(f->q, &f->c), BDB_E_INVALID, "after it", NULL);
+  h_expect_err(bdb_query_or(NULL), BDB_E_INVALID, "query", NULL);
+}
+
 static void cursor_to_the_end(void **state) {
   fixture *f = *state;
   query(f, "items");
@@ -709,6 +765,7 @@ int main(void) {
       T(signed_key_order),
       T(select_fields),
       T(count_queries),
+      T(or_groups),
       T(cursor_to_the_end),
       T(bad_where),
       T(key_doc_from_text),

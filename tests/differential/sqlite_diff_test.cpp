@@ -3,6 +3,7 @@
 // numbers), rows split between blocks and the committed cache, indexes on random fields, and
 // thousands of random queries with every operator, order, limit and offset. A mismatch is
 // shrunk to a minimal query and printed with the rows involved.
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -37,6 +38,7 @@ struct Cond {
 
 struct Q {
   std::vector<Cond> where;
+  std::vector<size_t> or_at;  // an OR before where[i] (sorted, each in 1..size-1)
   std::string order;
   bool desc = false;
   int64_t limit = -1, offset = 0;
@@ -44,7 +46,8 @@ struct Q {
     std::string s = "SELECT " + pk + " FROM " + table;
     for (size_t i = 0; i < where.size(); i++) {
       const Cond &c = where[i];
-      s += i ? " AND " : " WHERE ";
+      bool or_here = std::find(or_at.begin(), or_at.end(), i) != or_at.end();
+      s += i == 0 ? (or_at.empty() ? " WHERE " : " WHERE (") : or_here ? ") OR (" : " AND ";
       if (c.op == "isnull") s += c.field + " IS NULL";
       else if (c.op == "notnull") s += c.field + " IS NOT NULL";
       else if (c.op == "in") s += c.field + " IN " + list(c.value);
@@ -52,6 +55,7 @@ struct Q {
         s += "substr(" + c.field + ",1,length(" + lit(c.value) + "))=" + lit(c.value);
       else s += c.field + " " + c.op + " " + lit(c.value);
     }
+    if (!or_at.empty()) s += ")";
     s += " ORDER BY " + (order.empty() ? pk : order + (desc ? " DESC" : "") + ", " + pk);
     if (limit >= 0 || offset) s += " LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
     return s;
@@ -82,7 +86,11 @@ struct Q {
   }
   std::string describe() const {
     std::string s;
-    for (const auto &c : where) s += "--where '" + c.field + " " + c.op + (c.value.is_null() ? "" : " " + c.value.dump()) + "' ";
+    for (size_t i = 0; i < where.size(); i++) {
+      const Cond &c = where[i];
+      if (std::find(or_at.begin(), or_at.end(), i) != or_at.end()) s += "--or ";
+      s += "--where '" + c.field + " " + c.op + (c.value.is_null() ? "" : " " + c.value.dump()) + "' ";
+    }
     if (!order.empty()) s += "--order " + order + (desc ? ":desc " : " ");
     if (limit >= 0) s += "--limit " + std::to_string(limit) + " ";
     if (offset) s += "--offset " + std::to_string(offset);
@@ -139,6 +147,10 @@ class Fixture {
     Q q;
     int n = static_cast<int>(rng_() % 4);
     for (int i = 0; i < n; i++) q.where.push_back(random_cond());
+    // Some queries join groups by OR: (a AND b) OR c, a OR b OR c.
+    if (n >= 2 && rng_() % 3 == 0)
+      for (size_t i = 1; i < static_cast<size_t>(n); i++)
+        if (q.or_at.empty() || rng_() % 2) q.or_at.push_back(i);
     if (rng_() % 3) {
       q.order = cols_[rng_() % cols_.size()].name;
       q.desc = rng_() % 2;
@@ -162,7 +174,9 @@ class Fixture {
       else fix(v);
       return v.dump();
     };
-    for (const auto &c : q.where) {
+    for (size_t i = 0; i < q.where.size(); i++) {
+      const Cond &c = q.where[i];
+      if (std::find(q.or_at.begin(), q.or_at.end(), i) != q.or_at.end()) s.add_or();
       std::string v = api(c.value);
       s.add_condition(c.field, c.op, c.value.is_null() ? nullptr : v.c_str());
     }
@@ -207,7 +221,20 @@ class Fixture {
       for (size_t i = 0; i < q.where.size(); i++) {
         Q t = q;
         t.where.erase(t.where.begin() + static_cast<long>(i));
+        // The ORs keep their place among the conditions left; none at either end.
+        std::vector<size_t> at;
+        for (size_t o : q.or_at) {
+          size_t n = o > i ? o - 1 : o;
+          if (n >= 1 && n < t.where.size() && std::find(at.begin(), at.end(), n) == at.end())
+            at.push_back(n);
+        }
+        t.or_at = at;
         if (fails(t)) { q = t; again = true; break; }
+      }
+      for (size_t i = 0; !again && i < q.or_at.size(); i++) {
+        Q t = q;
+        t.or_at.erase(t.or_at.begin() + static_cast<long>(i));
+        if (fails(t)) { q = t; again = true; }
       }
       if (!again && !q.order.empty()) { Q t = q; t.order.clear(); if (fails(t)) { q = t; again = true; } }
       if (!again && q.limit >= 0) { Q t = q; t.limit = -1; t.offset = 0; if (fails(t)) { q = t; again = true; } }
@@ -319,7 +346,7 @@ class Fixture {
 };
 
 TEST(Differential, RandomQueriesEqualSqlite) {
-  int queries = 0, index_plans = 0, key_plans = 0;
+  int queries = 0, index_plans = 0, key_plans = 0, or_queries = 0;
   for (unsigned seed = 1; seed <= 8; seed++) {
     Fixture f(seed);
     f.build(160);
@@ -330,6 +357,7 @@ TEST(Differential, RandomQueriesEqualSqlite) {
       std::vector<std::string> got = f.ours(q, &count, &plan);
       std::vector<std::string> want = f.theirs(q);
       queries++;
+      or_queries += !q.or_at.empty();
       index_plans += plan.rfind("index", 0) == 0;
       key_plans += plan.rfind("primary", 0) == 0;
       if (got != want || count != want.size()) {
@@ -347,8 +375,9 @@ TEST(Differential, RandomQueriesEqualSqlite) {
       }
     }
   }
-  std::printf("differential: %d queries equal SQLite's answers (%d by index, %d by key)\n",
-              queries, index_plans, key_plans);
+  std::printf("differential: %d queries equal SQLite's answers (%d by index, %d by key, %d "
+              "with OR)\n",
+              queries, index_plans, key_plans, or_queries);
 }
 
 }  // namespace

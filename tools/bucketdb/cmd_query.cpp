@@ -1,4 +1,4 @@
-// query TABLE [--where ...]... [--order F[:desc]] [--limit N] [--offset N] [--count] [--explain] [--select ...]
+// query TABLE [--where ...]... [--or --where ...]... [--order F[:desc]] [--limit N] [--offset N] [--count] [--explain] [--select ...]
 //             [--as-of SEQ | --as-of-time TIME]
 #include <cstdint>
 #include <memory>
@@ -22,6 +22,8 @@ namespace {
 struct QueryArgs {
   std::string table;
   std::vector<std::string> where;
+  // --where values and --or flags in command-line order (nullopt: --or).
+  std::vector<std::optional<std::string>> steps;
   std::string order;
   bool has_order = false;  // --order '' is an error, not "no order"
   uint64_t limit = 0, offset = 0;
@@ -56,8 +58,19 @@ Order parse_order(const std::string &text) {
 
 void run_query(const GlobalOptions &global, const QueryArgs &args) {
   // Every usage error is found before the database is touched.
-  std::vector<WhereClause> conditions;
-  for (const std::string &w : args.where) conditions.push_back(parse_where(w));
+  std::vector<std::optional<WhereClause>> conditions;  // nullopt: OR
+  bool open_group = false;
+  for (const auto &step : args.steps) {
+    if (step) {
+      conditions.push_back(parse_where(*step));
+      open_group = true;
+    } else {
+      if (!open_group) usage_error("--or needs a --where before it");
+      conditions.push_back(std::nullopt);
+      open_group = false;
+    }
+  }
+  if (!conditions.empty() && !open_group) usage_error("--or needs a --where after it");
   Order order;
   if (args.has_order) order = parse_order(args.order);
   for (const std::string &f : args.select)
@@ -75,9 +88,10 @@ void run_query(const GlobalOptions &global, const QueryArgs &args) {
   bdb_query *raw = nullptr;
   check(bdb_query_new(db.get(), args.table.c_str(), &raw));
   Query q(raw);
-  for (const WhereClause &c : conditions)
-    check(bdb_query_where(q.get(), c.field.c_str(), c.op.c_str(),
-                          c.value ? c.value->c_str() : nullptr));
+  for (const auto &c : conditions)
+    check(c ? bdb_query_where(q.get(), c->field.c_str(), c->op.c_str(),
+                              c->value ? c->value->c_str() : nullptr)
+            : bdb_query_or(q.get()));
   if (!order.field.empty()) check(bdb_query_order(q.get(), order.field.c_str(), order.descending));
   if (args.has_limit) check(bdb_query_limit(q.get(), args.limit));
   if (args.has_offset) check(bdb_query_offset(q.get(), args.offset));
@@ -120,12 +134,17 @@ void add_query_command(CLI::App &app, Commands &commands) {
   CLI::App *q = app.add_subcommand("query", "Print the matching documents as NDJSON");
   q->add_option("TABLE", args->table, "Table name")->required();
   // One value per occurrence: `--where 'a = 1' TABLE` must not take TABLE as a condition.
-  q->add_option("--where", args->where,
-                "Condition 'FIELD OP VALUE', repeatable, joined by AND. OP: = != > >= < <= in "
-                "prefix isnull notnull. VALUE: a JSON literal (\"bob\", 30, true, [\"a\",\"b\"] "
-                "for in); none for isnull/notnull")
-      ->type_name("'FIELD OP VALUE'")
-      ->allow_extra_args(false);
+  CLI::Option *where =
+      q->add_option("--where", args->where,
+                    "Condition 'FIELD OP VALUE', repeatable, joined by AND. OP: = != > >= < <= in "
+                    "prefix isnull notnull. VALUE: a JSON literal (\"bob\", 30, true, [\"a\",\"b\"] "
+                    "for in); none for isnull/notnull")
+          ->type_name("'FIELD OP VALUE'")
+          ->allow_extra_args(false);
+  CLI::Option *either =
+      q->add_flag("--or",
+                  "Join the --where conditions before and after it by OR: "
+                  "--where A --where B --or --where C is (A and B) or C");
   q->add_option("--order", args->order, "Sort by FIELD, ascending or :desc (default: primary key)")
       ->type_name("FIELD[:desc]")
       ->each([args](const std::string &) { args->has_order = true; });
@@ -154,7 +173,15 @@ void add_query_command(CLI::App &app, Commands &commands) {
   q->add_option("--as-of-time", args->as_of_time,
                 "Read the database as it was at TIME (ms since the epoch, or ISO 8601 UTC)")
       ->type_name("TIME");
-  commands.on(q, [args](const GlobalOptions &g) { run_query(g, *args); });
+  commands.on(q, [args, q, where, either](const GlobalOptions &g) {
+    // CLI11 keeps each option's values apart; the parse order tells where the --or flags were.
+    size_t next = 0;
+    for (const CLI::Option *opt : q->parse_order()) {
+      if (opt == where && next < args->where.size()) args->steps.emplace_back(args->where[next++]);
+      if (opt == either) args->steps.emplace_back(std::nullopt);
+    }
+    run_query(g, *args);
+  });
 }
 
 }  // namespace bdbcli

@@ -237,11 +237,17 @@ BDB_API bdb_status bdb_get_json(bdb_db *db, const char *table, const char *key_t
 
 /* Queries. op: "=", "!=", ">", ">=", "<", "<=", "in", "prefix", "isnull", "notnull".
  * value_json: a JSON literal for the field's type; an array for "in"; a string for "prefix";
- * NULL for isnull/notnull. Conditions are joined by AND. Default order: primary key ascending. */
+ * NULL for isnull/notnull. Conditions are joined by AND; bdb_query_or starts another group of
+ * them, joined to the ones before by OR. Default order: primary key ascending. */
 BDB_API bdb_status bdb_query_new(bdb_db *db, const char *table, bdb_query **out);
 BDB_API void bdb_query_free(bdb_query *query);
 BDB_API bdb_status bdb_query_where(bdb_query *query, const char *field, const char *op,
                                    const char *value_json);
+/* Closes the current group of conditions: the ones added after form an alternative, so
+ * where(a) where(b) or() where(c) matches (a AND b) OR c. Each side needs a condition
+ * (BDB_E_INVALID here for the left, at exec/count/explain for the right). A query with OR
+ * scans the table (no index or key range is used). */
+BDB_API bdb_status bdb_query_or(bdb_query *query);
 /* One sort key (a later call replaces it); ties keep primary-key order. Nulls sort first in
  * ascending order, last in descending order. */
 BDB_API bdb_status bdb_query_order(bdb_query *query, const char *field, int descending);

@@ -537,6 +537,8 @@ module BucketDB
       self
     end
 
+    # Closes the group of conditions so far: where(a).where(b).or.where(c) is (a AND b) OR c.
+    def or = tap { @n.orGroup }
     def order(field, desc: false) = tap { @n.order(field.to_s, desc ? 1 : 0) }
     def limit(n) = tap { @n.limit(n) }
     def offset(n) = tap { @n.offset(n) }

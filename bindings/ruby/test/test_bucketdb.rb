@@ -392,7 +392,9 @@ class TestBucketDB < Minitest::Test
       q.call.order("age", desc: true).offset(1).limit(2) => %w[u1 u3],
       q.call.offset(10) => [],
       q.call.as_of(seqs[1]) => %w[u1 u2],
-      q.call.as_of(seqs[0]).where("age", ">", 0) => %w[u1]
+      q.call.as_of(seqs[0]).where("age", ">", 0) => %w[u1],
+      q.call.where("age", "=", 30).or.where("name", "prefix", "A") => %w[u1 u4],
+      q.call.where("age", ">", 30).or.where("score", "isnull") => %w[u2 u5]
     }.each do |query, want|
       assert_equal want, ids(query)
     end
@@ -420,6 +422,11 @@ class TestBucketDB < Minitest::Test
     assert_bdb_error(BucketDB::TypeMismatch, "Object") { query.where("age", "=", Object.new) }
     assert_bdb_error(BucketDB::SchemaError, "nope") { query.order("nope") }
     assert_bdb_error(BucketDB::SchemaError, "nope") { query.select("nope") }
+    either = @db.query("users")
+    assert_bdb_error(BucketDB::InvalidArgument, "before it") { either.or }
+    either.where("age", "=", 30).or
+    assert_bdb_error(BucketDB::InvalidArgument, "after it") { either.count }
+    either.close
     BucketDB.open("memory:", gc_grace_ms: 0, auto_merge: false) do |s|
       s.register_schema(USERS)
       old = s.insert("users", "id" => "a")

@@ -40,6 +40,17 @@ ok bdb delete users u6
 # Conditions are joined by AND.
 q u1,u3 --where 'age >= 30' --where 'nick prefix "b"'
 q "" --where 'age > 30' --where 'age < 30'
+# --or joins the groups of conditions before and after it: (A and B) or C.
+q u2,u3,u4 --where 'age > 30' --or --where 'age < 30' --or --where 'age isnull'
+q u1,u2 --where 'age >= 30' --where 'nick = "bob"' --or --where 'active = false'
+ok bdb query users --count --where 'age = 30' --or --where 'nick prefix "bo"'
+same "$OUT" 3
+ok bdb query users --explain --where 'age = 30' --or --where 'age = 40'
+contains "$OUT" "2 groups joined by OR"
+status 2 bdb query users --or --where 'age = 30'
+contains "$ERR" "--or needs a --where before it"
+status 2 bdb query users --where 'age = 30' --or
+contains "$ERR" "--or needs a --where after it"
 
 # Order by a field, ascending (default or :asc) and :desc.
 q u2,u5,u1,u3 --where 'score notnull' --order score

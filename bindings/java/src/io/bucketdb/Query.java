@@ -44,6 +44,16 @@ public final class Query implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Closes the group of conditions added so far: the ones added after it form an alternative,
+   * so {@code where(a).where(b).or().where(c)} matches (a AND b) OR c. A query with OR scans
+   * the table; each side needs a condition.
+   */
+  public Query or() throws BucketDbException {
+    n.orGroup();
+    return this;
+  }
+
   /** Sorts ascending by one field (a later call replaces it). */
   public Query orderBy(String field) throws BucketDbException {
     return orderBy(field, false);

@@ -501,9 +501,16 @@ public class BucketDbTest {
       {db.query("users").offset(10), ""},
       {db.query("users").asOf(seqs[1]), "u1 u2"},
       {db.query("users").asOf(seqs[0]).where("age", ">", 0), "u1"},
+      {db.query("users").where("age", "=", 30).or().where("name", "prefix", "A"), "u1 u4"},
+      {db.query("users").where("age", ">", 30).or().where("score", "isnull", null), "u2 u5"},
     };
     for (Object[] c : cases) {
       assertEquals(c[1], String.join(" ", ids((Query) c[0])));
+    }
+    try (Query q = db.query("users")) {
+      expect(Code.INVALID, () -> q.or(), "before it");
+      q.where("age", "=", 30).or();
+      expect(Code.INVALID, () -> q.count(), "after it");
     }
     try (Query q = db.query("users").select("name").where("id", "=", "u1")) {
       assertEquals(Arrays.asList(map("id", "u1", "name", "Alice")), q.list());
