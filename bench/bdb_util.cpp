@@ -53,8 +53,12 @@ bdb_db *open_db(const std::string &uri,
 
 bdb_doc *user_doc(bdb_db *db, const User &u) {
   bench::UsersRow row;
-  row.set_id(u.id).set_name(u.name).set_age(u.age).set_active(u.active).set_score(u.score).set_created(
-      u.created);
+  row.set_id(u.id)
+      .set_name(u.name)
+      .set_age(u.age)
+      .set_active(u.active)
+      .set_score(u.score)
+      .set_created(u.created);
   bdb_doc *doc = nullptr;
   bdbc_error err{};
   if (row.to_doc(db, &doc, &err) != BDB_OK) die(std::string("user document: ") + err.message);

@@ -25,8 +25,8 @@ struct Requests {
 };
 Requests requests(bdb_db *db);
 
-bdb_db *open_db(const std::string &uri, std::initializer_list<std::pair<const char *, std::string>>
-                                            options = {});
+bdb_db *open_db(const std::string &uri,
+                std::initializer_list<std::pair<const char *, std::string>> options = {});
 // A user as a document of the generated codec's table.
 bdb_doc *user_doc(bdb_db *db, const User &u);
 // Commits users[from, to) as inserts in one batch.

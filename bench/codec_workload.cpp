@@ -41,8 +41,12 @@ void codec_workload(const Config &cfg, Report &report) {
     rows.reset();
     bench::UsersRow row;
     for (const User &u : users) {
-      row.set_id(u.id).set_name(u.name).set_age(u.age).set_active(u.active).set_score(u.score).set_created(
-          u.created);
+      row.set_id(u.id)
+          .set_name(u.name)
+          .set_age(u.age)
+          .set_active(u.active)
+          .set_score(u.score)
+          .set_created(u.created);
       if (row.encode(rows) != BDB_OK) die("generated encode failed");
     }
   });
@@ -67,7 +71,8 @@ void codec_workload(const Config &cfg, Report &report) {
     uint64_t sum = 0;
     bench::UsersRow row;
     for (size_t i = 0; i < n; i++) {
-      std::string_view one = all_rows.substr(i * bench::UsersRow::kRowWidth, bench::UsersRow::kRowWidth);
+      std::string_view one =
+          all_rows.substr(i * bench::UsersRow::kRowWidth, bench::UsersRow::kRowWidth);
       if (row.decode(one, heap) != BDB_OK) die("generated decode failed");
       sum += row.id().size() + row.name().value_or("").size() + row.age().value_or(0) +
              row.active().value_or(false) + static_cast<uint64_t>(row.score().value_or(0)) +

@@ -12,8 +12,8 @@ std::string user_id(uint64_t i) {
 }
 
 std::string user_name(uint64_t n) {
-  static const char *const kFirst[] = {"Ada", "Grace", "Linus", "Barbara", "Ken", "Edsger",
-                                       "Frances", "Donald", "Margaret", "Dennis"};
+  static const char *const kFirst[] = {"Ada",    "Grace",   "Linus",  "Barbara",  "Ken",
+                                       "Edsger", "Frances", "Donald", "Margaret", "Dennis"};
   return std::string(kFirst[n % 10]) + "-" + std::to_string(n / 10);
 }
 

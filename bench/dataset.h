@@ -13,7 +13,7 @@ struct User {
   uint8_t age;
   bool active;
   double score;
-  int64_t created;   // ms since the epoch
+  int64_t created;  // ms since the epoch
 };
 
 std::vector<User> make_users(uint64_t count, uint64_t seed);

@@ -44,8 +44,10 @@ void file_workload(const Config &cfg, Report &report) {
     for (size_t rows : {size_t{1}, size_t{100}}) {
       // Each commit inserts new rows: commits of 1 use users [0, commits), of 100 the rest.
       const size_t base = rows == 1 ? 0 : commits;
-      auto ours = latencies(commits, [&](size_t i) { insert_users(db, &users[base + i * rows], rows); });
-      auto theirs = latencies(commits, [&](size_t i) { peer.insert(&users[base + i * rows], rows); });
+      auto ours =
+          latencies(commits, [&](size_t i) { insert_users(db, &users[base + i * rows], rows); });
+      auto theirs =
+          latencies(commits, [&](size_t i) { peer.insert(&users[base + i * rows], rows); });
       const std::string what = "commit of a " + std::to_string(rows) + "-row batch";
       report.add({group, what + ", p50", "ms", percentile(ours, 50), percentile(theirs, 50),
                   "SQLite WAL", false, ""});

@@ -17,7 +17,9 @@ double Result::ratio() const {
   return higher_is_better ? bucketdb / peer : peer / bucketdb;
 }
 
-void Report::add(Result r) { results_.push_back(std::move(r)); }
+void Report::add(Result r) {
+  results_.push_back(std::move(r));
+}
 
 namespace {
 
@@ -59,7 +61,8 @@ void Report::print_table(const std::string &machine) const {
     std::printf("  %-42s %12s %12s %8s  %s\n", r.name.c_str(), figure(r.bucketdb, r.unit).c_str(),
                 peer.c_str(), ratio.c_str(), unit.c_str());
   }
-  std::printf("\nratio > 1: BucketDB ahead (rates: ours / peer; latencies and counts: peer / ours)\n");
+  std::printf(
+      "\nratio > 1: BucketDB ahead (rates: ours / peer; latencies and counts: peer / ours)\n");
 }
 
 std::string Report::json(const std::string &machine) const {

@@ -10,12 +10,12 @@
 namespace bench {
 
 struct Config {
-  bool quick = false;          // CI: small sizes, only checks that everything runs
-  uint64_t rows = 1000000;     // rows of the memory-vs-SQLite table
+  bool quick = false;       // CI: small sizes, only checks that everything runs
+  uint64_t rows = 1000000;  // rows of the memory-vs-SQLite table
   uint64_t seed = 42;
-  std::string only;            // run one group: codec, memory, file, s3
-  std::string s3_uri;          // s3 group: the database URI (else skipped)
-  std::string dir = "/tmp";    // where the file group makes its databases
+  std::string only;          // run one group: codec, memory, file, s3
+  std::string s3_uri;        // s3 group: the database URI (else skipped)
+  std::string dir = "/tmp";  // where the file group makes its databases
 };
 
 // One line of the report. A rate is "per second", higher is better; a latency or a count,

@@ -37,13 +37,20 @@ int main(int argc, char **argv) {
       }
       return argv[++i];
     };
-    if (a == "--quick") cfg.quick = true;
-    else if (a == "--json") json = true;
-    else if (a == "--only") cfg.only = value();
-    else if (a == "--rows") cfg.rows = std::strtoull(value().c_str(), nullptr, 10);
-    else if (a == "--seed") cfg.seed = std::strtoull(value().c_str(), nullptr, 10);
-    else if (a == "--s3") cfg.s3_uri = value();
-    else if (a == "--dir") cfg.dir = value();
+    if (a == "--quick")
+      cfg.quick = true;
+    else if (a == "--json")
+      json = true;
+    else if (a == "--only")
+      cfg.only = value();
+    else if (a == "--rows")
+      cfg.rows = std::strtoull(value().c_str(), nullptr, 10);
+    else if (a == "--seed")
+      cfg.seed = std::strtoull(value().c_str(), nullptr, 10);
+    else if (a == "--s3")
+      cfg.s3_uri = value();
+    else if (a == "--dir")
+      cfg.dir = value();
     else if (a == "-h" || a == "--help") {
       usage();
       return 0;

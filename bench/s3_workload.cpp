@@ -38,7 +38,8 @@ void s3_workload(const Config &cfg, Report &report) {
     std::fprintf(stderr, "bucketdb-bench: s3 group skipped (no --s3 URI)\n");
     return;
   }
-  const std::string group = "S3 requests per operation (" + cfg.s3_uri.substr(0, cfg.s3_uri.find('?')) + ")";
+  const std::string group =
+      "S3 requests per operation (" + cfg.s3_uri.substr(0, cfg.s3_uri.find('?')) + ")";
   const std::string prefix =
       "bench-" + std::to_string(getpid()) + "-" +
       std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000000);
@@ -46,14 +47,19 @@ void s3_workload(const Config &cfg, Report &report) {
   const size_t commits = cfg.quick ? 10 : 100;
   const std::vector<User> users = make_users(rows + commits * 101, cfg.seed);
   std::vector<Result> latency;  // reported after the request counts, as a group of their own
-  auto per_op = [&](const std::string &name, const Requests &r, double count, const std::string &extra) {
-    report.add({group, name, "requests", static_cast<double>(r.total()) / count, 0, "", false,
-                (count == 1 ? mix(r) : "per op: " + mix(r) + " over " + std::to_string(static_cast<int>(count))) +
-                    extra});
+  auto per_op = [&](const std::string &name, const Requests &r, double count,
+                    const std::string &extra) {
+    report.add(
+        {group, name, "requests", static_cast<double>(r.total()) / count, 0, "", false,
+         (count == 1 ? mix(r)
+                     : "per op: " + mix(r) + " over " + std::to_string(static_cast<int>(count))) +
+             extra});
   };
 
-  bdb_db *db = open_db(cfg.s3_uri, {{"dbPrefix", prefix}, {"autoMerge", "0"}, {"readStalenessMs", "60000"}});
-  for (size_t i = 0; i < rows; i += 1000) insert_users(db, &users[i], std::min<size_t>(1000, rows - i));
+  bdb_db *db =
+      open_db(cfg.s3_uri, {{"dbPrefix", prefix}, {"autoMerge", "0"}, {"readStalenessMs", "60000"}});
+  for (size_t i = 0; i < rows; i += 1000)
+    insert_users(db, &users[i], std::min<size_t>(1000, rows - i));
   uint64_t merged = 0;
   ok(bdb_db_merge(db, &merged), "merge");
 
@@ -69,8 +75,10 @@ void s3_workload(const Config &cfg, Report &report) {
     }
     const std::string what = "commit of a " + std::to_string(batch) + "-row batch";
     per_op(what, requests(db) - before, static_cast<double>(commits), "");
-    latency.push_back({"S3 commit latency", what + ", p50", "ms", percentile(ms, 50), 0, "", false, ""});
-    latency.push_back({"S3 commit latency", what + ", p99", "ms", percentile(ms, 99), 0, "", false, ""});
+    latency.push_back(
+        {"S3 commit latency", what + ", p50", "ms", percentile(ms, 50), 0, "", false, ""});
+    latency.push_back(
+        {"S3 commit latency", what + ", p99", "ms", percentile(ms, 99), 0, "", false, ""});
   }
   Requests before = requests(db);
   ok(bdb_db_merge(db, &merged), "merge");

@@ -9,8 +9,9 @@ SqlitePeer::SqlitePeer(const std::string &path, const char *synchronous) {
   if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) die("sqlite open " + path);
   exec("PRAGMA journal_mode=WAL");
   exec((std::string("PRAGMA synchronous=") + synchronous).c_str());
-  exec("CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, name TEXT, age INTEGER, "
-       "active INTEGER, score REAL, created INTEGER) WITHOUT ROWID");
+  exec(
+      "CREATE TABLE IF NOT EXISTS users (id TEXT PRIMARY KEY, name TEXT, age INTEGER, "
+      "active INTEGER, score REAL, created INTEGER) WITHOUT ROWID");
   exec("CREATE INDEX IF NOT EXISTS users_name ON users(name)");
   insert_ = prepare("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)");
   get_ = prepare("SELECT name, age, active, score, created FROM users WHERE id = ?");
@@ -59,7 +60,8 @@ void SqlitePeer::insert(const User *users, size_t count) {
     sqlite3_bind_int(insert_, 4, u.active);
     sqlite3_bind_double(insert_, 5, u.score);
     sqlite3_bind_int64(insert_, 6, u.created);
-    if (sqlite3_step(insert_) != SQLITE_DONE) die(std::string("sqlite insert: ") + sqlite3_errmsg(db_));
+    if (sqlite3_step(insert_) != SQLITE_DONE)
+      die(std::string("sqlite insert: ") + sqlite3_errmsg(db_));
     sqlite3_reset(insert_);
   }
   exec("COMMIT");
@@ -100,7 +102,9 @@ uint64_t SqlitePeer::range_active(const std::string &lo, const std::string &hi) 
 
 uint64_t SqlitePeer::count_older(int age) {
   sqlite3_bind_int(count_, 1, age);
-  uint64_t n = sqlite3_step(count_) == SQLITE_ROW ? static_cast<uint64_t>(sqlite3_column_int64(count_, 0)) : 0;
+  uint64_t n = sqlite3_step(count_) == SQLITE_ROW
+                   ? static_cast<uint64_t>(sqlite3_column_int64(count_, 0))
+                   : 0;
   sqlite3_reset(count_);
   return n;
 }

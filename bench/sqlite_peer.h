@@ -21,7 +21,7 @@ class SqlitePeer {
 
   void insert(const User *users, size_t count);  // one transaction
   bool get(const std::string &id, std::string *name);
-  uint64_t by_name(const std::string &name);                       // rows read
+  uint64_t by_name(const std::string &name);                            // rows read
   uint64_t range_active(const std::string &lo, const std::string &hi);  // id range, active
   uint64_t count_older(int age);
   std::string journal_mode();

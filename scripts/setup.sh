@@ -10,6 +10,7 @@ shift
 
 packages=(
   cmake ninja-build g++ pkg-config ccache python3   # build
+  curl openssl                                       # s3 test server set-up, TLS test certificate
   nlohmann-json3-dev libxxhash-dev libcli11-dev     # engine and command line
   libgtest-dev libgmock-dev googletest libcmocka-dev # tests
   libsqlite3-dev                                     # differential query tests, examples/driver

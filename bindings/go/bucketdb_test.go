@@ -950,9 +950,9 @@ func TestMaintenance(t *testing.T) {
 
 func TestDriverCheck(t *testing.T) {
 	var report struct {
-		Driver         string
+		Driver                  string
 		Passed, Failed, Skipped int
-		Checks         []struct{ Name, Result, Message string }
+		Checks                  []struct{ Name, Result, Message string }
 	}
 	// A named memory store: every handle the checks open must see the same objects.
 	if err := json.Unmarshal(must(DriverCheck("memory:driver-check")), &report); err != nil {

@@ -109,5 +109,4 @@ void apply_entry(Snapshot &snap, const LogEntry &e, const std::string &key, size
   s->unmerged_bytes += object_bytes;
 }
 
-
 }  // namespace bucketdb

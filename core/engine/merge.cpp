@@ -267,7 +267,8 @@ uint64_t Database::merge(bool only_if_leader) {
     take_changes_below(nullptr, emit_overlay);
     move_out();
 
-    if (!root.manifest_key.empty()) nb->garbage.push_back(Garbage{root.manifest_key, now, b0.generation + 1});
+    if (!root.manifest_key.empty())
+      nb->garbage.push_back(Garbage{root.manifest_key, now, b0.generation + 1});
     root.rows = root.blocks = root.bytes = 0;
     root.oldest_version = 0;
     for (const auto &b : blocks) {

@@ -233,8 +233,10 @@ QuerySpec QuerySpec::bound_to(SchemaPtr other) const {
   q.as_of_seq = as_of_seq;
   q.as_of_time = as_of_time;
   for (const Asked &a : asked_) {
-    if (a.op == "or") q.add_or();
-    else q.add_condition(a.field, a.op, a.value ? a.value->c_str() : nullptr);
+    if (a.op == "or")
+      q.add_or();
+    else
+      q.add_condition(a.field, a.op, a.value ? a.value->c_str() : nullptr);
   }
   if (!order_name_.empty()) q.set_order(order_name_, descending);
   for (const auto &f : select_names_) q.add_select(f);
@@ -443,7 +445,7 @@ uint64_t Database::count(const QuerySpec &q) {
   QuerySpec plain = q;
   plain.clear_order();
   return retry_if_collected([&] {
-    auto c = query(plain);
+    auto c = query_once(plain);  // the whole count retries, not the opening alone
     uint64_t n = 0;
     while (c->next()) n++;
     return n;

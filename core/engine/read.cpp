@@ -103,8 +103,8 @@ std::optional<Document> Database::get_once(const Document &key_doc) {
   auto row = lookup(snap, ks.name(), key);
   if (!row) return std::nullopt;
   SchemaPtr newest = snap->schemas->newest(ks.name());
-  return Document::from_values(newest, convert_values(*row->schema, std::move(row->values), *newest),
-                               row->seq, row->misc);
+  return Document::from_values(
+      newest, convert_values(*row->schema, std::move(row->values), *newest), row->seq, row->misc);
 }
 
 Document Database::document_from_row(const std::string &table, uint32_t version,

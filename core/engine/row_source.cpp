@@ -13,9 +13,13 @@ class ScanSource : public RowSource {
  public:
   ScanSource(Database &db, SnapshotPtr snap, SchemaPtr newest, std::vector<KeyRange> ranges,
              RowFilter filter)
-      : db_(db), snap_(std::move(snap)), newest_(std::move(newest)),
-        overlay_(snap_->overlay(newest_->name())), ranges_(std::move(ranges)),
-        filter_(std::move(filter)), what_("committed row of " + newest_->name()) {
+      : db_(db),
+        snap_(std::move(snap)),
+        newest_(std::move(newest)),
+        overlay_(snap_->overlay(newest_->name())),
+        ranges_(std::move(ranges)),
+        filter_(std::move(filter)),
+        what_("committed row of " + newest_->name()) {
     if (ranges_.empty()) ranges_.push_back(KeyRange{"", ""});
     const TableRoot *root = snap_->table_root(newest_->name());
     if (root && !root->manifest_key.empty()) page_ = db_.load_manifest(root->manifest_key);

@@ -243,29 +243,11 @@ int cache_stats(void *inst, char *buf, size_t cap) {
   });
 }
 
-bdb_driver_v1 table() {
-  bdb_driver_v1 t{};
-  t.abi_version = BDB_DRIVER_ABI_VERSION;
-  t.struct_size = sizeof(bdb_driver_v1);
-  t.name = "cache";
-  t.capabilities = BDB_DRV_CAP_CONDITIONAL_PUT | BDB_DRV_CAP_STRONG_LIST |
-                   BDB_DRV_CAP_IF_NONE_MATCH_GET;  // those of the inner driver, per instance
-  t.open = cache_open;
-  t.close = cache_close;
-  t.get = cache_get;
-  t.put = cache_put;
-  t.del = cache_del;
-  t.list = cache_list;
-  t.release = cache_release;
-  t.release_list = cache_release_list;
-  t.stats = cache_stats;
-  t.instance_capabilities = cache_capabilities;
-  return t;
-}
-
 }  // namespace
 
 extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
-  static const bdb_driver_v1 t = table();
+  static const bdb_driver_v1 t = bdbdrv::layer_table(
+      "cache", cache_open, cache_close, cache_get, cache_put, cache_del, cache_list,
+      cache_release, cache_release_list, cache_stats, cache_capabilities);
   return host_abi >= 1 ? &t : nullptr;
 }

@@ -283,4 +283,34 @@ inline bool split_layer_config(const std::string &config, const std::string &lay
   return true;
 }
 
+// The function table of a layered driver. A layer claims every capability a store may have:
+// it reports its inner driver's through instance_capabilities, per instance.
+inline bdb_driver_v1 layer_table(const char *name, decltype(bdb_driver_v1::open) open,
+                                 decltype(bdb_driver_v1::close) close,
+                                 decltype(bdb_driver_v1::get) get, decltype(bdb_driver_v1::put) put,
+                                 decltype(bdb_driver_v1::del) del,
+                                 decltype(bdb_driver_v1::list) list,
+                                 decltype(bdb_driver_v1::release) release,
+                                 decltype(bdb_driver_v1::release_list) release_list,
+                                 decltype(bdb_driver_v1::stats) stats,
+                                 decltype(bdb_driver_v1::instance_capabilities) capabilities) {
+  bdb_driver_v1 t{};
+  t.abi_version = BDB_DRIVER_ABI_VERSION;
+  t.struct_size = sizeof(bdb_driver_v1);
+  t.name = name;
+  t.capabilities =
+      BDB_DRV_CAP_CONDITIONAL_PUT | BDB_DRV_CAP_STRONG_LIST | BDB_DRV_CAP_IF_NONE_MATCH_GET;
+  t.open = open;
+  t.close = close;
+  t.get = get;
+  t.put = put;
+  t.del = del;
+  t.list = list;
+  t.release = release;
+  t.release_list = release_list;
+  t.stats = stats;
+  t.instance_capabilities = capabilities;
+  return t;
+}
+
 }  // namespace bdbdrv

@@ -225,29 +225,11 @@ int compress_stats(void *inst, char *buf, size_t cap) {
   });
 }
 
-bdb_driver_v1 table() {
-  bdb_driver_v1 t{};
-  t.abi_version = BDB_DRIVER_ABI_VERSION;
-  t.struct_size = sizeof(bdb_driver_v1);
-  t.name = "compress";
-  t.capabilities = BDB_DRV_CAP_CONDITIONAL_PUT | BDB_DRV_CAP_STRONG_LIST |
-                   BDB_DRV_CAP_IF_NONE_MATCH_GET;  // those of the inner driver, per instance
-  t.open = compress_open;
-  t.close = compress_close;
-  t.get = compress_get;
-  t.put = compress_put;
-  t.del = compress_del;
-  t.list = compress_list;
-  t.release = compress_release;
-  t.release_list = compress_release_list;
-  t.stats = compress_stats;
-  t.instance_capabilities = compress_capabilities;
-  return t;
-}
-
 }  // namespace
 
 extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
-  static const bdb_driver_v1 t = table();
+  static const bdb_driver_v1 t = bdbdrv::layer_table(
+      "compress", compress_open, compress_close, compress_get, compress_put, compress_del, compress_list,
+      compress_release, compress_release_list, compress_stats, compress_capabilities);
   return host_abi >= 1 ? &t : nullptr;
 }

@@ -157,29 +157,11 @@ int crypt_stats(void *inst, char *buf, size_t cap) {
   });
 }
 
-bdb_driver_v1 table() {
-  bdb_driver_v1 t{};
-  t.abi_version = BDB_DRIVER_ABI_VERSION;
-  t.struct_size = sizeof(bdb_driver_v1);
-  t.name = "crypt";
-  t.capabilities = BDB_DRV_CAP_CONDITIONAL_PUT | BDB_DRV_CAP_STRONG_LIST |
-                   BDB_DRV_CAP_IF_NONE_MATCH_GET;  // those of the inner driver, per instance
-  t.open = crypt_open;
-  t.close = crypt_close;
-  t.get = crypt_get;
-  t.put = crypt_put;
-  t.del = crypt_del;
-  t.list = crypt_list;
-  t.release = crypt_release;
-  t.release_list = crypt_release_list;
-  t.stats = crypt_stats;
-  t.instance_capabilities = crypt_capabilities;
-  return t;
-}
-
 }  // namespace
 
 extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
-  static const bdb_driver_v1 t = table();
+  static const bdb_driver_v1 t = bdbdrv::layer_table(
+      "crypt", crypt_open, crypt_close, crypt_get, crypt_put, crypt_del, crypt_list,
+      crypt_release, crypt_release_list, crypt_stats, crypt_capabilities);
   return host_abi >= 1 ? &t : nullptr;
 }

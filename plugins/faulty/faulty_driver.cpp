@@ -247,29 +247,11 @@ int faulty_stats(void *inst, char *buf, size_t cap) {
   return BDB_DRV_OK;
 }
 
-bdb_driver_v1 table() {
-  bdb_driver_v1 t{};
-  t.abi_version = BDB_DRIVER_ABI_VERSION;
-  t.struct_size = sizeof(bdb_driver_v1);
-  t.name = "faulty";
-  t.capabilities = BDB_DRV_CAP_CONDITIONAL_PUT | BDB_DRV_CAP_STRONG_LIST |
-                   BDB_DRV_CAP_IF_NONE_MATCH_GET;  // those of the inner driver, per instance
-  t.open = faulty_open;
-  t.close = faulty_close;
-  t.get = faulty_get;
-  t.put = faulty_put;
-  t.del = faulty_del;
-  t.list = faulty_list;
-  t.release = faulty_release;
-  t.release_list = faulty_release_list;
-  t.stats = faulty_stats;
-  t.instance_capabilities = faulty_capabilities;
-  return t;
-}
-
 }  // namespace
 
 extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
-  static const bdb_driver_v1 t = table();
+  static const bdb_driver_v1 t = bdbdrv::layer_table(
+      "faulty", faulty_open, faulty_close, faulty_get, faulty_put, faulty_del, faulty_list,
+      faulty_release, faulty_release_list, faulty_stats, faulty_capabilities);
   return host_abi >= 1 ? &t : nullptr;
 }

@@ -272,29 +272,11 @@ int tiered_stats(void *inst, char *buf, size_t cap) {
   });
 }
 
-bdb_driver_v1 table() {
-  bdb_driver_v1 t{};
-  t.abi_version = BDB_DRIVER_ABI_VERSION;
-  t.struct_size = sizeof(bdb_driver_v1);
-  t.name = "tiered";
-  t.capabilities = BDB_DRV_CAP_CONDITIONAL_PUT | BDB_DRV_CAP_STRONG_LIST |
-                   BDB_DRV_CAP_IF_NONE_MATCH_GET;  // per instance: see tiered_capabilities
-  t.open = tiered_open;
-  t.close = tiered_close;
-  t.get = tiered_get;
-  t.put = tiered_put;
-  t.del = tiered_del;
-  t.list = tiered_list;
-  t.release = tiered_release;
-  t.release_list = tiered_release_list;
-  t.stats = tiered_stats;
-  t.instance_capabilities = tiered_capabilities;
-  return t;
-}
-
 }  // namespace
 
 extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
-  static const bdb_driver_v1 t = table();
+  static const bdb_driver_v1 t = bdbdrv::layer_table(
+      "tiered", tiered_open, tiered_close, tiered_get, tiered_put, tiered_del, tiered_list,
+      tiered_release, tiered_release_list, tiered_stats, tiered_capabilities);
   return host_abi >= 1 ? &t : nullptr;
 }

@@ -385,8 +385,7 @@ static void or_groups(void **state) {
   h_expect_err(bdb_query_or(f->q), BDB_E_INVALID, "'or' needs conditions before it", NULL);
   h_ok(bdb_query_where(f->q, "qty", "=", "7"));
   h_ok(bdb_query_or(f->q));
-  h_expect_err(bdb_query_count(f->q, &n), BDB_E_INVALID, "'or' needs conditions after it",
-               NULL);
+  h_expect_err(bdb_query_count(f->q, &n), BDB_E_INVALID, "'or' needs conditions after it", NULL);
   h_expect_err(bdb_query_exec(f->q, &f->c), BDB_E_INVALID, "after it", NULL);
   h_expect_err(bdb_query_or(NULL), BDB_E_INVALID, "query", NULL);
 }

@@ -89,7 +89,8 @@ struct Q {
     for (size_t i = 0; i < where.size(); i++) {
       const Cond &c = where[i];
       if (std::find(or_at.begin(), or_at.end(), i) != or_at.end()) s += "--or ";
-      s += "--where '" + c.field + " " + c.op + (c.value.is_null() ? "" : " " + c.value.dump()) + "' ";
+      s += "--where '" + c.field + " " + c.op + (c.value.is_null() ? "" : " " + c.value.dump()) +
+           "' ";
     }
     if (!order.empty()) s += "--order " + order + (desc ? ":desc " : " ");
     if (limit >= 0) s += "--limit " + std::to_string(limit) + " ";
@@ -234,7 +235,10 @@ class Fixture {
       for (size_t i = 0; !again && i < q.or_at.size(); i++) {
         Q t = q;
         t.or_at.erase(t.or_at.begin() + static_cast<long>(i));
-        if (fails(t)) { q = t; again = true; }
+        if (fails(t)) {
+          q = t;
+          again = true;
+        }
       }
       if (!again && !q.order.empty()) { Q t = q; t.order.clear(); if (fails(t)) { q = t; again = true; } }
       if (!again && q.limit >= 0) { Q t = q; t.limit = -1; t.offset = 0; if (fails(t)) { q = t; again = true; } }
@@ -375,9 +379,10 @@ TEST(Differential, RandomQueriesEqualSqlite) {
       }
     }
   }
-  std::printf("differential: %d queries equal SQLite's answers (%d by index, %d by key, %d "
-              "with OR)\n",
-              queries, index_plans, key_plans, or_queries);
+  std::printf(
+      "differential: %d queries equal SQLite's answers (%d by index, %d by key, %d "
+      "with OR)\n",
+      queries, index_plans, key_plans, or_queries);
 }
 
 }  // namespace

@@ -29,8 +29,9 @@ std::string own_dir() {
 
 void add_bench_command(CLI::App &app, Commands &commands) {
   auto *sub = app.add_subcommand(
-      "bench", "Run the benchmarks (bucketdb-bench): BucketDB beside SQLite and FlatBuffers, and "
-               "S3 requests per operation; pass --help for its options");
+      "bench",
+      "Run the benchmarks (bucketdb-bench): BucketDB beside SQLite and FlatBuffers, and "
+      "S3 requests per operation; pass --help for its options");
   sub->allow_extras();
   sub->prefix_command();
   commands.on(sub, [sub](const GlobalOptions &) {

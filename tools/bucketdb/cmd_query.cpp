@@ -1,4 +1,5 @@
-// query TABLE [--where ...]... [--or --where ...]... [--order F[:desc]] [--limit N] [--offset N] [--count] [--explain] [--select ...]
+// query TABLE [--where ...]... [--or --where ...]... [--order F[:desc]] [--limit N] [--offset N]
+// [--count] [--explain] [--select ...]
 //             [--as-of SEQ | --as-of-time TIME]
 #include <cstdint>
 #include <memory>
@@ -135,16 +136,16 @@ void add_query_command(CLI::App &app, Commands &commands) {
   q->add_option("TABLE", args->table, "Table name")->required();
   // One value per occurrence: `--where 'a = 1' TABLE` must not take TABLE as a condition.
   CLI::Option *where =
-      q->add_option("--where", args->where,
-                    "Condition 'FIELD OP VALUE', repeatable, joined by AND. OP: = != > >= < <= in "
-                    "prefix isnull notnull. VALUE: a JSON literal (\"bob\", 30, true, [\"a\",\"b\"] "
-                    "for in); none for isnull/notnull")
+      q->add_option(
+           "--where", args->where,
+           "Condition 'FIELD OP VALUE', repeatable, joined by AND. OP: = != > >= < <= in "
+           "prefix isnull notnull. VALUE: a JSON literal (\"bob\", 30, true, [\"a\",\"b\"] "
+           "for in); none for isnull/notnull")
           ->type_name("'FIELD OP VALUE'")
           ->allow_extra_args(false);
-  CLI::Option *either =
-      q->add_flag("--or",
-                  "Join the --where conditions before and after it by OR: "
-                  "--where A --where B --or --where C is (A and B) or C");
+  CLI::Option *either = q->add_flag("--or",
+                                    "Join the --where conditions before and after it by OR: "
+                                    "--where A --where B --or --where C is (A and B) or C");
   q->add_option("--order", args->order, "Sort by FIELD, ascending or :desc (default: primary key)")
       ->type_name("FIELD[:desc]")
       ->each([args](const std::string &) { args->has_order = true; });
