@@ -605,6 +605,7 @@ static void bdbx_ruby_raise(void) {
 %newobject bdbx_query::exec;
 %newobject bdbx_query::explain;
 %newobject bdbx_cursor::next;
+%newobject bdbx_cursor::pageToken;
 %newobject bdbx_doc::toJson;
 %newobject bdbx_doc::getJson;
 %newobject bdbx_doc::toRow;
@@ -897,6 +898,10 @@ struct bdbx_row {};
   void selectField(const char *field) {
     BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_select(h_, field));
   }
+  /* Keyset pagination: continue after the position a cursor's pageToken() gave. */
+  void after(const char *token) {
+    BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_after(h_, token));
+  }
   uint64_t count() {
     uint64_t n = 0;
     BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_count(h_, &n));
@@ -926,6 +931,12 @@ struct bdbx_row {};
     bdb_doc *d = NULL;
     BDBX_CHILD_DO($self, BDBX_CURSOR, bdb_cursor, bdb_cursor_next(h_, &d));
     return d ? bx_doc_wrap(d) : NULL;
+  }
+  /* Where the rows returned so far end, for the next page's after(). */
+  char *pageToken() {
+    char *out = NULL;
+    BDBX_CHILD_DO($self, BDBX_CURSOR, bdb_cursor, bdb_cursor_page_token(h_, &out));
+    return out;
   }
 }
 

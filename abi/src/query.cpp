@@ -150,6 +150,13 @@ bdb_status bdb_query_select(bdb_query *query, const char *field) {
   });
 }
 
+bdb_status bdb_query_after(bdb_query *query, const char *token) {
+  return guard([&] {
+    BDB_REQUIRE(query);
+    query->spec.set_after(token ? token : "");
+  });
+}
+
 bdb_status bdb_query_explain(bdb_query *query, char **out_text) {
   return guard([&] {
     BDB_REQUIRE(query);
@@ -184,6 +191,15 @@ bdb_status bdb_cursor_next(bdb_cursor *cursor, bdb_doc **out) {
     BDB_REQUIRE(cursor);
     auto d = cursor->cursor->next();
     if (d) *out = new bdb_doc(std::move(*d));
+  });
+}
+
+bdb_status bdb_cursor_page_token(bdb_cursor *cursor, char **out_token) {
+  return guard([&] {
+    BDB_REQUIRE(out_token);
+    *out_token = nullptr;
+    BDB_REQUIRE(cursor);
+    *out_token = dup_for_caller(cursor->cursor->page_token());
   });
 }
 

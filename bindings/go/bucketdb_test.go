@@ -835,6 +835,41 @@ func TestQueries(t *testing.T) {
 	wantCode(t, closed.Limit(1).Err(), CodeInvalid, "closed")
 }
 
+func TestPageTokens(t *testing.T) {
+	db := open(t)
+	seedUsers(t, db)
+	var walked []string
+	token := ""
+	for page := 0; page < 4; page++ {
+		c := must(db.Query("users").OrderBy("age", false).Limit(2).After(token).Cursor())
+		n := 0
+		for c.Next() {
+			walked = append(walked, must(c.Map())["id"].(string))
+			n++
+		}
+		if c.Err() != nil {
+			t.Fatal(c.Err())
+		}
+		next := must(c.PageToken()) // readable after the cursor closed itself
+		if n == 0 && next != token {
+			t.Fatalf("an empty page moved the position: %q -> %q", token, next)
+		}
+		token = next
+	}
+	if want := []string{"u5", "u4", "u3", "u1", "u2"}; !reflect.DeepEqual(walked, want) {
+		t.Fatalf("pages walked %v, want %v", walked, want)
+	}
+	c := must(db.Query("users").Cursor())
+	if tok := must(c.PageToken()); tok != "" {
+		t.Fatalf("token before any row: %q", tok)
+	}
+	c.Close()
+	_, err := db.Query("users").After("not a token!").Count()
+	wantCode(t, err, CodeInvalid, "page token")
+	_, err = db.Query("users").After(token).Count()
+	wantCode(t, err, CodeInvalid, "ordered by age")
+}
+
 func TestCursor(t *testing.T) {
 	db := open(t)
 	seedUsers(t, db)

@@ -101,6 +101,13 @@ func (q *Query) Select(fields ...string) *Query {
 	return q
 }
 
+// After continues after the page a cursor's PageToken ended: keyset pagination, for a query
+// on the same table with the same order (the conditions may differ). "" starts from the
+// beginning. Unlike Offset, pages stay right and cheap while rows are added or removed.
+func (q *Query) After(token string) *Query {
+	return q.do(func(x native.Query) { x.After(token) })
+}
+
 // Err is the first error of the builder calls.
 func (q *Query) Err() error { return q.err }
 
@@ -175,10 +182,11 @@ func (q *Query) All() ([]map[string]any, error) {
 //
 // It closes itself at the end; Close it when stopping early (a finalizer does otherwise).
 type Cursor struct {
-	db  *DB
-	n   native.Cursor
-	doc *Doc
-	err error
+	db    *DB
+	n     native.Cursor
+	doc   *Doc
+	err   error
+	token string // kept when the cursor closes, for PageToken
 }
 
 func (c *Cursor) finalize() {
@@ -227,10 +235,23 @@ func (c *Cursor) Map() (map[string]any, error) {
 // Err is the error that stopped Next, if any.
 func (c *Cursor) Err() error { return c.err }
 
+// PageToken is where the rows returned so far end: pass it to the next page's Query.After.
+// It stays readable after the cursor closed (at its end, or by Close).
+func (c *Cursor) PageToken() (string, error) {
+	if c.n == nil {
+		return c.token, nil
+	}
+	n := c.n
+	return run(c, func() string { return n.PageToken() })
+}
+
 // Close frees the cursor. Closing twice is harmless.
 func (c *Cursor) Close() error {
 	c.dropDoc()
 	if c.n != nil {
+		if t, err := c.PageToken(); err == nil {
+			c.token = t
+		}
 		native.DeleteCursor(c.n)
 		c.n = nil
 		runtime.SetFinalizer(c, nil)

@@ -172,7 +172,8 @@ std::string Database::stats_json() {
                    {"mergedEntries", counters_.merged_entries.load()},
                    {"blocksWritten", counters_.blocks_written.load()},
                    {"gcDeleted", counters_.gc_deleted.load()},
-                   {"blobsUploaded", counters_.blobs_uploaded.load()}};
+                   {"blobsUploaded", counters_.blobs_uploaded.load()},
+                   {"sortRunsSpilled", counters_.sort_runs_spilled.load()}};
   out["cache"] = {{"bytes", cache_.bytes()},
                   {"capacity", opts_.max_memory_bytes},
                   {"hits", cache_.hits()},

@@ -174,6 +174,11 @@ Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
   if (!q.or_groups.empty()) return p;
 
   Ranges pk = ranges_for(q, q.schema->primary_key(), false);
+  if (q.after && q.after->by_key(*q.schema)) {  // the next page: keys past the last one
+    pk.ranges = intersect(pk.ranges, {KeyRange{q.after->pk_key + std::string(1, '\0'), ""}});
+    pk.usable = true;
+    pk.rank = std::max(pk.rank, 1);
+  }
   Ranges best_ix;
   const IndexRoot *best = nullptr;
   if (root)

@@ -1,11 +1,11 @@
-// Queries by scanning (SPEC section 7): rows stream in primary-key order from the data
-// blocks merged with the committed cache; conditions filter; a non-key order sorts (bounded
-// to offset+limit rows when there is a limit).
+// Queries (SPEC section 7): rows stream in primary-key order from the plan's source (data
+// blocks merged with the committed cache, or the keys an index names); conditions filter; a
+// non-key order sorts (a top-N heap under a limit, else an external sort that spills within
+// its budget); the outer cursor projects and remembers the page position.
 #include "core/engine/query.h"
 
 #include <algorithm>
 #include <cmath>
-#include <queue>
 
 #include "core/codec/json_values.h"
 #include "core/codec/key_codec.h"
@@ -17,6 +17,7 @@
 #include "core/engine/index_tree.h"
 #include "core/engine/planner.h"
 #include "core/engine/row_source.h"
+#include "core/engine/row_sorter.h"
 #include "core/util/error.h"
 
 namespace bucketdb {
@@ -204,10 +205,26 @@ void QuerySpec::add_or() {
   where.clear();
 }
 
-void QuerySpec::check_groups() const {
+void QuerySpec::check() const {
   if (!or_groups.empty() && where.empty())
     qfail(*this, "'or' needs conditions after it (an empty side would match every row)",
           BDB_E_INVALID);
+  if (after && (after->field != effective_order() || after->descending != descending)) {
+    auto order = [&](size_t f, bool desc) {
+      return schema->field(f).name + (desc ? " descending" : "");
+    };
+    qfail(*this, "the page token was made for a query ordered by " +
+                     order(after->field, after->descending) + ", not by " +
+                     order(effective_order(), descending));
+  }
+}
+
+void QuerySpec::set_after(const std::string &token) {
+  if (token.empty())
+    after.reset();
+  else
+    after = parse_page_token(*schema, token);
+  after_token_ = token;
 }
 
 void QuerySpec::set_order(const std::string &field, bool desc) {
@@ -240,6 +257,7 @@ QuerySpec QuerySpec::bound_to(SchemaPtr other) const {
   }
   if (!order_name_.empty()) q.set_order(order_name_, descending);
   for (const auto &f : select_names_) q.add_select(f);
+  q.set_after(after_token_);
   return q;
 }
 
@@ -263,6 +281,7 @@ bool any_group_matches(const QuerySpec &q, Get &&get) {
 }  // namespace
 
 bool matches(const QuerySpec &q, const Values &row) {
+  if (q.after && !q.after->admits(*q.schema, row)) return false;
   return any_group_matches(q, [&](size_t f) -> const Value & { return row[f]; });
 }
 
@@ -291,9 +310,7 @@ class KeyOrderCursor : public Cursor {
         continue;
       }
       returned_++;
-      Document d = Document::from_values(newest_, std::move(f.values), f.seq, f.misc);
-      d.project(q_.select);
-      return d;
+      return Document::from_values(newest_, std::move(f.values), f.seq, f.misc);
     }
     return std::nullopt;
   }
@@ -305,14 +322,24 @@ class KeyOrderCursor : public Cursor {
   uint64_t skipped_ = 0, returned_ = 0;
 };
 
-// Any other order: collect, sort (keeping only offset+limit rows when limited), then serve.
+// The budget of one sort, besides the object cache: a quarter of maxMemoryBytes, at least
+// 64 KiB (README, options).
+uint64_t sort_budget(const Options &o) {
+  return std::max<uint64_t>(o.max_memory_bytes / 4, 64 << 10);
+}
+
+// Any other order: sort, then serve. With a limit, a bounded heap keeps the first
+// offset+limit rows while they fit the sort's budget; without one, or when they do not fit,
+// the rows go through a RowSorter, which spills sorted runs to temporary files beyond the
+// budget and merges them as it serves: bounded memory whatever the result size.
 class SortedCursor : public Cursor {
  public:
-  SortedCursor(std::unique_ptr<RowSource> scan, SchemaPtr newest, QuerySpec q)
+  SortedCursor(Database &db, std::unique_ptr<RowSource> scan, SchemaPtr newest, QuerySpec q)
       : q_(std::move(q)), newest_(std::move(newest)) {
     size_t field = q_.order_field ? *q_.order_field : newest_->primary_key();
     const TypeInfo &type = *newest_->field(field).type;
     bool desc = q_.descending;
+    const uint64_t budget = sort_budget(db.options());
     uint64_t seqno = 0;  // scan position: ties keep primary-key order
     auto before = [&](const Item &a, const Item &b) {
       int c = compare_values(type, a.f.values[field], b.f.values[field]);
@@ -323,46 +350,127 @@ class SortedCursor : public Cursor {
                         ? std::numeric_limits<uint64_t>::max()
                         : q_.offset + q_.limit;
     if (keep < q_.limit) keep = std::numeric_limits<uint64_t>::max();  // overflow
-    std::priority_queue<Item, std::vector<Item>, decltype(before)> top(before);
+    std::vector<Item> top;   // a heap: its front is the last of the rows kept
+    uint64_t top_bytes = 0;  // the heap's rows, roughly as they sit in memory
+    std::unique_ptr<RowSorter> sorter;
+    if (keep == std::numeric_limits<uint64_t>::max())
+      sorter = std::make_unique<RowSorter>(newest_, field, desc, budget);
     Item it;
     while (scan->next(it.f.values, it.f.seq, it.f.misc)) {
       if (!matches(q_, it.f.values)) continue;
-      it.pos = seqno++;
       if (keep == 0) break;
+      if (sorter) {  // rows arrive in primary-key order: the sorter numbers them
+        sorter->add(it.f.values, it.f.seq, it.f.misc);
+        continue;
+      }
+      it.pos = seqno++;
+      it.bytes = item_bytes(it.f.values);
       if (top.size() < keep) {
-        top.push(std::move(it));
-      } else if (before(it, top.top())) {
-        top.pop();
-        top.push(std::move(it));
+        top_bytes += it.bytes;
+        top.push_back(std::move(it));
+        std::push_heap(top.begin(), top.end(), before);
+      } else if (before(it, top.front())) {
+        std::pop_heap(top.begin(), top.end(), before);
+        top_bytes -= top.back().bytes;
+        top.back() = std::move(it);
+        top_bytes += top.back().bytes;
+        std::push_heap(top.begin(), top.end(), before);
       }
       it = Item{};
+      if (top_bytes > budget) {
+        // offset+limit rows do not fit: sort them all externally. A row the heap dropped
+        // already cannot be among the first offset+limit; the rest go in in scan order.
+        std::vector<Item> held = std::move(top);
+        top = {};
+        std::sort(held.begin(), held.end(),
+                  [](const Item &a, const Item &b) { return a.pos < b.pos; });
+        sorter = std::make_unique<RowSorter>(newest_, field, desc, budget);
+        for (Item &h : held) {
+          sorter->add(h.f.values, h.f.seq, h.f.misc);
+          h = Item{};
+        }
+      }
     }
-    rows_.reserve(top.size());
-    while (!top.empty()) {
-      rows_.push_back(std::move(const_cast<Item &>(top.top())));
-      top.pop();
+    if (sorter) {
+      sorter->finish();
+      db.count_sort_runs_spilled(sorter->runs_spilled());
+      for (uint64_t i = 0; i < q_.offset && sorter->skip(); i++) {
+      }
+      sorter_ = std::move(sorter);
+      return;
     }
-    std::reverse(rows_.begin(), rows_.end());
+    std::sort_heap(top.begin(), top.end(), before);
+    rows_ = std::move(top);
     pos_ = std::min<uint64_t>(q_.offset, rows_.size());
     end_ = q_.limit >= rows_.size() - pos_ ? rows_.size() : pos_ + q_.limit;
   }
   std::optional<Document> next() override {
+    if (sorter_) {
+      Found f;
+      if (served_ < q_.limit && sorter_->next(f.values, f.seq, f.misc)) {
+        served_++;
+        return Document::from_values(newest_, std::move(f.values), f.seq, f.misc);
+      }
+      sorter_.reset();  // its temporary files go now
+      return std::nullopt;
+    }
     if (pos_ >= end_) return std::nullopt;
     Item &it = rows_[pos_++];
-    Document d = Document::from_values(newest_, std::move(it.f.values), it.f.seq, it.f.misc);
-    d.project(q_.select);
-    return d;
+    return Document::from_values(newest_, std::move(it.f.values), it.f.seq, it.f.misc);
   }
 
  private:
   struct Item {
     Found f;
     uint64_t pos = 0;
+    uint64_t bytes = 0;
   };
+  static uint64_t item_bytes(const Values &values) {
+    uint64_t n = sizeof(Item) + values.capacity() * sizeof(Value);
+    for (const Value &v : values)
+      if (const auto *s = std::get_if<std::string>(&v)) n += s->capacity();
+    return n;
+  }
   QuerySpec q_;
   SchemaPtr newest_;
   std::vector<Item> rows_;
   size_t pos_ = 0, end_ = 0;
+  std::unique_ptr<RowSorter> sorter_;  // when the rows went through an external sort
+  uint64_t served_ = 0;
+};
+
+// Projects each row, remembering where the last one stood in the order for page_token().
+class PagedCursor : public Cursor {
+ public:
+  PagedCursor(std::unique_ptr<Cursor> rows, const QuerySpec &q)
+      : rows_(std::move(rows)),
+        schema_(q.schema),
+        field_(q.effective_order()),
+        descending_(q.descending),
+        select_(q.select),
+        token_(q.after_token()) {}
+  std::optional<Document> next() override {
+    auto d = rows_->next();
+    if (!d) return d;
+    last_value_ = d->get(field_);
+    last_key_ = d->get(schema_->primary_key());
+    token_.clear();
+    d->project(select_);
+    return d;
+  }
+  std::string page_token() const override {
+    if (!token_.empty() || is_null(last_key_)) return token_;
+    return token_ = make_page_token(*schema_, field_, descending_, last_value_, last_key_);
+  }
+
+ private:
+  std::unique_ptr<Cursor> rows_;
+  SchemaPtr schema_;
+  size_t field_;
+  bool descending_;
+  std::vector<size_t> select_;
+  Value last_value_, last_key_;
+  mutable std::string token_;  // made when asked
 };
 
 // The rows a plan reads: a (ranged) scan, or the rows whose keys an index names plus every
@@ -394,17 +502,19 @@ std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr
       if (!row->deleted) keys.push_back(k);
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  if (q.after && q.after->by_key(*q.schema))  // the next page of a key-ordered query
+    keys.erase(keys.begin(), std::upper_bound(keys.begin(), keys.end(), q.after->pk_key));
   return keys_source(db, std::move(snap), std::move(newest), std::move(keys));
 }
 
 }  // namespace
 
 std::unique_ptr<Cursor> Database::query(const QuerySpec &asked) {
+  asked.check();
   return retry_if_collected([&] { return query_once(asked); });
 }
 
 std::unique_ptr<Cursor> Database::query_once(const QuerySpec &asked) {
-  asked.check_groups();
   ensure_fresh(false);
   SnapshotPtr snap = asked.as_of_seq    ? snapshot_as_of_seq(*asked.as_of_seq)
                      : asked.as_of_time ? snapshot_as_of_time(*asked.as_of_time)
@@ -416,13 +526,16 @@ std::unique_ptr<Cursor> Database::query_once(const QuerySpec &asked) {
                           : asked.bound_to(newest);
   Plan plan = plan_query(*this, *snap, q);
   auto source = open_source(*this, snap, newest, q, plan);
-  bool key_order = !q.order_field || (*q.order_field == q.schema->primary_key() && !q.descending);
-  if (key_order) return std::make_unique<KeyOrderCursor>(std::move(source), newest, q);
-  return std::make_unique<SortedCursor>(std::move(source), newest, q);
+  std::unique_ptr<Cursor> rows;
+  if (q.key_order())
+    rows = std::make_unique<KeyOrderCursor>(std::move(source), newest, q);
+  else
+    rows = std::make_unique<SortedCursor>(*this, std::move(source), newest, q);
+  return std::make_unique<PagedCursor>(std::move(rows), q);
 }
 
 std::string Database::explain(const QuerySpec &asked) {
-  asked.check_groups();
+  asked.check();
   ensure_fresh(false);
   SnapshotPtr snap = asked.as_of_seq    ? snapshot_as_of_seq(*asked.as_of_seq)
                      : asked.as_of_time ? snapshot_as_of_time(*asked.as_of_time)
@@ -432,16 +545,18 @@ std::string Database::explain(const QuerySpec &asked) {
                           ? asked
                           : asked.bound_to(newest);
   std::string text = explain_plan(plan_query(*this, *snap, q), q);
-  bool key_order = !q.order_field || (*q.order_field == q.schema->primary_key() && !q.descending);
-  if (!key_order)
+  if (!q.key_order())
     text += q.limit == std::numeric_limits<uint64_t>::max()
-                ? "; then sorts the matching rows by " + q.schema->field(*q.order_field).name
+                ? "; then sorts the matching rows by " + q.schema->field(*q.order_field).name +
+                      " (spilling to temporary files beyond " +
+                      std::to_string(sort_budget(opts_) >> 10) + " KiB)"
                 : "; then keeps the first " + std::to_string(q.offset + q.limit) + " by " +
                       q.schema->field(*q.order_field).name;
   return text;
 }
 
 uint64_t Database::count(const QuerySpec &q) {
+  q.check();
   QuerySpec plain = q;
   plain.clear_order();
   return retry_if_collected([&] {

@@ -14,6 +14,7 @@
 #include "core/codec/row_codec.h"
 #include "core/codec/value.h"
 #include "core/engine/document.h"
+#include "core/engine/page_token.h"
 #include "core/schema/schema.h"
 
 namespace bucketdb {
@@ -48,6 +49,9 @@ struct QuerySpec {
   uint64_t offset = 0;
   uint64_t limit = std::numeric_limits<uint64_t>::max();
   std::vector<size_t> select;
+  // Keyset pagination: only rows after this position (set_after). Kept apart from the order,
+  // so a count that drops the order still counts from the position.
+  std::optional<PageAfter> after;
   // Read the database as of a log sequence number or a MISC time (history); none: now.
   std::optional<uint64_t> as_of_seq;
   std::optional<uint64_t> as_of_time;
@@ -56,10 +60,19 @@ struct QuerySpec {
   void add_condition(const std::string &field, const std::string &op, const char *value_json);
   // Closes the current group of conditions: what follows is an alternative to it.
   void add_or();
-  // BDB_E_INVALID when an OR has no condition on one of its sides.
-  void check_groups() const;
+  // Before running: BDB_E_INVALID when an OR has no condition on one of its sides, or when
+  // the page token was made for another order.
+  void check() const;
   void set_order(const std::string &field, bool desc);
   void add_select(const std::string &field);
+  // Continues after the page a cursor's page_token() ended ("" starts from the beginning).
+  void set_after(const std::string &token);
+  const std::string &after_token() const { return after_token_; }
+  // The field and direction rows come in: the primary key, ascending, unless ordered.
+  size_t effective_order() const { return order_field.value_or(schema->primary_key()); }
+  bool key_order() const {
+    return !order_field || (*order_field == schema->primary_key() && !descending);
+  }
   void clear_order() {
     order_field.reset();
     descending = false;
@@ -80,6 +93,7 @@ struct QuerySpec {
   std::vector<Asked> asked_;
   std::string order_name_;
   std::vector<std::string> select_names_;
+  std::string after_token_;
 };
 
 bool matches(const QuerySpec &q, const Values &row);
@@ -91,6 +105,9 @@ class Cursor {
   virtual ~Cursor() = default;
   // nullopt at the end.
   virtual std::optional<Document> next() = 0;
+  // Where the rows returned so far end, for the next page's set_after; before the first row,
+  // the position the query started from ("" for the beginning).
+  virtual std::string page_token() const { return ""; }
 };
 
 }  // namespace bucketdb

@@ -433,6 +433,66 @@ static void cursor_to_the_end(void **state) {
   assert_int_equal(n, 8);
 }
 
+/* Pages of 3 by price descending (ties by id): tokens walk the result once; errors. */
+static void page_tokens(void **state) {
+  fixture *f = *state;
+  const uint64_t want[] = {3, 8, 6, 4, 1, 5, 2, 7};
+  char *token = NULL;
+  size_t seen = 0;
+  for (int page = 0; page < 4; page++) {
+    query(f, "items");
+    h_ok(bdb_query_order(f->q, "price", 1));
+    h_ok(bdb_query_limit(f->q, 3));
+    h_ok(bdb_query_after(f->q, token));
+    h_ok(bdb_query_exec(f->q, &f->c));
+    for (;;) {
+      uint64_t id = 0;
+      h_ok(bdb_cursor_next(f->c, &f->d));
+      if (!f->d) break;
+      h_ok(bdb_doc_get_uint(f->d, "id", &id));
+      assert_true(seen < 8);
+      assert_int_equal(id, want[seen++]);
+      bdb_doc_free(f->d);
+      f->d = NULL;
+    }
+    char *next = NULL;
+    h_ok(bdb_cursor_page_token(f->c, &next));
+    assert_non_null(next);
+    if (page == 3) assert_string_equal(next, token); /* an empty page keeps its position */
+    bdb_free(token);
+    token = next;
+    bdb_cursor_free(f->c);
+    f->c = NULL;
+  }
+  assert_int_equal(seen, 8);
+  /* A token before any row is "", and "" or NULL start from the beginning. */
+  query(f, "items");
+  h_ok(bdb_query_exec(f->q, &f->c));
+  h_ok(bdb_cursor_page_token(f->c, &f->text));
+  assert_string_equal(f->text, "");
+  bdb_free(f->text);
+  f->text = NULL;
+  bdb_cursor_free(f->c);
+  f->c = NULL;
+  /* Errors name the token; a query keeps its order check until it runs. */
+  h_expect_err(bdb_query_after(f->q, "%%%"), BDB_E_INVALID, "items", "page token", NULL);
+  query(f, "users");
+  h_expect_err(bdb_query_after(f->q, token), BDB_E_INVALID, "made for table items", NULL);
+  query(f, "items");
+  h_ok(bdb_query_after(f->q, token));
+  h_expect_err(bdb_query_exec(f->q, &f->c), BDB_E_INVALID, "price descending", NULL);
+  assert_null(f->c);
+  uint64_t n = 9;
+  h_expect_err(bdb_query_count(f->q, &n), BDB_E_INVALID, "price descending", NULL);
+  h_ok(bdb_query_order(f->q, "price", 1));
+  h_ok(bdb_query_after(f->q, NULL));
+  h_ok(bdb_query_count(f->q, &n));
+  assert_int_equal(n, 8);
+  h_expect_err(bdb_query_after(NULL, token), BDB_E_INVALID, "query", NULL);
+  h_expect_err(bdb_cursor_page_token(NULL, &f->text), BDB_E_INVALID, "cursor", NULL);
+  bdb_free(token);
+}
+
 static void bad_where(void **state) {
   fixture *f = *state;
   query(f, "items");
@@ -766,6 +826,7 @@ int main(void) {
       T(count_queries),
       T(or_groups),
       T(cursor_to_the_end),
+      T(page_tokens),
       T(bad_where),
       T(key_doc_from_text),
       T(point_gets),

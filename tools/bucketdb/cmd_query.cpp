@@ -1,5 +1,5 @@
 // query TABLE [--where ...]... [--or --where ...]... [--order F[:desc]] [--limit N] [--offset N]
-// [--count] [--explain] [--select ...]
+// [--count] [--explain] [--select ...] [--after TOKEN] [--page-token]
 //             [--as-of SEQ | --as-of-time TIME]
 #include <cstdint>
 #include <memory>
@@ -35,6 +35,8 @@ struct QueryArgs {
   uint64_t as_of = 0;
   bool has_as_of = false;
   std::string as_of_time;
+  std::string after;
+  bool page_token = false;
 };
 
 struct Order {
@@ -85,6 +87,11 @@ void run_query(const GlobalOptions &global, const QueryArgs &args) {
     if (args.has_as_of) usage_error("--as-of and --as-of-time exclude each other");
   }
 
+  if (args.page_token && (args.count || args.explain))
+    usage_error(
+        "--page-token prints where the documents end; it goes without --count and "
+        "--explain");
+
   Db db = open_database(global);
   bdb_query *raw = nullptr;
   check(bdb_query_new(db.get(), args.table.c_str(), &raw));
@@ -99,6 +106,7 @@ void run_query(const GlobalOptions &global, const QueryArgs &args) {
   for (const std::string &f : args.select) check(bdb_query_select(q.get(), f.c_str()));
   if (args.has_as_of) check(bdb_query_as_of(q.get(), args.as_of));
   if (as_of_time) check(bdb_query_as_of_time(q.get(), *as_of_time));
+  if (!args.after.empty()) check(bdb_query_after(q.get(), args.after.c_str()));
 
   if (args.explain) {
     char *text = nullptr;
@@ -125,6 +133,12 @@ void run_query(const GlobalOptions &global, const QueryArgs &args) {
     check(bdb_doc_to_json(doc.get(), &json_raw));
     BdbString json(json_raw);
     print_line(json.get());
+  }
+  if (args.page_token) {
+    char *token = nullptr;
+    check(bdb_cursor_page_token(cursor.get(), &token));
+    BdbString owned(token);
+    print_line(owned.get());
   }
 }
 
@@ -174,6 +188,13 @@ void add_query_command(CLI::App &app, Commands &commands) {
   q->add_option("--as-of-time", args->as_of_time,
                 "Read the database as it was at TIME (ms since the epoch, or ISO 8601 UTC)")
       ->type_name("TIME");
+  q->add_option("--after", args->after,
+                "Continue after the page that printed TOKEN (keyset pagination: same table and "
+                "--order, conditions may differ)")
+      ->type_name("TOKEN");
+  q->add_flag("--page-token", args->page_token,
+              "After the documents, print the token for --after on one last line (the page's "
+              "own --after token, or an empty line, when it returned nothing)");
   commands.on(q, [args, q, where, either](const GlobalOptions &g) {
     // CLI11 keeps each option's values apart; the parse order tells where the --or flags were.
     size_t next = 0;

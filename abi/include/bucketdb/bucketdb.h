@@ -261,6 +261,13 @@ BDB_API bdb_status bdb_query_as_of(bdb_query *query, uint64_t seq);
 BDB_API bdb_status bdb_query_as_of_time(bdb_query *query, uint64_t misc_ms);
 /* Restrict the fields returned; call once per field. The primary key is always returned. */
 BDB_API bdb_status bdb_query_select(bdb_query *query, const char *field);
+/* Keyset pagination: only the rows after the position `token` names, a token that
+ * bdb_cursor_page_token gave for a query on the same table with the same order (its
+ * conditions may differ). "" or NULL starts from the beginning. Unlike an offset, a page stays
+ * correct and cheap when rows are added or removed before it: in primary-key order the next
+ * page reads only the blocks after the token's key. BDB_E_INVALID for a malformed token or one
+ * of another table, here; for one of another order, at exec/count/explain. */
+BDB_API bdb_status bdb_query_after(bdb_query *query, const char *token);
 /* How the query would run (primary-key lookup, index, or scan) and the objects it would read
  * at most, as one line of text. Free with bdb_free. */
 BDB_API bdb_status bdb_query_explain(bdb_query *query, char **out_text);
@@ -270,6 +277,10 @@ BDB_API bdb_status bdb_query_count(bdb_query *query, uint64_t *out_count);
 BDB_API bdb_status bdb_query_exec(bdb_query *query, bdb_cursor **out);
 /* Sets *out to the next document (free with bdb_doc_free), or to NULL at the end. */
 BDB_API bdb_status bdb_cursor_next(bdb_cursor *cursor, bdb_doc **out);
+/* The position after the last document the cursor returned, for bdb_query_after on the next
+ * page (before the first document: the query's own starting token, "" for the beginning).
+ * URL-safe text (base64url); free with bdb_free. */
+BDB_API bdb_status bdb_cursor_page_token(bdb_cursor *cursor, char **out_token);
 BDB_API void bdb_cursor_free(bdb_cursor *cursor);
 
 /* Reads a managed blob by id. Free *out_data with bdb_free. */

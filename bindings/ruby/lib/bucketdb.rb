@@ -558,6 +558,10 @@ module BucketDB
       self
     end
 
+    # Keyset pagination: continue after the position a cursor's page_token gave, for a query
+    # on the same table with the same order (conditions may differ). "" or nil: the beginning.
+    def after(token) = tap { @n.after(token&.to_s) }
+
     def count(*args)
       return super if !args.empty? || block_given?
 
@@ -604,13 +608,25 @@ module BucketDB
       @db = db
       @n = native
       @done = false
+      @token = ""
     end
 
     def close
+      unless @done
+        @token = begin
+          @n.pageToken
+        rescue Error
+          "" # closing never fails; page_token before it shows the error
+        end
+      end
       @done = true
       @n.close
       nil
     end
+
+    # Where the rows returned so far end, for the next page's Query#after; still readable
+    # once the cursor has closed (at its end, or by close).
+    def page_token = @done ? @token : @n.pageToken
 
     # The next row as a Record, or nil at the end (or once closed).
     def next_record

@@ -367,6 +367,28 @@ class TestBucketDB < Minitest::Test
     assert_bdb_error(BucketDB::InvalidArgument, "closed") { b.size }
   end
 
+
+  def test_page_tokens
+    seed_users(@db)
+    walked = []
+    token = ""
+    4.times do
+      c = @db.query("users").order("age").limit(2).after(token).cursor
+      rows = c.to_a
+      walked.concat(rows.map { |r| r["id"] })
+      nxt = c.page_token # readable after the cursor closed itself
+      assert_equal token, nxt if rows.empty?
+      token = nxt
+    end
+    assert_equal %w[u5 u4 u3 u1 u2], walked
+    c = @db.query("users").cursor
+    assert_equal "", c.page_token
+    c.close
+    assert_bdb_error(BucketDB::InvalidArgument, "page token") { @db.query("users").after("not a token!") }
+    assert_bdb_error(BucketDB::InvalidArgument, "ordered by age") { @db.query("users").after(token).count }
+    assert_equal 5, @db.query("users").after(token).after(nil).count
+  end
+
   def test_queries
     seqs = seed_users(@db)
     q = ->(*) { @db.query("users") }

@@ -66,6 +66,28 @@ q u4,u5 --offset 3
 q "" --offset 10
 q "" --limit 0
 
+# Keyset pagination: --page-token prints the token that --after continues from.
+ok bdb query users --order score:desc --limit 2 --page-token
+same "$(ids "$(head -n2 <<<"$OUT")")" u3,u1
+T1=$(tail -n1 <<<"$OUT")
+[[ "$T1" =~ ^[A-Za-z0-9_-]+$ ]] || fail "page token is not base64url: $T1"
+ok bdb query users --order score:desc --limit 2 --after "$T1" --page-token
+same "$(ids "$(head -n2 <<<"$OUT")")" u5,u2
+T2=$(tail -n1 <<<"$OUT")
+ok bdb query users --order score:desc --limit 2 --after "$T2" --page-token
+same "$(head -n1 <<<"$OUT")" '{"id":"u4"}' "nulls come last in descending order"
+T3=$(tail -n1 <<<"$OUT")
+ok bdb query users --order score:desc --limit 2 --after "$T3" --page-token
+same "$OUT" "$T3" "an empty page keeps its position"
+ok bdb query users --count --order score:desc --after "$T1"
+same "$OUT" 3
+status 3 bdb query users --order score --after "$T1"
+contains "$ERR" "page token was made for a query ordered by score descending"
+status 3 bdb query users --after 'garbage!'
+contains "$ERR" "page token"
+status 2 bdb query users --count --page-token
+contains "$ERR" "--page-token"
+
 # Count: one number.
 ok bdb query users --count
 same "$OUT" 5

@@ -22,6 +22,7 @@ public final class Cursor implements Iterable<Record>, AutoCloseable {
   private final NativeCursor n;
   private final Cleaner.Cleanable cleanable;
   private boolean closed;
+  private String token = ""; // kept when the cursor closes, for pageToken()
 
   Cursor(BucketDb db, NativeCursor n) {
     this.db = db;
@@ -33,10 +34,23 @@ public final class Cursor implements Iterable<Record>, AutoCloseable {
   @Override
   public void close() {
     if (!closed) {
+      try {
+        token = n.pageToken();
+      } catch (BucketDbException e) {
+        token = ""; // closing never fails; pageToken() was the way to see the error
+      }
       closed = true;
       NativeCursor.swigRelease(n);
       cleanable.clean();
     }
+  }
+
+  /**
+   * Where the rows returned so far end: pass it to the next page's {@link Query#after}. Still
+   * readable once the cursor has closed (at its end, or by {@link #close}).
+   */
+  public String pageToken() throws BucketDbException {
+    return closed ? token : n.pageToken();
   }
 
   /** The next row, or null at the end (the cursor is closed then). */

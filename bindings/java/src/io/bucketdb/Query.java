@@ -96,6 +96,17 @@ public final class Query implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Keyset pagination: continues after the position a cursor's {@link Cursor#pageToken} gave,
+   * for a query on the same table with the same order (the conditions may differ). {@code ""} or
+   * null starts from the beginning. Unlike {@link #offset}, pages stay right and cheap while
+   * rows are added or removed.
+   */
+  public Query after(String token) throws BucketDbException {
+    n.after(token);
+    return this;
+  }
+
   /** The number of rows the query returns (offset and limit apply). */
   public long count() throws BucketDbException {
     return n.count();

@@ -476,6 +476,38 @@ public class BucketDbTest {
   }
 
   @Test
+  public void pageTokens() throws Exception {
+    seedUsers();
+    List<String> walked = new ArrayList<>();
+    String token = "";
+    for (int page = 0; page < 4; page++) {
+      try (Query q = db.query("users").orderBy("age").limit(2).after(token);
+          Cursor c = q.cursor()) {
+        int n = 0;
+        for (Map<String, Object> row : c.maps()) {
+          walked.add((String) row.get("id"));
+          n++;
+        }
+        String next = c.pageToken(); // readable after the cursor closed itself
+        if (n == 0) assertEquals(token, next);
+        token = next;
+      }
+    }
+    assertEquals(Arrays.asList("u5", "u4", "u3", "u1", "u2"), walked);
+    try (Query q = db.query("users");
+        Cursor c = q.cursor()) {
+      assertEquals("", c.pageToken());
+    }
+    try (Query q = db.query("users")) {
+      expect(Code.INVALID, () -> q.after("not a token!"), "page token");
+      q.after(token);
+      expect(Code.INVALID, q::count, "ordered by age");
+      q.after(null).orderBy("age");
+      assertEquals(5, q.count());
+    }
+  }
+
+  @Test
   public void queries() throws Exception {
     long[] seqs = seedUsers();
     Object[][] cases = {
