@@ -124,6 +124,35 @@ uint64_t run_query(bdb_db *db, std::initializer_list<Cond> where) {
   return n;
 }
 
+uint64_t walk_pages(bdb_db *db, const char *order, bool desc, uint64_t page, size_t pages) {
+  uint64_t n = 0;
+  char *token = nullptr;
+  for (size_t i = 0; i < pages; i++) {
+    bdb_query *q = make_query(db, {});
+    ok(bdb_query_order(q, order, desc), "order");
+    ok(bdb_query_limit(q, page), "limit");
+    ok(bdb_query_after(q, token), "after");
+    bdb_cursor *c = nullptr;
+    ok(bdb_query_exec(q, &c), "exec");
+    for (;;) {
+      bdb_doc *doc = nullptr;
+      ok(bdb_cursor_next(c, &doc), "next");
+      if (!doc) break;
+      const char *text = nullptr;
+      size_t len = 0;
+      ok(bdb_doc_get_string(doc, "name", &text, &len), "name");
+      n += len > 0;
+      bdb_doc_free(doc);
+    }
+    bdb_free(token);
+    ok(bdb_cursor_page_token(c, &token), "page token");
+    bdb_cursor_free(c);
+    bdb_query_free(q);
+  }
+  bdb_free(token);
+  return n;
+}
+
 uint64_t run_count(bdb_db *db, std::initializer_list<Cond> where) {
   bdb_query *q = make_query(db, where);
   uint64_t n = 0;

@@ -40,6 +40,9 @@ struct Cond {
 // Runs a query on users with conditions joined by AND, reads every row (and its name) and
 // returns how many it saw.
 uint64_t run_query(bdb_db *db, std::initializer_list<Cond> where);
+// Walks `pages` pages of `page` rows ordered by `order` with keyset tokens (each page a query
+// of its own, as a web app's requests would be); returns the rows read.
+uint64_t walk_pages(bdb_db *db, const char *order, bool desc, uint64_t page, size_t pages);
 // The same as a count.
 uint64_t run_count(bdb_db *db, std::initializer_list<Cond> where);
 

@@ -129,6 +129,18 @@ void memory_workload(const Config &cfg, Report &report) {
   report.add({vs, "count with a filter on an unindexed field", "counts/s", ours_c, peer_c,
               "SQLite :memory:", true, ""});
 
+  const size_t walks = cfg.quick ? 2 : 20;
+  ours_rows = peer_rows = 0;
+  double ours_pages = rate(walks * 50, [&] {
+    for (size_t i = 0; i < walks; i++) ours_rows += walk_pages(db, "name", false, 20, 50);
+  });
+  double peer_pages = rate(walks * 50, [&] {
+    for (size_t i = 0; i < walks; i++) peer_rows += peer.walk_pages_by_name(20, 50);
+  });
+  same_answer("keyset pages", ours_rows, peer_rows);
+  report.add({vs, "keyset pages, 50 x 20 rows by name", "pages/s", ours_pages, peer_pages,
+              "SQLite :memory:", true, "each page a query of its own"});
+
   // Requests per read shape, on a fresh handle of the same store (nothing cached).
   const std::string group = "requests per read, " + rows_text + " (counting driver)";
   bdb_db *cold = open_db(uri, {{"autoMerge", "0"}, {"readStalenessMs", "60000"}});
@@ -143,6 +155,11 @@ void memory_workload(const Config &cfg, Report &report) {
   report.add({group, "cold indexed lookup", "requests",
               static_cast<double>((requests(cold) - before).total()), 0, "", false,
               std::to_string(got) + " rows"});
+  before = requests(cold);
+  got = walk_pages(cold, "name", true, 10, 1);
+  report.add({group, "cold page, by name desc, limit 10", "requests",
+              static_cast<double>((requests(cold) - before).total()), 0, "", false,
+              std::to_string(got) + " rows, read in the index's order"});
   before = requests(cold);
   run_query(cold, {{"name", "=", quoted(some_name)}});
   get_user(cold, user_id(n / 2), &name);

@@ -18,10 +18,14 @@ SqlitePeer::SqlitePeer(const std::string &path, const char *synchronous) {
   by_name_ = prepare("SELECT * FROM users WHERE name = ?");
   range_ = prepare("SELECT * FROM users WHERE id >= ? AND id < ? AND active = 1");
   count_ = prepare("SELECT count(*) FROM users WHERE age >= ?");
+  first_page_ = prepare("SELECT id, name FROM users ORDER BY name, id LIMIT ?");
+  next_page_ =
+      prepare("SELECT id, name FROM users WHERE (name, id) > (?, ?) ORDER BY name, id LIMIT ?");
 }
 
 SqlitePeer::~SqlitePeer() {
-  for (sqlite3_stmt *s : {insert_, get_, by_name_, range_, count_}) sqlite3_finalize(s);
+  for (sqlite3_stmt *s : {insert_, get_, by_name_, range_, count_, first_page_, next_page_})
+    sqlite3_finalize(s);
   sqlite3_close(db_);
 }
 
@@ -106,6 +110,31 @@ uint64_t SqlitePeer::count_older(int age) {
                    ? static_cast<uint64_t>(sqlite3_column_int64(count_, 0))
                    : 0;
   sqlite3_reset(count_);
+  return n;
+}
+
+uint64_t SqlitePeer::walk_pages_by_name(uint64_t page, size_t pages) {
+  uint64_t n = 0;
+  std::string last_name, last_id;
+  for (size_t i = 0; i < pages; i++) {
+    sqlite3_stmt *s = i == 0 ? first_page_ : next_page_;
+    int at = 1;
+    if (i > 0) {
+      sqlite3_bind_text(s, at++, last_name.data(), static_cast<int>(last_name.size()),
+                        SQLITE_TRANSIENT);
+      sqlite3_bind_text(s, at++, last_id.data(), static_cast<int>(last_id.size()),
+                        SQLITE_TRANSIENT);
+    }
+    sqlite3_bind_int64(s, at, static_cast<sqlite3_int64>(page));
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      last_id.assign(reinterpret_cast<const char *>(sqlite3_column_text(s, 0)),
+                     static_cast<size_t>(sqlite3_column_bytes(s, 0)));
+      last_name.assign(reinterpret_cast<const char *>(sqlite3_column_text(s, 1)),
+                       static_cast<size_t>(sqlite3_column_bytes(s, 1)));
+      n += !last_name.empty();
+    }
+    sqlite3_reset(s);
+  }
   return n;
 }
 

@@ -24,6 +24,8 @@ class SqlitePeer {
   uint64_t by_name(const std::string &name);                            // rows read
   uint64_t range_active(const std::string &lo, const std::string &hi);  // id range, active
   uint64_t count_older(int age);
+  // Keyset pagination by (name, id): `pages` pages of `page` rows; returns the rows read.
+  uint64_t walk_pages_by_name(uint64_t page, size_t pages);
   std::string journal_mode();
 
  private:
@@ -31,7 +33,7 @@ class SqlitePeer {
   sqlite3_stmt *prepare(const char *sql);
   sqlite3 *db_ = nullptr;
   sqlite3_stmt *insert_ = nullptr, *get_ = nullptr, *by_name_ = nullptr, *range_ = nullptr,
-               *count_ = nullptr;
+               *count_ = nullptr, *first_page_ = nullptr, *next_page_ = nullptr;
 };
 
 }  // namespace bench

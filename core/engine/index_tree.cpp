@@ -149,7 +149,30 @@ bool visit(Database &db, const std::string &node_key, const std::string &lo, con
   return true;
 }
 
+// Children are visited from the last whose first key is below hi down to the one holding lo.
+std::optional<std::string> last_before(Database &db, const std::string &node_key,
+                                       const std::string &lo, const std::string &hi) {
+  auto node = db.load_index_node(node_key);
+  const auto &keys = node->keys;
+  auto end = hi.empty() ? keys.end() : std::lower_bound(keys.begin(), keys.end(), hi);
+  if (node->level == 0) {
+    if (end == keys.begin() || *(end - 1) < lo) return std::nullopt;
+    return *(end - 1);
+  }
+  for (size_t j = static_cast<size_t>(end - keys.begin()); j-- > 0;) {
+    if (auto k = last_before(db, node->children[j], lo, hi)) return k;
+    if (keys[j] <= lo) break;  // every earlier child holds keys below lo
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<std::string> index_last_before(Database &db, const std::string &root,
+                                             const std::string &lo, const std::string &hi) {
+  if (root.empty()) return std::nullopt;
+  return last_before(db, root, lo, hi);
+}
 
 void index_scan(Database &db, const std::string &root, const std::string &lo,
                 const std::string &hi, const std::function<bool(const std::string &)> &fn) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -50,6 +51,10 @@ class IndexTreeWriter {
 // order, until fn returns false.
 void index_scan(Database &db, const std::string &root, const std::string &lo,
                 const std::string &hi, const std::function<bool(const std::string &)> &fn);
+
+// The greatest key k of the tree with lo <= k < hi (hi "" = no upper bound), if any.
+std::optional<std::string> index_last_before(Database &db, const std::string &root,
+                                             const std::string &lo, const std::string &hi);
 
 // Every node key of a tree (for the orphan sweep).
 void index_nodes(Database &db, const std::string &root, std::set<std::string> &out);

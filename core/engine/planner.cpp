@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/codec/index_key.h"
 #include "core/engine/database.h"
@@ -161,6 +162,37 @@ Ranges ranges_for(const QuerySpec &q, size_t field, bool index) {
   return out;
 }
 
+// An index plan reading rows in the order of its field, when the query orders by that field
+// and is limited: a scan would read every block to sort, the index reads only what it returns.
+void prefer_index_order(const TableRoot *root, const QuerySpec &q, Plan &p) {
+  if (!root || !q.order_field || *q.order_field == q.schema->primary_key() ||
+      q.limit == std::numeric_limits<uint64_t>::max())
+    return;
+  const Field &f = q.schema->field(*q.order_field);
+  const IndexRoot *ix = nullptr;
+  for (const IndexRoot &i : root->indexes)
+    if (i.built && i.field == f.name && i.type_id == static_cast<uint32_t>(f.type_id)) ix = &i;
+  if (!ix || (p.kind == Plan::kIndex && p.index_field != f.name) || p.kind == Plan::kPrimaryKey)
+    return;
+  if (p.kind == Plan::kScan) p.ranges = {KeyRange{"", ""}};
+  p.kind = Plan::kIndex;
+  p.index_field = ix->field;
+  p.index_root = ix->root;
+  p.ordered = true;
+  if (q.after && q.after->field == *q.order_field) {  // the next page: entries past the token
+    const std::string &v = q.after->value_key;
+    std::string past = v + q.after->pk_key + std::string(1, '\0');
+    std::vector<KeyRange> rest;
+    if (q.after->descending) {
+      rest.push_back(KeyRange{"", v});
+      rest.push_back(KeyRange{past, prefix_successor(v)});
+    } else {
+      rest.push_back(KeyRange{past, ""});
+    }
+    p.ranges = intersect(p.ranges, rest);
+  }
+}
+
 }  // namespace
 
 Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
@@ -171,7 +203,10 @@ Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
   if (root && !root->manifest_key.empty()) page = db.load_manifest(root->manifest_key);
   p.blocks_total = page ? page->blocks.size() : 0;
   // OR between groups: every row is tested (a union of the groups' plans is future work).
-  if (!q.or_groups.empty()) return p;
+  if (!q.or_groups.empty()) {
+    prefer_index_order(root, q, p);
+    return p;
+  }
 
   Ranges pk = ranges_for(q, q.schema->primary_key(), false);
   if (q.after && q.after->by_key(*q.schema)) {  // the next page: keys past the last one
@@ -202,6 +237,7 @@ Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
     p.index_field = best->field;
     p.index_root = best->root;
   }
+  prefer_index_order(root, q, p);
   if (p.kind == Plan::kPrimaryKey && page)
     for (const BlockRef &b : page->blocks)
       for (const KeyRange &r : p.ranges)
@@ -223,8 +259,13 @@ std::string explain_plan(const Plan &p, const QuerySpec &q) {
     case Plan::kIndex:
       return "index on " + table + "." + p.index_field + ": " + std::to_string(p.ranges.size()) +
              (p.ranges.size() == 1 ? " range" : " ranges") +
-             ", reads the index nodes on the path, then the blocks of the matching rows (at "
-             "most " + std::to_string(p.blocks_total) + "), plus the committed cache";
+             (p.ordered ? " in " + q.schema->field(*q.order_field).name +
+                              (q.descending ? " descending" : "") +
+                              " order (no sort), reads index nodes and the blocks of the rows "
+                              "it returns until the limit"
+                        : ", reads the index nodes on the path, then the blocks of the "
+                          "matching rows") +
+             " (at most " + std::to_string(p.blocks_total) + "), plus the committed cache";
     case Plan::kScan:
       break;
   }

@@ -20,6 +20,9 @@ struct Plan {
   std::vector<KeyRange> ranges;  // primary-key ranges, or index-key ranges
   std::string index_field;
   std::string index_root;
+  // An index plan on the order field whose rows come in the query's order (no sort): chosen
+  // for a limited query that would otherwise scan, or whose index plan is on that field.
+  bool ordered = false;
   std::string describe() const;
   uint64_t blocks_total = 0;     // data blocks of the table
   uint64_t blocks_touched = 0;   // primary-key plans: blocks overlapping the ranges

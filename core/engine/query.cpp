@@ -1,7 +1,8 @@
-// Queries (SPEC section 7): rows stream in primary-key order from the plan's source (data
-// blocks merged with the committed cache, or the keys an index names); conditions filter; a
-// non-key order sorts (a top-N heap under a limit, else an external sort that spills within
-// its budget); the outer cursor projects and remembers the page position.
+// Queries (SPEC section 7): rows stream from the plan's source (data blocks merged with the
+// committed cache, or the keys an index names, in primary-key order; or an index read in its
+// field's order); conditions filter; any other order sorts (a top-N heap under a limit, else
+// an external sort that spills within its budget); the outer cursor projects and remembers
+// the page position.
 #include "core/engine/query.h"
 
 #include <algorithm>
@@ -296,10 +297,11 @@ struct Found {
   uint64_t seq, misc;
 };
 
-// Primary-key order, streamed: bounded memory whatever the result size.
-class KeyOrderCursor : public Cursor {
+// Rows already in the query's order (primary key, or an index's order), streamed: bounded
+// memory whatever the result size.
+class StreamCursor : public Cursor {
  public:
-  KeyOrderCursor(std::unique_ptr<RowSource> source, SchemaPtr newest, QuerySpec q)
+  StreamCursor(std::unique_ptr<RowSource> source, SchemaPtr newest, QuerySpec q)
       : q_(std::move(q)), newest_(std::move(newest)), scan_(std::move(source)) {}
   std::optional<Document> next() override {
     Found f;
@@ -487,7 +489,11 @@ std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr
                        plan.kind == Plan::kPrimaryKey ? plan.ranges : std::vector<KeyRange>{},
                        std::move(filter));
   }
-  const Field &field = newest->field(static_cast<size_t>(newest->field_index(plan.index_field)));
+  size_t field_at = static_cast<size_t>(newest->field_index(plan.index_field));
+  if (plan.ordered)
+    return index_order_source(db, std::move(snap), std::move(newest), plan.index_root, field_at,
+                              plan.ranges, q.descending);
+  const Field &field = newest->field(field_at);
   std::vector<std::string> keys;
   for (const KeyRange &r : plan.ranges)
     index_scan(db, plan.index_root, r.lo, r.hi, [&](const std::string &k) {
@@ -527,8 +533,8 @@ std::unique_ptr<Cursor> Database::query_once(const QuerySpec &asked) {
   Plan plan = plan_query(*this, *snap, q);
   auto source = open_source(*this, snap, newest, q, plan);
   std::unique_ptr<Cursor> rows;
-  if (q.key_order())
-    rows = std::make_unique<KeyOrderCursor>(std::move(source), newest, q);
+  if (q.key_order() || plan.ordered)
+    rows = std::make_unique<StreamCursor>(std::move(source), newest, q);
   else
     rows = std::make_unique<SortedCursor>(*this, std::move(source), newest, q);
   return std::make_unique<PagedCursor>(std::move(rows), q);
@@ -544,8 +550,9 @@ std::string Database::explain(const QuerySpec &asked) {
   const QuerySpec q = asked.schema->canonical_json() == newest->canonical_json()
                           ? asked
                           : asked.bound_to(newest);
-  std::string text = explain_plan(plan_query(*this, *snap, q), q);
-  if (!q.key_order())
+  Plan plan = plan_query(*this, *snap, q);
+  std::string text = explain_plan(plan, q);
+  if (!q.key_order() && !plan.ordered)
     text += q.limit == std::numeric_limits<uint64_t>::max()
                 ? "; then sorts the matching rows by " + q.schema->field(*q.order_field).name +
                       " (spilling to temporary files beyond " +

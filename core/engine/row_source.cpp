@@ -2,8 +2,12 @@
 
 #include <algorithm>
 
+#include "core/codec/index_key.h"
+#include "core/codec/key_codec.h"
 #include "core/codec/value_check.h"
 #include "core/engine/database.h"
+#include "core/engine/index_tree.h"
+#include "core/util/error.h"
 
 namespace bucketdb {
 
@@ -142,7 +146,188 @@ class KeysSource : public RowSource {
   size_t pos_ = 0;
 };
 
+// Index entries within sorted ranges, ascending, or descending by value with each value's
+// entries still ascending (a probe for the greatest value below the position, then a forward
+// scan of that value's entries): streamed in small batches.
+class IndexWalk {
+ public:
+  IndexWalk(Database &db, std::string root, const TypeInfo &type, std::vector<KeyRange> ranges,
+            bool descending)
+      : db_(db),
+        root_(std::move(root)),
+        type_(type),
+        ranges_(std::move(ranges)),
+        desc_(descending) {
+    if (desc_) {
+      r_ = ranges_.size();
+      if (r_) hi_ = ranges_[r_ - 1].hi;
+    } else if (!ranges_.empty()) {
+      pos_ = ranges_[0].lo;
+    }
+  }
+  // The next entry, or nullptr at the end; valid until the next call.
+  const std::string *next() {
+    if (at_ >= batch_.size() && !fill()) return nullptr;
+    return &batch_[at_++];
+  }
+  // Length of an entry's value part (the rest is the primary key).
+  size_t value_length(const std::string &entry) const {
+    auto n = index_field_length(type_, entry);
+    if (!n) fail(BDB_E_CORRUPT, "corrupt index entry: malformed key");
+    return *n;
+  }
+
+ private:
+  static constexpr size_t kBatch = 64;
+  // Reads up to kBatch entries of [from, to); false when that finishes the interval.
+  bool forward(std::string &from, const std::string &to) {
+    batch_.clear();
+    at_ = 0;
+    index_scan(db_, root_, from, to, [&](const std::string &k) {
+      batch_.push_back(k);
+      return batch_.size() < kBatch;
+    });
+    if (batch_.size() < kBatch) return false;
+    from = batch_.back() + std::string(1, '\0');
+    return true;
+  }
+  bool fill() {
+    if (!desc_) {
+      while (r_ < ranges_.size()) {
+        bool more = forward(pos_, ranges_[r_].hi);
+        if (!more && ++r_ < ranges_.size()) pos_ = ranges_[r_].lo;
+        if (!batch_.empty()) return true;
+      }
+      return false;
+    }
+    while (r_ > 0) {
+      const KeyRange &r = ranges_[r_ - 1];
+      if (in_group_) {
+        in_group_ = forward(pos_, group_hi_);
+        if (!in_group_) hi_ = group_value_;
+        if (!batch_.empty()) return true;
+        continue;
+      }
+      auto probe = index_last_before(db_, root_, r.lo, hi_);
+      if (!probe) {
+        if (--r_ > 0) hi_ = ranges_[r_ - 1].hi;
+        continue;
+      }
+      group_value_ = probe->substr(0, value_length(*probe));
+      std::string succ = prefix_successor(group_value_);
+      group_hi_ = hi_.empty() ? succ : (succ.empty() ? hi_ : std::min(succ, hi_));
+      pos_ = std::max(group_value_, r.lo);
+      in_group_ = true;
+    }
+    batch_.clear();
+    at_ = 0;
+    return false;
+  }
+
+  Database &db_;
+  std::string root_;
+  const TypeInfo &type_;
+  std::vector<KeyRange> ranges_;
+  bool desc_;
+  size_t r_ = 0;  // ascending: the range read; descending: one past it
+  std::string pos_, hi_;
+  bool in_group_ = false;
+  std::string group_value_, group_hi_;
+  std::vector<std::string> batch_;
+  size_t at_ = 0;
+};
+
+class IndexOrderSource : public RowSource {
+ public:
+  IndexOrderSource(Database &db, SnapshotPtr snap, SchemaPtr newest, std::string root, size_t field,
+                   std::vector<KeyRange> ranges, bool descending)
+      : db_(db),
+        snap_(std::move(snap)),
+        newest_(std::move(newest)),
+        overlay_(snap_->overlay(newest_->name())),
+        walk_(db, std::move(root), *newest_->field(field).type, ranges, descending),
+        desc_(descending) {
+    if (!overlay_) return;
+    std::string what = "committed row of " + newest_->name();
+    for (const auto &[key, row] : *overlay_) {
+      if (row->deleted) continue;
+      RowView v(*row->schema, reinterpret_cast<const uint8_t *>(row->fixed.data()), row->heap,
+                &what);
+      Pending p{"", key, convert_values(*row->schema, v.decode(), *newest_), row->seq, row->misc};
+      append_nullable_key(p.vkey, *newest_->field(field).type, p.values[field]);
+      std::string entry = p.vkey + key;
+      for (const KeyRange &r : ranges)
+        if (entry >= r.lo && (r.hi.empty() || entry < r.hi)) {
+          cache_.push_back(std::move(p));
+          break;
+        }
+    }
+    std::sort(cache_.begin(), cache_.end(), [&](const Pending &a, const Pending &b) {
+      return before(a.vkey, a.pk, b.vkey, b.pk);
+    });
+  }
+
+  bool next(Values &values, uint64_t &seq, uint64_t &misc) override {
+    for (;;) {
+      if (!entry_) entry_ = walk_.next();
+      bool have_cache = at_ < cache_.size();
+      if (!entry_ && !have_cache) return false;
+      if (entry_) {
+        size_t n = walk_.value_length(*entry_);
+        std::string_view vkey(entry_->data(), n), pk(entry_->data() + n, entry_->size() - n);
+        if (!have_cache || before(vkey, pk, cache_[at_].vkey, cache_[at_].pk)) {
+          std::string key(pk);
+          entry_ = nullptr;
+          if (overlay_ && overlay_->count(key)) continue;  // the cache has its newer version
+          auto row = db_.lookup(snap_, newest_->name(), key);
+          if (!row) continue;
+          values = convert_values(*row->schema, std::move(row->values), *newest_);
+          seq = row->seq;
+          misc = row->misc;
+          return true;
+        }
+      }
+      Pending &p = cache_[at_++];
+      values = std::move(p.values);
+      seq = p.seq;
+      misc = p.misc;
+      return true;
+    }
+  }
+
+ private:
+  struct Pending {
+    std::string vkey, pk;
+    Values values;
+    uint64_t seq, misc;
+  };
+  bool before(std::string_view av, std::string_view ak, std::string_view bv,
+              std::string_view bk) const {
+    int c = av.compare(bv);
+    if (c != 0) return desc_ ? c > 0 : c < 0;
+    return ak < bk;
+  }
+
+  Database &db_;
+  SnapshotPtr snap_;
+  SchemaPtr newest_;
+  std::shared_ptr<const Overlay> overlay_;
+  IndexWalk walk_;
+  bool desc_;
+  const std::string *entry_ = nullptr;
+  std::vector<Pending> cache_;
+  size_t at_ = 0;
+};
+
 }  // namespace
+
+std::unique_ptr<RowSource> index_order_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
+                                              std::string index_root, size_t field,
+                                              std::vector<KeyRange> ranges, bool descending) {
+  return std::make_unique<IndexOrderSource>(db, std::move(snap), std::move(newest),
+                                            std::move(index_root), field, std::move(ranges),
+                                            descending);
+}
 
 std::unique_ptr<RowSource> scan_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
                                        std::vector<KeyRange> ranges, RowFilter filter) {

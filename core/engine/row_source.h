@@ -41,6 +41,14 @@ using RowFilter = std::function<bool(const RowView &)>;
 // Blocks merged with the committed cache; `ranges` sorted and disjoint (empty: everything).
 std::unique_ptr<RowSource> scan_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
                                        std::vector<KeyRange> ranges, RowFilter filter = nullptr);
+// Rows in the order of an indexed field (descending: from the greatest value, ties still in
+// primary-key order): the index entries within `ranges` (sorted, disjoint, index-key space),
+// each row looked up by its key, merged in the same order with the committed cache's rows,
+// which the index does not cover yet. A limited query reads only the index nodes and the
+// blocks of the rows it takes.
+std::unique_ptr<RowSource> index_order_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
+                                              std::string index_root, size_t field,
+                                              std::vector<KeyRange> ranges, bool descending);
 // The rows of these primary keys (sorted, unique) that exist.
 std::unique_ptr<RowSource> keys_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
                                        std::vector<std::string> keys);

@@ -381,7 +381,8 @@ class Fixture {
 };
 
 TEST(Differential, RandomQueriesEqualSqlite) {
-  int queries = 0, index_plans = 0, key_plans = 0, or_queries = 0, paged_queries = 0;
+  int queries = 0, index_plans = 0, key_plans = 0, or_queries = 0, paged_queries = 0,
+      ordered_plans = 0;
   for (unsigned seed = 1; seed <= 8; seed++) {
     Fixture f(seed);
     f.build(160);
@@ -395,6 +396,7 @@ TEST(Differential, RandomQueriesEqualSqlite) {
       or_queries += !q.or_at.empty();
       index_plans += plan.rfind("index", 0) == 0;
       key_plans += plan.rfind("primary", 0) == 0;
+      ordered_plans += plan.find("(no sort)") != std::string::npos;
       if (got != want || count != want.size()) {
         Q small = f.shrink(q);
         uint64_t n;
@@ -422,9 +424,10 @@ TEST(Differential, RandomQueriesEqualSqlite) {
     }
   }
   std::printf(
-      "differential: %d queries equal SQLite's answers (%d by index, %d by key, %d "
-      "with OR; %d walked in pages)\n",
-      queries, index_plans, key_plans, or_queries, paged_queries);
+      "differential: %d queries equal SQLite's answers (%d by index, %d of them in the index's "
+      "order; %d by key; %d with OR; %d walked in pages)\n",
+      queries, index_plans, ordered_plans, key_plans, or_queries, paged_queries);
+  EXPECT_GT(ordered_plans, 100) << "too few queries read an index in order";
 }
 
 // Sorts that spill: a few thousand rows and maxMemoryBytes of 64 KiB (the least a sort gets),
