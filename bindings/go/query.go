@@ -62,8 +62,8 @@ func (q *Query) Where(field, op string, value any) *Query {
 }
 
 // Or closes the group of conditions added so far: the ones added after it form an
-// alternative, so Where(a).Where(b).Or().Where(c) matches (a AND b) OR c. A query with Or
-// scans the table; each side needs a condition.
+// alternative, so Where(a).Where(b).Or().Where(c) matches (a AND b) OR c. Each side needs a
+// condition; the query unites the sides' index lookups, or scans when a side has none.
 func (q *Query) Or() *Query { return q.do(func(n native.Query) { n.OrGroup() }) }
 
 // OrderBy sorts by one field (a later call replaces it); ties keep primary-key order. Nulls

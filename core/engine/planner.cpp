@@ -172,7 +172,7 @@ void prefer_index_order(const TableRoot *root, const QuerySpec &q, Plan &p) {
   const IndexRoot *ix = nullptr;
   for (const IndexRoot &i : root->indexes)
     if (i.built && i.field == f.name && i.type_id == static_cast<uint32_t>(f.type_id)) ix = &i;
-  if (!ix || (p.kind == Plan::kIndex && p.index_field != f.name) || p.kind == Plan::kPrimaryKey)
+  if (!ix || !(p.kind == Plan::kScan || (p.kind == Plan::kIndex && p.index_field == f.name)))
     return;
   if (p.kind == Plan::kScan) p.ranges = {KeyRange{"", ""}};
   p.kind = Plan::kIndex;
@@ -193,6 +193,27 @@ void prefer_index_order(const TableRoot *root, const QuerySpec &q, Plan &p) {
   }
 }
 
+// OR between groups: the union of the groups' own plans when each finds its rows by keys (an
+// index, or primary-key points); a group that would scan or read a key range makes it a scan.
+void plan_union(Database &db, const Snapshot &snap, const QuerySpec &q, Plan &p) {
+  std::vector<Plan> parts;
+  auto add = [&](const std::vector<Condition> &group) {
+    QuerySpec sub;
+    sub.schema = q.schema;
+    sub.where = group;
+    Plan part = plan_query(db, snap, sub);
+    if (part.kind == Plan::kScan || (part.kind == Plan::kPrimaryKey && !part.key_points))
+      return false;
+    parts.push_back(std::move(part));
+    return true;
+  };
+  for (const auto &group : q.or_groups)
+    if (!add(group)) return;
+  if (!add(q.where)) return;
+  p.kind = Plan::kUnion;
+  p.parts = std::move(parts);
+}
+
 }  // namespace
 
 Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
@@ -202,8 +223,8 @@ Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
   std::shared_ptr<const ManifestPage> page;
   if (root && !root->manifest_key.empty()) page = db.load_manifest(root->manifest_key);
   p.blocks_total = page ? page->blocks.size() : 0;
-  // OR between groups: every row is tested (a union of the groups' plans is future work).
   if (!q.or_groups.empty()) {
+    plan_union(db, snap, q, p);
     prefer_index_order(root, q, p);
     return p;
   }
@@ -231,6 +252,7 @@ Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
   if (pk.usable && (!best || pk.rank >= best_ix.rank)) {
     p.kind = Plan::kPrimaryKey;
     p.ranges = pk.ranges;
+    p.key_points = pk.rank == 3;  // keys are prefix-free: a range within a point holds only it
   } else if (best && best_ix.rank > 0) {
     p.kind = Plan::kIndex;
     p.ranges = best_ix.ranges;
@@ -266,6 +288,20 @@ std::string explain_plan(const Plan &p, const QuerySpec &q) {
                         : ", reads the index nodes on the path, then the blocks of the "
                           "matching rows") +
              " (at most " + std::to_string(p.blocks_total) + "), plus the committed cache";
+    case Plan::kUnion: {
+      std::string text =
+          "union of " + std::to_string(p.parts.size()) + " plans, one per group joined by OR (";
+      for (size_t i = 0; i < p.parts.size(); i++) {
+        const Plan &part = p.parts[i];
+        text += (i ? "; " : "") +
+                (part.kind == Plan::kIndex ? "index on " + table + "." + part.index_field
+                                           : "primary key of " + table) +
+                ": " + std::to_string(part.ranges.size()) +
+                (part.ranges.size() == 1 ? " range" : " ranges");
+      }
+      return text + "), then the blocks of the rows found (at most " +
+             std::to_string(p.blocks_total) + "), plus the committed cache";
+    }
     case Plan::kScan:
       break;
   }
@@ -277,7 +313,10 @@ std::string explain_plan(const Plan &p, const QuerySpec &q) {
 }
 
 std::string Plan::describe() const {
-  return kind == kPrimaryKey ? "primary-key" : kind == kIndex ? "index" : "scan";
+  return kind == kPrimaryKey ? "primary-key"
+         : kind == kIndex    ? "index"
+         : kind == kUnion    ? "union"
+                             : "scan";
 }
 
 }  // namespace bucketdb

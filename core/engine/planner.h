@@ -16,13 +16,17 @@ namespace bucketdb {
 class Database;
 
 struct Plan {
-  enum Kind { kScan, kPrimaryKey, kIndex } kind = kScan;
+  // kUnion: OR between groups, each found by its own plan (parts: index or key-point plans).
+  enum Kind { kScan, kPrimaryKey, kIndex, kUnion } kind = kScan;
+  std::vector<Plan> parts;
   std::vector<KeyRange> ranges;  // primary-key ranges, or index-key ranges
   std::string index_field;
   std::string index_root;
   // An index plan on the order field whose rows come in the query's order (no sort): chosen
   // for a limited query that would otherwise scan, or whose index plan is on that field.
   bool ordered = false;
+  // A primary-key plan of single keys (= and in): each range holds at most its low key.
+  bool key_points = false;
   std::string describe() const;
   uint64_t blocks_total = 0;     // data blocks of the table
   uint64_t blocks_touched = 0;   // primary-key plans: blocks overlapping the ranges

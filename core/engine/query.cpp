@@ -475,11 +475,26 @@ class PagedCursor : public Cursor {
   mutable std::string token_;  // made when asked
 };
 
+// The primary keys of an index plan's entries.
+void index_keys(Database &db, const TableSchema &schema, const Plan &plan,
+                std::vector<std::string> &keys) {
+  const Field &field = schema.field(static_cast<size_t>(schema.field_index(plan.index_field)));
+  for (const KeyRange &r : plan.ranges)
+    index_scan(db, plan.index_root, r.lo, r.hi, [&](const std::string &k) {
+      auto n = index_field_length(*field.type, k);
+      if (!n)
+        fail(BDB_E_CORRUPT,
+             "corrupt index " + schema.name() + "." + plan.index_field + ": malformed key");
+      keys.push_back(k.substr(*n));
+      return true;
+    });
+}
+
 // The rows a plan reads: a (ranged) scan, or the rows whose keys an index names plus every
 // row of the committed cache (the index covers merged rows only; conditions recheck all).
 std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
                                        const QuerySpec &q, const Plan &plan) {
-  if (plan.kind != Plan::kIndex) {
+  if (plan.kind == Plan::kScan || plan.kind == Plan::kPrimaryKey) {
     RowFilter filter;
     if (!q.where.empty() || !q.or_groups.empty())
       filter = [spec = std::make_shared<QuerySpec>(q)](const RowView &row) {
@@ -489,20 +504,21 @@ std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr
                        plan.kind == Plan::kPrimaryKey ? plan.ranges : std::vector<KeyRange>{},
                        std::move(filter));
   }
-  size_t field_at = static_cast<size_t>(newest->field_index(plan.index_field));
   if (plan.ordered)
-    return index_order_source(db, std::move(snap), std::move(newest), plan.index_root, field_at,
+    return index_order_source(db, std::move(snap), newest, plan.index_root,
+                              static_cast<size_t>(newest->field_index(plan.index_field)),
                               plan.ranges, q.descending);
-  const Field &field = newest->field(field_at);
   std::vector<std::string> keys;
-  for (const KeyRange &r : plan.ranges)
-    index_scan(db, plan.index_root, r.lo, r.hi, [&](const std::string &k) {
-      auto n = index_field_length(*field.type, k);
-      if (!n) fail(BDB_E_CORRUPT, "corrupt index " + q.schema->name() + "." + plan.index_field +
-                                      ": malformed key");
-      keys.push_back(k.substr(*n));
-      return true;
-    });
+  if (plan.kind == Plan::kUnion) {
+    for (const Plan &part : plan.parts) {
+      if (part.kind == Plan::kIndex)
+        index_keys(db, *newest, part, keys);
+      else
+        for (const KeyRange &r : part.ranges) keys.push_back(r.lo);  // key points
+    }
+  } else {
+    index_keys(db, *newest, plan, keys);
+  }
   if (auto ov = snap->overlay(newest->name()))
     for (const auto &[k, row] : *ov)
       if (!row->deleted) keys.push_back(k);

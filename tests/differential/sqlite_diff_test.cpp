@@ -382,7 +382,7 @@ class Fixture {
 
 TEST(Differential, RandomQueriesEqualSqlite) {
   int queries = 0, index_plans = 0, key_plans = 0, or_queries = 0, paged_queries = 0,
-      ordered_plans = 0;
+      ordered_plans = 0, union_plans = 0;
   for (unsigned seed = 1; seed <= 8; seed++) {
     Fixture f(seed);
     f.build(160);
@@ -397,6 +397,7 @@ TEST(Differential, RandomQueriesEqualSqlite) {
       index_plans += plan.rfind("index", 0) == 0;
       key_plans += plan.rfind("primary", 0) == 0;
       ordered_plans += plan.find("(no sort)") != std::string::npos;
+      union_plans += plan.rfind("union", 0) == 0;
       if (got != want || count != want.size()) {
         Q small = f.shrink(q);
         uint64_t n;
@@ -425,8 +426,9 @@ TEST(Differential, RandomQueriesEqualSqlite) {
   }
   std::printf(
       "differential: %d queries equal SQLite's answers (%d by index, %d of them in the index's "
-      "order; %d by key; %d with OR; %d walked in pages)\n",
-      queries, index_plans, ordered_plans, key_plans, or_queries, paged_queries);
+      "order; %d by key; %d with OR, %d of them a union of plans; %d walked in pages)\n",
+      queries, index_plans, ordered_plans, key_plans, or_queries, union_plans, paged_queries);
+  EXPECT_GT(union_plans, 50) << "too few OR queries ran as a union of plans";
   EXPECT_GT(ordered_plans, 100) << "too few queries read an index in order";
 }
 

@@ -246,7 +246,9 @@ BDB_API bdb_status bdb_query_where(bdb_query *query, const char *field, const ch
 /* Closes the current group of conditions: the ones added after form an alternative, so
  * where(a) where(b) or() where(c) matches (a AND b) OR c. Each side needs a condition
  * (BDB_E_INVALID here for the left, at exec/count/explain for the right). A query with OR
- * scans the table (no index or key range is used). */
+ * runs as the union of each group's own index or primary-key lookups when every group has
+ * one (an =, in, range or prefix on an indexed field, or = / in on the key), else as a scan;
+ * bdb_query_explain tells which. */
 BDB_API bdb_status bdb_query_or(bdb_query *query);
 /* One sort key (a later call replaces it); ties keep primary-key order. Nulls sort first in
  * ascending order, last in descending order. */

@@ -45,7 +45,7 @@ q u2,u3,u4 --where 'age > 30' --or --where 'age < 30' --or --where 'age isnull'
 q u1,u2 --where 'age >= 30' --where 'nick = "bob"' --or --where 'active = false'
 ok bdb query users --count --where 'age = 30' --or --where 'nick prefix "bo"'
 same "$OUT" 3
-ok bdb query users --explain --where 'age = 30' --or --where 'age = 40'
+ok bdb query users --explain --where 'age = 30' --or --where 'nick = "bob"'
 contains "$OUT" "2 groups joined by OR"
 status 2 bdb query users --or --where 'age = 30'
 contains "$ERR" "--or needs a --where before it"
@@ -144,6 +144,9 @@ ok bdb query users --where 'id = "u1"' --explain
 contains "$OUT" "primary key of users"
 ok bdb query users --where 'age >= 30' --explain
 contains "$OUT" "index on users.age"
+ok bdb query users --where 'age = 30' --or --where 'id in ["u2", "u4"]' --explain
+contains "$OUT" "union of 2 plans, one per group joined by OR (index on users.age: 1 range; primary key of users: 2 ranges)"
+q u1,u2,u4,u5 --where 'age = 30' --or --where 'id in ["u2", "u4"]'
 ok bdb query users --where 'nick prefix "b"' --explain
 contains "$OUT" "full scan of users"
 

@@ -46,8 +46,8 @@ public final class Query implements AutoCloseable {
 
   /**
    * Closes the group of conditions added so far: the ones added after it form an alternative,
-   * so {@code where(a).where(b).or().where(c)} matches (a AND b) OR c. A query with OR scans
-   * the table; each side needs a condition.
+   * so {@code where(a).where(b).or().where(c)} matches (a AND b) OR c. Each side needs a
+   * condition; the query unites the sides' index lookups, or scans when a side has none.
    */
   public Query or() throws BucketDbException {
     n.orGroup();
