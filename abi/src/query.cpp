@@ -26,13 +26,12 @@ bdb_status bdb_key_doc_from_text(bdb_db *db, const char *table, const char *key_
     nlohmann::json j;
     bool is_text = pk.type_id == BDB_TYPE_VARCHAR || pk.type_id == BDB_TYPE_BYTES;
     if (is_text && (text.empty() || text[0] != '"')) {
-      j = text;  // verbatim, no quoting needed on a command line
-      if (pk.type_id == BDB_TYPE_BYTES) {
-        bucketdb::Document d(schema);
-        d.set(schema->primary_key(), bucketdb::Value{text});
-        *out = new bdb_doc(std::move(d));
-        return;
-      }
+      // Verbatim, no quoting needed on a command line: the value as it is (what a JSON
+      // string of it gives), without building and walking a JSON object.
+      bucketdb::Document d(schema);
+      d.set(schema->primary_key(), bucketdb::Value{std::move(text)});
+      *out = new bdb_doc(std::move(d));
+      return;
     } else {
       j = bucketdb::parse_json(text, "the primary key of " + std::string(table));
     }

@@ -239,7 +239,7 @@ uint64_t Database::merge(bool only_if_leader) {
       // Rewrite this block with the changes that fall in its range.
       auto block = load_block(s, table, ref);
       for (size_t r = 0; r < block->rows(); r++) {
-        std::string key = block->key_of(r);
+        std::string key(block->key_of(r));
         take_changes_below(&key, emit_overlay);
         if (change != ov->end() && change->first == key) {
           const OverlayRow &nr = *change->second;
@@ -292,7 +292,7 @@ uint64_t Database::merge(bool only_if_leader) {
         auto block = load_block(s, table, ref);
         std::vector<std::set<std::string>> one(indexes.size());
         for (size_t r = 0; r < block->rows(); r++) {
-          std::string key = block->key_of(r);
+          std::string key(block->key_of(r));
           if (!ix.backfill_after.empty() && key <= ix.backfill_after) continue;
           ixk.collect(*block->schema(), block->row(r), key, one);
         }

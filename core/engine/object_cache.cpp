@@ -1,5 +1,7 @@
 #include "core/engine/object_cache.h"
 
+#include <iterator>
+
 namespace bucketdb {
 
 std::shared_ptr<const void> ObjectCache::get(const std::string &key) {
@@ -10,7 +12,9 @@ std::shared_ptr<const void> ObjectCache::get(const std::string &key) {
     return nullptr;
   }
   hits_++;
-  lru_.splice(lru_.begin(), lru_, it->second);
+  // Marked rather than moved: a hit touches one entry, not three list nodes; eviction gives
+  // marked entries a second chance (the clock approximation of least recently used).
+  it->second->recent = true;
   return it->second->value;
 }
 
@@ -24,12 +28,18 @@ void ObjectCache::put(const std::string &key, std::shared_ptr<const void> value,
     lru_.erase(it->second);
     index_.erase(it);
   }
-  lru_.push_front(Entry{key, std::move(value), bytes});
+  lru_.push_front(Entry{key, std::move(value), bytes, false});
   index_[key] = lru_.begin();
   used_ += bytes;
   while (used_ > capacity_ && !lru_.empty()) {
-    used_ -= lru_.back().bytes;
-    index_.erase(lru_.back().key);
+    Entry &last = lru_.back();
+    if (last.recent && &last != &lru_.front()) {
+      last.recent = false;
+      lru_.splice(lru_.begin(), lru_, std::prev(lru_.end()));
+      continue;
+    }
+    used_ -= last.bytes;
+    index_.erase(last.key);
     lru_.pop_back();
   }
 }

@@ -1,5 +1,6 @@
 // Immutable objects (data blocks, manifest pages) cached by key within a byte budget, least
-// recently used first out. Immutable objects never need revalidation.
+// recently used first out (approximately: a read marks its entry, which eviction then moves
+// to the front once instead of dropping). Immutable objects never need revalidation.
 #pragma once
 
 #include <cstdint>
@@ -25,12 +26,13 @@ class ObjectCache {
     std::string key;
     std::shared_ptr<const void> value;
     uint64_t bytes;
+    bool recent;  // read since it last reached the back of the list
   };
   mutable std::mutex mu_;
   uint64_t capacity_;
   uint64_t used_ = 0;
   uint64_t hits_ = 0, misses_ = 0;
-  std::list<Entry> lru_;  // front: most recent
+  std::list<Entry> lru_;  // front: most recently added or given a second chance
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;
 };
 

@@ -29,9 +29,10 @@ class DataBlock {
   uint64_t seq(size_t i) const { return load_le(rec(i), 8); }
   uint64_t misc(size_t i) const { return load_le(rec(i) + 8, 8); }
   RowView row(size_t i) const { return RowView(*schema_, rec(i) + 16, heap_, &key_); }
-  // The row's encoded primary key. The block's keys are encoded once, at first use, and
-  // kept: lookups binary-search them many times over while the block is cached.
-  const std::string &key_of(size_t i) const;
+  // The row's encoded primary key (valid while the block lives). The block's keys are
+  // encoded once, at first use, and kept: lookups binary-search them many times over while
+  // the block is cached.
+  std::string_view key_of(size_t i) const;
   // The row's fixed bytes and the block's heap, for copying a row into a new block.
   std::string_view fixed(size_t i) const {
     return {reinterpret_cast<const char *>(rec(i) + 16), stride_ - 16};
@@ -48,6 +49,11 @@ class DataBlock {
 
  private:
   const uint8_t *rec(size_t i) const { return rows_base_ + i * stride_; }
+  void build_keys() const;
+  std::string_view key_at(size_t i) const {
+    size_t begin = i ? key_end_[i - 1] : 0;
+    return std::string_view(key_bytes_).substr(begin, key_end_[i] - begin);
+  }
   Bytes object_;
   std::string key_;
   SchemaPtr schema_;
@@ -55,8 +61,15 @@ class DataBlock {
   size_t stride_ = 0;
   const uint8_t *rows_base_ = nullptr;
   std::string_view heap_;
+  // The encoded keys, built once: their bytes back to back and where each one ends; for the
+  // binary search, the prefix every key of the block shares and, per key, a probe word
+  // (probe_word in data_block.cpp) that orders keys as their bytes do. Most probes compare
+  // two integers in one small array instead of following a string elsewhere.
   mutable std::once_flag keys_once_;
-  mutable std::vector<std::string> keys_;
+  mutable std::string key_bytes_;
+  mutable std::vector<size_t> key_end_;
+  mutable std::vector<uint64_t> key_probe_;
+  mutable std::string key_common_;
 };
 
 class DataBlockBuilder {

@@ -1,6 +1,8 @@
 // Object formats: round trips, and every damaged byte detected.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/format/block0.h"
 #include "core/format/data_block.h"
 #include "core/format/envelope.h"
@@ -138,6 +140,50 @@ TEST(Format, DataBlockFindsRowsByKey) {
   auto other = TableSchema::from_json(
       R"({"name":"t","version":1,"fields":{"id":{"typeId":5}},"primaryKey":"id"})");
   expect_corrupt([&] { DataBlock::parse(b.finish(), "data/t/1", other); }, "data/t/1");
+}
+
+// The block's search compares probe words (7 bytes past the shared prefix and the tail's
+// length) before whole keys: it must agree with a plain binary search over the encoded keys
+// for short and long tails, keys that are prefixes of others, NUL bytes, and keys outside
+// the block's range.
+TEST(Format, DataBlockSearchAgreesWithEncodedKeyOrder) {
+  auto s = TableSchema::from_json(
+      R"({"name":"t","version":1,"fields":{"id":{"typeId":10}},"primaryKey":"id"})");
+  const TypeInfo &t = *s->primary_key_field().type;
+  std::vector<std::string> ids;
+  for (const std::string &stem :
+       std::vector<std::string>{"", "a", "ab", "abc", std::string("ab\0", 3), "abcdefg", "abcdefgh",
+                                "abcdefghijkl", "abcdefghijkm", "abcdefgi", "abd", "b"})
+    ids.push_back("p/" + stem);
+  std::vector<std::pair<std::string, std::string>> rows;  // encoded key, id
+  for (const auto &id : ids) rows.emplace_back(encode_key(t, id), id);
+  std::sort(rows.begin(), rows.end());
+  DataBlockBuilder b("t", s);
+  for (const auto &r : rows) {
+    std::string f, h;
+    encode_row(*s, {r.second}, f, h);
+    b.add(1, 1, f, h);
+  }
+  auto block = DataBlock::parse(b.finish(), "data/t/2", s);
+  ASSERT_EQ(block->rows(), rows.size());
+  std::vector<std::string> keys;
+  for (const auto &r : rows) keys.push_back(r.first);
+  for (size_t i = 0; i < keys.size(); i++) EXPECT_EQ(block->key_of(i), keys[i]);
+  std::vector<std::string> probes = keys;
+  for (const std::string &id :
+       std::vector<std::string>{"", "p", "p/", "p/abcdefg\x01", "p/abcdefghijkk", "p/abcdefghijkz",
+                                "p/abcdefghijklm", "p/c", "q", "o/zzz", std::string("p/ab\0\0", 5)})
+    probes.push_back(encode_key(t, id));
+  for (const auto &k : keys) {
+    probes.push_back(k.substr(0, k.size() - 1));  // truncated: not a key, between keys
+    probes.push_back(k + std::string(1, '\0'));
+  }
+  for (const auto &p : probes) {
+    size_t want = static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), p) - keys.begin());
+    EXPECT_EQ(block->lower_bound(p), want) << "probe of " << p.size() << " bytes";
+    long found = want < keys.size() && keys[want] == p ? static_cast<long>(want) : -1;
+    EXPECT_EQ(block->find(p), found) << "probe of " << p.size() << " bytes";
+  }
 }
 
 TEST(Format, ManifestPageRejectsOverlappingBlocks) {

@@ -118,14 +118,53 @@ static inline void bdbc_error_clear(bdbc_error *err) {
 
 /* ---- little-endian slots ------------------------------------------------------------------ */
 
+/* On a little-endian host the usual widths are one unaligned load or store (generated code
+ * passes a constant width, so the switch folds away); other widths and hosts go byte by byte. */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define BDBC_LITTLE_ENDIAN_HOST 1
+#endif
+
 static inline void bdbc_put_le(uint8_t *p, uint64_t v, unsigned width) {
   unsigned i;
+#ifdef BDBC_LITTLE_ENDIAN_HOST
+  if (width == 8) {
+    memcpy(p, &v, 8);
+    return;
+  }
+  if (width == 4) {
+    uint32_t v4 = (uint32_t)v;
+    memcpy(p, &v4, 4);
+    return;
+  }
+  if (width == 2) {
+    uint16_t v2 = (uint16_t)v;
+    memcpy(p, &v2, 2);
+    return;
+  }
+#endif
   for (i = 0; i < width; i++) p[i] = (uint8_t)(v >> (8u * i));
 }
 
 static inline uint64_t bdbc_get_le(const uint8_t *p, unsigned width) {
   uint64_t v = 0;
   unsigned i;
+#ifdef BDBC_LITTLE_ENDIAN_HOST
+  if (width == 8) {
+    memcpy(&v, p, 8);
+    return v;
+  }
+  if (width == 4) {
+    uint32_t v4;
+    memcpy(&v4, p, 4);
+    return v4;
+  }
+  if (width == 2) {
+    uint16_t v2;
+    memcpy(&v2, p, 2);
+    return v2;
+  }
+#endif
   for (i = 0; i < width; i++) v |= (uint64_t)p[i] << (8u * i);
   return v;
 }
