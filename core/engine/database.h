@@ -40,7 +40,7 @@ struct StoredRow {
 struct EngineCounters {
   std::atomic<uint64_t> commits{0}, commit_retries{0}, entries_applied{0}, merges{0},
       merges_lost{0}, merged_entries{0}, blocks_written{0}, gc_deleted{0}, blobs_uploaded{0},
-      sort_runs_spilled{0};
+      sort_runs_spilled{0}, index_plans_scanned{0};
 };
 
 // Whether the leader has background work on a table: blocks in an older schema version to
@@ -57,6 +57,9 @@ class Database {
   const Options &options() const { return opts_; }
   // Sorted runs a query's sort wrote to temporary files (stats: engine.sortRunsSpilled).
   void count_sort_runs_spilled(uint64_t runs) { counters_.sort_runs_spilled += runs; }
+  // Index plans whose keys outgrew the sort budget and ran as a scan instead
+  // (stats: engine.indexPlansScanned).
+  void count_index_plan_scanned() { counters_.index_plans_scanned++; }
 
   // Schemas.
   void register_schema(const std::string &json);

@@ -173,7 +173,8 @@ std::string Database::stats_json() {
                    {"blocksWritten", counters_.blocks_written.load()},
                    {"gcDeleted", counters_.gc_deleted.load()},
                    {"blobsUploaded", counters_.blobs_uploaded.load()},
-                   {"sortRunsSpilled", counters_.sort_runs_spilled.load()}};
+                   {"sortRunsSpilled", counters_.sort_runs_spilled.load()},
+                   {"indexPlansScanned", counters_.index_plans_scanned.load()}};
   out["cache"] = {{"bytes", cache_.bytes()},
                   {"capacity", opts_.max_memory_bytes},
                   {"hits", cache_.hits()},

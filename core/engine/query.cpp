@@ -476,8 +476,9 @@ class PagedCursor : public Cursor {
 };
 
 // The primary keys of an index plan's entries.
-void index_keys(Database &db, const TableSchema &schema, const Plan &plan,
-                std::vector<std::string> &keys) {
+// False when they outgrow `budget` bytes (counted in `used`).
+bool index_keys(Database &db, const TableSchema &schema, const Plan &plan,
+                std::vector<std::string> &keys, uint64_t budget, uint64_t &used) {
   const Field &field = schema.field(static_cast<size_t>(schema.field_index(plan.index_field)));
   for (const KeyRange &r : plan.ranges)
     index_scan(db, plan.index_root, r.lo, r.hi, [&](const std::string &k) {
@@ -486,38 +487,49 @@ void index_keys(Database &db, const TableSchema &schema, const Plan &plan,
         fail(BDB_E_CORRUPT,
              "corrupt index " + schema.name() + "." + plan.index_field + ": malformed key");
       keys.push_back(k.substr(*n));
-      return true;
+      used += sizeof(std::string) + keys.back().capacity();
+      return used <= budget;
     });
+  return used <= budget;
 }
 
 // The rows a plan reads: a (ranged) scan, or the rows whose keys an index names plus every
 // row of the committed cache (the index covers merged rows only; conditions recheck all).
+// Keys are held to be read in key order: an index plan whose keys outgrow the sort budget
+// runs as a scan instead, so memory stays bounded whatever the result size.
 std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
                                        const QuerySpec &q, const Plan &plan) {
-  if (plan.kind == Plan::kScan || plan.kind == Plan::kPrimaryKey) {
+  auto scan = [&](std::vector<KeyRange> ranges) {
     RowFilter filter;
     if (!q.where.empty() || !q.or_groups.empty())
       filter = [spec = std::make_shared<QuerySpec>(q)](const RowView &row) {
         return matches(*spec, row);
       };
-    return scan_source(db, snap, newest,
-                       plan.kind == Plan::kPrimaryKey ? plan.ranges : std::vector<KeyRange>{},
-                       std::move(filter));
-  }
+    return scan_source(db, snap, newest, std::move(ranges), std::move(filter));
+  };
+  if (plan.kind == Plan::kScan) return scan({});
+  if (plan.kind == Plan::kPrimaryKey) return scan(plan.ranges);
   if (plan.ordered)
     return index_order_source(db, std::move(snap), newest, plan.index_root,
                               static_cast<size_t>(newest->field_index(plan.index_field)),
                               plan.ranges, q.descending);
   std::vector<std::string> keys;
+  const uint64_t budget = sort_budget(db.options());
+  uint64_t used = 0;
+  bool fits = true;
   if (plan.kind == Plan::kUnion) {
     for (const Plan &part : plan.parts) {
       if (part.kind == Plan::kIndex)
-        index_keys(db, *newest, part, keys);
+        fits = fits && index_keys(db, *newest, part, keys, budget, used);
       else
         for (const KeyRange &r : part.ranges) keys.push_back(r.lo);  // key points
     }
   } else {
-    index_keys(db, *newest, plan, keys);
+    fits = index_keys(db, *newest, plan, keys, budget, used);
+  }
+  if (!fits) {
+    db.count_index_plan_scanned();
+    return scan({});
   }
   if (auto ov = snap->overlay(newest->name()))
     for (const auto &[k, row] : *ov)

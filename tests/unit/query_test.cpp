@@ -288,6 +288,46 @@ TEST(Query, LimitedOrderByAnIndexedFieldReadsTheIndexInOrder) {
               static_cast<unsigned long long>(gets));
 }
 
+// Index plans hold their keys to read rows in key order; keys beyond the sort budget (here
+// the least, 64 KiB) make the query a scan, with the same answer.
+TEST(Query, AnIndexPlanTooLargeForTheBudgetRunsAsAScan) {
+  Options o = test::quiet_options();
+  o.block_size_bytes = 4096;
+  o.max_memory_bytes = 64 << 10;
+  auto db = test::open_db(test::fresh_memory_uri(), o);
+  db->register_schema(kItems);
+  Batch b;
+  for (int i = 0; i < 6000; i++) {
+    Document d(db->table_schema("items"));
+    d.set_json_object({{"id", i}, {"qty", i % 3}});
+    b.stage(StagedOp::kUpdate, d);
+  }
+  db->commit(b);
+  db->merge();
+  auto scanned = [&] {
+    return nlohmann::json::parse(db->stats_json())["engine"]["indexPlansScanned"].get<uint64_t>();
+  };
+  auto run = [&](const char *op, const char *value) {
+    QuerySpec q;
+    q.schema = db->table_schema("items");
+    q.add_condition("qty", op, value);
+    EXPECT_NE(db->explain(q).find("index on items.qty"), std::string::npos);
+    std::vector<int> ids;
+    auto c = db->query(q);
+    while (auto d = c->next()) ids.push_back(static_cast<int>(std::get<int64_t>(d->get(0))));
+    return ids;
+  };
+  uint64_t before = scanned();
+  std::vector<int> few = run("=", "9");
+  EXPECT_TRUE(few.empty());
+  EXPECT_EQ(scanned(), before) << "a small index plan keeps its keys";
+  std::vector<int> many = run(">=", "1");
+  EXPECT_GT(scanned(), before) << "4000 keys do not fit 64 KiB";
+  ASSERT_EQ(many.size(), 4000u);
+  for (size_t i = 1; i < many.size(); i++) ASSERT_LT(many[i - 1], many[i]) << "key order";
+  for (int id : many) ASSERT_NE(id % 3, 0);
+}
+
 TEST(Query, AnIndexAddedLaterIsBuiltInTheBackground) {
   Options o = test::quiet_options();
   o.block_size_bytes = 512;
