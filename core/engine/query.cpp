@@ -297,12 +297,15 @@ struct Found {
   uint64_t seq, misc;
 };
 
+// One query shared by its cursor and its row filter.
+using SpecPtr = std::shared_ptr<const QuerySpec>;
+
 // Rows already in the query's order (primary key, or an index's order), streamed: bounded
 // memory whatever the result size.
 class StreamCursor : public Cursor {
  public:
-  StreamCursor(std::unique_ptr<RowSource> source, SchemaPtr newest, QuerySpec q)
-      : q_(std::move(q)), newest_(std::move(newest)), scan_(std::move(source)) {}
+  StreamCursor(std::unique_ptr<RowSource> source, SchemaPtr newest, SpecPtr q)
+      : spec_(std::move(q)), newest_(std::move(newest)), scan_(std::move(source)) {}
   std::optional<Document> next() override {
     Found f;
     while (returned_ < q_.limit && scan_->next(f.values, f.seq, f.misc)) {
@@ -318,7 +321,8 @@ class StreamCursor : public Cursor {
   }
 
  private:
-  QuerySpec q_;
+  SpecPtr spec_;
+  const QuerySpec &q_ = *spec_;
   SchemaPtr newest_;
   std::unique_ptr<RowSource> scan_;
   uint64_t skipped_ = 0, returned_ = 0;
@@ -336,8 +340,8 @@ uint64_t sort_budget(const Options &o) {
 // budget and merges them as it serves: bounded memory whatever the result size.
 class SortedCursor : public Cursor {
  public:
-  SortedCursor(Database &db, std::unique_ptr<RowSource> scan, SchemaPtr newest, QuerySpec q)
-      : q_(std::move(q)), newest_(std::move(newest)) {
+  SortedCursor(Database &db, std::unique_ptr<RowSource> scan, SchemaPtr newest, SpecPtr q)
+      : spec_(std::move(q)), newest_(std::move(newest)) {
     size_t field = q_.order_field ? *q_.order_field : newest_->primary_key();
     const TypeInfo &type = *newest_->field(field).type;
     bool desc = q_.descending;
@@ -433,7 +437,8 @@ class SortedCursor : public Cursor {
       if (const auto *s = std::get_if<std::string>(&v)) n += s->capacity();
     return n;
   }
-  QuerySpec q_;
+  SpecPtr spec_;
+  const QuerySpec &q_ = *spec_;
   SchemaPtr newest_;
   std::vector<Item> rows_;
   size_t pos_ = 0, end_ = 0;
@@ -498,13 +503,12 @@ bool index_keys(Database &db, const TableSchema &schema, const Plan &plan,
 // Keys are held to be read in key order: an index plan whose keys outgrow the sort budget
 // runs as a scan instead, so memory stays bounded whatever the result size.
 std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
-                                       const QuerySpec &q, const Plan &plan) {
+                                       const SpecPtr &spec, const Plan &plan) {
+  const QuerySpec &q = *spec;
   auto scan = [&](std::vector<KeyRange> ranges) {
     RowFilter filter;
     if (!q.where.empty() || !q.or_groups.empty())
-      filter = [spec = std::make_shared<QuerySpec>(q)](const RowView &row) {
-        return matches(*spec, row);
-      };
+      filter = [spec](const RowView &row) { return matches(*spec, row); };
     return scan_source(db, snap, newest, std::move(ranges), std::move(filter));
   };
   if (plan.kind == Plan::kScan) return scan({});
@@ -543,6 +547,15 @@ std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr
 
 }  // namespace
 
+namespace {
+
+// Field positions are valid only for the layout the query was built on.
+bool same_layout(const TableSchema &a, const TableSchema &b) {
+  return &a == &b || a.canonical_json() == b.canonical_json();
+}
+
+}  // namespace
+
 std::unique_ptr<Cursor> Database::query(const QuerySpec &asked) {
   asked.check();
   return retry_if_collected([&] { return query_once(asked); });
@@ -554,17 +567,16 @@ std::unique_ptr<Cursor> Database::query_once(const QuerySpec &asked) {
                      : asked.as_of_time ? snapshot_as_of_time(*asked.as_of_time)
                                         : pinned(snapshot());
   SchemaPtr newest = snap->schemas->newest(asked.schema->name());
-  // Field positions are valid only for the layout the query was built on.
-  const QuerySpec q = asked.schema->canonical_json() == newest->canonical_json()
-                          ? asked
-                          : asked.bound_to(newest);
+  auto spec = std::make_shared<const QuerySpec>(
+      same_layout(*asked.schema, *newest) ? asked : asked.bound_to(newest));
+  const QuerySpec &q = *spec;
   Plan plan = plan_query(*this, *snap, q);
-  auto source = open_source(*this, snap, newest, q, plan);
+  auto source = open_source(*this, snap, newest, spec, plan);
   std::unique_ptr<Cursor> rows;
   if (q.key_order() || plan.ordered)
-    rows = std::make_unique<StreamCursor>(std::move(source), newest, q);
+    rows = std::make_unique<StreamCursor>(std::move(source), newest, spec);
   else
-    rows = std::make_unique<SortedCursor>(*this, std::move(source), newest, q);
+    rows = std::make_unique<SortedCursor>(*this, std::move(source), newest, spec);
   return std::make_unique<PagedCursor>(std::move(rows), q);
 }
 
@@ -575,9 +587,7 @@ std::string Database::explain(const QuerySpec &asked) {
                      : asked.as_of_time ? snapshot_as_of_time(*asked.as_of_time)
                                         : snapshot();
   SchemaPtr newest = snap->schemas->newest(asked.schema->name());
-  const QuerySpec q = asked.schema->canonical_json() == newest->canonical_json()
-                          ? asked
-                          : asked.bound_to(newest);
+  const QuerySpec q = same_layout(*asked.schema, *newest) ? asked : asked.bound_to(newest);
   Plan plan = plan_query(*this, *snap, q);
   std::string text = explain_plan(plan, q);
   if (!q.key_order() && !plan.ordered)
