@@ -3,6 +3,7 @@
 #include "core/codec/key_codec.h"
 #include "core/codec/value_check.h"
 #include "core/engine/database.h"
+#include "core/engine/table_lookup.h"
 #include "core/format/envelope.h"
 #include "core/util/error.h"
 
@@ -63,28 +64,42 @@ static const BlockRef *block_for(const ManifestPage &page, const std::string &ke
   return key <= it->last_key ? &*it : nullptr;
 }
 
-std::optional<StoredRow> Database::lookup(const SnapshotPtr &snap, const std::string &table,
-                                          const std::string &key) {
-  if (auto ov = snap->overlay(table)) {
-    auto it = ov->find(key);
-    if (it != ov->end()) {
+TableLookup::TableLookup(Database &db, SnapshotPtr snap, const std::string &table)
+    : db_(db),
+      snap_(std::move(snap)),
+      table_(table),
+      overlay_(snap_->overlay(table)),
+      what_("committed row of " + table) {
+  const TableRoot *root = snap_->table_root(table);
+  if (root && !root->manifest_key.empty()) page_ = db_.load_manifest(root->manifest_key);
+}
+
+std::optional<StoredRow> TableLookup::find(const std::string &key) {
+  if (overlay_) {
+    auto it = overlay_->find(key);
+    if (it != overlay_->end()) {
       const OverlayRow &r = *it->second;
       if (r.deleted) return std::nullopt;
-      std::string what = "committed row of " + table;
-      RowView v(*r.schema, reinterpret_cast<const uint8_t *>(r.fixed.data()), r.heap, &what);
+      RowView v(*r.schema, reinterpret_cast<const uint8_t *>(r.fixed.data()), r.heap, &what_);
       return StoredRow{r.schema, r.seq, r.misc, v.decode()};
     }
   }
-  const TableRoot *root = snap->table_root(table);
-  if (!root || root->manifest_key.empty()) return std::nullopt;
-  auto page = load_manifest(root->manifest_key);
-  const BlockRef *ref = block_for(*page, key);
-  if (!ref) return std::nullopt;
-  auto block = load_block(snap, table, *ref);
-  long i = block->find(key);
+  if (!page_) return std::nullopt;
+  if (!ref_ || key < ref_->first_key || key > ref_->last_key) {
+    const BlockRef *ref = block_for(*page_, key);
+    if (!ref) return std::nullopt;
+    block_ = db_.load_block(snap_, table_, *ref);
+    ref_ = ref;
+  }
+  long i = block_->find(key);
   if (i < 0) return std::nullopt;
   size_t n = static_cast<size_t>(i);
-  return StoredRow{block->schema(), block->seq(n), block->misc(n), block->row(n).decode()};
+  return StoredRow{block_->schema(), block_->seq(n), block_->misc(n), block_->row(n).decode()};
+}
+
+std::optional<StoredRow> Database::lookup(const SnapshotPtr &snap, const std::string &table,
+                                          const std::string &key) {
+  return TableLookup(*this, snap, table).find(key);
 }
 
 std::optional<Document> Database::get(const Document &key_doc) {

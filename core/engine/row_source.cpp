@@ -7,6 +7,7 @@
 #include "core/codec/value_check.h"
 #include "core/engine/database.h"
 #include "core/engine/index_tree.h"
+#include "core/engine/table_lookup.h"
 #include "core/util/error.h"
 
 namespace bucketdb {
@@ -125,10 +126,12 @@ class ScanSource : public RowSource {
 class KeysSource : public RowSource {
  public:
   KeysSource(Database &db, SnapshotPtr snap, SchemaPtr newest, std::vector<std::string> keys)
-      : db_(db), snap_(std::move(snap)), newest_(std::move(newest)), keys_(std::move(keys)) {}
+      : lookup_(db, std::move(snap), newest->name()),
+        newest_(std::move(newest)),
+        keys_(std::move(keys)) {}
   bool next(Values &values, uint64_t &seq, uint64_t &misc) override {
     while (pos_ < keys_.size()) {
-      auto row = db_.lookup(snap_, newest_->name(), keys_[pos_++]);
+      auto row = lookup_.find(keys_[pos_++]);
       if (!row) continue;
       values = convert_values(*row->schema, std::move(row->values), *newest_);
       seq = row->seq;
@@ -139,8 +142,7 @@ class KeysSource : public RowSource {
   }
 
  private:
-  Database &db_;
-  SnapshotPtr snap_;
+  TableLookup lookup_;
   SchemaPtr newest_;
   std::vector<std::string> keys_;
   size_t pos_ = 0;
@@ -241,11 +243,11 @@ class IndexOrderSource : public RowSource {
  public:
   IndexOrderSource(Database &db, SnapshotPtr snap, SchemaPtr newest, std::string root, size_t field,
                    std::vector<KeyRange> ranges, bool descending)
-      : db_(db),
-        snap_(std::move(snap)),
+      : snap_(std::move(snap)),
         newest_(std::move(newest)),
         overlay_(snap_->overlay(newest_->name())),
         walk_(db, std::move(root), *newest_->field(field).type, ranges, descending),
+        lookup_(db, snap_, newest_->name()),
         desc_(descending) {
     if (!overlay_) return;
     std::string what = "committed row of " + newest_->name();
@@ -279,7 +281,7 @@ class IndexOrderSource : public RowSource {
           std::string key(pk);
           entry_ = nullptr;
           if (overlay_ && overlay_->count(key)) continue;  // the cache has its newer version
-          auto row = db_.lookup(snap_, newest_->name(), key);
+          auto row = lookup_.find(key);
           if (!row) continue;
           values = convert_values(*row->schema, std::move(row->values), *newest_);
           seq = row->seq;
@@ -308,11 +310,11 @@ class IndexOrderSource : public RowSource {
     return ak < bk;
   }
 
-  Database &db_;
   SnapshotPtr snap_;
   SchemaPtr newest_;
   std::shared_ptr<const Overlay> overlay_;
   IndexWalk walk_;
+  TableLookup lookup_;
   bool desc_;
   const std::string *entry_ = nullptr;
   std::vector<Pending> cache_;

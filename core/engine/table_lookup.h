@@ -1,0 +1,31 @@
+// Point lookups by primary key in one table of one snapshot: the committed cache first, then
+// the manifest page and one data block. A source that looks up many keys keeps one of these,
+// so the table's cache, root and manifest page are found once and a block is reused while
+// the keys fall in it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/engine/database.h"
+
+namespace bucketdb {
+
+class TableLookup {
+ public:
+  TableLookup(Database &db, SnapshotPtr snap, const std::string &table);
+  std::optional<StoredRow> find(const std::string &key);
+
+ private:
+  Database &db_;
+  SnapshotPtr snap_;
+  std::string table_;
+  std::shared_ptr<const Overlay> overlay_;
+  std::shared_ptr<const ManifestPage> page_;
+  const BlockRef *ref_ = nullptr;
+  std::shared_ptr<const DataBlock> block_;
+  std::string what_;  // names an overlay row in errors
+};
+
+}  // namespace bucketdb
