@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <random>
 
 #include "core/codec/json_values.h"
@@ -199,23 +200,30 @@ TEST(Query, PlannerUsesKeysAndIndexesAndReadsFewerBlocks) {
   EXPECT_EQ(reads("name", "=", "\"n7\"", 20), 0u) << "warm index lookup";
 }
 
+// A file database of 3000 items, row(i) for i in [0, 3000), merged into 1 KiB blocks; later
+// handles on it start cold.
+void merged_items(const std::string &uri, const Options &o,
+                  const std::function<nlohmann::json(int)> &row) {
+  auto db = test::open_db(uri, o);
+  db->register_schema(kItems);
+  Batch b;
+  for (int i = 0; i < 3000; i++) {
+    Document d(db->table_schema("items"));
+    d.set_json_object(row(i));
+    b.stage(StagedOp::kUpdate, d);
+  }
+  db->commit(b);
+  db->merge();
+}
+
 TEST(Query, ColdLookupsReadOnlyWhatTheyNeed) {
   test::TempDir dir;
   std::string uri = "file:" + dir.path() + "/db";
   Options o = test::quiet_options();
   o.block_size_bytes = 1024;
-  {
-    auto db = test::open_db(uri, o);
-    db->register_schema(kItems);
-    Batch b;
-    for (int i = 0; i < 3000; i++) {
-      Document d(db->table_schema("items"));
-      d.set_json_object({{"id", i}, {"name", "n" + std::to_string(i % 300)}, {"qty", i}});
-      b.stage(StagedOp::kUpdate, d);
-    }
-    db->commit(b);
-    db->merge();
-  }
+  merged_items(uri, o, [](int i) {
+    return nlohmann::json{{"id", i}, {"name", "n" + std::to_string(i % 300)}, {"qty", i}};
+  });
   auto cold = [&](const char *field, const char *op, const char *value) {
     auto db = test::open_db(uri, o);  // a fresh handle: nothing cached
     QuerySpec q;
@@ -246,18 +254,12 @@ TEST(Query, LimitedOrderByAnIndexedFieldReadsTheIndexInOrder) {
   std::string uri = "file:" + dir.path() + "/db";
   Options o = test::quiet_options();
   o.block_size_bytes = 1024;
+  merged_items(uri, o, [](int i) {
+    nlohmann::json qty = i % 7 == 0 ? nlohmann::json() : nlohmann::json((i * 37) % 1000);
+    return nlohmann::json{{"id", i}, {"qty", qty}};
+  });
   {
     auto db = test::open_db(uri, o);
-    db->register_schema(kItems);
-    Batch b;
-    for (int i = 0; i < 3000; i++) {
-      Document d(db->table_schema("items"));
-      nlohmann::json qty = i % 7 == 0 ? nlohmann::json() : nlohmann::json((i * 37) % 1000);
-      d.set_json_object({{"id", i}, {"qty", qty}});
-      b.stage(StagedOp::kUpdate, d);
-    }
-    db->commit(b);
-    db->merge();
     Batch late;  // in the committed cache only: merged into the index's order at query time
     Document d(db->table_schema("items"));
     d.set_json_object({{"id", 5000}, {"qty", 999}});
