@@ -182,11 +182,12 @@ func (q *Query) All() ([]map[string]any, error) {
 //
 // It closes itself at the end; Close it when stopping early (a finalizer does otherwise).
 type Cursor struct {
-	db    *DB
-	n     native.Cursor
-	doc   *Doc
-	err   error
-	token string // kept when the cursor closes, for PageToken
+	db       *DB
+	n        native.Cursor
+	doc      *Doc
+	err      error
+	token    string // kept when the cursor closes, for PageToken
+	tokenErr error  // why it could not be kept
 }
 
 func (c *Cursor) finalize() {
@@ -239,7 +240,7 @@ func (c *Cursor) Err() error { return c.err }
 // It stays readable after the cursor closed (at its end, or by Close).
 func (c *Cursor) PageToken() (string, error) {
 	if c.n == nil {
-		return c.token, nil
+		return c.token, c.tokenErr
 	}
 	n := c.n
 	return run(c, func() string { return n.PageToken() })
@@ -249,9 +250,7 @@ func (c *Cursor) PageToken() (string, error) {
 func (c *Cursor) Close() error {
 	c.dropDoc()
 	if c.n != nil {
-		if t, err := c.PageToken(); err == nil {
-			c.token = t
-		}
+		c.token, c.tokenErr = c.PageToken()
 		native.DeleteCursor(c.n)
 		c.n = nil
 		runtime.SetFinalizer(c, nil)

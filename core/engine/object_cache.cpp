@@ -28,7 +28,8 @@ void ObjectCache::put(const std::string &key, std::shared_ptr<const void> value,
     lru_.erase(it->second);
     index_.erase(it);
   }
-  lru_.push_front(Entry{key, std::move(value), bytes, false});
+  // Marked from the start, so that an entry just added outlives one sweep of the others.
+  lru_.push_front(Entry{key, std::move(value), bytes, true});
   index_[key] = lru_.begin();
   used_ += bytes;
   while (used_ > capacity_ && !lru_.empty()) {

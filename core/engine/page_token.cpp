@@ -11,7 +11,7 @@ namespace bucketdb {
 
 namespace {
 
-constexpr char kVersion = 1;
+constexpr char kVersion = 2;  // 2: the order field's type id follows its name
 
 // Catches a token cut short or edited by hand (not a security measure: a token only names a
 // position in rows the caller may read anyway).
@@ -82,6 +82,7 @@ std::string make_page_token(const TableSchema &schema, size_t field, bool descen
   const Field &f = schema.field(field);
   put_len(raw, f.name.size());
   raw += f.name;
+  put_len(raw, static_cast<size_t>(f.type_id));
   std::string k;
   append_nullable_key(k, *f.type, value);
   put_len(raw, k.size());
@@ -111,8 +112,9 @@ PageAfter parse_page_token(const TableSchema &schema, std::string_view token) {
   a.descending = body[1] != 0;
   body.remove_prefix(2);
   std::string table, field;
-  if (!get_part(body, table) || !get_part(body, field) || !get_part(body, a.value_key) ||
-      !get_part(body, a.pk_key) || !body.empty())
+  size_t type_id = 0;
+  if (!get_part(body, table) || !get_part(body, field) || !get_len(body, type_id) ||
+      !get_part(body, a.value_key) || !get_part(body, a.pk_key) || !body.empty())
     return bad("is malformed");
   if (table != schema.name()) return bad("was made for table " + table);
   int fi = schema.field_index(field);
@@ -120,6 +122,9 @@ PageAfter parse_page_token(const TableSchema &schema, std::string_view token) {
     fail(BDB_E_SCHEMA, "query on " + schema.name() + ": page token orders by '" + field +
                            "', which the table no longer has");
   a.field = static_cast<size_t>(fi);
+  // A new table version may retype the field: the position's bytes would mean another value.
+  if (type_id != static_cast<size_t>(schema.field(a.field).type_id))
+    return bad("was made when '" + field + "' had another type; start again from the first page");
   // Both parts must be whole keys of the fields' current types.
   auto n = index_field_length(*schema.field(a.field).type, a.value_key);
   auto m = index_field_length(*schema.primary_key_field().type, "\1" + a.pk_key);

@@ -172,7 +172,11 @@ void prefer_index_order(const TableRoot *root, const QuerySpec &q, Plan &p) {
   const IndexRoot *ix = nullptr;
   for (const IndexRoot &i : root->indexes)
     if (i.built && i.field == f.name && i.type_id == static_cast<uint32_t>(f.type_id)) ix = &i;
-  if (!ix || !(p.kind == Plan::kScan || (p.kind == Plan::kIndex && p.index_field == f.name)))
+  // Without conditions, or with the plan already on that index: otherwise selective
+  // conditions on other fields could cost a lookup per index entry instead of one block read.
+  bool unconditioned = q.where.empty() && q.or_groups.empty();
+  if (!ix || !((p.kind == Plan::kScan && unconditioned) ||
+               (p.kind == Plan::kIndex && p.index_field == f.name)))
     return;
   if (p.kind == Plan::kScan) p.ranges = {KeyRange{"", ""}};
   p.kind = Plan::kIndex;

@@ -457,7 +457,19 @@ class PagedCursor : public Cursor {
         select_(q.select),
         token_(q.after_token()) {}
   std::optional<Document> next() override {
-    auto d = rows_->next();
+    // After an error the sources' positions are unknown: asked again, the cursor repeats the
+    // error rather than risk repeating or skipping rows (the page token resumes safely).
+    if (failed_) fail(failed_->first, failed_->second);
+    std::optional<Document> d;
+    try {
+      d = rows_->next();
+    } catch (const Error &e) {
+      failed_.emplace(e.status(), e.what());
+      throw;
+    } catch (const std::exception &e) {
+      failed_.emplace(BDB_E_INTERNAL, e.what());
+      throw;
+    }
     if (!d) return d;
     last_value_ = d->get(field_);
     last_key_ = d->get(schema_->primary_key());
@@ -478,6 +490,7 @@ class PagedCursor : public Cursor {
   std::vector<size_t> select_;
   Value last_value_, last_key_;
   mutable std::string token_;  // made when asked
+  std::optional<std::pair<bdb_status, std::string>> failed_;
 };
 
 // The primary keys of an index plan's entries.
@@ -512,7 +525,11 @@ std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr
     return scan_source(db, snap, newest, std::move(ranges), std::move(filter));
   };
   if (plan.kind == Plan::kScan) return scan({});
-  if (plan.kind == Plan::kPrimaryKey) return scan(plan.ranges);
+  if (plan.kind == Plan::kPrimaryKey) {
+    if (plan.ranges.empty())  // the conditions (or a page token) leave no key
+      return keys_source(db, std::move(snap), std::move(newest), {});
+    return scan(plan.ranges);
+  }
   if (plan.ordered)
     return index_order_source(db, std::move(snap), newest, plan.index_root,
                               static_cast<size_t>(newest->field_index(plan.index_field)),

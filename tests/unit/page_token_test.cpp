@@ -220,5 +220,45 @@ TEST_F(Pages, BadTokensAreClearErrorsAndChangeNothing) {
   EXPECT_EQ(ids(q).size(), 2u);
 }
 
+TEST_F(Pages, ATokenOutlivingATypeChangeOfItsFieldIsRefused) {
+  for (int i = 0; i < 5; i++) put(i);
+  QuerySpec q;
+  q.schema = s;
+  q.set_order("qty", false);
+  q.limit = 2;
+  std::string token;
+  ids(q, &token);
+  // Version 2 makes qty a float64: the token's bytes would mean another value.
+  db->register_schema(R"({"name":"items","version":2,"fields":{
+    "id":{"typeId":4},"name":{"typeId":10},"qty":{"typeId":7},"price":{"typeId":7},
+    "ok":{"typeId":6}},"primaryKey":"id"})");
+  QuerySpec next;
+  next.schema = db->table_schema("items");
+  next.set_order("qty", false);
+  try {
+    next.set_after(token);
+    FAIL() << "accepted";
+  } catch (const Error &e) {
+    EXPECT_EQ(e.status(), BDB_E_INVALID);
+    EXPECT_NE(std::string(e.what()).find("another type"), std::string::npos) << e.what();
+  }
+  // A query built before the change is bound again when it runs: the same refusal.
+  q.set_after(token);
+  EXPECT_THROW(db->query(q), Error);
+}
+
+TEST_F(Pages, AKeyPageAfterTheLastOfItsKeysIsEmpty) {
+  for (int i = 0; i < 10; i++) put(i);
+  db->merge();
+  QuerySpec q;
+  q.schema = s;
+  q.add_condition("id", "in", "[1, 2, 3]");
+  q.limit = 3;
+  std::string token;
+  EXPECT_EQ(ids(q, &token), (std::vector<int>{1, 2, 3}));
+  q.set_after(token);
+  EXPECT_TRUE(ids(q).empty());
+}
+
 }  // namespace
 }  // namespace bucketdb

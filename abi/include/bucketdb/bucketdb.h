@@ -277,7 +277,9 @@ BDB_API bdb_status bdb_query_explain(bdb_query *query, char **out_text);
 BDB_API bdb_status bdb_query_count(bdb_query *query, uint64_t *out_count);
 /* A cursor reads the database as of this call; later commits are not seen by it. */
 BDB_API bdb_status bdb_query_exec(bdb_query *query, bdb_cursor **out);
-/* Sets *out to the next document (free with bdb_doc_free), or to NULL at the end. */
+/* Sets *out to the next document (free with bdb_doc_free), or to NULL at the end. After an
+ * error the cursor repeats it on every later call (rows are never repeated or skipped): run
+ * the query again, with bdb_query_after and the cursor's page token to resume. */
 BDB_API bdb_status bdb_cursor_next(bdb_cursor *cursor, bdb_doc **out);
 /* The position after the last document the cursor returned, for bdb_query_after on the next
  * page (before the first document: the query's own starting token, "" for the beginning).

@@ -613,10 +613,10 @@ module BucketDB
 
     def close
       unless @done
-        @token = begin
-          @n.pageToken
-        rescue Error
-          "" # closing never fails; page_token before it shows the error
+        begin
+          @token = @n.pageToken
+        rescue Error => e
+          @token_error = e # closing never fails; page_token reports it
         end
       end
       @done = true
@@ -626,7 +626,12 @@ module BucketDB
 
     # Where the rows returned so far end, for the next page's Query#after; still readable
     # once the cursor has closed (at its end, or by close).
-    def page_token = @done ? @token : @n.pageToken
+    def page_token
+      return @n.pageToken unless @done
+      raise @token_error if @token_error
+
+      @token
+    end
 
     # The next row as a Record, or nil at the end (or once closed).
     def next_record

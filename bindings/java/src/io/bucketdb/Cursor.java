@@ -23,6 +23,7 @@ public final class Cursor implements Iterable<Record>, AutoCloseable {
   private final Cleaner.Cleanable cleanable;
   private boolean closed;
   private String token = ""; // kept when the cursor closes, for pageToken()
+  private BucketDbException tokenError; // why it could not be kept
 
   Cursor(BucketDb db, NativeCursor n) {
     this.db = db;
@@ -37,7 +38,7 @@ public final class Cursor implements Iterable<Record>, AutoCloseable {
       try {
         token = n.pageToken();
       } catch (BucketDbException e) {
-        token = ""; // closing never fails; pageToken() was the way to see the error
+        tokenError = e; // closing never fails; pageToken() reports it
       }
       closed = true;
       NativeCursor.swigRelease(n);
@@ -50,7 +51,9 @@ public final class Cursor implements Iterable<Record>, AutoCloseable {
    * readable once the cursor has closed (at its end, or by {@link #close}).
    */
   public String pageToken() throws BucketDbException {
-    return closed ? token : n.pageToken();
+    if (!closed) return n.pageToken();
+    if (tokenError != null) throw tokenError;
+    return token;
   }
 
   /** The next row, or null at the end (the cursor is closed then). */
