@@ -135,13 +135,14 @@ bool visit(Database &db, const std::string &node_key, const std::string &lo, con
   auto node = db.load_index_node(node_key);
   const auto &keys = node->keys;
   if (node->level == 0) {
-    for (auto k = std::lower_bound(keys.begin(), keys.end(), lo); k != keys.end(); ++k) {
+    for (auto k = keys.begin() + static_cast<std::ptrdiff_t>(node->lower_bound(lo));
+         k != keys.end(); ++k) {
       if (!hi.empty() && *k >= hi) return false;
       if (!fn(*k)) return false;
     }
     return true;
   }
-  size_t i = static_cast<size_t>(std::upper_bound(keys.begin(), keys.end(), lo) - keys.begin());
+  size_t i = node->upper_bound(lo);
   for (size_t j = i ? i - 1 : 0; j < keys.size(); j++) {
     if (!hi.empty() && keys[j] >= hi) return false;
     if (!visit(db, node->children[j], lo, hi, fn)) return false;
@@ -154,7 +155,8 @@ std::optional<std::string> last_before(Database &db, const std::string &node_key
                                        const std::string &lo, const std::string &hi) {
   auto node = db.load_index_node(node_key);
   const auto &keys = node->keys;
-  auto end = hi.empty() ? keys.end() : std::lower_bound(keys.begin(), keys.end(), hi);
+  auto end =
+      keys.begin() + static_cast<std::ptrdiff_t>(hi.empty() ? keys.size() : node->lower_bound(hi));
   if (node->level == 0) {
     if (end == keys.begin() || *(end - 1) < lo) return std::nullopt;
     return *(end - 1);

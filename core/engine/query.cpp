@@ -460,9 +460,17 @@ class PagedCursor : public Cursor {
     // After an error the sources' positions are unknown: asked again, the cursor repeats the
     // error rather than risk repeating or skipping rows (the page token resumes safely).
     if (failed_) fail(failed_->first, failed_->second);
-    std::optional<Document> d;
+    std::optional<Document> d = guarded_next();
+    if (!d) return d;
+    last_value_ = d->get(field_);
+    last_key_ = d->get(schema_->primary_key());
+    token_.clear();
+    d->project(select_);
+    return d;
+  }
+  std::optional<Document> guarded_next() {
     try {
-      d = rows_->next();
+      return rows_->next();
     } catch (const Error &e) {
       failed_.emplace(e.status(), e.what());
       throw;
@@ -470,12 +478,6 @@ class PagedCursor : public Cursor {
       failed_.emplace(BDB_E_INTERNAL, e.what());
       throw;
     }
-    if (!d) return d;
-    last_value_ = d->get(field_);
-    last_key_ = d->get(schema_->primary_key());
-    token_.clear();
-    d->project(select_);
-    return d;
   }
   std::string page_token() const override {
     if (!token_.empty() || is_null(last_key_)) return token_;

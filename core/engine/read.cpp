@@ -30,7 +30,9 @@ std::shared_ptr<const IndexNode> Database::load_index_node(const std::string &ke
 void Database::store_index_node(const std::string &key, const IndexNode &node) {
   Bytes obj = encode_index_node(node);
   storage_->put(key, obj, PutCondition{"", true});
-  cache_.put(key, std::make_shared<const IndexNode>(node), obj.size());
+  auto cached = std::make_shared<IndexNode>(node);
+  cached->build_probes();
+  cache_.put(key, std::move(cached), obj.size());
 }
 
 std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
@@ -52,16 +54,6 @@ std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
                             std::to_string(ref.rows));
   cache_.put(ref.key, block, size);
   return block;
-}
-
-// The block whose key range may hold `key`, or nullptr.
-static const BlockRef *block_for(const ManifestPage &page, const std::string &key) {
-  const auto &bs = page.blocks;
-  auto it = std::upper_bound(bs.begin(), bs.end(), key,
-                             [](const std::string &k, const BlockRef &b) { return k < b.first_key; });
-  if (it == bs.begin()) return nullptr;
-  --it;
-  return key <= it->last_key ? &*it : nullptr;
 }
 
 TableLookup::TableLookup(Database &db, SnapshotPtr snap, const std::string &table)
@@ -86,7 +78,7 @@ std::optional<StoredRow> TableLookup::find(const std::string &key) {
   }
   if (!page_) return std::nullopt;
   if (!ref_ || key < ref_->first_key || key > ref_->last_key) {
-    const BlockRef *ref = block_for(*page_, key);
+    const BlockRef *ref = page_->block_for(key);
     if (!ref) return std::nullopt;
     block_ = db_.load_block(snap_, table_, *ref);
     ref_ = ref;

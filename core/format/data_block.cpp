@@ -41,23 +41,6 @@ std::shared_ptr<const DataBlock> DataBlock::parse(Bytes object, const std::strin
   return b;
 }
 
-namespace {
-
-// A key's probe word, past the prefix `at` bytes long that it shares with every key of its
-// block: the next 7 bytes, big-endian and zero-padded, then how many bytes follow the prefix
-// (8 for 8 or more). Words order keys as their bytes do: a smaller word is a smaller key, and
-// equal words are equal keys unless both say 8 (then only the whole keys can tell).
-constexpr uint64_t kLongTail = 8;
-
-uint64_t probe_word(std::string_view key, size_t at) {
-  uint64_t v = 0;
-  for (size_t j = 0; j < 7; j++)
-    v = (v << 8) | (at + j < key.size() ? static_cast<uint8_t>(key[at + j]) : 0u);
-  return (v << 8) | std::min<uint64_t>(key.size() - at, kLongTail);
-}
-
-}  // namespace
-
 void DataBlock::build_keys() const {
   size_t pk = schema_->primary_key();
   std::string bytes;
@@ -70,14 +53,7 @@ void DataBlock::build_keys() const {
   }
   key_bytes_ = std::move(bytes);
   key_end_ = std::move(ends);
-  if (!rows_) return;
-  // Sorted keys all share the prefix that the first and the last share.
-  std::string_view first = key_at(0), last = key_at(rows_ - 1);
-  size_t common = 0;
-  while (common < first.size() && common < last.size() && first[common] == last[common]) common++;
-  key_common_ = std::string(first.substr(0, common));
-  key_probe_.resize(rows_);
-  for (size_t r = 0; r < rows_; r++) key_probe_[r] = probe_word(key_at(r), common);
+  key_probes_.build(rows_, [this](size_t i) { return key_at(i); });
 }
 
 std::string_view DataBlock::key_of(size_t i) const {
@@ -88,36 +64,13 @@ std::string_view DataBlock::key_of(size_t i) const {
 }
 
 size_t DataBlock::lower_bound(std::string_view key) const {
-  if (!rows_) return 0;
   std::call_once(keys_once_, [this] { build_keys(); });
-  // Against the shared prefix first: below it or above it, the answer is the first or the end.
-  size_t common = key_common_.size();
-  int c = key.substr(0, common).compare(key_common_);
-  if (c < 0) return 0;  // includes a key that is a proper prefix of the shared one
-  if (c > 0) return rows_;
-  uint64_t p = probe_word(key, common);
-  const uint64_t *probe = key_probe_.data();
-  size_t lo = 0, hi = rows_;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    uint64_t w = probe[mid];
-    bool less = w < p || (w == p && (w & 0xff) == kLongTail && key_at(mid) < key);
-    if (less)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
+  return key_probes_.lower_bound(key, [this](size_t i) { return key_at(i); });
 }
 
 long DataBlock::find(std::string_view key) const {
   size_t i = lower_bound(key);
-  if (i >= rows_ || key.substr(0, key_common_.size()) != key_common_) return -1;
-  // Equal probe words with a short tail are equal keys; otherwise compare the bytes.
-  uint64_t w = key_probe_[i];
-  bool equal =
-      (w & 0xff) != kLongTail ? w == probe_word(key, key_common_.size()) : key_at(i) == key;
-  return equal ? static_cast<long>(i) : -1;
+  return i < rows_ && key_at(i) == key ? static_cast<long>(i) : -1;
 }
 
 DataBlockBuilder::DataBlockBuilder(std::string table, SchemaPtr schema)

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/codec/row_codec.h"
+#include "core/format/key_probes.h"
 #include "core/schema/schema.h"
 #include "core/util/bytes.h"
 
@@ -61,15 +62,12 @@ class DataBlock {
   size_t stride_ = 0;
   const uint8_t *rows_base_ = nullptr;
   std::string_view heap_;
-  // The encoded keys, built once: their bytes back to back and where each one ends; for the
-  // binary search, the prefix every key of the block shares and, per key, a probe word
-  // (probe_word in data_block.cpp) that orders keys as their bytes do. Most probes compare
-  // two integers in one small array instead of following a string elsewhere.
+  // The encoded keys, built once: their bytes back to back, where each one ends, and their
+  // probe words for the binary search.
   mutable std::once_flag keys_once_;
   mutable std::string key_bytes_;
   mutable std::vector<size_t> key_end_;
-  mutable std::vector<uint64_t> key_probe_;
-  mutable std::string key_common_;
+  mutable KeyProbes key_probes_;
 };
 
 class DataBlockBuilder {

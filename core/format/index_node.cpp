@@ -32,6 +32,7 @@ std::shared_ptr<const IndexNode> decode_index_node(const Bytes &object, const st
   }
   if (n->level > 0 && count == 0) r.corrupt("internal node without children");
   r.expect_done();
+  n->build_probes();
   return n;
 }
 

@@ -1,8 +1,25 @@
 #include "core/format/manifest_page.h"
 
+#include <algorithm>
+
 #include "core/format/envelope.h"
 
 namespace bucketdb {
+
+const BlockRef *ManifestPage::block_for(std::string_view key) const {
+  size_t i;
+  if (first_keys.size() == blocks.size())
+    i = first_keys.upper_bound(key,
+                               [this](size_t j) { return std::string_view(blocks[j].first_key); });
+  else
+    i = static_cast<size_t>(
+        std::upper_bound(blocks.begin(), blocks.end(), key,
+                         [](std::string_view k, const BlockRef &b) { return k < b.first_key; }) -
+        blocks.begin());
+  if (i == 0) return nullptr;
+  const BlockRef &b = blocks[i - 1];
+  return key <= b.last_key ? &b : nullptr;
+}
 
 Bytes encode_manifest_page(const ManifestPage &p) {
   Bytes o = begin_object();
@@ -43,6 +60,8 @@ std::shared_ptr<const ManifestPage> decode_manifest_page(const Bytes &object,
     if (p->blocks[i].first_key <= p->blocks[i - 1].last_key)
       r.corrupt("blocks out of key order");
   r.expect_done();
+  p->first_keys.build(p->blocks.size(),
+                      [&](size_t i) { return std::string_view(p->blocks[i].first_key); });
   return p;
 }
 

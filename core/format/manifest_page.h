@@ -7,8 +7,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/format/key_probes.h"
 #include "core/util/bytes.h"
 
 namespace bucketdb {
@@ -25,6 +27,10 @@ struct BlockRef {
 struct ManifestPage {
   std::string table;
   std::vector<BlockRef> blocks;
+  KeyProbes first_keys;  // over the blocks' first keys, built when decoded
+
+  // The block whose key range may hold `key`, or nullptr.
+  const BlockRef *block_for(std::string_view key) const;
 };
 
 Bytes encode_manifest_page(const ManifestPage &p);

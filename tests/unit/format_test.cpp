@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 
 #include "core/format/block0.h"
 #include "core/format/data_block.h"
+#include "core/format/key_probes.h"
 #include "core/format/envelope.h"
 #include "core/format/log_entry.h"
 #include "core/format/manifest_page.h"
@@ -142,6 +144,42 @@ TEST(Format, DataBlockFindsRowsByKey) {
   expect_corrupt([&] { DataBlock::parse(b.finish(), "data/t/1", other); }, "data/t/1");
 }
 
+// KeyProbes, as data blocks, index nodes and manifest pages use it, against std::lower_bound
+// and std::upper_bound on random byte keys: shared prefixes, prefixes of each other, NULs,
+// 0xff bytes, tails shorter and longer than a probe word.
+TEST(Format, KeyProbesAgreeWithTheStandardSearches) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 200; round++) {
+    std::string prefix(rng() % 4, 'p');
+    std::vector<std::string> keys;
+    size_t n = rng() % 40;
+    for (size_t i = 0; i < n; i++) {
+      std::string k = prefix;
+      size_t len = rng() % 12;
+      for (size_t j = 0; j < len; j++) k += "\0\1ab\xff"[rng() % 5];
+      keys.push_back(k);
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    KeyProbes probes;
+    auto at = [&](size_t i) { return std::string_view(keys[i]); };
+    probes.build(keys.size(), at);
+    std::vector<std::string> asks = keys;
+    for (int i = 0; i < 30; i++) {
+      std::string k = rng() % 3 ? prefix : std::string();
+      size_t len = rng() % 12;
+      for (size_t j = 0; j < len; j++) k += "\0\1ab\xff"[rng() % 5];
+      asks.push_back(k);
+    }
+    for (const auto &k : asks) {
+      ASSERT_EQ(probes.lower_bound(k, at),
+                static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), k) - keys.begin()));
+      ASSERT_EQ(probes.upper_bound(k, at),
+                static_cast<size_t>(std::upper_bound(keys.begin(), keys.end(), k) - keys.begin()));
+    }
+  }
+}
+
 // The block's search compares probe words (7 bytes past the shared prefix and the tail's
 // length) before whole keys: it must agree with a plain binary search over the encoded keys
 // for short and long tails, keys that are prefixes of others, NUL bytes, and keys outside
@@ -187,7 +225,7 @@ TEST(Format, DataBlockSearchAgreesWithEncodedKeyOrder) {
 }
 
 TEST(Format, ManifestPageRejectsOverlappingBlocks) {
-  ManifestPage p{"t", {BlockRef{"a", 1, 1, 1, "a", "m"}, BlockRef{"b", 1, 1, 1, "c", "z"}}};
+  ManifestPage p{"t", {BlockRef{"a", 1, 1, 1, "a", "m"}, BlockRef{"b", 1, 1, 1, "c", "z"}}, {}};
   expect_corrupt([&] { decode_manifest_page(encode_manifest_page(p), "manifest/t/1"); },
                  "manifest/t/1");
   p.blocks[1].first_key = "n";
