@@ -2,50 +2,24 @@
 
 #include <cstdint>
 
+#include <xxhash.h>
+
 #include "core/codec/index_key.h"
 #include "core/codec/key_codec.h"
 #include "core/codec/text.h"
+#include "core/util/bytes.h"
 #include "core/util/error.h"
 
 namespace bucketdb {
 
 namespace {
 
-constexpr char kVersion = 2;  // 2: the order field's type id follows its name
+constexpr uint8_t kVersion = 2;  // 2: the order field's type id follows its name
 
-// Catches a token cut short or edited by hand (not a security measure: a token only names a
-// position in rows the caller may read anyway).
-uint32_t fnv1a(std::string_view s) {
-  uint32_t h = 2166136261u;
-  for (unsigned char c : s) h = (h ^ c) * 16777619u;
-  return h;
-}
-
-void put_len(std::string &out, size_t n) {
-  do {
-    char b = static_cast<char>(n & 0x7f);
-    n >>= 7;
-    out += static_cast<char>(b | (n ? 0x80 : 0));
-  } while (n);
-}
-
-bool get_len(std::string_view &in, size_t &n) {
-  n = 0;
-  for (int shift = 0; shift < 35 && !in.empty(); shift += 7) {
-    auto b = static_cast<unsigned char>(in.front());
-    in.remove_prefix(1);
-    n |= static_cast<size_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return true;
-  }
-  return false;
-}
-
-bool get_part(std::string_view &in, std::string &out) {
-  size_t n = 0;
-  if (!get_len(in, n) || n > in.size()) return false;
-  out.assign(in.substr(0, n));
-  in.remove_prefix(n);
-  return true;
+// The low 32 bits of XXH64 over the body catch a token cut short or edited by hand (not a
+// security measure: a token only names a position in rows the caller may read anyway).
+uint32_t check_of(std::string_view body) {
+  return static_cast<uint32_t>(XXH64(body.data(), body.size(), 0));
 }
 
 std::string to_url(std::string b64) {
@@ -75,25 +49,22 @@ bool PageAfter::admits(const TableSchema &schema, const Values &row) const {
 
 std::string make_page_token(const TableSchema &schema, size_t field, bool descending,
                             const Value &value, const Value &pk) {
-  std::string raw(1, kVersion);
-  raw += descending ? '\1' : '\0';
-  put_len(raw, schema.name().size());
-  raw += schema.name();
   const Field &f = schema.field(field);
-  put_len(raw, f.name.size());
-  raw += f.name;
-  put_len(raw, static_cast<size_t>(f.type_id));
   std::string k;
+  Bytes raw;
+  Writer w(raw);
+  w.u8(kVersion);
+  w.u8(descending ? 1 : 0);
+  w.blob(schema.name());
+  w.blob(f.name);
+  w.varint(static_cast<uint64_t>(f.type_id));
   append_nullable_key(k, *f.type, value);
-  put_len(raw, k.size());
-  raw += k;
+  w.blob(k);
   k.clear();
   append_key(k, *schema.primary_key_field().type, pk);
-  put_len(raw, k.size());
-  raw += k;
-  uint32_t h = fnv1a(raw);
-  for (int i = 0; i < 4; i++) raw += static_cast<char>(h >> (8 * i));
-  return to_url(base64_encode(raw));
+  w.blob(k);
+  w.u32(check_of(as_view(raw)));
+  return to_url(base64_encode(as_view(raw)));
 }
 
 PageAfter parse_page_token(const TableSchema &schema, std::string_view token) {
@@ -103,19 +74,25 @@ PageAfter parse_page_token(const TableSchema &schema, std::string_view token) {
   auto raw = base64_decode(from_url(token));
   if (!raw || raw->size() < 6) return bad("is not one this library made (malformed)");
   std::string_view body(raw->data(), raw->size() - 4);
-  uint32_t h = 0;
-  for (int i = 0; i < 4; i++)
-    h |= static_cast<uint32_t>(static_cast<unsigned char>((*raw)[body.size() + i])) << (8 * i);
-  if (h != fnv1a(body)) return bad("is damaged (its checksum does not match)");
-  if (body[0] != kVersion) return bad("has an unknown version");
+  if (Reader(std::string_view(*raw).substr(body.size()), "page token").u32() != check_of(body))
+    return bad("is damaged (its checksum does not match)");
   PageAfter a;
-  a.descending = body[1] != 0;
-  body.remove_prefix(2);
   std::string table, field;
-  size_t type_id = 0;
-  if (!get_part(body, table) || !get_part(body, field) || !get_len(body, type_id) ||
-      !get_part(body, a.value_key) || !get_part(body, a.pk_key) || !body.empty())
+  uint64_t type_id = 0;
+  try {
+    Reader r(body, "page token");
+    if (r.u8() != kVersion) return bad("has an unknown version");
+    a.descending = r.u8() != 0;
+    table = std::string(r.blob());
+    field = std::string(r.blob());
+    type_id = r.varint();
+    a.value_key = std::string(r.blob());
+    a.pk_key = std::string(r.blob());
+    r.expect_done();
+  } catch (const Error &e) {
+    if (e.status() != BDB_E_CORRUPT) throw;
     return bad("is malformed");
+  }
   if (table != schema.name()) return bad("was made for table " + table);
   int fi = schema.field_index(field);
   if (fi < 0)
@@ -123,7 +100,7 @@ PageAfter parse_page_token(const TableSchema &schema, std::string_view token) {
                            "', which the table no longer has");
   a.field = static_cast<size_t>(fi);
   // A new table version may retype the field: the position's bytes would mean another value.
-  if (type_id != static_cast<size_t>(schema.field(a.field).type_id))
+  if (type_id != static_cast<uint64_t>(schema.field(a.field).type_id))
     return bad("was made when '" + field + "' had another type; start again from the first page");
   // Both parts must be whole keys of the fields' current types.
   auto n = index_field_length(*schema.field(a.field).type, a.value_key);

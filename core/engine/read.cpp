@@ -57,11 +57,7 @@ std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
 }
 
 TableLookup::TableLookup(Database &db, SnapshotPtr snap, const std::string &table)
-    : db_(db),
-      snap_(std::move(snap)),
-      table_(table),
-      overlay_(snap_->overlay(table)),
-      what_("committed row of " + table) {
+    : db_(db), snap_(std::move(snap)), table_(table), overlay_(snap_->overlay(table)) {
   const TableRoot *root = snap_->table_root(table);
   if (root && !root->manifest_key.empty()) page_ = db_.load_manifest(root->manifest_key);
 }
@@ -72,6 +68,7 @@ std::optional<StoredRow> TableLookup::find(const std::string &key) {
     if (it != overlay_->end()) {
       const OverlayRow &r = *it->second;
       if (r.deleted) return std::nullopt;
+      if (what_.empty()) what_ = "committed row of " + table_;  // only when a row needs it
       RowView v(*r.schema, reinterpret_cast<const uint8_t *>(r.fixed.data()), r.heap, &what_);
       return StoredRow{r.schema, r.seq, r.misc, v.decode()};
     }

@@ -255,14 +255,19 @@ class IndexOrderSource : public RowSource {
       if (row->deleted) continue;
       RowView v(*row->schema, reinterpret_cast<const uint8_t *>(row->fixed.data()), row->heap,
                 &what);
-      Pending p{"", key, convert_values(*row->schema, v.decode(), *newest_), row->seq, row->misc};
-      append_nullable_key(p.vkey, *newest_->field(field).type, p.values[field]);
-      std::string entry = p.vkey + key;
+      // Only the order field decides whether the row is in range: decode the rest after.
+      bool same = row->schema == newest_;
+      Values converted = same ? Values{} : convert_values(*row->schema, v.decode(), *newest_);
+      std::string vkey;
+      append_nullable_key(vkey, *newest_->field(field).type,
+                          same ? v.get(field) : converted[field]);
+      std::string entry = vkey + key;
+      bool in_range = false;
       for (const KeyRange &r : ranges)
-        if (entry >= r.lo && (r.hi.empty() || entry < r.hi)) {
-          cache_.push_back(std::move(p));
-          break;
-        }
+        in_range = in_range || (entry >= r.lo && (r.hi.empty() || entry < r.hi));
+      if (!in_range) continue;
+      cache_.push_back(Pending{std::move(vkey), key, same ? v.decode() : std::move(converted),
+                               row->seq, row->misc});
     }
     std::sort(cache_.begin(), cache_.end(), [&](const Pending &a, const Pending &b) {
       return before(a.vkey, a.pk, b.vkey, b.pk);
