@@ -108,7 +108,14 @@ class Database {
   std::pair<uint64_t, uint64_t> oldest_pin() const;
   std::shared_ptr<const DataBlock> load_block(const SnapshotPtr &snap, const std::string &table,
                                               const BlockRef &ref);
+  // Block i of a cached manifest page: through the page's weak reference when the cache
+  // still holds the block, which spares a lookup by key in the cache on every point read.
+  std::shared_ptr<const DataBlock> load_block(const SnapshotPtr &snap, const std::string &table,
+                                              const ManifestPage &page, size_t i);
   std::shared_ptr<const ManifestPage> load_manifest(const std::string &key);
+  // A table's manifest page (nullptr when it has no blocks), through the root's weak
+  // reference while the cache holds the page.
+  std::shared_ptr<const ManifestPage> load_manifest(const TableRoot &root);
   std::shared_ptr<const IndexNode> load_index_node(const std::string &key);
   void cache_block(const std::string &key, std::shared_ptr<const DataBlock> block) {
     cache_.put(key, block, block->byte_size());
@@ -130,7 +137,7 @@ class Database {
  private:
   Database(std::unique_ptr<Storage> storage, const Options &opts);
   void load_initial_block0();
-  std::optional<Document> get_once(const Document &key_doc);
+  std::optional<Document> get_in(const SnapshotPtr &snap, const Document &key_doc);
   std::unique_ptr<Cursor> query_once(const QuerySpec &q);
   void publish(SnapshotPtr s);
   // Writers, with write_mu_ held.

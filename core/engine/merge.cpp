@@ -184,7 +184,7 @@ uint64_t Database::merge(bool only_if_leader) {
     auto root_it = std::find_if(nb->tables.begin(), nb->tables.end(),
                                 [&](const TableRoot &t) { return t.name == table; });
     if (root_it == nb->tables.end()) {
-      nb->tables.push_back(TableRoot{table, "", 0, 0, 0, 0, {}});
+      nb->tables.push_back(TableRoot{table, "", 0, 0, 0, 0, {}, {}});
       root_it = nb->tables.end() - 1;
     }
     TableRoot &root = *root_it;
@@ -310,11 +310,12 @@ uint64_t Database::merge(bool only_if_leader) {
       for (const auto &k : replaced) nb->garbage.push_back(Garbage{k, now, b0.generation + 1});
     }
     root.indexes = indexes;
+    root.manifest_page = {};
 
     if (blocks.empty()) {
       root.manifest_key.clear();
     } else {
-      ManifestPage page{table, std::move(blocks), {}};
+      ManifestPage page{table, std::move(blocks), {}, {}};
       root.manifest_key = manifest_key(table);
       storage_->put(root.manifest_key, encode_manifest_page(page), PutCondition{"", true});
       written.push_back(root.manifest_key);

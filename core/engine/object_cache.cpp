@@ -11,7 +11,7 @@ std::shared_ptr<const void> ObjectCache::get(const std::string &key) {
     misses_++;
     return nullptr;
   }
-  hits_++;
+  hits_.fetch_add(1, std::memory_order_relaxed);
   // Marked rather than moved: a hit touches one entry, not three list nodes; eviction gives
   // marked entries a second chance (the clock approximation of least recently used).
   it->second->recent = true;

@@ -3,6 +3,7 @@
 // to the front once instead of dropping). Immutable objects never need revalidation.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <list>
 #include <memory>
@@ -18,6 +19,8 @@ class ObjectCache {
   std::shared_ptr<const void> get(const std::string &key);
   void put(const std::string &key, std::shared_ptr<const void> value, uint64_t bytes);
   uint64_t bytes() const;
+  // A hit served by a reference the caller kept (see WeakSlots), counted here all the same.
+  void count_hit() { hits_.fetch_add(1, std::memory_order_relaxed); }
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
 
@@ -31,7 +34,8 @@ class ObjectCache {
   mutable std::mutex mu_;
   uint64_t capacity_;
   uint64_t used_ = 0;
-  uint64_t hits_ = 0, misses_ = 0;
+  std::atomic<uint64_t> hits_{0};
+  uint64_t misses_ = 0;
   std::list<Entry> lru_;  // front: most recently added or given a second chance
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;
 };

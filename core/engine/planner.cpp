@@ -225,7 +225,7 @@ Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
   const std::string &table = q.schema->name();
   const TableRoot *root = snap.table_root(table);
   std::shared_ptr<const ManifestPage> page;
-  if (root && !root->manifest_key.empty()) page = db.load_manifest(root->manifest_key);
+  if (root) page = db.load_manifest(*root);
   p.blocks_total = page ? page->blocks.size() : 0;
   if (!q.or_groups.empty()) {
     plan_union(db, snap, q, p);

@@ -27,6 +27,17 @@ std::shared_ptr<const IndexNode> Database::load_index_node(const std::string &ke
   return node;
 }
 
+std::shared_ptr<const ManifestPage> Database::load_manifest(const TableRoot &root) {
+  if (root.manifest_key.empty()) return nullptr;
+  if (auto held = root.manifest_page.get(0)) {
+    cache_.count_hit();
+    return std::static_pointer_cast<const ManifestPage>(held);
+  }
+  auto page = load_manifest(root.manifest_key);
+  root.manifest_page.set(0, page);
+  return page;
+}
+
 void Database::store_index_node(const std::string &key, const IndexNode &node) {
   Bytes obj = encode_index_node(node);
   storage_->put(key, obj, PutCondition{"", true});
@@ -56,10 +67,22 @@ std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
   return block;
 }
 
+std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
+                                                      const std::string &table,
+                                                      const ManifestPage &page, size_t i) {
+  if (auto held = page.loaded.get(i)) {
+    cache_.count_hit();
+    return std::static_pointer_cast<const DataBlock>(held);
+  }
+  auto block = load_block(snap, table, page.blocks[i]);
+  page.loaded.set(i, block);
+  return block;
+}
+
 TableLookup::TableLookup(Database &db, SnapshotPtr snap, const std::string &table)
     : db_(db), snap_(std::move(snap)), table_(table), overlay_(snap_->overlay(table)) {
   const TableRoot *root = snap_->table_root(table);
-  if (root && !root->manifest_key.empty()) page_ = db_.load_manifest(root->manifest_key);
+  if (root) page_ = db_.load_manifest(*root);
 }
 
 std::optional<StoredRow> TableLookup::find(const std::string &key) {
@@ -77,7 +100,7 @@ std::optional<StoredRow> TableLookup::find(const std::string &key) {
   if (!ref_ || key < ref_->first_key || key > ref_->last_key) {
     const BlockRef *ref = page_->block_for(key);
     if (!ref) return std::nullopt;
-    block_ = db_.load_block(snap_, table_, *ref);
+    block_ = db_.load_block(snap_, table_, *page_, static_cast<size_t>(ref - page_->blocks.data()));
     ref_ = ref;
   }
   long i = block_->find(key);
@@ -91,13 +114,21 @@ std::optional<StoredRow> Database::lookup(const SnapshotPtr &snap, const std::st
   return TableLookup(*this, snap, table).find(key);
 }
 
+// A point read holds its snapshot for microseconds and starts again when an object it wanted
+// was collected meanwhile, so it takes no pin (a cursor does).
 std::optional<Document> Database::get(const Document &key_doc) {
-  return retry_if_collected([&] { return get_once(key_doc); });
+  for (int attempt = 0;; attempt++) {
+    ensure_fresh(false);
+    SnapshotPtr snap = snapshot();
+    try {
+      return get_in(snap, key_doc);
+    } catch (const MissingObject &) {
+      if (attempt >= 3 || !block0_moved_past(snap->block0->generation)) throw;
+    }
+  }
 }
 
-std::optional<Document> Database::get_once(const Document &key_doc) {
-  ensure_fresh(false);
-  SnapshotPtr snap = pinned(snapshot());
+std::optional<Document> Database::get_in(const SnapshotPtr &snap, const Document &key_doc) {
   const TableSchema &ks = key_doc.schema();
   size_t pk = ks.primary_key();
   if (!key_doc.is_set(pk) || is_null(key_doc.get(pk)))

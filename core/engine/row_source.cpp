@@ -27,7 +27,7 @@ class ScanSource : public RowSource {
         what_("committed row of " + newest_->name()) {
     if (ranges_.empty()) ranges_.push_back(KeyRange{"", ""});
     const TableRoot *root = snap_->table_root(newest_->name());
-    if (root && !root->manifest_key.empty()) page_ = db_.load_manifest(root->manifest_key);
+    if (root) page_ = db_.load_manifest(*root);
     start_range();
   }
 
@@ -99,7 +99,7 @@ class ScanSource : public RowSource {
       if (!page_ || next_block_ >= page_->blocks.size()) return false;
       const BlockRef &ref = page_->blocks[next_block_];
       if (!r.hi.empty() && ref.first_key >= r.hi) return false;
-      block_ = db_.load_block(snap_, newest_->name(), ref);
+      block_ = db_.load_block(snap_, newest_->name(), *page_, next_block_);
       blocks_read++;
       next_block_++;
       row_ = r.lo.empty() ? 0 : block_->lower_bound(r.lo);

@@ -53,7 +53,8 @@ void DataBlock::build_keys() const {
   }
   key_bytes_ = std::move(bytes);
   key_end_ = std::move(ends);
-  key_probes_.build(rows_, [this](size_t i) { return key_at(i); });
+  key_probes_.build(
+      rows_, [this](size_t i) { return key_at(i); }, true);
 }
 
 std::string_view DataBlock::key_of(size_t i) const {
@@ -69,8 +70,30 @@ size_t DataBlock::lower_bound(std::string_view key) const {
 }
 
 long DataBlock::find(std::string_view key) const {
-  size_t i = lower_bound(key);
-  return i < rows_ && key_at(i) == key ? static_cast<long>(i) : -1;
+  std::call_once(keys_once_, [this] { build_keys(); });
+  return key_probes_.find(
+      key, [this](size_t i) { return key_at(i); },
+      [this, key](size_t i) { return row_has_key(i, key); });
+}
+
+// Read from the row, which the caller is about to decode anyway, rather than from the
+// encoded keys: that saves a cache miss on every lookup.
+bool DataBlock::row_has_key(size_t i, std::string_view key) const {
+  size_t pk = schema_->primary_key();
+  RowView v = row(i);
+  if (v.null(pk)) return false;
+  const TypeInfo &type = *schema_->field(pk).type;
+  if (type.kind == Kind::kText || type.kind == Kind::kBytes) {
+    // Text without 0x00 encodes as its bytes then 0x00 0x00: compare in place.
+    std::string_view text = v.heap_value(pk);
+    if (text.find('\0') == std::string_view::npos)
+      return key.size() == text.size() + 2 && key.compare(0, text.size(), text) == 0 &&
+             key[text.size()] == '\0' && key[text.size() + 1] == '\0';
+  }
+  thread_local std::string encoded;
+  encoded.clear();
+  append_key(encoded, type, v.get(pk));
+  return encoded == key;
 }
 
 DataBlockBuilder::DataBlockBuilder(std::string table, SchemaPtr schema)

@@ -45,12 +45,14 @@ class DataBlock {
   size_t lower_bound(std::string_view key) const;
   const SchemaPtr &schema() const { return schema_; }
   const std::string &object_key() const { return key_; }
-  // The object's size plus its encoded keys (which cost about as much again for short rows).
-  size_t byte_size() const { return object_.size() + rows_ * 40; }
+  // The object's size plus its encoded keys and their search tables (which cost about as much
+  // again for short rows).
+  size_t byte_size() const { return object_.size() + rows_ * 48; }
 
  private:
   const uint8_t *rec(size_t i) const { return rows_base_ + i * stride_; }
   void build_keys() const;
+  bool row_has_key(size_t i, std::string_view key) const;
   std::string_view key_at(size_t i) const {
     size_t begin = i ? key_end_[i - 1] : 0;
     return std::string_view(key_bytes_).substr(begin, key_end_[i] - begin);

@@ -12,6 +12,7 @@
 
 #include "core/format/key_probes.h"
 #include "core/util/bytes.h"
+#include "core/util/weak_slots.h"
 
 namespace bucketdb {
 
@@ -28,6 +29,7 @@ struct ManifestPage {
   std::string table;
   std::vector<BlockRef> blocks;
   KeyProbes first_keys;  // over the blocks' first keys, built when decoded
+  WeakSlots loaded;      // the engine's cached data blocks, by entry
 
   // The block whose key range may hold `key`, or nullptr.
   const BlockRef *block_for(std::string_view key) const;

@@ -144,9 +144,9 @@ TEST(Format, DataBlockFindsRowsByKey) {
   expect_corrupt([&] { DataBlock::parse(b.finish(), "data/t/1", other); }, "data/t/1");
 }
 
-// KeyProbes, as data blocks, index nodes and manifest pages use it, against std::lower_bound
-// and std::upper_bound on random byte keys: shared prefixes, prefixes of each other, NULs,
-// 0xff bytes, tails shorter and longer than a probe word.
+// KeyProbes, as data blocks, index nodes and manifest pages use it, against std::lower_bound,
+// std::upper_bound and std::find on random byte keys: shared prefixes, prefixes of each other,
+// NULs, 0xff bytes, tails shorter and longer than a probe word.
 TEST(Format, KeyProbesAgreeWithTheStandardSearches) {
   std::mt19937 rng(7);
   for (int round = 0; round < 200; round++) {
@@ -163,7 +163,7 @@ TEST(Format, KeyProbesAgreeWithTheStandardSearches) {
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     KeyProbes probes;
     auto at = [&](size_t i) { return std::string_view(keys[i]); };
-    probes.build(keys.size(), at);
+    probes.build(keys.size(), at, round % 2);  // odd rounds: find() by the hash table
     std::vector<std::string> asks = keys;
     for (int i = 0; i < 30; i++) {
       std::string k = rng() % 3 ? prefix : std::string();
@@ -176,6 +176,9 @@ TEST(Format, KeyProbesAgreeWithTheStandardSearches) {
                 static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), k) - keys.begin()));
       ASSERT_EQ(probes.upper_bound(k, at),
                 static_cast<size_t>(std::upper_bound(keys.begin(), keys.end(), k) - keys.begin()));
+      auto it = std::find(keys.begin(), keys.end(), k);
+      ASSERT_EQ(probes.find(k, at, [&](size_t i) { return keys[i] == k; }),
+                it == keys.end() ? -1 : static_cast<long>(it - keys.begin()));
     }
   }
 }
@@ -225,7 +228,7 @@ TEST(Format, DataBlockSearchAgreesWithEncodedKeyOrder) {
 }
 
 TEST(Format, ManifestPageRejectsOverlappingBlocks) {
-  ManifestPage p{"t", {BlockRef{"a", 1, 1, 1, "a", "m"}, BlockRef{"b", 1, 1, 1, "c", "z"}}, {}};
+  ManifestPage p{"t", {BlockRef{"a", 1, 1, 1, "a", "m"}, BlockRef{"b", 1, 1, 1, "c", "z"}}, {}, {}};
   expect_corrupt([&] { decode_manifest_page(encode_manifest_page(p), "manifest/t/1"); },
                  "manifest/t/1");
   p.blocks[1].first_key = "n";
