@@ -1,15 +1,19 @@
 #include "core/codec/key_codec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <string_view>
 
 namespace bucketdb {
 
 namespace {
 
 void append_be(std::string &out, uint64_t v, int width) {
-  for (int i = width - 1; i >= 0; i--) out += static_cast<char>((v >> (8 * i)) & 0xff);
+  char buf[8];
+  for (int i = 0; i < width; i++) buf[i] = static_cast<char>((v >> (8 * (width - 1 - i))) & 0xff);
+  out.append(buf, static_cast<size_t>(width));
 }
 
 uint64_t float_bits(double d, int width) {
@@ -49,14 +53,19 @@ void append_key(std::string &out, const TypeInfo &type, const Value &v) {
       append_be(out, float_bits(std::get<double>(v), type.width), type.width);
       break;
     case Kind::kText:
-    case Kind::kBytes:
-      for (char c : std::get<std::string>(v)) {
-        out += c;
-        if (c == '\0') out += '\xff';
+    case Kind::kBytes: {
+      // Runs without 0x00 are copied whole; each 0x00 becomes 0x00 0xFF.
+      std::string_view rest = std::get<std::string>(v);
+      for (;;) {
+        size_t nul = rest.find('\0');
+        out.append(rest.data(), std::min(nul, rest.size()));
+        if (nul == std::string_view::npos) break;
+        out.append("\0\xff", 2);
+        rest.remove_prefix(nul + 1);
       }
-      out += '\0';
-      out += '\0';
+      out.append(2, '\0');
       break;
+    }
     case Kind::kBlob: {
       const Id128 &id = std::get<Id128>(v);
       out.append(reinterpret_cast<const char *>(id.data()), id.size());

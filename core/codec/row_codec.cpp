@@ -112,8 +112,10 @@ Value RowView::get(size_t i) const {
 }
 
 Values RowView::decode() const {
-  Values out(schema_->fields().size());
-  for (size_t i = 0; i < out.size(); i++) out[i] = get(i);
+  size_t n = schema_->fields().size();
+  Values out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; i++) out.push_back(get(i));
   return out;
 }
 

@@ -75,10 +75,11 @@ std::string Document::to_json() const {
   return to_json_value().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+Document::Document(SchemaPtr schema, Values values)
+    : schema_(std::move(schema)), values_(std::move(values)), set_(values_.size(), true) {}
+
 Document Document::from_values(SchemaPtr schema, Values values, uint64_t version, uint64_t misc) {
-  Document d(std::move(schema));
-  d.values_ = std::move(values);
-  d.set_.assign(d.values_.size(), true);
+  Document d(std::move(schema), std::move(values));
   d.version = version;
   d.misc = misc;
   return d;

@@ -48,6 +48,7 @@ class Document {
   void project(const std::vector<size_t> &fields);
 
  private:
+  Document(SchemaPtr schema, Values values);  // every field set
   SchemaPtr schema_;
   Values values_;
   std::vector<bool> set_;

@@ -259,7 +259,7 @@ uint64_t Database::merge(bool only_if_leader) {
           continue;
         }
         writer.add(key, block->seq(r), block->misc(r), *block->schema(), block->fixed(r),
-                   block->heap());
+                   block->row_heap(r));
       }
       take_changes_below(next_first, emit_overlay);
       nb->garbage.push_back(Garbage{ref.key, now, b0.generation + 1});

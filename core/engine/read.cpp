@@ -103,10 +103,9 @@ std::optional<StoredRow> TableLookup::find(const std::string &key) {
     block_ = db_.load_block(snap_, table_, *page_, static_cast<size_t>(ref - page_->blocks.data()));
     ref_ = ref;
   }
-  long i = block_->find(key);
-  if (i < 0) return std::nullopt;
-  size_t n = static_cast<size_t>(i);
-  return StoredRow{block_->schema(), block_->seq(n), block_->misc(n), block_->row(n).decode()};
+  auto found = block_->find_record(key);
+  if (!found) return std::nullopt;
+  return StoredRow{block_->schema(), found->seq, found->misc, found->row.decode()};
 }
 
 std::optional<StoredRow> Database::lookup(const SnapshotPtr &snap, const std::string &table,

@@ -14,12 +14,38 @@ uint32_t DataBlock::peek_version(const Bytes &object, const std::string &key) {
   return r.u32();
 }
 
+namespace {
+
+// Appends the heap values of the row at owner[row_at] (its references relative to `heap`) to
+// `out` and points its slots at them, relative to out[base]. A reference outside `heap` is
+// corruption; `what` names the row in errors. `owner` may be `out`: the row is found again
+// after every append.
+void move_heap_values(const TableSchema &schema, std::string &owner, size_t row_at,
+                      std::string_view heap, std::string &out, size_t base,
+                      const std::string &what) {
+  for (size_t i = 0; i < schema.fields().size(); i++) {
+    const Field &f = schema.field(i);
+    auto *row = reinterpret_cast<uint8_t *>(&owner[row_at]);
+    if (!f.type->heap || ((row[i >> 3] >> (i & 7)) & 1)) continue;
+    uint64_t off = load_le(row + f.offset, 4), len = load_le(row + f.offset + 4, 4);
+    if (off > heap.size() || len > heap.size() - off)
+      fail(BDB_E_CORRUPT, what + ": field '" + f.name + "' points outside its heap");
+    if (out.size() - base + len > 0xffffffffu)
+      fail(BDB_E_INTERNAL, what + ": data block heap over 4 GiB");
+    uint64_t to = out.size() - base;
+    out.append(heap.data() + off, static_cast<size_t>(len));
+    row = reinterpret_cast<uint8_t *>(&owner[row_at]);
+    store_le(row + f.offset, to, 4);
+  }
+}
+
+}  // namespace
+
 std::shared_ptr<const DataBlock> DataBlock::parse(Bytes object, const std::string &key,
                                                   SchemaPtr schema) {
   auto b = std::make_shared<DataBlock>();
-  b->object_ = std::move(object);
   b->key_ = key;
-  Reader r(open_object(ObjectKind::kDataBlock, b->object_, key), key);
+  Reader r(open_object(ObjectKind::kDataBlock, object, key), key);
   std::string table(r.blob());
   if (table != schema->name()) r.corrupt("belongs to table '" + table + "'");
   uint32_t version = r.u32();
@@ -33,11 +59,22 @@ std::shared_ptr<const DataBlock> DataBlock::parse(Bytes object, const std::strin
   auto rows_bytes = r.raw(rows * stride);
   auto heap_bytes = r.raw(heap);
   r.expect_done();
+  // Each row's heap values move to just after its record (see records_).
+  b->records_.reserve(rows_bytes.size() + heap_bytes.size());
+  b->rec_at_.resize(size_t{rows} + 1);
+  const std::string what = "corrupt object " + key;
+  for (size_t i = 0; i < rows; i++) {
+    size_t at = b->records_.size();
+    if (at > 0xffffffffu) r.corrupt("over 4 GiB of rows");
+    b->rec_at_[i] = static_cast<uint32_t>(at);
+    b->records_.append(rows_bytes.substr(i * stride, stride));
+    move_heap_values(*schema, b->records_, at + 16, heap_bytes, b->records_, at + stride, what);
+  }
+  if (b->records_.size() > 0xffffffffu) r.corrupt("over 4 GiB of rows");
+  b->rec_at_[rows] = static_cast<uint32_t>(b->records_.size());
   b->schema_ = std::move(schema);
   b->rows_ = rows;
-  b->stride_ = stride;
-  b->rows_base_ = reinterpret_cast<const uint8_t *>(rows_bytes.data());
-  b->heap_ = heap_bytes;
+  b->width_ = width;
   return b;
 }
 
@@ -53,8 +90,9 @@ void DataBlock::build_keys() const {
   }
   key_bytes_ = std::move(bytes);
   key_end_ = std::move(ends);
-  key_probes_.build(
-      rows_, [this](size_t i) { return key_at(i); }, true);
+  key_probes_.build(rows_, [this](size_t i) { return key_at(i); });
+  row_hash_.build(
+      rows_, [this](size_t i) { return key_at(i); }, [this](size_t i) { return rec_at_[i]; });
 }
 
 std::string_view DataBlock::key_of(size_t i) const {
@@ -71,16 +109,35 @@ size_t DataBlock::lower_bound(std::string_view key) const {
 
 long DataBlock::find(std::string_view key) const {
   std::call_once(keys_once_, [this] { build_keys(); });
-  return key_probes_.find(
-      key, [this](size_t i) { return key_at(i); },
-      [this, key](size_t i) { return row_has_key(i, key); });
+  if (row_hash_.empty()) {
+    size_t i = lower_bound(key);
+    return i < rows_ && key_at(i) == key ? static_cast<long>(i) : -1;
+  }
+  const auto *base = reinterpret_cast<const uint8_t *>(records_.data());
+  return row_hash_.find(key, [&](uint32_t at) { return row_has_key(base + at, key); }).row;
+}
+
+std::optional<DataBlock::Record> DataBlock::find_record(std::string_view key) const {
+  std::call_once(keys_once_, [this] { build_keys(); });
+  const uint8_t *r = nullptr;
+  if (row_hash_.empty()) {
+    long i = find(key);
+    if (i < 0) return std::nullopt;
+    r = rec(static_cast<size_t>(i));
+  } else {
+    const auto *base = reinterpret_cast<const uint8_t *>(records_.data());
+    auto hit = row_hash_.find(key, [&](uint32_t at) { return row_has_key(base + at, key); });
+    if (hit.row < 0) return std::nullopt;
+    r = base + hit.record;
+  }
+  return Record{load_le(r, 8), load_le(r + 8, 8), row_at(r)};
 }
 
 // Read from the row, which the caller is about to decode anyway, rather than from the
 // encoded keys: that saves a cache miss on every lookup.
-bool DataBlock::row_has_key(size_t i, std::string_view key) const {
+bool DataBlock::row_has_key(const uint8_t *r, std::string_view key) const {
   size_t pk = schema_->primary_key();
-  RowView v = row(i);
+  RowView v = row_at(r);
   if (v.null(pk)) return false;
   const TypeInfo &type = *schema_->field(pk).type;
   if (type.kind == Kind::kText || type.kind == Kind::kBytes) {
@@ -97,7 +154,7 @@ bool DataBlock::row_has_key(size_t i, std::string_view key) const {
 }
 
 DataBlockBuilder::DataBlockBuilder(std::string table, SchemaPtr schema)
-    : table_(std::move(table)), schema_(std::move(schema)) {}
+    : table_(std::move(table)), schema_(std::move(schema)), what_("row of table " + table_) {}
 
 void DataBlockBuilder::add(uint64_t seq, uint64_t misc, std::string_view fixed,
                            std::string_view heap) {
@@ -108,20 +165,8 @@ void DataBlockBuilder::add(uint64_t seq, uint64_t misc, std::string_view fixed,
   store_le(p + 8, misc, 8);
   size_t row_at = records_.size();
   records_.append(fixed.data(), fixed.size());
-  auto *row = reinterpret_cast<uint8_t *>(&records_[row_at]);
   // Copy this row's heap values and point the slots at their new place.
-  for (size_t i = 0; i < schema_->fields().size(); i++) {
-    const Field &f = schema_->field(i);
-    if (!f.type->heap || ((row[i >> 3] >> (i & 7)) & 1)) continue;
-    uint8_t *slot = row + f.offset;
-    uint64_t off = load_le(slot, 4), len = load_le(slot + 4, 4);
-    if (off > heap.size() || len > heap.size() - off)
-      fail(BDB_E_CORRUPT, "row of table " + table_ + " points outside its heap");
-    if (heap_.size() + len > 0xffffffffu)
-      fail(BDB_E_INTERNAL, "data block heap of table " + table_ + " over 4 GiB");
-    store_le(slot, heap_.size(), 4);
-    heap_.append(heap.data() + off, static_cast<size_t>(len));
-  }
+  move_heap_values(*schema_, records_, row_at, heap, heap_, 0, what_);
   rows_++;
 }
 

@@ -4,12 +4,7 @@
 // bytes follow the prefix (8 for 8 or more). Words order keys as their bytes do; equal words
 // are equal keys unless both say 8, and only then are the keys themselves compared. Most
 // probes compare two integers in one small array instead of following a string elsewhere.
-// For exact lookups (a block's primary keys) a hash table of row numbers can be built too:
-// one slot and the row itself answer them instead of a dozen steps of the search, each of
-// which is a cache miss when lookups are spread over many blocks.
 #pragma once
-
-#include <xxhash.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -23,42 +18,18 @@ namespace bucketdb {
 class KeyProbes {
  public:
   // key_at(i) is the i-th of n sorted keys (a string_view or a string).
-  // `exact` builds the hash table find() uses (for fewer than 65535 keys, which are unique).
   template <class KeyAt>
-  void build(size_t n, KeyAt &&key_at, bool exact = false) {
+  void build(size_t n, KeyAt &&key_at) {
     probes_.assign(n, 0);
     common_.clear();
-    slots_.clear();
     if (!n) return;
     std::string_view first = key_at(0), last = key_at(n - 1);
     size_t c = 0;
     while (c < first.size() && c < last.size() && first[c] == last[c]) c++;
     common_.assign(first.substr(0, c));  // sorted keys all share what the extremes share
     for (size_t i = 0; i < n; i++) probes_[i] = word(key_at(i), c);
-    if (exact && n < kMaxHashed) build_slots(n, key_at);
   }
   size_t size() const { return probes_.size(); }
-  size_t byte_size() const { return probes_.size() * 8 + slots_.size() * 4 + common_.size(); }
-
-  // The index of the key equal to key, or -1. With the hash table, a candidate whose tag
-  // matches is confirmed by is_key(i) (which may read the key wherever is cheapest for the
-  // caller); without it, by the binary search and key_at.
-  template <class KeyAt, class IsKey>
-  long find(std::string_view key, KeyAt &&key_at, IsKey &&is_key) const {
-    size_t n = probes_.size();
-    if (slots_.empty()) {
-      size_t i = lower_bound(key, key_at);
-      return i < n && std::string_view(key_at(i)) == key ? static_cast<long>(i) : -1;
-    }
-    uint64_t h = hash(key);
-    uint32_t tag = static_cast<uint32_t>(h >> 48);
-    for (size_t s = h & mask_;; s = (s + 1) & mask_) {
-      uint32_t e = slots_[s];
-      if (!e) return -1;
-      size_t i = (e & 0xffff) - 1;
-      if (e >> 16 == tag && is_key(i)) return static_cast<long>(i);
-    }
-  }
 
   // The first key >= key (lower) or > key (upper), as an index in [0, n].
   template <class KeyAt>
@@ -72,22 +43,6 @@ class KeyProbes {
 
  private:
   static constexpr uint64_t kLongTail = 8;
-  static constexpr size_t kMaxHashed = 0xffff;  // a slot holds a 16-bit tag and row + 1
-  static uint64_t hash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
-  // Open addressing at a load of at most one half; a slot is 0 when empty.
-  template <class KeyAt>
-  void build_slots(size_t n, KeyAt &key_at) {
-    size_t size = 1;
-    while (size < 2 * n) size <<= 1;
-    slots_.assign(size, 0);
-    mask_ = size - 1;
-    for (size_t i = 0; i < n; i++) {
-      uint64_t h = hash(key_at(i));
-      size_t s = h & mask_;
-      while (slots_[s]) s = (s + 1) & mask_;
-      slots_[s] = static_cast<uint32_t>(h >> 48) << 16 | static_cast<uint32_t>(i + 1);
-    }
-  }
   static uint64_t word(std::string_view key, size_t at) {
     uint64_t v = 0;
     for (size_t j = 0; j < 7; j++)
@@ -122,8 +77,6 @@ class KeyProbes {
 
   std::string common_;
   std::vector<uint64_t> probes_;
-  std::vector<uint32_t> slots_;
-  size_t mask_ = 0;
 };
 
 }  // namespace bucketdb

@@ -4,35 +4,49 @@
 // empties, so a changed owner never keeps references to what it used to name.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace bucketdb {
 
 class WeakSlots {
+  // Held for a few instructions: cheaper than a mutex on the warm read path.
+  class SpinLock {
+   public:
+    void lock() {
+      while (flag_.test_and_set(std::memory_order_acquire)) std::this_thread::yield();
+    }
+    void unlock() { flag_.clear(std::memory_order_release); }
+
+   private:
+    std::atomic_flag flag_ = ATOMIC_FLAG_INIT;
+  };
+
  public:
   WeakSlots() = default;
   WeakSlots(const WeakSlots &) {}
   WeakSlots &operator=(const WeakSlots &) {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<SpinLock> lock(mu_);
     slots_.clear();
     return *this;
   }
 
   // The object in slot i while something else keeps it alive, else nullptr.
   std::shared_ptr<const void> get(size_t i) const {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<SpinLock> lock(mu_);
     return i < slots_.size() ? slots_[i].lock() : nullptr;
   }
   void set(size_t i, const std::shared_ptr<const void> &value) const {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<SpinLock> lock(mu_);
     if (i >= slots_.size()) slots_.resize(i + 1);
     slots_[i] = value;
   }
 
  private:
-  mutable std::mutex mu_;
+  mutable SpinLock mu_;
   mutable std::vector<std::weak_ptr<const void>> slots_;
 };
 

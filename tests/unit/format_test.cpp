@@ -10,6 +10,7 @@
 #include "core/format/envelope.h"
 #include "core/format/log_entry.h"
 #include "core/format/manifest_page.h"
+#include "core/format/row_hash.h"
 #include "core/codec/key_codec.h"
 #include "core/util/error.h"
 
@@ -144,9 +145,9 @@ TEST(Format, DataBlockFindsRowsByKey) {
   expect_corrupt([&] { DataBlock::parse(b.finish(), "data/t/1", other); }, "data/t/1");
 }
 
-// KeyProbes, as data blocks, index nodes and manifest pages use it, against std::lower_bound,
-// std::upper_bound and std::find on random byte keys: shared prefixes, prefixes of each other,
-// NULs, 0xff bytes, tails shorter and longer than a probe word.
+// KeyProbes, as data blocks, index nodes and manifest pages use it, against std::lower_bound
+// and std::upper_bound on random byte keys: shared prefixes, prefixes of each other, NULs,
+// 0xff bytes, tails shorter and longer than a probe word.
 TEST(Format, KeyProbesAgreeWithTheStandardSearches) {
   std::mt19937 rng(7);
   for (int round = 0; round < 200; round++) {
@@ -163,7 +164,7 @@ TEST(Format, KeyProbesAgreeWithTheStandardSearches) {
     keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
     KeyProbes probes;
     auto at = [&](size_t i) { return std::string_view(keys[i]); };
-    probes.build(keys.size(), at, round % 2);  // odd rounds: find() by the hash table
+    probes.build(keys.size(), at);
     std::vector<std::string> asks = keys;
     for (int i = 0; i < 30; i++) {
       std::string k = rng() % 3 ? prefix : std::string();
@@ -176,9 +177,6 @@ TEST(Format, KeyProbesAgreeWithTheStandardSearches) {
                 static_cast<size_t>(std::lower_bound(keys.begin(), keys.end(), k) - keys.begin()));
       ASSERT_EQ(probes.upper_bound(k, at),
                 static_cast<size_t>(std::upper_bound(keys.begin(), keys.end(), k) - keys.begin()));
-      auto it = std::find(keys.begin(), keys.end(), k);
-      ASSERT_EQ(probes.find(k, at, [&](size_t i) { return keys[i] == k; }),
-                it == keys.end() ? -1 : static_cast<long>(it - keys.begin()));
     }
   }
 }
@@ -225,6 +223,105 @@ TEST(Format, DataBlockSearchAgreesWithEncodedKeyOrder) {
     long found = want < keys.size() && keys[want] == p ? static_cast<long>(want) : -1;
     EXPECT_EQ(block->find(p), found) << "probe of " << p.size() << " bytes";
   }
+}
+
+// RowHash against std::find on random keys, with records at arbitrary offsets: every key is
+// found with its row and record, and absent keys (prefixes, extensions) are not.
+TEST(Format, RowHashFindsExactlyTheKeysItHolds) {
+  std::mt19937 rng(11);
+  for (int round = 0; round < 100; round++) {
+    std::vector<std::string> keys;
+    size_t n = rng() % 300;
+    for (size_t i = 0; i < n; i++) {
+      std::string k;
+      size_t len = rng() % 10;
+      for (size_t j = 0; j < len; j++) k += "\0\1ab\xff"[rng() % 5];
+      keys.push_back(k);
+    }
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    std::vector<uint32_t> record(keys.size());
+    for (size_t i = 0; i < keys.size(); i++) record[i] = static_cast<uint32_t>(rng());
+    RowHash hash;
+    hash.build(
+        keys.size(), [&](size_t i) { return std::string_view(keys[i]); },
+        [&](size_t i) { return record[i]; });
+    ASSERT_EQ(hash.empty(), keys.empty());
+    if (keys.empty()) continue;
+    std::vector<std::string> asks = keys;
+    for (const auto &k : keys) {
+      asks.push_back(k + "a");
+      if (!k.empty()) asks.push_back(k.substr(0, k.size() - 1));
+    }
+    for (const auto &k : asks) {
+      auto hit = hash.find(k, [&](uint32_t at) {
+        for (size_t i = 0; i < keys.size(); i++)
+          if (record[i] == at && keys[i] == k) return true;
+        return false;
+      });
+      auto it = std::find(keys.begin(), keys.end(), k);
+      if (it == keys.end()) {
+        ASSERT_EQ(hit.row, -1);
+      } else {
+        size_t i = static_cast<size_t>(it - keys.begin());
+        ASSERT_EQ(hit.row, static_cast<long>(i));
+        ASSERT_EQ(hit.record, record[i]);
+      }
+    }
+  }
+}
+
+// A block of more rows than the hash table holds is searched instead, with the same answers.
+TEST(Format, LargeDataBlockFindsRowsWithoutTheHashTable) {
+  auto s = TableSchema::from_json(
+      R"({"name":"t","version":1,"fields":{"id":{"typeId":5},"v":{"typeId":10}},"primaryKey":"id"})");
+  DataBlockBuilder b("t", s);
+  const int64_t n = static_cast<int64_t>(RowHash::kMaxRows) + 100;
+  for (int64_t i = 0; i < n; i++) {
+    std::string f, h;
+    encode_row(*s, {2 * i, std::to_string(i)}, f, h);
+    b.add(static_cast<uint64_t>(i), 7, f, h);
+  }
+  auto block = DataBlock::parse(b.finish(), "data/t/big", s);
+  const TypeInfo &t = *s->primary_key_field().type;
+  for (int64_t i : {int64_t{0}, int64_t{1}, n / 2, n - 1, n}) {
+    auto rec = block->find_record(encode_key(t, 2 * i));
+    EXPECT_EQ(block->find(encode_key(t, 2 * i)), i < n ? i : -1);
+    ASSERT_EQ(rec.has_value(), i < n);
+    if (rec) {
+      EXPECT_EQ(rec->seq, static_cast<uint64_t>(i));
+      EXPECT_EQ(std::get<std::string>(rec->row.get(1)), std::to_string(i));
+    }
+    EXPECT_FALSE(block->find_record(encode_key(t, 2 * i + 1)));
+  }
+}
+
+// Each row's heap values are placed beside it when a block is read, so a reference outside
+// the heap is found then, in a block whose checksum is right.
+TEST(Format, DataBlockWithAReferenceOutsideItsHeapIsCorrupt) {
+  auto s = TableSchema::from_json(
+      R"({"name":"t","version":1,"fields":{"id":{"typeId":5},"v":{"typeId":10}},"primaryKey":"id"})");
+  std::string f, h;
+  encode_row(*s, {int64_t{1}, std::string("abc")}, f, h);
+  auto object_with = [&](const std::string &fixed) {
+    Bytes o = begin_object();
+    Writer w(o);
+    w.blob("t");
+    w.u32(1);
+    w.u32(1);
+    w.u32(static_cast<uint32_t>(fixed.size()));
+    w.u32(static_cast<uint32_t>(h.size()));
+    std::string rec = std::string(16, '\0') + fixed;
+    w.raw(rec.data(), rec.size());
+    w.raw(h.data(), h.size());
+    seal_in_place(ObjectKind::kDataBlock, o);
+    return o;
+  };
+  std::string bad = f;
+  bad[s->field(1).offset] = 2;  // offset 2, length 3: past the 3-byte heap
+  expect_corrupt([&] { DataBlock::parse(object_with(bad), "data/t/bad", s); }, "data/t/bad");
+  auto block = DataBlock::parse(object_with(f), "data/t/good", s);
+  EXPECT_EQ(std::get<std::string>(block->row(0).get(1)), "abc");
 }
 
 TEST(Format, ManifestPageRejectsOverlappingBlocks) {
