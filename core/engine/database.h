@@ -110,13 +110,17 @@ class Database {
                                               const BlockRef &ref);
   // Block i of a cached manifest page: through the page's weak reference when the cache
   // still holds the block, which spares a lookup by key in the cache on every point read.
+  // With `key` (a point lookup), its hash slot is fetched ahead.
   std::shared_ptr<const DataBlock> load_block(const SnapshotPtr &snap, const std::string &table,
-                                              const ManifestPage &page, size_t i);
+                                              const ManifestPage &page, size_t i,
+                                              std::string_view key = {});
   std::shared_ptr<const ManifestPage> load_manifest(const std::string &key);
   // A table's manifest page (nullptr when it has no blocks), through the root's weak
   // reference while the cache holds the page.
   std::shared_ptr<const ManifestPage> load_manifest(const TableRoot &root);
   std::shared_ptr<const IndexNode> load_index_node(const std::string &key);
+  // Child j of a cached internal node, through the parent's weak reference when cached.
+  std::shared_ptr<const IndexNode> load_index_node(const IndexNode &parent, size_t j);
   void cache_block(const std::string &key, std::shared_ptr<const DataBlock> block) {
     cache_.put(key, block, block->byte_size());
   }

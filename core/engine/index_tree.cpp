@@ -130,9 +130,10 @@ std::string IndexTreeWriter::apply(const std::string &root, const std::set<std::
 
 namespace {
 
-bool visit(Database &db, const std::string &node_key, const std::string &lo, const std::string &hi,
+using NodePtr = std::shared_ptr<const IndexNode>;
+
+bool visit(Database &db, const NodePtr &node, const std::string &lo, const std::string &hi,
            const std::function<bool(const std::string &)> &fn) {
-  auto node = db.load_index_node(node_key);
   const auto &keys = node->keys;
   if (node->level == 0) {
     for (auto k = keys.begin() + static_cast<std::ptrdiff_t>(node->lower_bound(lo));
@@ -145,15 +146,14 @@ bool visit(Database &db, const std::string &node_key, const std::string &lo, con
   size_t i = node->upper_bound(lo);
   for (size_t j = i ? i - 1 : 0; j < keys.size(); j++) {
     if (!hi.empty() && keys[j] >= hi) return false;
-    if (!visit(db, node->children[j], lo, hi, fn)) return false;
+    if (!visit(db, db.load_index_node(*node, j), lo, hi, fn)) return false;
   }
   return true;
 }
 
 // Children are visited from the last whose first key is below hi down to the one holding lo.
-std::optional<std::string> last_before(Database &db, const std::string &node_key,
-                                       const std::string &lo, const std::string &hi) {
-  auto node = db.load_index_node(node_key);
+std::optional<std::string> last_before(Database &db, const NodePtr &node, const std::string &lo,
+                                       const std::string &hi) {
   const auto &keys = node->keys;
   auto end =
       keys.begin() + static_cast<std::ptrdiff_t>(hi.empty() ? keys.size() : node->lower_bound(hi));
@@ -162,7 +162,7 @@ std::optional<std::string> last_before(Database &db, const std::string &node_key
     return *(end - 1);
   }
   for (size_t j = static_cast<size_t>(end - keys.begin()); j-- > 0;) {
-    if (auto k = last_before(db, node->children[j], lo, hi)) return k;
+    if (auto k = last_before(db, db.load_index_node(*node, j), lo, hi)) return k;
     if (keys[j] <= lo) break;  // every earlier child holds keys below lo
   }
   return std::nullopt;
@@ -173,12 +173,12 @@ std::optional<std::string> last_before(Database &db, const std::string &node_key
 std::optional<std::string> index_last_before(Database &db, const std::string &root,
                                              const std::string &lo, const std::string &hi) {
   if (root.empty()) return std::nullopt;
-  return last_before(db, root, lo, hi);
+  return last_before(db, db.load_index_node(root), lo, hi);
 }
 
 void index_scan(Database &db, const std::string &root, const std::string &lo,
                 const std::string &hi, const std::function<bool(const std::string &)> &fn) {
-  if (!root.empty()) visit(db, root, lo, hi, fn);
+  if (!root.empty()) visit(db, db.load_index_node(root), lo, hi, fn);
 }
 
 void index_nodes(Database &db, const std::string &root, std::set<std::string> &out) {

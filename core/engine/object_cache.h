@@ -19,8 +19,12 @@ class ObjectCache {
   std::shared_ptr<const void> get(const std::string &key);
   void put(const std::string &key, std::shared_ptr<const void> value, uint64_t bytes);
   uint64_t bytes() const;
-  // A hit served by a reference the caller kept (see WeakSlots), counted here all the same.
-  void count_hit() { hits_.fetch_add(1, std::memory_order_relaxed); }
+  // A hit served by a reference the caller kept (see WeakSlots), counted here all the same:
+  // a plain load and store, not a locked increment, on the warm read path (concurrent
+  // readers may lose a few counts; the figure is for statistics).
+  void count_hit() {
+    hits_.store(hits_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
 

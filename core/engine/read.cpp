@@ -38,6 +38,16 @@ std::shared_ptr<const ManifestPage> Database::load_manifest(const TableRoot &roo
   return page;
 }
 
+std::shared_ptr<const IndexNode> Database::load_index_node(const IndexNode &parent, size_t j) {
+  if (auto held = parent.loaded.get(j)) {
+    cache_.count_hit();
+    return std::static_pointer_cast<const IndexNode>(held);
+  }
+  auto node = load_index_node(parent.children[j]);
+  parent.loaded.set(j, node);
+  return node;
+}
+
 void Database::store_index_node(const std::string &key, const IndexNode &node) {
   Bytes obj = encode_index_node(node);
   storage_->put(key, obj, PutCondition{"", true});
@@ -69,18 +79,26 @@ std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
 
 std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
                                                       const std::string &table,
-                                                      const ManifestPage &page, size_t i) {
-  if (auto held = page.loaded.get(i)) {
+                                                      const ManifestPage &page, size_t i,
+                                                      std::string_view key) {
+  bool hinted = false;
+  auto held = page.loaded.get(i, [&](const BlockHint &h) {
+    hinted = h.block != nullptr;
+    if (!key.empty()) DataBlock::prefetch(h, key);
+  });
+  auto block = std::static_pointer_cast<const DataBlock>(held);
+  if (block) {
     cache_.count_hit();
-    return std::static_pointer_cast<const DataBlock>(held);
+    if (!hinted && !key.empty()) page.loaded.set(i, block, block->hint());  // first lookup
+    return block;
   }
-  auto block = load_block(snap, table, page.blocks[i]);
-  page.loaded.set(i, block);
+  block = load_block(snap, table, page.blocks[i]);
+  page.loaded.set(i, block, key.empty() ? BlockHint{} : block->hint());
   return block;
 }
 
 TableLookup::TableLookup(Database &db, SnapshotPtr snap, const std::string &table)
-    : db_(db), snap_(std::move(snap)), table_(table), overlay_(snap_->overlay(table)) {
+    : db_(db), snap_(std::move(snap)), table_(table), overlay_(snap_->overlay_of(table)) {
   const TableRoot *root = snap_->table_root(table);
   if (root) page_ = db_.load_manifest(*root);
 }
@@ -100,7 +118,8 @@ std::optional<StoredRow> TableLookup::find(const std::string &key) {
   if (!ref_ || key < ref_->first_key || key > ref_->last_key) {
     const BlockRef *ref = page_->block_for(key);
     if (!ref) return std::nullopt;
-    block_ = db_.load_block(snap_, table_, *page_, static_cast<size_t>(ref - page_->blocks.data()));
+    block_ =
+        db_.load_block(snap_, table_, *page_, static_cast<size_t>(ref - page_->blocks.data()), key);
     ref_ = ref;
   }
   auto found = block_->find_record(key);

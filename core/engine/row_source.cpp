@@ -180,16 +180,20 @@ class IndexWalk {
   }
 
  private:
-  static constexpr size_t kBatch = 64;
-  // Reads up to kBatch entries of [from, to); false when that finishes the interval.
+  // Batches start small and double: a limited page (the common use) reads few entries past
+  // its last row, a long walk few batches.
+  static constexpr size_t kFirstBatch = 8, kMaxBatch = 64;
+  // Reads up to one batch of entries of [from, to); false when that finishes the interval.
   bool forward(std::string &from, const std::string &to) {
     batch_.clear();
     at_ = 0;
+    size_t want = want_;
+    want_ = std::min(want_ * 2, kMaxBatch);
     index_scan(db_, root_, from, to, [&](const std::string &k) {
       batch_.push_back(k);
-      return batch_.size() < kBatch;
+      return batch_.size() < want;
     });
-    if (batch_.size() < kBatch) return false;
+    if (batch_.size() < want) return false;
     from = batch_.back() + std::string(1, '\0');
     return true;
   }
@@ -236,6 +240,7 @@ class IndexWalk {
   bool in_group_ = false;
   std::string group_value_, group_hi_;
   std::vector<std::string> batch_;
+  size_t want_ = kFirstBatch;
   size_t at_ = 0;
 };
 

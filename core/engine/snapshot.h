@@ -50,6 +50,11 @@ struct Snapshot {
     auto it = overlays.find(table);
     return it == overlays.end() ? nullptr : it->second;
   }
+  // The same without taking a reference, for a reader that holds this snapshot.
+  const Overlay *overlay_of(const std::string &table) const {
+    auto it = overlays.find(table);
+    return it == overlays.end() ? nullptr : it->second.get();
+  }
 };
 
 using SnapshotPtr = std::shared_ptr<const Snapshot>;

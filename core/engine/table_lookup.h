@@ -21,7 +21,7 @@ class TableLookup {
   Database &db_;
   SnapshotPtr snap_;
   std::string table_;
-  std::shared_ptr<const Overlay> overlay_;
+  const Overlay *overlay_;  // owned by snap_
   std::shared_ptr<const ManifestPage> page_;
   const BlockRef *ref_ = nullptr;
   std::shared_ptr<const DataBlock> block_;

@@ -31,7 +31,7 @@ struct TableRoot {
   uint64_t bytes = 0;
   uint32_t oldest_version = 0;  // the lowest schema version among its blocks (0: no blocks)
   std::vector<IndexRoot> indexes;
-  WeakSlots manifest_page;  // runtime only: the engine's cached manifest page, in slot 0
+  WeakSlots<> manifest_page;  // runtime only: the engine's cached manifest page, in slot 0
 };
 
 // An object no longer referenced, deleted by garbage collection once `since_ms` is older than

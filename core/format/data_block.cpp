@@ -95,20 +95,41 @@ void DataBlock::build_keys() const {
       rows_, [this](size_t i) { return key_at(i); }, [this](size_t i) { return rec_at_[i]; });
 }
 
+void DataBlock::ensure_keys() const {
+  if (keys_ready_.load(std::memory_order_acquire)) return;
+  std::call_once(keys_once_, [this] {
+    build_keys();
+    keys_ready_.store(true, std::memory_order_release);
+  });
+}
+
+BlockHint DataBlock::hint() const {
+  ensure_keys();
+  return BlockHint{this, row_hash_.slot_array(), row_hash_.slot_mask()};
+}
+
+void DataBlock::prefetch(const BlockHint &h, std::string_view key) {
+  if (!h.block) return;
+  // The members a lookup reads come first in the object (see the class): two lines.
+  __builtin_prefetch(h.block);
+  __builtin_prefetch(static_cast<const char *>(h.block) + 64);
+  if (h.slots) __builtin_prefetch(h.slots + (RowHash::hash(key) & h.mask));
+}
+
 std::string_view DataBlock::key_of(size_t i) const {
-  std::call_once(keys_once_, [this] { build_keys(); });
+  ensure_keys();
   if (i >= rows_)
     fail(BDB_E_INTERNAL, "row " + std::to_string(i) + " of block " + key_ + " out of range");
   return key_at(i);
 }
 
 size_t DataBlock::lower_bound(std::string_view key) const {
-  std::call_once(keys_once_, [this] { build_keys(); });
+  ensure_keys();
   return key_probes_.lower_bound(key, [this](size_t i) { return key_at(i); });
 }
 
 long DataBlock::find(std::string_view key) const {
-  std::call_once(keys_once_, [this] { build_keys(); });
+  ensure_keys();
   if (row_hash_.empty()) {
     size_t i = lower_bound(key);
     return i < rows_ && key_at(i) == key ? static_cast<long>(i) : -1;
@@ -118,7 +139,7 @@ long DataBlock::find(std::string_view key) const {
 }
 
 std::optional<DataBlock::Record> DataBlock::find_record(std::string_view key) const {
-  std::call_once(keys_once_, [this] { build_keys(); });
+  ensure_keys();
   const uint8_t *r = nullptr;
   if (row_hash_.empty()) {
     long i = find(key);

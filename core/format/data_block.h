@@ -4,6 +4,7 @@
 //            rows x (u64 seq | u64 misc | row) | heap
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,15 @@
 #include "core/util/bytes.h"
 
 namespace bucketdb {
+
+// What a manifest page keeps beside its weak reference to a cached block (valid while the
+// block lives), so that a point read can start fetching the block's header and a key's hash
+// slot before it takes the reference, whose atomic increment stalls on the block's memory.
+struct BlockHint {
+  const void *block = nullptr;
+  const uint64_t *slots = nullptr;  // the RowHash's, or nullptr
+  size_t mask = 0;
+};
 
 class DataBlock {
  public:
@@ -53,6 +63,9 @@ class DataBlock {
     RowView row;
   };
   std::optional<Record> find_record(std::string_view key) const;
+  // This block's hint (builds its keys), and the prefetch a hint allows for a key.
+  BlockHint hint() const;
+  static void prefetch(const BlockHint &h, std::string_view key);
   // First row whose key is >= key (rows() if none).
   size_t lower_bound(std::string_view key) const;
   const SchemaPtr &schema() const { return schema_; }
@@ -72,28 +85,32 @@ class DataBlock {
     return RowView(*schema_, r + 16,
                    std::string_view(heap, records_.data() + records_.size() - heap), &key_);
   }
+  void ensure_keys() const;
   void build_keys() const;
   bool row_has_key(const uint8_t *r, std::string_view key) const;
   std::string_view key_at(size_t i) const {
     size_t begin = i ? key_end_[i - 1] : 0;
     return std::string_view(key_bytes_).substr(begin, key_end_[i] - begin);
   }
-  std::string key_;
-  SchemaPtr schema_;
-  size_t rows_ = 0;
-  size_t width_ = 0;
+  // What a point lookup reads comes first, within the two cache lines BlockHint prefetches:
+  // whether the keys are built, the hash table, the records and their schema.
+  mutable std::atomic<bool> keys_ready_{false};
+  mutable RowHash row_hash_;
   // In memory each record is seq | misc | fixed row | that row's heap values, with its heap
   // references made relative to where they follow: a point read then finds the row and its
   // values side by side, where the object keeps all heaps after all rows.
   std::string records_;
+  size_t width_ = 0;
+  SchemaPtr schema_;
+  size_t rows_ = 0;
   std::vector<uint32_t> rec_at_;  // where record i starts; one more entry for the end
-  // The encoded keys, built once: their bytes back to back, where each one ends, their probe
-  // words for the binary search, and their hash table for point lookups.
+  std::string key_;
+  // The encoded keys, built once: their bytes back to back, where each one ends, and their
+  // probe words for the binary search.
   mutable std::once_flag keys_once_;
   mutable std::string key_bytes_;
   mutable std::vector<size_t> key_end_;
   mutable KeyProbes key_probes_;
-  mutable RowHash row_hash_;
 };
 
 class DataBlockBuilder {

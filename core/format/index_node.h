@@ -14,6 +14,7 @@
 
 #include "core/format/key_probes.h"
 #include "core/util/bytes.h"
+#include "core/util/weak_slots.h"
 
 namespace bucketdb {
 
@@ -22,6 +23,7 @@ struct IndexNode {
   std::vector<std::string> keys;      // leaf: index keys; internal: each child's first key
   std::vector<std::string> children;  // internal only: object keys, parallel to `keys`
   KeyProbes probes;                   // over `keys`, once the node is complete
+  WeakSlots<> loaded;                 // runtime only: the engine's cached children
 
   void build_probes() {
     probes.build(keys.size(), [this](size_t i) { return std::string_view(keys[i]); });

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/format/data_block.h"
 #include "core/format/key_probes.h"
 #include "core/util/bytes.h"
 #include "core/util/weak_slots.h"
@@ -29,7 +30,7 @@ struct ManifestPage {
   std::string table;
   std::vector<BlockRef> blocks;
   KeyProbes first_keys;  // over the blocks' first keys, built when decoded
-  WeakSlots loaded;      // the engine's cached data blocks, by entry
+  WeakSlots<BlockHint> loaded;  // the engine's cached data blocks, by entry
 
   // The block whose key range may hold `key`, or nullptr.
   const BlockRef *block_for(std::string_view key) const;

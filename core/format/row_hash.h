@@ -35,6 +35,10 @@ class RowHash {
     }
   }
   bool empty() const { return slots_.empty(); }
+  // Where the slots lie, for a reader to fetch a key's slot ahead (nullptr when empty).
+  const uint64_t *slot_array() const { return slots_.empty() ? nullptr : slots_.data(); }
+  size_t slot_mask() const { return mask_; }
+  static uint64_t hash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
   size_t byte_size() const { return slots_.size() * 8; }
 
   struct Hit {
@@ -55,7 +59,6 @@ class RowHash {
   }
 
  private:
-  static uint64_t hash(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
   // tag (the hash's top 16 bits) | row + 1 (16 bits) | record offset (32 bits); 0: empty
   std::vector<uint64_t> slots_;
   size_t mask_ = 0;

@@ -109,12 +109,43 @@ class Reader {
   std::string what_;
 };
 
+// Row slots, record headers and heap references are read and written through these: on a
+// little-endian machine the usual widths are one unaligned load or store.
 inline uint64_t load_le(const uint8_t *p, int n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  switch (n) {
+    case 8: {
+      uint64_t v;
+      std::memcpy(&v, p, 8);
+      return v;
+    }
+    case 4: {
+      uint32_t v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    case 2: {
+      uint16_t v;
+      std::memcpy(&v, p, 2);
+      return v;
+    }
+    case 1:
+      return p[0];
+    default:
+      break;
+  }
+#endif
   uint64_t v = 0;
   for (int i = 0; i < n; i++) v |= static_cast<uint64_t>(p[i]) << (8 * i);
   return v;
 }
 inline void store_le(uint8_t *p, uint64_t v, int n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (n == 8 || n == 4 || n == 2) {
+    std::memcpy(p, &v, static_cast<size_t>(n));  // the low bytes come first
+    return;
+  }
+#endif
   for (int i = 0; i < n; i++) p[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 

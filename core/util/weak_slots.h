@@ -2,16 +2,24 @@
 // that a reader finds an object another cache already holds without a lookup by key. Weak:
 // the owning cache alone decides what stays in memory. Copies start empty and an assignment
 // empties, so a changed owner never keeps references to what it used to name.
+//
+// Each slot may carry a hint about its object (Hint, set with it): plain data a reader can
+// use to start fetching the object's memory before taking the reference, whose atomic
+// increment waits for the object's cache line.
 #pragma once
 
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace bucketdb {
 
+struct NoHint {};
+
+template <class Hint = NoHint>
 class WeakSlots {
   // Held for a few instructions: cheaper than a mutex on the warm read path.
   class SpinLock {
@@ -23,6 +31,10 @@ class WeakSlots {
 
    private:
     std::atomic_flag flag_ = ATOMIC_FLAG_INIT;
+  };
+  struct Slot {
+    std::weak_ptr<const void> ref;
+    Hint hint{};
   };
 
  public:
@@ -36,18 +48,25 @@ class WeakSlots {
 
   // The object in slot i while something else keeps it alive, else nullptr.
   std::shared_ptr<const void> get(size_t i) const {
-    std::lock_guard<SpinLock> lock(mu_);
-    return i < slots_.size() ? slots_[i].lock() : nullptr;
+    return get(i, [](const Hint &) {});
   }
-  void set(size_t i, const std::shared_ptr<const void> &value) const {
+  // The same, calling before(hint) first (with a lock held: keep it short).
+  template <class Before>
+  std::shared_ptr<const void> get(size_t i, Before &&before) const {
+    std::lock_guard<SpinLock> lock(mu_);
+    if (i >= slots_.size()) return nullptr;
+    before(std::as_const(slots_[i].hint));
+    return slots_[i].ref.lock();
+  }
+  void set(size_t i, const std::shared_ptr<const void> &value, Hint hint = {}) const {
     std::lock_guard<SpinLock> lock(mu_);
     if (i >= slots_.size()) slots_.resize(i + 1);
-    slots_[i] = value;
+    slots_[i] = Slot{value, hint};
   }
 
  private:
   mutable SpinLock mu_;
-  mutable std::vector<std::weak_ptr<const void>> slots_;
+  mutable std::vector<Slot> slots_;
 };
 
 }  // namespace bucketdb

@@ -11,6 +11,7 @@
 #include "core/format/log_entry.h"
 #include "core/format/manifest_page.h"
 #include "core/format/row_hash.h"
+#include "core/util/weak_slots.h"
 #include "core/codec/key_codec.h"
 #include "core/util/error.h"
 
@@ -322,6 +323,28 @@ TEST(Format, DataBlockWithAReferenceOutsideItsHeapIsCorrupt) {
   expect_corrupt([&] { DataBlock::parse(object_with(bad), "data/t/bad", s); }, "data/t/bad");
   auto block = DataBlock::parse(object_with(f), "data/t/good", s);
   EXPECT_EQ(std::get<std::string>(block->row(0).get(1)), "abc");
+}
+
+// The weak references cached pages keep to their blocks: they never keep an object alive,
+// a copy of the owner starts empty and an assignment empties (a changed owner forgets), and
+// the hint comes back with the reference.
+TEST(Format, WeakSlotsHoldNothingAlive) {
+  WeakSlots<int> slots;
+  EXPECT_EQ(slots.get(3), nullptr);
+  auto a = std::make_shared<int>(1);
+  slots.set(3, a, 42);
+  int seen = 0;
+  EXPECT_EQ(slots.get(3, [&](const int &hint) { seen = hint; }), a);
+  EXPECT_EQ(seen, 42);
+  EXPECT_EQ(slots.get(2), nullptr);
+  WeakSlots<int> copy = slots;
+  EXPECT_EQ(copy.get(3), nullptr);
+  a.reset();
+  EXPECT_EQ(slots.get(3), nullptr);  // expired with its last owner
+  auto b = std::make_shared<int>(2);
+  slots.set(0, b);
+  slots = WeakSlots<int>();
+  EXPECT_EQ(slots.get(0), nullptr);
 }
 
 TEST(Format, ManifestPageRejectsOverlappingBlocks) {
