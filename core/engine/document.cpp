@@ -22,7 +22,7 @@ size_t Document::field(std::string_view name) const {
 
 void Document::set(size_t f, Value v) {
   values_[f] = check_value(*schema_, schema_->field(f), std::move(v));
-  set_[f] = true;
+  if (!all_set_) set_[f] = true;
   blobs_.erase(f);
 }
 
@@ -34,7 +34,7 @@ void Document::set_blob_bytes(size_t f, std::string bytes) {
   values_[f] = time_id(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count()));
-  set_[f] = true;
+  if (!all_set_) set_[f] = true;
   blobs_[f] = std::move(bytes);
 }
 
@@ -65,7 +65,7 @@ void Document::set_json_object(const nlohmann::json &obj) {
 nlohmann::ordered_json Document::to_json_value() const {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (size_t i = 0; i < values_.size(); i++) {
-    if (!set_[i] || is_null(values_[i])) continue;
+    if (!is_set(i) || is_null(values_[i])) continue;
     j[schema_->field(i).name] = value_to_json(schema_->field(i), values_[i]);
   }
   return j;
@@ -76,7 +76,7 @@ std::string Document::to_json() const {
 }
 
 Document::Document(SchemaPtr schema, Values values)
-    : schema_(std::move(schema)), values_(std::move(values)), set_(values_.size(), true) {}
+    : schema_(std::move(schema)), values_(std::move(values)), all_set_(true) {}
 
 Document Document::from_values(SchemaPtr schema, Values values, uint64_t version, uint64_t misc) {
   Document d(std::move(schema), std::move(values));
@@ -90,6 +90,10 @@ void Document::project(const std::vector<size_t> &fields) {
   std::vector<bool> keep(values_.size(), false);
   keep[schema_->primary_key()] = true;
   for (size_t f : fields) keep[f] = true;
+  if (all_set_) {
+    set_.assign(values_.size(), true);
+    all_set_ = false;
+  }
   for (size_t i = 0; i < values_.size(); i++)
     if (!keep[i]) {
       set_[i] = false;

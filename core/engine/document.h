@@ -30,7 +30,7 @@ class Document {
   void set_json_object(const nlohmann::json &obj);
 
   const Value &get(size_t field) const { return values_[field]; }
-  bool is_set(size_t field) const { return set_[field]; }
+  bool is_set(size_t field) const { return all_set_ || set_[field]; }
   const Values &values() const { return values_; }
   const std::map<size_t, std::string> &pending_blobs() const { return blobs_; }
   void clear_pending_blobs() { blobs_.clear(); }
@@ -51,7 +51,8 @@ class Document {
   Document(SchemaPtr schema, Values values);  // every field set
   SchemaPtr schema_;
   Values values_;
-  std::vector<bool> set_;
+  std::vector<bool> set_;  // empty while all_set_
+  bool all_set_ = false;   // a read document: every field set, without a vector to say so
   std::map<size_t, std::string> blobs_;
 };
 

@@ -103,6 +103,18 @@ TableLookup::TableLookup(Database &db, SnapshotPtr snap, const std::string &tabl
   if (root) page_ = db_.load_manifest(*root);
 }
 
+bool TableLookup::prepare(const std::string &key) {
+  if (!page_) return false;
+  if (!ref_ || key < ref_->first_key || key > ref_->last_key) {
+    const BlockRef *ref = page_->block_for(key);
+    if (!ref) return false;
+    block_ =
+        db_.load_block(snap_, table_, *page_, static_cast<size_t>(ref - page_->blocks.data()), key);
+    ref_ = ref;
+  }
+  return true;
+}
+
 std::optional<StoredRow> TableLookup::find(const std::string &key) {
   if (overlay_) {
     auto it = overlay_->find(key);
@@ -114,14 +126,7 @@ std::optional<StoredRow> TableLookup::find(const std::string &key) {
       return StoredRow{r.schema, r.seq, r.misc, v.decode()};
     }
   }
-  if (!page_) return std::nullopt;
-  if (!ref_ || key < ref_->first_key || key > ref_->last_key) {
-    const BlockRef *ref = page_->block_for(key);
-    if (!ref) return std::nullopt;
-    block_ =
-        db_.load_block(snap_, table_, *page_, static_cast<size_t>(ref - page_->blocks.data()), key);
-    ref_ = ref;
-  }
+  if (!prepare(key)) return std::nullopt;
   auto found = block_->find_record(key);
   if (!found) return std::nullopt;
   return StoredRow{block_->schema(), found->seq, found->misc, found->row.decode()};
@@ -153,9 +158,11 @@ std::optional<Document> Database::get_in(const SnapshotPtr &snap, const Document
     fail(BDB_E_INVALID, "get from " + ks.name() + ": the primary key '" +
                             ks.primary_key_field().name + "' is not set");
   std::string key = encode_key(*ks.primary_key_field().type, key_doc.get(pk));
-  auto row = lookup(snap, ks.name(), key);
+  TableLookup table(*this, snap, ks.name());
+  table.prepare(key);                                   // starts fetching the key's hash slot...
+  SchemaPtr newest = snap->schemas->newest(ks.name());  // ...while this runs
+  auto row = table.find(key);
   if (!row) return std::nullopt;
-  SchemaPtr newest = snap->schemas->newest(ks.name());
   return Document::from_values(
       newest, convert_values(*row->schema, std::move(row->values), *newest), row->seq, row->misc);
 }

@@ -16,6 +16,9 @@ class TableLookup {
  public:
   TableLookup(Database &db, SnapshotPtr snap, const std::string &table);
   std::optional<StoredRow> find(const std::string &key);
+  // Finds the block that may hold `key` and starts fetching the key's slot in it, so the
+  // caller can do other work before find(key); false when no block may hold it.
+  bool prepare(const std::string &key);
 
  private:
   Database &db_;
