@@ -122,7 +122,7 @@ class Database {
   // Child j of a cached internal node, through the parent's weak reference when cached.
   std::shared_ptr<const IndexNode> load_index_node(const IndexNode &parent, size_t j);
   void cache_block(const std::string &key, std::shared_ptr<const DataBlock> block) {
-    cache_.put(key, block, block->byte_size());
+    cache_.put(key, block, block->byte_size(), &block->used);
   }
   // Writes a new (immutable) index node and keeps it in the cache.
   void store_index_node(const std::string &key, const IndexNode &node);

@@ -315,7 +315,9 @@ uint64_t Database::merge(bool only_if_leader) {
     if (blocks.empty()) {
       root.manifest_key.clear();
     } else {
-      ManifestPage page{table, std::move(blocks), {}, {}};
+      ManifestPage page;
+      page.table = table;
+      page.blocks = std::move(blocks);
       root.manifest_key = manifest_key(table);
       storage_->put(root.manifest_key, encode_manifest_page(page), PutCondition{"", true});
       written.push_back(root.manifest_key);

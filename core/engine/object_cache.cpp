@@ -18,8 +18,8 @@ std::shared_ptr<const void> ObjectCache::get(const std::string &key) {
   return it->second->value;
 }
 
-void ObjectCache::put(const std::string &key, std::shared_ptr<const void> value,
-                      uint64_t bytes) {
+void ObjectCache::put(const std::string &key, std::shared_ptr<const void> value, uint64_t bytes,
+                      const UseMark *mark) {
   std::lock_guard<std::mutex> lock(mu_);
   if (bytes > capacity_) return;
   auto it = index_.find(key);
@@ -29,12 +29,13 @@ void ObjectCache::put(const std::string &key, std::shared_ptr<const void> value,
     index_.erase(it);
   }
   // Marked from the start, so that an entry just added outlives one sweep of the others.
-  lru_.push_front(Entry{key, std::move(value), bytes, true});
+  lru_.push_front(Entry{key, std::move(value), bytes, true, mark});
   index_[key] = lru_.begin();
   used_ += bytes;
   while (used_ > capacity_ && !lru_.empty()) {
     Entry &last = lru_.back();
-    if (last.recent && &last != &lru_.front()) {
+    bool marked = last.mark && last.mark->take();  // read without get() since the last sweep
+    if ((last.recent || marked) && &last != &lru_.front()) {
       last.recent = false;
       lru_.splice(lru_.begin(), lru_, std::prev(lru_.end()));
       continue;

@@ -11,13 +11,17 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/util/weak_slots.h"
+
 namespace bucketdb {
 
 class ObjectCache {
  public:
   explicit ObjectCache(uint64_t capacity_bytes) : capacity_(capacity_bytes) {}
   std::shared_ptr<const void> get(const std::string &key);
-  void put(const std::string &key, std::shared_ptr<const void> value, uint64_t bytes);
+  // `mark`, inside the value, is where readers that bypass get() mark it (see UseMark).
+  void put(const std::string &key, std::shared_ptr<const void> value, uint64_t bytes,
+           const UseMark *mark = nullptr);
   uint64_t bytes() const;
   // A hit served by a reference the caller kept (see WeakSlots), counted here all the same:
   // a plain load and store, not a locked increment, on the warm read path (concurrent
@@ -34,6 +38,7 @@ class ObjectCache {
     std::shared_ptr<const void> value;
     uint64_t bytes;
     bool recent;  // read since it last reached the back of the list
+    const UseMark *mark;  // or marked there
   };
   mutable std::mutex mu_;
   uint64_t capacity_;

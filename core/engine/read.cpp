@@ -14,7 +14,7 @@ std::shared_ptr<const ManifestPage> Database::load_manifest(const std::string &k
   auto obj = storage_->get(key);
   if (!obj) throw MissingObject("missing object " + key + " (manifest page named by Block 0)");
   auto page = decode_manifest_page(obj->data, key);
-  cache_.put(key, page, obj->data.size());
+  cache_.put(key, page, obj->data.size(), &page->used);
   return page;
 }
 
@@ -23,7 +23,7 @@ std::shared_ptr<const IndexNode> Database::load_index_node(const std::string &ke
   auto obj = storage_->get(key);
   if (!obj) throw MissingObject("missing object " + key + " (index node)");
   auto node = decode_index_node(obj->data, key);
-  cache_.put(key, node, obj->data.size());
+  cache_.put(key, node, obj->data.size(), &node->used);
   return node;
 }
 
@@ -31,7 +31,9 @@ std::shared_ptr<const ManifestPage> Database::load_manifest(const TableRoot &roo
   if (root.manifest_key.empty()) return nullptr;
   if (auto held = root.manifest_page.get(0)) {
     cache_.count_hit();
-    return std::static_pointer_cast<const ManifestPage>(held);
+    auto page = std::static_pointer_cast<const ManifestPage>(held);
+    page->used.mark();
+    return page;
   }
   auto page = load_manifest(root.manifest_key);
   root.manifest_page.set(0, page);
@@ -41,7 +43,9 @@ std::shared_ptr<const ManifestPage> Database::load_manifest(const TableRoot &roo
 std::shared_ptr<const IndexNode> Database::load_index_node(const IndexNode &parent, size_t j) {
   if (auto held = parent.loaded.get(j)) {
     cache_.count_hit();
-    return std::static_pointer_cast<const IndexNode>(held);
+    auto node = std::static_pointer_cast<const IndexNode>(held);
+    node->used.mark();
+    return node;
   }
   auto node = load_index_node(parent.children[j]);
   parent.loaded.set(j, node);
@@ -53,7 +57,8 @@ void Database::store_index_node(const std::string &key, const IndexNode &node) {
   storage_->put(key, obj, PutCondition{"", true});
   auto cached = std::make_shared<IndexNode>(node);
   cached->build_probes();
-  cache_.put(key, std::move(cached), obj.size());
+  const UseMark *mark = &cached->used;
+  cache_.put(key, std::move(cached), obj.size(), mark);
 }
 
 std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
@@ -73,7 +78,9 @@ std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
     fail(BDB_E_CORRUPT, "corrupt object " + ref.key + ": holds " +
                             std::to_string(block->rows()) + " rows, its manifest says " +
                             std::to_string(ref.rows));
-  cache_.put(ref.key, block, size);
+  // Counted at the object's size: the keys and search tables built later (about 50 bytes a
+  // row) are not, which lets a cache sized for the objects hold them (see the README).
+  cache_.put(ref.key, block, size, &block->used);
   return block;
 }
 
@@ -89,6 +96,7 @@ std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
   auto block = std::static_pointer_cast<const DataBlock>(held);
   if (block) {
     cache_.count_hit();
+    block->used.mark();
     if (!hinted && !key.empty()) page.loaded.set(i, block, block->hint());  // first lookup
     return block;
   }
@@ -98,12 +106,21 @@ std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
 }
 
 TableLookup::TableLookup(Database &db, SnapshotPtr snap, const std::string &table)
-    : db_(db), snap_(std::move(snap)), table_(table), overlay_(snap_->overlay_of(table)) {
-  const TableRoot *root = snap_->table_root(table);
-  if (root) page_ = db_.load_manifest(*root);
+    : db_(db),
+      snap_(std::move(snap)),
+      table_(table),
+      overlay_(snap_->overlay_of(table)),
+      root_(snap_->table_root(table)) {}
+
+bool TableLookup::in_overlay(const std::string &key) const {
+  return overlay_ && overlay_->count(key);
 }
 
 bool TableLookup::prepare(const std::string &key) {
+  if (root_) {  // the manifest page, read at the first key the committed cache lacks
+    page_ = db_.load_manifest(*root_);
+    root_ = nullptr;
+  }
   if (!page_) return false;
   if (!ref_ || key < ref_->first_key || key > ref_->last_key) {
     const BlockRef *ref = page_->block_for(key);
@@ -159,10 +176,11 @@ std::optional<Document> Database::get_in(const SnapshotPtr &snap, const Document
                             ks.primary_key_field().name + "' is not set");
   std::string key = encode_key(*ks.primary_key_field().type, key_doc.get(pk));
   TableLookup table(*this, snap, ks.name());
-  table.prepare(key);                                   // starts fetching the key's hash slot...
-  SchemaPtr newest = snap->schemas->newest(ks.name());  // ...while this runs
+  if (!table.in_overlay(key)) table.prepare(key);  // starts fetching the key's hash slot...
+  SchemaPtr newest = snap->schemas->find_newest(ks.name());  // ...while this runs
   auto row = table.find(key);
   if (!row) return std::nullopt;
+  if (!newest) newest = snap->schemas->newest(ks.name());  // the error naming the table
   return Document::from_values(
       newest, convert_values(*row->schema, std::move(row->values), *newest), row->seq, row->misc);
 }

@@ -18,11 +18,11 @@ namespace {
 
 // Appends the heap values of the row at owner[row_at] (its references relative to `heap`) to
 // `out` and points its slots at them, relative to out[base]. A reference outside `heap` is
-// corruption; `what` names the row in errors. `owner` may be `out`: the row is found again
-// after every append.
+// corruption; `out` growing past `limit` fails with `over`. `what` names the row in errors.
+// `owner` may be `out`: the row is found again after every append.
 void move_heap_values(const TableSchema &schema, std::string &owner, size_t row_at,
-                      std::string_view heap, std::string &out, size_t base,
-                      const std::string &what) {
+                      std::string_view heap, std::string &out, size_t base, size_t limit,
+                      bdb_status over, const std::string &what) {
   for (size_t i = 0; i < schema.fields().size(); i++) {
     const Field &f = schema.field(i);
     auto *row = reinterpret_cast<uint8_t *>(&owner[row_at]);
@@ -30,8 +30,8 @@ void move_heap_values(const TableSchema &schema, std::string &owner, size_t row_
     uint64_t off = load_le(row + f.offset, 4), len = load_le(row + f.offset + 4, 4);
     if (off > heap.size() || len > heap.size() - off)
       fail(BDB_E_CORRUPT, what + ": field '" + f.name + "' points outside its heap");
-    if (out.size() - base + len > 0xffffffffu)
-      fail(BDB_E_INTERNAL, what + ": data block heap over 4 GiB");
+    if (out.size() > limit || len > limit - out.size())
+      fail(over, what + ": data block heap over " + std::to_string(limit) + " bytes");
     uint64_t to = out.size() - base;
     out.append(heap.data() + off, static_cast<size_t>(len));
     row = reinterpret_cast<uint8_t *>(&owner[row_at]);
@@ -63,14 +63,17 @@ std::shared_ptr<const DataBlock> DataBlock::parse(Bytes object, const std::strin
   b->records_.reserve(rows_bytes.size() + heap_bytes.size());
   b->rec_at_.resize(size_t{rows} + 1);
   const std::string what = "corrupt object " + key;
+  // A block's heap holds each row's values once: rows sharing values (never written, but
+  // possible in a forged object) could otherwise grow the copy without bound.
+  size_t limit = rows_bytes.size() + heap_bytes.size();
+  if (limit > 0xffffffffu) r.corrupt("over 4 GiB of rows");
   for (size_t i = 0; i < rows; i++) {
     size_t at = b->records_.size();
-    if (at > 0xffffffffu) r.corrupt("over 4 GiB of rows");
     b->rec_at_[i] = static_cast<uint32_t>(at);
     b->records_.append(rows_bytes.substr(i * stride, stride));
-    move_heap_values(*schema, b->records_, at + 16, heap_bytes, b->records_, at + stride, what);
+    move_heap_values(*schema, b->records_, at + 16, heap_bytes, b->records_, at + stride, limit,
+                     BDB_E_CORRUPT, what);
   }
-  if (b->records_.size() > 0xffffffffu) r.corrupt("over 4 GiB of rows");
   b->rec_at_[rows] = static_cast<uint32_t>(b->records_.size());
   b->schema_ = std::move(schema);
   b->rows_ = rows;
@@ -187,7 +190,7 @@ void DataBlockBuilder::add(uint64_t seq, uint64_t misc, std::string_view fixed,
   size_t row_at = records_.size();
   records_.append(fixed.data(), fixed.size());
   // Copy this row's heap values and point the slots at their new place.
-  move_heap_values(*schema_, records_, row_at, heap, heap_, 0, what_);
+  move_heap_values(*schema_, records_, row_at, heap, heap_, 0, 0xffffffffu, BDB_E_INTERNAL, what_);
   rows_++;
 }
 

@@ -17,6 +17,7 @@
 #include "core/format/row_hash.h"
 #include "core/schema/schema.h"
 #include "core/util/bytes.h"
+#include "core/util/weak_slots.h"
 
 namespace bucketdb {
 
@@ -66,6 +67,7 @@ class DataBlock {
   // This block's hint (builds its keys), and the prefetch a hint allows for a key.
   BlockHint hint() const;
   static void prefetch(const BlockHint &h, std::string_view key);
+  UseMark used;  // for the object cache, by readers that come through a manifest page
   // First row whose key is >= key (rows() if none).
   size_t lower_bound(std::string_view key) const;
   const SchemaPtr &schema() const { return schema_; }

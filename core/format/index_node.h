@@ -24,6 +24,7 @@ struct IndexNode {
   std::vector<std::string> children;  // internal only: object keys, parallel to `keys`
   KeyProbes probes;                   // over `keys`, once the node is complete
   WeakSlots<> loaded;                 // runtime only: the engine's cached children
+  UseMark used;                       // runtime only: read through a parent, for the cache
 
   void build_probes() {
     probes.build(keys.size(), [this](size_t i) { return std::string_view(keys[i]); });

@@ -31,6 +31,7 @@ struct ManifestPage {
   std::vector<BlockRef> blocks;
   KeyProbes first_keys;  // over the blocks' first keys, built when decoded
   WeakSlots<BlockHint> loaded;  // the engine's cached data blocks, by entry
+  UseMark used;                 // for the object cache, by readers that come through a root
 
   // The block whose key range may hold `key`, or nullptr.
   const BlockRef *block_for(std::string_view key) const;

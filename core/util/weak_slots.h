@@ -17,6 +17,25 @@
 
 namespace bucketdb {
 
+// Set by a reader that reached a cached object through a weak reference, so that the cache,
+// which that reader bypassed, still sees the object as used (eviction gives used entries a
+// second chance). Lives in the cached object; copies start unmarked.
+class UseMark {
+ public:
+  UseMark() = default;
+  UseMark(const UseMark &) {}
+  UseMark &operator=(const UseMark &) { return *this; }
+  // Writes only when unmarked, so readers of a hot object do not keep dirtying its line.
+  void mark() const {
+    if (!used_.load(std::memory_order_relaxed)) used_.store(true, std::memory_order_relaxed);
+  }
+  // Whether it was marked since the last take.
+  bool take() const { return used_.exchange(false, std::memory_order_relaxed); }
+
+ private:
+  mutable std::atomic<bool> used_{false};
+};
+
 struct NoHint {};
 
 template <class Hint = NoHint>

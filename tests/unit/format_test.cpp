@@ -304,24 +304,32 @@ TEST(Format, DataBlockWithAReferenceOutsideItsHeapIsCorrupt) {
       R"({"name":"t","version":1,"fields":{"id":{"typeId":5},"v":{"typeId":10}},"primaryKey":"id"})");
   std::string f, h;
   encode_row(*s, {int64_t{1}, std::string("abc")}, f, h);
-  auto object_with = [&](const std::string &fixed) {
+  auto object_with = [&](const std::vector<std::string> &rows) {
     Bytes o = begin_object();
     Writer w(o);
     w.blob("t");
     w.u32(1);
-    w.u32(1);
-    w.u32(static_cast<uint32_t>(fixed.size()));
+    w.u32(static_cast<uint32_t>(rows.size()));
+    w.u32(static_cast<uint32_t>(f.size()));
     w.u32(static_cast<uint32_t>(h.size()));
-    std::string rec = std::string(16, '\0') + fixed;
-    w.raw(rec.data(), rec.size());
+    for (const auto &fixed : rows) {
+      std::string rec = std::string(16, '\0') + fixed;
+      w.raw(rec.data(), rec.size());
+    }
     w.raw(h.data(), h.size());
     seal_in_place(ObjectKind::kDataBlock, o);
     return o;
   };
   std::string bad = f;
   bad[s->field(1).offset] = 2;  // offset 2, length 3: past the 3-byte heap
-  expect_corrupt([&] { DataBlock::parse(object_with(bad), "data/t/bad", s); }, "data/t/bad");
-  auto block = DataBlock::parse(object_with(f), "data/t/good", s);
+  expect_corrupt([&] { DataBlock::parse(object_with({bad}), "data/t/bad", s); }, "data/t/bad");
+  // Rows that all point at the same heap bytes (a forged block: writers copy each value
+  // once) are refused before their copies outgrow the object.
+  std::vector<std::string> sharing(50, f);
+  for (size_t i = 0; i < sharing.size(); i++) sharing[i][s->field(0).offset] = static_cast<char>(i);
+  expect_corrupt([&] { DataBlock::parse(object_with(sharing), "data/t/shared", s); },
+                 "data/t/shared");
+  auto block = DataBlock::parse(object_with({f}), "data/t/good", s);
   EXPECT_EQ(std::get<std::string>(block->row(0).get(1)), "abc");
 }
 
@@ -348,7 +356,9 @@ TEST(Format, WeakSlotsHoldNothingAlive) {
 }
 
 TEST(Format, ManifestPageRejectsOverlappingBlocks) {
-  ManifestPage p{"t", {BlockRef{"a", 1, 1, 1, "a", "m"}, BlockRef{"b", 1, 1, 1, "c", "z"}}, {}, {}};
+  ManifestPage p;
+  p.table = "t";
+  p.blocks = {BlockRef{"a", 1, 1, 1, "a", "m"}, BlockRef{"b", 1, 1, 1, "c", "z"}};
   expect_corrupt([&] { decode_manifest_page(encode_manifest_page(p), "manifest/t/1"); },
                  "manifest/t/1");
   p.blocks[1].first_key = "n";

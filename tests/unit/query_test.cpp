@@ -247,6 +247,60 @@ TEST(Query, ColdLookupsReadOnlyWhatTheyNeed) {
   EXPECT_LT(gets2, gets3 / 4) << "an index lookup reads far less than a scan";
 }
 
+// Warm point reads reach their block through the manifest page, not the object cache's map;
+// the cache must still see those blocks as used, or it would evict the hottest first. And a
+// key the committed cache holds is answered without reading any block.
+TEST(Query, WarmReadsKeepTheirBlocksCachedAndCommittedRowsNeedNoBlock) {
+  test::TempDir dir;
+  std::string uri = "file:" + dir.path() + "/db";
+  Options o = test::quiet_options();
+  o.block_size_bytes = 1024;
+  o.read_staleness_ms = 600000;
+  merged_items(uri, o, [](int i) {
+    return nlohmann::json{{"id", i}, {"name", "n" + std::to_string(i)}, {"qty", i}};
+  });
+  o.max_memory_bytes = 48 << 10;  // a few dozen of the ~150 blocks
+  auto db = test::open_db(uri, o);
+  auto key = [&](int id) {
+    Document k(db->table_schema("items"));
+    k.set_json_object({{"id", id}});
+    return k;
+  };
+  auto gets = [&] { return db->storage().counters().gets.load(); };
+  ASSERT_TRUE(db->get(key(1500)));
+  uint64_t hot_gets = 0, other_gets = 0;
+  // The first pass fills the cache, and its first sweep gives every entry, all new, their
+  // second chance at once; the second pass shows the steady state.
+  for (int pass = 0; pass < 2; pass++)
+    for (int i = 0; i < 3000; i += 10) {
+      uint64_t before = gets();
+      ASSERT_TRUE(db->get(key(i)));  // walks the cache through every block
+      if (pass) other_gets += gets() - before;
+      before = gets();
+      auto hot = db->get(key(1500));
+      if (pass) hot_gets += gets() - before;
+      ASSERT_TRUE(hot);
+      EXPECT_EQ(hot->to_json_value()["qty"], 1500);
+    }
+  EXPECT_GT(other_gets, 100u) << "the cache is smaller than the table";
+  EXPECT_EQ(hot_gets, 0u) << "the hot block and the manifest page stay cached";
+
+  auto cold = test::open_db(uri, o);  // nothing cached
+  Batch b;
+  Document d(cold->table_schema("items"));
+  d.set_json_object({{"id", 77}, {"name", "changed"}, {"qty", 1}});
+  b.stage(StagedOp::kUpdate, d);
+  cold->commit(b);
+  Document k(cold->table_schema("items"));
+  k.set_json_object({{"id", 77}});
+  uint64_t before = cold->storage().counters().gets.load();
+  auto row = cold->get(k);
+  EXPECT_EQ(cold->storage().counters().gets.load() - before, 0u)
+      << "the committed cache answers: no manifest page, no block";
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->to_json_value()["name"], "changed");
+}
+
 // ORDER BY an indexed field with a limit reads the index in order: the first rows cost a few
 // GETs, not a scan and a sort; descending order keeps ties in primary-key order.
 TEST(Query, LimitedOrderByAnIndexedFieldReadsTheIndexInOrder) {
