@@ -72,15 +72,13 @@ std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
   if (!schema)
     fail(BDB_E_CORRUPT, "corrupt object " + ref.key + ": unknown schema " + table + " v" +
                             std::to_string(ref.schema_version));
-  size_t size = obj->data.size();
   auto block = DataBlock::parse(std::move(obj->data), ref.key, schema);
   if (block->rows() != ref.rows)
     fail(BDB_E_CORRUPT, "corrupt object " + ref.key + ": holds " +
                             std::to_string(block->rows()) + " rows, its manifest says " +
                             std::to_string(ref.rows));
-  // Counted at the object's size: the keys and search tables built later (about 50 bytes a
-  // row) are not, which lets a cache sized for the objects hold them (see the README).
-  cache_.put(ref.key, block, size, &block->used);
+  // Counted with the keys and search tables it builds at first use, as maxMemoryBytes means.
+  cache_.put(ref.key, block, block->byte_size(), &block->used);
   return block;
 }
 

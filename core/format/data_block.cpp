@@ -84,12 +84,14 @@ std::shared_ptr<const DataBlock> DataBlock::parse(Bytes object, const std::strin
 void DataBlock::build_keys() const {
   size_t pk = schema_->primary_key();
   std::string bytes;
-  std::vector<size_t> ends(rows_);
+  std::vector<uint32_t> ends(rows_);
   for (size_t r = 0; r < rows_; r++) {
     RowView v = row(r);
     if (v.null(pk)) fail(BDB_E_CORRUPT, "corrupt object " + key_ + ": row with a null primary key");
     append_key(bytes, *schema_->field(pk).type, v.get(pk));
-    ends[r] = bytes.size();
+    if (bytes.size() > 0xffffffffu)
+      fail(BDB_E_INTERNAL, "the keys of block " + key_ + " take over 4 GiB");
+    ends[r] = static_cast<uint32_t>(bytes.size());
   }
   key_bytes_ = std::move(bytes);
   key_end_ = std::move(ends);

@@ -72,9 +72,10 @@ class DataBlock {
   size_t lower_bound(std::string_view key) const;
   const SchemaPtr &schema() const { return schema_; }
   const std::string &object_key() const { return key_; }
-  // The rows plus their encoded keys and search tables (which cost about as much again for
-  // short rows).
-  size_t byte_size() const { return records_.size() + rows_ * 52; }
+  // The rows plus what is built for searching them: encoded keys (~13 bytes for a short
+  // text key), where each ends (4), probe words (8), hash slots (8 at a load of a half to a
+  // quarter: 16 to 32) and record offsets (4); about 48 bytes a row for short keys.
+  size_t byte_size() const { return records_.size() + rows_ * 48; }
 
  private:
   const uint8_t *rec(size_t i) const {
@@ -111,7 +112,7 @@ class DataBlock {
   // probe words for the binary search.
   mutable std::once_flag keys_once_;
   mutable std::string key_bytes_;
-  mutable std::vector<size_t> key_end_;
+  mutable std::vector<uint32_t> key_end_;
   mutable KeyProbes key_probes_;
 };
 
