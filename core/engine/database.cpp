@@ -130,6 +130,7 @@ std::pair<uint64_t, uint64_t> Database::oldest_pin() const {
 
 void Database::publish(SnapshotPtr s) {
   std::lock_guard<std::mutex> lock(state_mu_);
+  published_generation_.store(s->block0->generation, std::memory_order_release);
   snap_ = std::move(s);
 }
 

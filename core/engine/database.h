@@ -159,7 +159,7 @@ class Database {
   template <class Read>
   auto retry_if_collected(Read &&read) -> decltype(read()) {
     for (int attempt = 0;; attempt++) {
-      uint64_t generation = snapshot()->block0->generation;
+      uint64_t generation = published_generation_.load(std::memory_order_acquire);
       try {
         return read();
       } catch (const MissingObject &) {
@@ -198,6 +198,9 @@ class Database {
 
   mutable std::mutex state_mu_;
   SnapshotPtr snap_;
+  // snap_'s Block 0 generation, for retry_if_collected to read without state_mu_ (a point
+  // read's hot path).
+  std::atomic<uint64_t> published_generation_{0};
   std::mutex write_mu_;
   std::mutex merge_mu_;
   std::atomic<uint64_t> last_log_check_ms_{0};  // steady

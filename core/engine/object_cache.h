@@ -23,11 +23,13 @@ class ObjectCache {
   void put(const std::string &key, std::shared_ptr<const void> value, uint64_t bytes,
            const UseMark *mark = nullptr);
   uint64_t bytes() const;
-  // A hit served by a reference the caller kept (see WeakSlots), counted here all the same:
-  // a plain load and store, not a locked increment, on the warm read path (concurrent
-  // readers may lose a few counts; the figure is for statistics).
-  void count_hit() {
+  // A hit served by a reference the caller kept (see WeakSlots): counted here all the same,
+  // and the object's mark set so eviction sees it used. The count is a plain load and store,
+  // not a locked increment, on the warm read path (concurrent readers may lose a few counts;
+  // the figure is for statistics).
+  void held_hit(const UseMark &used) {
     hits_.store(hits_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    used.mark();
   }
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }

@@ -27,29 +27,28 @@ std::shared_ptr<const IndexNode> Database::load_index_node(const std::string &ke
   return node;
 }
 
+// Slot i's object while the cache holds it (a hit, marked used), else load() remembered there.
+template <class T, class Load>
+static std::shared_ptr<const T> through(const WeakSlots<> &slots, size_t i, ObjectCache &cache,
+                                        Load &&load) {
+  if (auto held = std::static_pointer_cast<const T>(slots.get(i))) {
+    cache.held_hit(held->used);
+    return held;
+  }
+  std::shared_ptr<const T> loaded = load();
+  slots.set(i, loaded);
+  return loaded;
+}
+
 std::shared_ptr<const ManifestPage> Database::load_manifest(const TableRoot &root) {
   if (root.manifest_key.empty()) return nullptr;
-  if (auto held = root.manifest_page.get(0)) {
-    cache_.count_hit();
-    auto page = std::static_pointer_cast<const ManifestPage>(held);
-    page->used.mark();
-    return page;
-  }
-  auto page = load_manifest(root.manifest_key);
-  root.manifest_page.set(0, page);
-  return page;
+  return through<ManifestPage>(root.manifest_page, 0, cache_,
+                               [&] { return load_manifest(root.manifest_key); });
 }
 
 std::shared_ptr<const IndexNode> Database::load_index_node(const IndexNode &parent, size_t j) {
-  if (auto held = parent.loaded.get(j)) {
-    cache_.count_hit();
-    auto node = std::static_pointer_cast<const IndexNode>(held);
-    node->used.mark();
-    return node;
-  }
-  auto node = load_index_node(parent.children[j]);
-  parent.loaded.set(j, node);
-  return node;
+  return through<IndexNode>(parent.loaded, j, cache_,
+                            [&] { return load_index_node(parent.children[j]); });
 }
 
 void Database::store_index_node(const std::string &key, const IndexNode &node) {
@@ -93,8 +92,7 @@ std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
   });
   auto block = std::static_pointer_cast<const DataBlock>(held);
   if (block) {
-    cache_.count_hit();
-    block->used.mark();
+    cache_.held_hit(block->used);
     if (!hinted && !key.empty()) page.loaded.set(i, block, block->hint());  // first lookup
     return block;
   }
@@ -155,15 +153,10 @@ std::optional<StoredRow> Database::lookup(const SnapshotPtr &snap, const std::st
 // A point read holds its snapshot for microseconds and starts again when an object it wanted
 // was collected meanwhile, so it takes no pin (a cursor does).
 std::optional<Document> Database::get(const Document &key_doc) {
-  for (int attempt = 0;; attempt++) {
+  return retry_if_collected([&] {
     ensure_fresh(false);
-    SnapshotPtr snap = snapshot();
-    try {
-      return get_in(snap, key_doc);
-    } catch (const MissingObject &) {
-      if (attempt >= 3 || !block0_moved_past(snap->block0->generation)) throw;
-    }
-  }
+    return get_in(snapshot(), key_doc);
+  });
 }
 
 std::optional<Document> Database::get_in(const SnapshotPtr &snap, const Document &key_doc) {

@@ -290,7 +290,7 @@ class IndexOrderSource : public RowSource {
         if (!have_cache || before(vkey, pk, cache_[at_].vkey, cache_[at_].pk)) {
           std::string key(pk);
           entry_ = nullptr;
-          if (overlay_ && overlay_->count(key)) continue;  // the cache has its newer version
+          if (lookup_.in_overlay(key)) continue;  // the cache has its newer version
           auto row = lookup_.find(key);
           if (!row) continue;
           values = convert_values(*row->schema, std::move(row->values), *newest_);

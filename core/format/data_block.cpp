@@ -31,7 +31,8 @@ void move_heap_values(const TableSchema &schema, std::string &owner, size_t row_
     if (off > heap.size() || len > heap.size() - off)
       fail(BDB_E_CORRUPT, what + ": field '" + f.name + "' points outside its heap");
     if (out.size() > limit || len > limit - out.size())
-      fail(over, what + ": data block heap over " + std::to_string(limit) + " bytes");
+      fail(over, what + ": its rows' heap values add up to more than " + std::to_string(limit) +
+                     " bytes");
     uint64_t to = out.size() - base;
     out.append(heap.data() + off, static_cast<size_t>(len));
     row = reinterpret_cast<uint8_t *>(&owner[row_at]);
@@ -133,29 +134,26 @@ size_t DataBlock::lower_bound(std::string_view key) const {
   return key_probes_.lower_bound(key, [this](size_t i) { return key_at(i); });
 }
 
-long DataBlock::find(std::string_view key) const {
+std::pair<long, const uint8_t *> DataBlock::locate(std::string_view key) const {
   ensure_keys();
-  if (row_hash_.empty()) {
-    size_t i = lower_bound(key);
-    return i < rows_ && key_at(i) == key ? static_cast<long>(i) : -1;
+  if (row_hash_.empty()) {  // too many rows for the table: the binary search
+    size_t i = key_probes_.lower_bound(key, [this](size_t j) { return key_at(j); });
+    if (i < rows_ && key_at(i) == key) return {static_cast<long>(i), rec(i)};
+    return {-1, nullptr};
   }
   const auto *base = reinterpret_cast<const uint8_t *>(records_.data());
-  return row_hash_.find(key, [&](uint32_t at) { return row_has_key(base + at, key); }).row;
+  auto hit = row_hash_.find(key, [&](uint32_t at) { return row_has_key(base + at, key); });
+  if (hit.row < 0) return {-1, nullptr};
+  return {hit.row, base + hit.record};
+}
+
+long DataBlock::find(std::string_view key) const {
+  return locate(key).first;
 }
 
 std::optional<DataBlock::Record> DataBlock::find_record(std::string_view key) const {
-  ensure_keys();
-  const uint8_t *r = nullptr;
-  if (row_hash_.empty()) {
-    long i = find(key);
-    if (i < 0) return std::nullopt;
-    r = rec(static_cast<size_t>(i));
-  } else {
-    const auto *base = reinterpret_cast<const uint8_t *>(records_.data());
-    auto hit = row_hash_.find(key, [&](uint32_t at) { return row_has_key(base + at, key); });
-    if (hit.row < 0) return std::nullopt;
-    r = base + hit.record;
-  }
+  const uint8_t *r = locate(key).second;
+  if (!r) return std::nullopt;
   return Record{load_le(r, 8), load_le(r + 8, 8), row_at(r)};
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/codec/row_codec.h"
@@ -89,6 +90,8 @@ class DataBlock {
                    std::string_view(heap, records_.data() + records_.size() - heap), &key_);
   }
   void ensure_keys() const;
+  // The row with this encoded key: its index and where its record starts ({-1, nullptr}).
+  std::pair<long, const uint8_t *> locate(std::string_view key) const;
   void build_keys() const;
   bool row_has_key(const uint8_t *r, std::string_view key) const;
   std::string_view key_at(size_t i) const {

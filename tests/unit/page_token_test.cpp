@@ -48,6 +48,14 @@ class Pages : public ::testing::Test {
     b.stage(StagedOp::kDelete, d);
     db->commit(b);
   }
+  // A query of items ordered by `field`, `limit` rows a page.
+  QuerySpec ordered(const char *field, bool desc, uint64_t limit) {
+    QuerySpec q;
+    q.schema = s;
+    q.set_order(field, desc);
+    q.limit = limit;
+    return q;
+  }
   std::vector<int> ids(QuerySpec q, std::string *token = nullptr) {
     std::vector<int> out;
     auto c = db->query(q);
@@ -183,10 +191,7 @@ TEST_F(Pages, KeyOrderNextPageReadsOnlyTheBlocksAfterTheToken) {
 TEST_F(Pages, BadTokensAreClearErrorsAndChangeNothing) {
   put(1);
   put(2);
-  QuerySpec by_name;
-  by_name.schema = s;
-  by_name.set_order("name", false);
-  by_name.limit = 1;
+  QuerySpec by_name = ordered("name", false, 1);
   std::string token;
   ids(by_name, &token);
   ASSERT_FALSE(token.empty());
@@ -222,10 +227,7 @@ TEST_F(Pages, BadTokensAreClearErrorsAndChangeNothing) {
 
 TEST_F(Pages, ATokenOutlivingATypeChangeOfItsFieldIsRefused) {
   for (int i = 0; i < 5; i++) put(i);
-  QuerySpec q;
-  q.schema = s;
-  q.set_order("qty", false);
-  q.limit = 2;
+  QuerySpec q = ordered("qty", false, 2);
   std::string token;
   ids(q, &token);
   // Version 2 makes qty a float64: the token's bytes would mean another value.
