@@ -77,11 +77,10 @@ void insert_users(bdb_db *db, const User *users, size_t count) {
   bdb_batch_free(batch);
 }
 
-bool get_user(bdb_db *db, const std::string &id, std::string *name) {
-  bdb_doc *key = nullptr, *doc = nullptr;
-  ok(bdb_key_doc_from_text(db, "users", id.c_str(), &key), "key");
-  bdb_status st = bdb_get(db, key, &doc);
-  bdb_doc_free(key);
+namespace {
+
+// Reads the name of a found document and frees it; whether it was found.
+bool read_name(bdb_status st, bdb_doc *doc, std::string *name) {
   if (st == BDB_E_NOT_FOUND) return false;
   ok(st, "get");
   const char *text = nullptr;
@@ -90,6 +89,27 @@ bool get_user(bdb_db *db, const std::string &id, std::string *name) {
   name->assign(text, len);
   bdb_doc_free(doc);
   return true;
+}
+
+}  // namespace
+
+bool get_user(bdb_db *db, const std::string &id, std::string *name) {
+  bdb_doc *key = nullptr, *doc = nullptr;
+  ok(bdb_key_doc_from_text(db, "users", id.c_str(), &key), "key");
+  bdb_status st = bdb_get(db, key, &doc);
+  bdb_doc_free(key);
+  return read_name(st, doc, name);
+}
+
+UserGets::UserGets(bdb_db *db) : db_(db) {
+  ok(bdb_doc_new(db, "users", &key_), "key document");
+}
+
+bool UserGets::get(const std::string &id, std::string *name) {
+  ok(bdb_doc_set_string(key_, "id", id.data(), id.size()), "key");
+  bdb_doc *doc = nullptr;
+  bdb_status st = bdb_get(db_, key_, &doc);
+  return read_name(st, doc, name);
 }
 
 namespace {

@@ -33,6 +33,20 @@ bdb_doc *user_doc(bdb_db *db, const User &u);
 void insert_users(bdb_db *db, const User *users, size_t count);
 // Point get by primary key; returns whether found, reading the name.
 bool get_user(bdb_db *db, const std::string &id, std::string *name);
+// The same as an application's hot loop would write it: one key document whose key is set
+// for each get, as a prepared statement's parameter is bound for each step.
+class UserGets {
+ public:
+  explicit UserGets(bdb_db *db);
+  ~UserGets() { bdb_doc_free(key_); }
+  UserGets(const UserGets &) = delete;
+  UserGets &operator=(const UserGets &) = delete;
+  bool get(const std::string &id, std::string *name);
+
+ private:
+  bdb_db *db_;
+  bdb_doc *key_ = nullptr;
+};
 struct Cond {
   const char *field, *op;
   std::string json;  // the value as a JSON literal

@@ -101,9 +101,9 @@ std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
   return block;
 }
 
-TableLookup::TableLookup(Database &db, SnapshotPtr snap, const std::string &table)
+TableLookup::TableLookup(Database &db, const SnapshotPtr &snap, const std::string &table)
     : db_(db),
-      snap_(std::move(snap)),
+      snap_(snap),
       table_(table),
       overlay_(snap_->overlay_of(table)),
       root_(snap_->table_root(table)) {}

@@ -126,7 +126,8 @@ class ScanSource : public RowSource {
 class KeysSource : public RowSource {
  public:
   KeysSource(Database &db, SnapshotPtr snap, SchemaPtr newest, std::vector<std::string> keys)
-      : lookup_(db, std::move(snap), newest->name()),
+      : snap_(std::move(snap)),
+        lookup_(db, snap_, newest->name()),
         newest_(std::move(newest)),
         keys_(std::move(keys)) {}
   bool next(Values &values, uint64_t &seq, uint64_t &misc) override {
@@ -142,6 +143,7 @@ class KeysSource : public RowSource {
   }
 
  private:
+  SnapshotPtr snap_;  // before lookup_, which uses it
   TableLookup lookup_;
   SchemaPtr newest_;
   std::vector<std::string> keys_;

@@ -14,7 +14,8 @@ namespace bucketdb {
 
 class TableLookup {
  public:
-  TableLookup(Database &db, SnapshotPtr snap, const std::string &table);
+  // `snap` must outlive the lookup (a point read's own, or a row source's member).
+  TableLookup(Database &db, const SnapshotPtr &snap, const std::string &table);
   std::optional<StoredRow> find(const std::string &key);
   // Finds the block that may hold `key` and starts fetching the key's slot in it, so the
   // caller can do other work before find(key); false when no block may hold it.
@@ -24,7 +25,7 @@ class TableLookup {
 
  private:
   Database &db_;
-  SnapshotPtr snap_;
+  const SnapshotPtr &snap_;
   std::string table_;
   const Overlay *overlay_;  // owned by snap_
   const TableRoot *root_;   // until its manifest page is needed; owned by snap_

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <random>
@@ -110,6 +111,29 @@ TEST_P(Engine, ACommitCostsOnePutAndNoGetWhenTheNodeIsCurrent) {
   EXPECT_EQ(c.puts - puts, 1u);
   EXPECT_EQ(c.gets - gets, 0u);
   EXPECT_EQ(all(*db).size(), 290u);
+}
+
+// With a staleness of seconds, a read checks freshness by the coarse clock: within the
+// staleness it costs no request, and once it has passed the read sees another node's commit.
+TEST_P(Engine, ReadsWithinTheStalenessCostNothingAndSeeNewCommitsAfterIt) {
+  auto writer = open();
+  writer->register_schema(test::kUsersSchema);
+  put(*writer, R"({"id":"first"})");
+  Options o = quiet_options();
+  o.read_staleness_ms = 1000;
+  auto opened_at = std::chrono::steady_clock::now();  // the reader looks at the log after this
+  auto reader = open(o);
+  ASSERT_TRUE(get(*reader, "first"));
+  const StorageCounters &c = reader->storage().counters();
+  uint64_t gets = c.gets;
+  put(*writer, R"({"id":"second"})");
+  bool missing = !get(*reader, "second");
+  if (std::chrono::steady_clock::now() - opened_at < std::chrono::milliseconds(800)) {
+    EXPECT_TRUE(missing) << "read the log within the staleness";
+    EXPECT_EQ(c.gets - gets, 0u);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_TRUE(get(*reader, "second"));
 }
 
 TEST_P(Engine, FailingBatchLeavesNothing) {
