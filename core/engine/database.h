@@ -125,7 +125,7 @@ class Database {
     cache_.put(key, block, block->byte_size(), &block->used);
   }
   // Writes a new (immutable) index node and keeps it in the cache.
-  void store_index_node(const std::string &key, const IndexNode &node);
+  void store_index_node(const std::string &key, std::shared_ptr<IndexNode> node);
   std::string index_node_key(const std::string &table, const std::string &field) const;
   std::optional<StoredRow> lookup(const SnapshotPtr &snap, const std::string &table,
                                   const std::string &key);

@@ -7,28 +7,32 @@
 
 namespace bucketdb {
 
-std::vector<IndexTreeWriter::Ref> IndexTreeWriter::write_level(
-    uint8_t level, const std::vector<std::string> &keys, const std::vector<std::string> &children) {
+std::vector<IndexTreeWriter::Ref> IndexTreeWriter::write_level(uint8_t level,
+                                                               std::vector<std::string> keys,
+                                                               std::vector<std::string> children) {
   std::vector<Ref> refs;
-  IndexNode node;
-  node.level = level;
+  std::shared_ptr<IndexNode> node;
   size_t bytes = 0;
   auto flush = [&] {
-    if (node.keys.empty()) return;
+    if (!node) return;
     std::string key = new_key_();
-    db_.store_index_node(key, node);
+    std::string first = node->keys.front();
+    db_.store_index_node(key, std::move(node));
     written_.push_back(key);
-    refs.push_back(Ref{node.keys.front(), key});
-    node.keys.clear();
-    node.children.clear();
+    refs.push_back(Ref{std::move(first), key});
+    node = nullptr;
     bytes = 0;
   };
   for (size_t i = 0; i < keys.size(); i++) {
-    node.keys.push_back(keys[i]);
+    if (!node) {
+      node = std::make_shared<IndexNode>();
+      node->level = level;
+    }
     bytes += keys[i].size() + 2;
+    node->keys.push_back(std::move(keys[i]));
     if (level > 0) {
-      node.children.push_back(children[i]);
       bytes += children[i].size() + 2;
+      node->children.push_back(std::move(children[i]));
     }
     if (bytes >= node_bytes_) flush();
   }
@@ -51,17 +55,17 @@ std::vector<IndexTreeWriter::Ref> IndexTreeWriter::update(const std::string &nod
       for (; k != node->keys.end() && *k < m->first; ++k) merged.push_back(*k);
       bool present = k != node->keys.end() && *k == m->first;
       if (present) ++k;
-      if (m->second) merged.push_back(m->first);  // added (or kept)
+      if (m->second) merged.emplace_back(m->first);  // added (or kept)
     }
     for (; k != node->keys.end(); ++k) merged.push_back(*k);
-    return write_level(0, merged, {});
+    return write_level(0, std::move(merged), {});
   }
   std::vector<std::string> firsts, nodes;
   auto m = b;
   const size_t n = node->keys.size();
   for (size_t i = 0; i < n; i++) {
-    auto end = i + 1 < n ? std::lower_bound(m, e, node->keys[i + 1],
-                                            [](const auto &mut, const std::string &key) {
+    auto end = i + 1 < n ? std::lower_bound(m, e, std::string_view(node->keys[i + 1]),
+                                            [](const auto &mut, std::string_view key) {
                                               return mut.first < key;
                                             })
                          : e;
@@ -77,14 +81,14 @@ std::vector<IndexTreeWriter::Ref> IndexTreeWriter::update(const std::string &nod
     }
     m = end;
   }
-  return write_level(node->level, firsts, nodes);
+  return write_level(node->level, std::move(firsts), std::move(nodes));
 }
 
-std::string IndexTreeWriter::apply(const std::string &root, const std::set<std::string> &remove,
-                                   const std::set<std::string> &add) {
+std::string IndexTreeWriter::apply(const std::string &root, const std::vector<std::string> &remove,
+                                   std::vector<std::string> add) {
   Muts muts;
   muts.reserve(remove.size() + add.size());
-  auto r = remove.begin(), a = add.begin();
+  auto r = remove.cbegin(), a = add.cbegin();
   while (r != remove.end() || a != add.end()) {
     if (a == add.end() || (r != remove.end() && *r < *a)) {
       muts.emplace_back(*r++, false);
@@ -97,8 +101,7 @@ std::string IndexTreeWriter::apply(const std::string &root, const std::set<std::
   std::vector<Ref> refs;
   uint8_t level = 0;
   if (root.empty()) {
-    std::vector<std::string> keys(add.begin(), add.end());
-    refs = write_level(0, keys, {});
+    refs = write_level(0, std::move(add), {});
   } else {
     refs = update(root, muts.begin(), muts.end(), &level);
   }
@@ -108,7 +111,7 @@ std::string IndexTreeWriter::apply(const std::string &root, const std::set<std::
       firsts.push_back(std::move(ref.first));
       nodes.push_back(std::move(ref.node));
     }
-    refs = write_level(++level, firsts, nodes);
+    refs = write_level(++level, std::move(firsts), std::move(nodes));
   }
   if (refs.empty()) return "";
   std::string top = refs[0].node;

@@ -25,20 +25,21 @@ class IndexTreeWriter {
       : db_(db), node_bytes_(node_bytes), new_key_(std::move(new_key)), written_(written),
         replaced_(replaced) {}
 
-  // The root after removing `remove` and adding `add` to the tree at `root` ("" = empty).
-  // Returns "" for an empty tree. Removing an absent key or adding a present one is a no-op.
-  std::string apply(const std::string &root, const std::set<std::string> &remove,
-                    const std::set<std::string> &add);
+  // The root after removing `remove` and adding `add` (each sorted, without duplicates) to
+  // the tree at `root` ("" = empty). Returns "" for an empty tree. Removing an absent key or
+  // adding a present one is a no-op.
+  std::string apply(const std::string &root, const std::vector<std::string> &remove,
+                    std::vector<std::string> add);
 
  private:
   struct Ref {
     std::string first, node;
   };
-  using Muts = std::vector<std::pair<std::string, bool>>;  // key, add?
+  using Muts = std::vector<std::pair<std::string_view, bool>>;  // key (in apply's), add?
   std::vector<Ref> update(const std::string &node_key, Muts::const_iterator b,
                           Muts::const_iterator e, uint8_t *level);
-  std::vector<Ref> write_level(uint8_t level, const std::vector<std::string> &keys,
-                               const std::vector<std::string> &children);
+  std::vector<Ref> write_level(uint8_t level, std::vector<std::string> keys,
+                               std::vector<std::string> children);
 
   Database &db_;
   size_t node_bytes_;

@@ -4,6 +4,7 @@
 // started from. A merge is a pure function of that Block 0 and those entries, so a slow or
 // mistaken leader can waste work but never lose or reorder a commit.
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "core/engine/database.h"
 #include "core/engine/index_tree.h"
 #include "core/util/error.h"
+#include "core/util/sort_strings.h"
 
 namespace bucketdb {
 
@@ -117,17 +119,30 @@ class IndexKeys {
     removes.resize(indexes.size());
     adds.resize(indexes.size());
   }
+  // Appends the row's entry of every index; sorted() orders them once all are in (a
+  // million inserts into a tree of strings cost a merge more than all else).
   void collect(const TableSchema &schema, const RowView &row, const std::string &pk,
-               std::vector<std::set<std::string>> &into) const {
+               std::vector<std::vector<std::string>> &into) const {
     for (size_t i = 0; i < fields_.size(); i++) {
       int j = schema.field_index(fields_[i]->name);
       Value v = j < 0 ? Value{}
                       : convert_value(schema.field(static_cast<size_t>(j)), *fields_[i],
                                       row.get(static_cast<size_t>(j)));
-      into[i].insert(index_key(*fields_[i]->type, v, pk));
+      into[i].push_back(index_key(*fields_[i]->type, v, pk));
     }
   }
-  std::vector<std::set<std::string>> removes, adds;
+  // Index i's removals and additions, sorted and without duplicates; a key both removed and
+  // added (a row rewritten with the same value) is only added, which leaves it as it was.
+  void sorted(size_t i) {
+    sort_unique_strings(adds[i]);
+    sort_unique_strings(removes[i]);
+    std::vector<std::string> kept;
+    std::set_difference(std::make_move_iterator(removes[i].begin()),
+                        std::make_move_iterator(removes[i].end()), adds[i].begin(), adds[i].end(),
+                        std::back_inserter(kept));
+    removes[i] = std::move(kept);
+  }
+  std::vector<std::vector<std::string>> removes, adds;
 
  private:
   std::vector<const Field *> fields_;
@@ -290,23 +305,24 @@ uint64_t Database::merge(bool only_if_leader) {
         if (ix.built || budget == 0) break;
         if (!ix.backfill_after.empty() && ref.last_key <= ix.backfill_after) continue;
         auto block = load_block(s, table, ref);
-        std::vector<std::set<std::string>> one(indexes.size());
+        std::vector<std::vector<std::string>> one(indexes.size());
         for (size_t r = 0; r < block->rows(); r++) {
           std::string key(block->key_of(r));
           if (!ix.backfill_after.empty() && key <= ix.backfill_after) continue;
           ixk.collect(*block->schema(), block->row(r), key, one);
         }
-        ixk.adds[i].insert(one[i].begin(), one[i].end());
+        ixk.adds[i].insert(ixk.adds[i].end(), std::make_move_iterator(one[i].begin()),
+                           std::make_move_iterator(one[i].end()));
         ix.backfill_after = ref.last_key;
         budget--;
       }
       if (!ix.built && (blocks.empty() || ix.backfill_after >= blocks.back().last_key))
         ix.built = true;
-      for (const auto &k : ixk.adds[i]) ixk.removes[i].erase(k);
+      ixk.sorted(i);
       std::vector<std::string> replaced;
       IndexTreeWriter tree(*this, opts_.block_size_bytes,
                            [&] { return index_node_key(table, ix.field); }, written, replaced);
-      ix.root = tree.apply(ix.root, ixk.removes[i], ixk.adds[i]);
+      ix.root = tree.apply(ix.root, ixk.removes[i], std::move(ixk.adds[i]));
       for (const auto &k : replaced) nb->garbage.push_back(Garbage{k, now, b0.generation + 1});
     }
     root.indexes = indexes;

@@ -51,13 +51,12 @@ std::shared_ptr<const IndexNode> Database::load_index_node(const IndexNode &pare
                             [&] { return load_index_node(parent.children[j]); });
 }
 
-void Database::store_index_node(const std::string &key, const IndexNode &node) {
-  Bytes obj = encode_index_node(node);
+void Database::store_index_node(const std::string &key, std::shared_ptr<IndexNode> node) {
+  Bytes obj = encode_index_node(*node);
   storage_->put(key, obj, PutCondition{"", true});
-  auto cached = std::make_shared<IndexNode>(node);
-  cached->build_probes();
-  const UseMark *mark = &cached->used;
-  cache_.put(key, std::move(cached), obj.size(), mark);
+  node->build_probes();
+  const UseMark *mark = &node->used;
+  cache_.put(key, std::move(node), obj.size(), mark);
 }
 
 std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,

@@ -11,6 +11,7 @@
 #include "core/format/log_entry.h"
 #include "core/format/manifest_page.h"
 #include "core/format/row_hash.h"
+#include "core/util/sort_strings.h"
 #include "core/util/weak_slots.h"
 #include "core/codec/key_codec.h"
 #include "core/util/error.h"
@@ -331,6 +332,29 @@ TEST(Format, DataBlockWithAReferenceOutsideItsHeapIsCorrupt) {
                  "data/t/shared");
   auto block = DataBlock::parse(object_with({f}), "data/t/good", s);
   EXPECT_EQ(std::get<std::string>(block->row(0).get(1)), "abc");
+}
+
+// What a merge sorts its index entries with orders as std::string does and drops repeats,
+// also where the first 16 bytes it compares as integers are equal or run past the end.
+TEST(Format, SortUniqueStringsOrdersAsStringsDo) {
+  std::mt19937 rng(11);
+  const std::string alphabet("\0\x01az\xff", 5);
+  std::vector<std::string> v;
+  for (int i = 0; i < 5000; i++) {
+    std::string s = i % 3 ? "shared prefix of 16+" : "";  // ties on the integer words
+    size_t len = rng() % 20;
+    for (size_t j = 0; j < len; j++) s += alphabet[rng() % alphabet.size()];
+    v.push_back(s);
+    if (i % 7 == 0) v.push_back(s);  // repeats
+  }
+  std::vector<std::string> want = v;
+  std::sort(want.begin(), want.end());
+  want.erase(std::unique(want.begin(), want.end()), want.end());
+  sort_unique_strings(v);
+  EXPECT_EQ(v, want);
+  std::vector<std::string> none;
+  sort_unique_strings(none);
+  EXPECT_TRUE(none.empty());
 }
 
 // The weak references cached pages keep to their blocks: they never keep an object alive,
