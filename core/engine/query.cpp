@@ -319,6 +319,23 @@ class StreamCursor : public Cursor {
     }
     return std::nullopt;
   }
+  // The same rows, without decoding those the source's filter already matched.
+  uint64_t count() override {
+    if (q_.after) return Cursor::count();  // a page token is checked on decoded rows
+    Values values;
+    bool matched = false;
+    uint64_t n = 0;
+    while (returned_ < q_.limit && scan_->next_for_count(values, &matched)) {
+      if (!matched && !matches(q_, values)) continue;
+      if (skipped_ < q_.offset) {
+        skipped_++;
+        continue;
+      }
+      returned_++;
+      n++;
+    }
+    return n;
+  }
 
  private:
   SpecPtr spec_;
@@ -479,6 +496,7 @@ class PagedCursor : public Cursor {
       throw;
     }
   }
+  uint64_t count() override { return rows_->count(); }
   std::string page_token() const override {
     if (!token_.empty() || is_null(last_key_)) return token_;
     return token_ = make_page_token(*schema_, field_, descending_, last_value_, last_key_);
@@ -624,10 +642,7 @@ uint64_t Database::count(const QuerySpec &q) {
   QuerySpec plain = q;
   plain.clear_order();
   return retry_if_collected([&] {
-    auto c = query_once(plain);  // the whole count retries, not the opening alone
-    uint64_t n = 0;
-    while (c->next()) n++;
-    return n;
+    return query_once(plain)->count();  // the whole count retries, not the opening alone
   });
 }
 

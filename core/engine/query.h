@@ -105,6 +105,12 @@ class Cursor {
   virtual ~Cursor() = default;
   // nullopt at the end.
   virtual std::optional<Document> next() = 0;
+  // How many rows next() would still return (it consumes them).
+  virtual uint64_t count() {
+    uint64_t n = 0;
+    while (next()) n++;
+    return n;
+  }
   // Where the rows returned so far end, for the next page's set_after; before the first row,
   // the position the query started from ("" for the beginning).
   virtual std::string page_token() const { return ""; }

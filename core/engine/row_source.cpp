@@ -32,10 +32,22 @@ class ScanSource : public RowSource {
   }
 
   bool next(Values &values, uint64_t &seq, uint64_t &misc) override {
+    return step(values, seq, misc, nullptr);
+  }
+  bool next_for_count(Values &values, bool *matched) override {
+    uint64_t seq, misc;
+    *matched = false;
+    return step(values, seq, misc, matched);
+  }
+
+ private:
+  // The next row. With `matched`, a row the filter passes (or any row, without conditions)
+  // comes without its values and *matched set: a count need not decode it.
+  bool step(Values &values, uint64_t &seq, uint64_t &misc, bool *matched) {
     for (;;) {
       if (range_ >= ranges_.size()) return false;
-      bool have_block = block_row_available();
       bool have_ov = overlay_ && ov_it_ != overlay_->end() && in_range(ov_it_->first);
+      bool have_block = block_row_available(have_ov);
       if (!have_block && !have_ov) {
         range_++;
         if (range_ < ranges_.size()) start_range();
@@ -48,25 +60,35 @@ class ScanSource : public RowSource {
         const OverlayRow &r = *(ov_it_++)->second;
         if (r.deleted) continue;
         RowView v(*r.schema, reinterpret_cast<const uint8_t *>(r.fixed.data()), r.heap, &what_);
-        if (filter_ && r.schema == newest_ && !filter_(v)) continue;
+        if (!passes(v, r.schema, matched)) continue;
+        if (matched && *matched) return true;
         values = convert_values(*r.schema, v.decode(), *newest_);
         seq = r.seq;
         misc = r.misc;
         return true;
       }
-      if (filter_ && block_->schema() == newest_ && !filter_(block_->row(row_))) {
+      RowView v = block_->row(row_);
+      if (!passes(v, block_->schema(), matched)) {
         advance_block_row();
         continue;
       }
-      values = convert_values(*block_->schema(), block_->row(row_).decode(), *newest_);
-      seq = block_->seq(row_);
-      misc = block_->misc(row_);
+      if (!(matched && *matched)) {
+        values = convert_values(*block_->schema(), v.decode(), *newest_);
+        seq = block_->seq(row_);
+        misc = block_->misc(row_);
+      }
       advance_block_row();
       return true;
     }
   }
-
- private:
+  // False when the filter rules the stored row out; sets *matched when it (or the absence of
+  // conditions) decides that the row matches.
+  bool passes(const RowView &v, const SchemaPtr &schema, bool *matched) const {
+    bool testable = schema == newest_;  // the filter reads the newest version's layout
+    if (filter_ && testable && !filter_(v)) return false;
+    if (matched) *matched = !filter_ || testable;
+    return true;
+  }
   bool in_range(const std::string &key) const {
     const KeyRange &r = ranges_[range_];
     return key >= r.lo && (r.hi.empty() || key < r.hi);
@@ -74,6 +96,7 @@ class ScanSource : public RowSource {
   void start_range() {
     const KeyRange &r = ranges_[range_];
     block_.reset();
+    have_key_ = false;
     // The first block whose last key is >= lo.
     next_block_ = 0;
     if (page_)
@@ -85,14 +108,19 @@ class ScanSource : public RowSource {
   }
   void advance_block_row() {
     row_++;
-    block_key_.clear();
+    have_key_ = false;
   }
-  // Positions on the next block row in the current range; false when there is none.
-  bool block_row_available() {
+  // Positions on the next block row in the current range; false when there is none. Its key
+  // is read when needed: to compare with the committed cache's next row, or with the range's
+  // end.
+  bool block_row_available(bool need_key) {
     const KeyRange &r = ranges_[range_];
     for (;;) {
       if (block_ && row_ < block_->rows()) {
-        if (block_key_.empty()) block_key_ = block_->key_of(row_);
+        if (!have_key_ && (need_key || !r.hi.empty())) {
+          block_key_ = block_->key_of(row_);
+          have_key_ = true;
+        }
         if (!r.hi.empty() && block_key_ >= r.hi) return false;
         return true;
       }
@@ -103,7 +131,7 @@ class ScanSource : public RowSource {
       blocks_read++;
       next_block_++;
       row_ = r.lo.empty() ? 0 : block_->lower_bound(r.lo);
-      block_key_.clear();
+      have_key_ = false;
     }
   }
 
@@ -119,7 +147,8 @@ class ScanSource : public RowSource {
   size_t next_block_ = 0;
   std::shared_ptr<const DataBlock> block_;
   size_t row_ = 0;
-  std::string block_key_;
+  std::string_view block_key_;  // row_'s, in block_, when have_key_
+  bool have_key_ = false;
   std::string what_;
 };
 

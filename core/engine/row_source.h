@@ -29,13 +29,21 @@ class RowSource {
   virtual ~RowSource() = default;
   // The next live row, or false at the end.
   virtual bool next(Values &values, uint64_t &seq, uint64_t &misc) = 0;
+  // For a count: the next live row, whose values may be left out when the source knows that
+  // it matches the query's conditions (then *matched is set; see scan_source).
+  virtual bool next_for_count(Values &values, bool *matched) {
+    uint64_t seq, misc;
+    *matched = false;
+    return next(values, seq, misc);
+  }
   // Objects read so far (for explain's estimates and tests).
   uint64_t blocks_read = 0;
 };
 
 // A test on a stored row of the newest version before it is decoded: false skips the row.
-// The query's conditions, so that rows that cannot match cost a few field reads, not a
-// whole decode (rows of older versions are always decoded and checked after).
+// The query's conditions (none: no filter), so that rows that cannot match cost a few field
+// reads, not a whole decode (rows of older versions are always decoded and checked after),
+// and a count decodes no row that the filter passes.
 using RowFilter = std::function<bool(const RowView &)>;
 
 // Blocks merged with the committed cache; `ranges` sorted and disjoint (empty: everything).
