@@ -164,6 +164,42 @@ bool test(const Condition &c, const Value &v) {
   }
 }
 
+// The same on the stored bytes of a non-null text or bytes field, compared in place (a
+// filter tests stored rows before they are decoded).
+bool test_bytes(const Condition &c, std::string_view s) {
+  auto cmp = [&](const Literal &l) {
+    int r = s.compare(l.s);
+    return r < 0 ? -1 : r > 0;
+  };
+  switch (c.op) {
+    case Op::kIsNull:
+      return false;
+    case Op::kNotNull:
+      return true;
+    case Op::kEq:
+      return cmp(c.values[0]) == 0;
+    case Op::kNe:
+      return cmp(c.values[0]) != 0;
+    case Op::kLt:
+      return cmp(c.values[0]) < 0;
+    case Op::kLe:
+      return cmp(c.values[0]) <= 0;
+    case Op::kGt:
+      return cmp(c.values[0]) > 0;
+    case Op::kGe:
+      return cmp(c.values[0]) >= 0;
+    case Op::kIn:
+      for (const auto &l : c.values)
+        if (cmp(l) == 0) return true;
+      return false;
+    case Op::kPrefix:
+      return s.size() >= c.values[0].s.size() &&
+             s.compare(0, c.values[0].s.size(), c.values[0].s) == 0;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 void QuerySpec::add_condition(const std::string &field, const std::string &op_text,
@@ -264,18 +300,18 @@ QuerySpec QuerySpec::bound_to(SchemaPtr other) const {
 
 namespace {
 
-template <typename Get>
-bool group_matches(const std::vector<Condition> &group, Get &&get) {
+template <typename Test>
+bool group_matches(const std::vector<Condition> &group, Test &&test_one) {
   for (const auto &c : group)
-    if (!test(c, get(c.field))) return false;
+    if (!test_one(c)) return false;
   return true;
 }
 
-template <typename Get>
-bool any_group_matches(const QuerySpec &q, Get &&get) {
-  if (group_matches(q.where, get)) return true;
+template <typename Test>
+bool any_group_matches(const QuerySpec &q, Test &&test_one) {
+  if (group_matches(q.where, test_one)) return true;
   for (const auto &g : q.or_groups)
-    if (group_matches(g, get)) return true;
+    if (group_matches(g, test_one)) return true;
   return false;
 }
 
@@ -283,11 +319,16 @@ bool any_group_matches(const QuerySpec &q, Get &&get) {
 
 bool matches(const QuerySpec &q, const Values &row) {
   if (q.after && !q.after->admits(*q.schema, row)) return false;
-  return any_group_matches(q, [&](size_t f) -> const Value & { return row[f]; });
+  return any_group_matches(q, [&](const Condition &c) { return test(c, row[c.field]); });
 }
 
 bool matches(const QuerySpec &q, const RowView &row) {
-  return any_group_matches(q, [&](size_t f) { return row.get(f); });
+  return any_group_matches(q, [&](const Condition &c) {
+    Kind kind = row.schema().field(c.field).type->kind;
+    if ((kind == Kind::kText || kind == Kind::kBytes) && !row.null(c.field))
+      return test_bytes(c, row.heap_value(c.field));
+    return test(c, row.get(c.field));
+  });
 }
 
 namespace {
@@ -296,6 +337,12 @@ struct Found {
   Values values;
   uint64_t seq, misc;
 };
+
+// Whether a row from `source` is one of the query's: its conditions, unless the source
+// tested them already, and the page token's position.
+bool wanted(const QuerySpec &q, const RowSource &source, const Values &values) {
+  return (source.matched && !q.after) || matches(q, values);
+}
 
 // One query shared by its cursor and its row filter.
 using SpecPtr = std::shared_ptr<const QuerySpec>;
@@ -309,7 +356,7 @@ class StreamCursor : public Cursor {
   std::optional<Document> next() override {
     Found f;
     while (returned_ < q_.limit && scan_->next(f.values, f.seq, f.misc)) {
-      if (!matches(q_, f.values)) continue;
+      if (!wanted(q_, *scan_, f.values)) continue;
       if (skipped_ < q_.offset) {
         skipped_++;
         continue;
@@ -323,10 +370,9 @@ class StreamCursor : public Cursor {
   uint64_t count() override {
     if (q_.after) return Cursor::count();  // a page token is checked on decoded rows
     Values values;
-    bool matched = false;
     uint64_t n = 0;
-    while (returned_ < q_.limit && scan_->next_for_count(values, &matched)) {
-      if (!matched && !matches(q_, values)) continue;
+    while (returned_ < q_.limit && scan_->next_for_count(values)) {
+      if (!wanted(q_, *scan_, values)) continue;
       if (skipped_ < q_.offset) {
         skipped_++;
         continue;
@@ -380,7 +426,7 @@ class SortedCursor : public Cursor {
       sorter = std::make_unique<RowSorter>(newest_, field, desc, budget);
     Item it;
     while (scan->next(it.f.values, it.f.seq, it.f.misc)) {
-      if (!matches(q_, it.f.values)) continue;
+      if (!wanted(q_, *scan, it.f.values)) continue;
       if (keep == 0) break;
       if (sorter) {  // rows arrive in primary-key order: the sorter numbers them
         sorter->add(it.f.values, it.f.seq, it.f.misc);

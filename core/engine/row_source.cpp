@@ -32,18 +32,16 @@ class ScanSource : public RowSource {
   }
 
   bool next(Values &values, uint64_t &seq, uint64_t &misc) override {
-    return step(values, seq, misc, nullptr);
+    return step(values, seq, misc, false);
   }
-  bool next_for_count(Values &values, bool *matched) override {
+  bool next_for_count(Values &values) override {
     uint64_t seq, misc;
-    *matched = false;
-    return step(values, seq, misc, matched);
+    return step(values, seq, misc, true);
   }
 
  private:
-  // The next row. With `matched`, a row the filter passes (or any row, without conditions)
-  // comes without its values and *matched set: a count need not decode it.
-  bool step(Values &values, uint64_t &seq, uint64_t &misc, bool *matched) {
+  // The next row. For a count, a row known to match comes without its values.
+  bool step(Values &values, uint64_t &seq, uint64_t &misc, bool counting) {
     for (;;) {
       if (range_ >= ranges_.size()) return false;
       bool have_ov = overlay_ && ov_it_ != overlay_->end() && in_range(ov_it_->first);
@@ -60,19 +58,19 @@ class ScanSource : public RowSource {
         const OverlayRow &r = *(ov_it_++)->second;
         if (r.deleted) continue;
         RowView v(*r.schema, reinterpret_cast<const uint8_t *>(r.fixed.data()), r.heap, &what_);
-        if (!passes(v, r.schema, matched)) continue;
-        if (matched && *matched) return true;
+        if (!passes(v, r.schema)) continue;
+        if (counting && matched) return true;
         values = convert_values(*r.schema, v.decode(), *newest_);
         seq = r.seq;
         misc = r.misc;
         return true;
       }
       RowView v = block_->row(row_);
-      if (!passes(v, block_->schema(), matched)) {
+      if (!passes(v, block_->schema())) {
         advance_block_row();
         continue;
       }
-      if (!(matched && *matched)) {
+      if (!(counting && matched)) {
         values = convert_values(*block_->schema(), v.decode(), *newest_);
         seq = block_->seq(row_);
         misc = block_->misc(row_);
@@ -81,12 +79,12 @@ class ScanSource : public RowSource {
       return true;
     }
   }
-  // False when the filter rules the stored row out; sets *matched when it (or the absence of
-  // conditions) decides that the row matches.
-  bool passes(const RowView &v, const SchemaPtr &schema, bool *matched) const {
+  // False when the filter rules the stored row out; sets `matched` when it (or the absence
+  // of conditions) decides that the row matches.
+  bool passes(const RowView &v, const SchemaPtr &schema) {
     bool testable = schema == newest_;  // the filter reads the newest version's layout
     if (filter_ && testable && !filter_(v)) return false;
-    if (matched) *matched = !filter_ || testable;
+    matched = !filter_ || testable;
     return true;
   }
   bool in_range(const std::string &key) const {

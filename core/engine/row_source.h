@@ -29,13 +29,14 @@ class RowSource {
   virtual ~RowSource() = default;
   // The next live row, or false at the end.
   virtual bool next(Values &values, uint64_t &seq, uint64_t &misc) = 0;
-  // For a count: the next live row, whose values may be left out when the source knows that
-  // it matches the query's conditions (then *matched is set; see scan_source).
-  virtual bool next_for_count(Values &values, bool *matched) {
+  // For a count: the same, but a row known to match may come without its values.
+  virtual bool next_for_count(Values &values) {
     uint64_t seq, misc;
-    *matched = false;
     return next(values, seq, misc);
   }
+  // Whether the last row is known to match the query's conditions: the source tested them on
+  // the stored row (see scan_source).
+  bool matched = false;
   // Objects read so far (for explain's estimates and tests).
   uint64_t blocks_read = 0;
 };
