@@ -29,7 +29,7 @@ std::vector<IndexTreeWriter::Ref> IndexTreeWriter::write_level(uint8_t level,
       node->level = level;
     }
     bytes += keys[i].size() + 2;
-    node->keys.push_back(std::move(keys[i]));
+    node->keys.push_back(keys[i]);  // a copy: a node's keys side by side in memory
     if (level > 0) {
       bytes += children[i].size() + 2;
       node->children.push_back(std::move(children[i]));
