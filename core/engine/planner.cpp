@@ -194,6 +194,7 @@ void prefer_index_order(const TableRoot *root, const QuerySpec &q, Plan &p) {
       rest.push_back(KeyRange{past, ""});
     }
     p.ranges = intersect(p.ranges, rest);
+    p.past_token = true;
   }
 }
 

@@ -27,6 +27,8 @@ struct Plan {
   bool ordered = false;
   // A primary-key plan of single keys (= and in): each range holds at most its low key.
   bool key_points = false;
+  // The ranges start past the page token: no row before it can come (an ordered index plan).
+  bool past_token = false;
   std::string describe() const;
   uint64_t blocks_total = 0;     // data blocks of the table
   uint64_t blocks_touched = 0;   // primary-key plans: blocks overlapping the ranges

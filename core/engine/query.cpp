@@ -317,9 +317,17 @@ bool any_group_matches(const QuerySpec &q, Test &&test_one) {
 
 }  // namespace
 
+namespace {
+
+bool conditions_match(const QuerySpec &q, const Values &row) {
+  return any_group_matches(q, [&](const Condition &c) { return test(c, row[c.field]); });
+}
+
+}  // namespace
+
 bool matches(const QuerySpec &q, const Values &row) {
   if (q.after && !q.after->admits(*q.schema, row)) return false;
-  return any_group_matches(q, [&](const Condition &c) { return test(c, row[c.field]); });
+  return conditions_match(q, row);
 }
 
 bool matches(const QuerySpec &q, const RowView &row) {
@@ -338,10 +346,12 @@ struct Found {
   uint64_t seq, misc;
 };
 
-// Whether a row from `source` is one of the query's: its conditions, unless the source
-// tested them already, and the page token's position.
-bool wanted(const QuerySpec &q, const RowSource &source, const Values &values) {
-  return (source.matched && !q.after) || matches(q, values);
+// Whether a row from `source` is one of the query's: past the page token, unless the plan's
+// ranges start past it, and its conditions, unless the source tested them already.
+bool wanted(const QuerySpec &q, const RowSource &source, const Values &values,
+            bool past_token = false) {
+  if (q.after && !past_token && !q.after->admits(*q.schema, values)) return false;
+  return source.matched || conditions_match(q, values);
 }
 
 // One query shared by its cursor and its row filter.
@@ -351,12 +361,16 @@ using SpecPtr = std::shared_ptr<const QuerySpec>;
 // memory whatever the result size.
 class StreamCursor : public Cursor {
  public:
-  StreamCursor(std::unique_ptr<RowSource> source, SchemaPtr newest, SpecPtr q)
-      : spec_(std::move(q)), newest_(std::move(newest)), scan_(std::move(source)) {}
+  // past_token: the source's rows all lie past the query's page token (Plan::past_token).
+  StreamCursor(std::unique_ptr<RowSource> source, SchemaPtr newest, SpecPtr q, bool past_token)
+      : spec_(std::move(q)),
+        newest_(std::move(newest)),
+        scan_(std::move(source)),
+        past_token_(past_token) {}
   std::optional<Document> next() override {
     Found f;
     while (returned_ < q_.limit && scan_->next(f.values, f.seq, f.misc)) {
-      if (!wanted(q_, *scan_, f.values)) continue;
+      if (!wanted(q_, *scan_, f.values, past_token_)) continue;
       if (skipped_ < q_.offset) {
         skipped_++;
         continue;
@@ -388,6 +402,7 @@ class StreamCursor : public Cursor {
   const QuerySpec &q_ = *spec_;
   SchemaPtr newest_;
   std::unique_ptr<RowSource> scan_;
+  bool past_token_;
   uint64_t skipped_ = 0, returned_ = 0;
 };
 
@@ -657,7 +672,7 @@ std::unique_ptr<Cursor> Database::query_once(const QuerySpec &asked) {
   auto source = open_source(*this, snap, newest, spec, plan);
   std::unique_ptr<Cursor> rows;
   if (q.key_order() || plan.ordered)
-    rows = std::make_unique<StreamCursor>(std::move(source), newest, spec);
+    rows = std::make_unique<StreamCursor>(std::move(source), newest, spec, plan.past_token);
   else
     rows = std::make_unique<SortedCursor>(*this, std::move(source), newest, spec);
   return std::make_unique<PagedCursor>(std::move(rows), q);
