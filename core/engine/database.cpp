@@ -66,10 +66,12 @@ bool Database::fresh_by_coarse_clock() const {
 Database::Database(std::unique_ptr<Storage> storage, const Options &opts)
     : opts_(opts), storage_(std::move(storage)), cache_(opts.max_memory_bytes) {
 #ifdef CLOCK_MONOTONIC_COARSE
-  timespec res;
-  // A tick of at most a twentieth of the staleness allowed: at most 5% more.
-  coarse_clock_ok_ = clock_getres(CLOCK_MONOTONIC_COARSE, &res) == 0 && res.tv_sec == 0 &&
-                     static_cast<uint64_t>(res.tv_nsec) * 20 / 1000000 <= opts_.read_staleness_ms;
+  timespec res{};
+  if (clock_getres(CLOCK_MONOTONIC_COARSE, &res) != 0 || res.tv_sec != 0) return;
+  // A tick of at most a twentieth of the staleness allowed, and of the half grace within
+  // which Block 0 is read again: each at most 5% later.
+  uint64_t ticks20_ms = static_cast<uint64_t>(res.tv_nsec) * 20 / 1000000;
+  coarse_clock_ok_ = ticks20_ms <= opts_.read_staleness_ms && ticks20_ms <= opts_.gc_grace_ms / 2;
 #endif
 }
 

@@ -105,7 +105,8 @@ class Cursor {
   virtual ~Cursor() = default;
   // nullopt at the end.
   virtual std::optional<Document> next() = 0;
-  // How many rows next() would still return (it consumes them).
+  // How many rows next() would still return, in place of reading them: the cursor is used up
+  // (a page token asked after it says nothing).
   virtual uint64_t count() {
     uint64_t n = 0;
     while (next()) n++;
