@@ -156,6 +156,16 @@ void memory_workload(const Config &cfg, Report &report) {
   same_answer("keyset pages", ours_rows, peer_rows);
   report.add({vs, "keyset pages, 50 x 20 rows by name", "pages/s", ours_pages, peer_pages,
               "SQLite :memory:", true, "each page a query of its own"});
+  ours_rows = peer_rows = 0;
+  double ours_desc = rate(walks * 50, [&] {
+    for (size_t i = 0; i < walks; i++) ours_rows += walk_pages(db, "id", true, 20, 50);
+  });
+  double peer_desc = rate(walks * 50, [&] {
+    for (size_t i = 0; i < walks; i++) peer_rows += peer.walk_pages_by_id_desc(20, 50);
+  });
+  same_answer("keyset pages by id, descending", ours_rows, peer_rows);
+  report.add({vs, "keyset pages, 50 x 20 rows by key, descending", "pages/s", ours_desc, peer_desc,
+              "SQLite :memory:", true, "newest first, as a feed reads"});
 
   // Requests per read shape, on a fresh handle of the same store (nothing cached).
   const std::string group = "requests per read, " + rows_text + " (counting driver)";

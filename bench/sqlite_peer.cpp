@@ -21,10 +21,13 @@ SqlitePeer::SqlitePeer(const std::string &path, const char *synchronous) {
   first_page_ = prepare("SELECT id, name FROM users ORDER BY name, id LIMIT ?");
   next_page_ =
       prepare("SELECT id, name FROM users WHERE (name, id) > (?, ?) ORDER BY name, id LIMIT ?");
+  first_desc_page_ = prepare("SELECT id, name FROM users ORDER BY id DESC LIMIT ?");
+  next_desc_page_ = prepare("SELECT id, name FROM users WHERE id < ? ORDER BY id DESC LIMIT ?");
 }
 
 SqlitePeer::~SqlitePeer() {
-  for (sqlite3_stmt *s : {insert_, get_, by_name_, range_, count_, first_page_, next_page_})
+  for (sqlite3_stmt *s : {insert_, get_, by_name_, range_, count_, first_page_, next_page_,
+                          first_desc_page_, next_desc_page_})
     sqlite3_finalize(s);
   sqlite3_close(db_);
 }
@@ -132,6 +135,26 @@ uint64_t SqlitePeer::walk_pages_by_name(uint64_t page, size_t pages) {
       last_name.assign(reinterpret_cast<const char *>(sqlite3_column_text(s, 1)),
                        static_cast<size_t>(sqlite3_column_bytes(s, 1)));
       n += !last_name.empty();
+    }
+    sqlite3_reset(s);
+  }
+  return n;
+}
+
+uint64_t SqlitePeer::walk_pages_by_id_desc(uint64_t page, size_t pages) {
+  uint64_t n = 0;
+  std::string last_id;
+  for (size_t i = 0; i < pages; i++) {
+    sqlite3_stmt *s = i == 0 ? first_desc_page_ : next_desc_page_;
+    int at = 1;
+    if (i > 0)
+      sqlite3_bind_text(s, at++, last_id.data(), static_cast<int>(last_id.size()),
+                        SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, at, static_cast<sqlite3_int64>(page));
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      last_id.assign(reinterpret_cast<const char *>(sqlite3_column_text(s, 0)),
+                     static_cast<size_t>(sqlite3_column_bytes(s, 0)));
+      n += sqlite3_column_bytes(s, 1) > 0;
     }
     sqlite3_reset(s);
   }

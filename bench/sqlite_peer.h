@@ -26,6 +26,8 @@ class SqlitePeer {
   uint64_t count_older(int age);
   // Keyset pagination by (name, id): `pages` pages of `page` rows; returns the rows read.
   uint64_t walk_pages_by_name(uint64_t page, size_t pages);
+  // The same by id, from the greatest down.
+  uint64_t walk_pages_by_id_desc(uint64_t page, size_t pages);
   std::string journal_mode();
 
  private:
@@ -33,7 +35,8 @@ class SqlitePeer {
   sqlite3_stmt *prepare(const char *sql);
   sqlite3 *db_ = nullptr;
   sqlite3_stmt *insert_ = nullptr, *get_ = nullptr, *by_name_ = nullptr, *range_ = nullptr,
-               *count_ = nullptr, *first_page_ = nullptr, *next_page_ = nullptr;
+               *count_ = nullptr, *first_page_ = nullptr, *next_page_ = nullptr,
+               *first_desc_page_ = nullptr, *next_desc_page_ = nullptr;
 };
 
 }  // namespace bench

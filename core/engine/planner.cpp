@@ -198,6 +198,22 @@ void prefer_index_order(const TableRoot *root, const QuerySpec &q, Plan &p) {
   }
 }
 
+// Descending primary-key order from a scan or a primary-key plan: read it backwards instead
+// of sorting, and a page token's key bounds it (the rows below it).
+void read_keys_backwards(const QuerySpec &q, Plan &p) {
+  size_t pk = q.schema->primary_key();
+  if (!q.order_field || *q.order_field != pk || !q.descending) return;
+  if (p.kind != Plan::kScan && p.kind != Plan::kPrimaryKey) return;
+  p.reverse = true;
+  p.ordered = true;
+  if (q.after && q.after->field == pk && q.after->descending) {
+    if (p.kind == Plan::kScan) p.ranges = {KeyRange{"", ""}};
+    p.kind = Plan::kPrimaryKey;
+    p.ranges = intersect(p.ranges, {KeyRange{"", q.after->pk_key}});
+    p.past_token = true;
+  }
+}
+
 // OR between groups: the union of the groups' own plans when each finds its rows by keys (an
 // index, or primary-key points); a group that would scan or read a key range makes it a scan.
 void plan_union(Database &db, const Snapshot &snap, const QuerySpec &q, Plan &p) {
@@ -265,6 +281,7 @@ Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
     p.index_root = best->root;
   }
   prefer_index_order(root, q, p);
+  read_keys_backwards(q, p);
   if (p.kind == Plan::kPrimaryKey && page)
     for (const BlockRef &b : page->blocks)
       for (const KeyRange &r : p.ranges)
@@ -277,12 +294,13 @@ Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
 
 std::string explain_plan(const Plan &p, const QuerySpec &q) {
   std::string table = q.schema->name();
+  const std::string backwards = p.reverse ? ", read backwards (descending, no sort)" : "";
   switch (p.kind) {
     case Plan::kPrimaryKey:
       return "primary key of " + table + ": " + std::to_string(p.ranges.size()) +
              (p.ranges.size() == 1 ? " range" : " ranges") + ", reads at most " +
              std::to_string(p.blocks_touched) + " of " + std::to_string(p.blocks_total) +
-             " data blocks, plus the committed cache";
+             " data blocks, plus the committed cache" + backwards;
     case Plan::kIndex:
       return "index on " + table + "." + p.index_field + ": " + std::to_string(p.ranges.size()) +
              (p.ranges.size() == 1 ? " range" : " ranges") +
@@ -314,7 +332,7 @@ std::string explain_plan(const Plan &p, const QuerySpec &q) {
                         ? ""
                         : " (" + std::to_string(q.or_groups.size() + 1) + " groups joined by OR)";
   return "full scan of " + table + why + ": reads " + std::to_string(p.blocks_total) +
-         " data blocks, plus the committed cache";
+         " data blocks, plus the committed cache" + backwards;
 }
 
 std::string Plan::describe() const {

@@ -27,8 +27,11 @@ struct Plan {
   bool ordered = false;
   // A primary-key plan of single keys (= and in): each range holds at most its low key.
   bool key_points = false;
-  // The ranges start past the page token: no row before it can come (an ordered index plan).
+  // The ranges start past the page token: no row before it can come (an ordered plan).
   bool past_token = false;
+  // A scan or primary-key plan read from the greatest key down: descending primary-key
+  // order without a sort (then `ordered` too).
+  bool reverse = false;
   std::string describe() const;
   uint64_t blocks_total = 0;     // data blocks of the table
   uint64_t blocks_touched = 0;   // primary-key plans: blocks overlapping the ranges

@@ -603,7 +603,7 @@ std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr
     RowFilter filter;
     if (!q.where.empty() || !q.or_groups.empty())
       filter = [spec](const RowView &row) { return matches(*spec, row); };
-    return scan_source(db, snap, newest, std::move(ranges), std::move(filter));
+    return scan_source(db, snap, newest, std::move(ranges), std::move(filter), plan.reverse);
   };
   if (plan.kind == Plan::kScan) return scan({});
   if (plan.kind == Plan::kPrimaryKey) {

@@ -17,13 +17,14 @@ namespace {
 class ScanSource : public RowSource {
  public:
   ScanSource(Database &db, SnapshotPtr snap, SchemaPtr newest, std::vector<KeyRange> ranges,
-             RowFilter filter)
+             RowFilter filter, bool descending)
       : db_(db),
         snap_(std::move(snap)),
         newest_(std::move(newest)),
         overlay_(snap_->overlay(newest_->name())),
         ranges_(std::move(ranges)),
         filter_(std::move(filter)),
+        desc_(descending),
         what_("committed row of " + newest_->name()) {
     if (ranges_.empty()) ranges_.push_back(KeyRange{"", ""});
     const TableRoot *root = snap_->table_root(newest_->name());
@@ -44,18 +45,20 @@ class ScanSource : public RowSource {
   bool step(Values &values, uint64_t &seq, uint64_t &misc, bool counting) {
     for (;;) {
       if (range_ >= ranges_.size()) return false;
-      bool have_ov = overlay_ && ov_it_ != overlay_->end() && in_range(ov_it_->first);
+      bool have_ov = overlay_row_available();
       bool have_block = block_row_available(have_ov);
       if (!have_block && !have_ov) {
         range_++;
         if (range_ < ranges_.size()) start_range();
         continue;
       }
-      int cmp = 0;
-      if (have_block && have_ov) cmp = ov_it_->first.compare(block_key_);
+      int cmp = 0;  // < 0: the cache's row comes first
+      if (have_block && have_ov) cmp = overlay_row().first.compare(block_key_);
+      if (desc_) cmp = -cmp;
       if (have_ov && (!have_block || cmp <= 0)) {
         if (have_block && cmp == 0) advance_block_row();  // the cache replaces the block's row
-        const OverlayRow &r = *(ov_it_++)->second;
+        const OverlayRow &r = *overlay_row().second;
+        advance_overlay_row();
         if (r.deleted) continue;
         RowView v(*r.schema, reinterpret_cast<const uint8_t *>(r.fixed.data()), r.heap, &what_);
         if (!passes(v, r.schema)) continue;
@@ -65,15 +68,16 @@ class ScanSource : public RowSource {
         misc = r.misc;
         return true;
       }
-      RowView v = block_->row(row_);
+      size_t row = block_row();
+      RowView v = block_->row(row);
       if (!passes(v, block_->schema())) {
         advance_block_row();
         continue;
       }
       if (!(counting && matched)) {
         values = convert_values(*block_->schema(), v.decode(), *newest_);
-        seq = block_->seq(row_);
-        misc = block_->misc(row_);
+        seq = block_->seq(row);
+        misc = block_->misc(row);
       }
       advance_block_row();
       return true;
@@ -87,16 +91,27 @@ class ScanSource : public RowSource {
     matched = !filter_ || testable;
     return true;
   }
-  bool in_range(const std::string &key) const {
-    const KeyRange &r = ranges_[range_];
-    return key >= r.lo && (r.hi.empty() || key < r.hi);
-  }
+  // Ranges are read from the first or, descending, from the last.
+  const KeyRange &range() const { return ranges_[desc_ ? ranges_.size() - 1 - range_ : range_]; }
   void start_range() {
-    const KeyRange &r = ranges_[range_];
+    const KeyRange &r = range();
     block_.reset();
     have_key_ = false;
-    // The first block whose last key is >= lo.
     next_block_ = 0;
+    if (desc_) {  // from the last block whose first key is below hi, and the cache's last row
+      if (page_)
+        next_block_ = r.hi.empty()
+                          ? page_->blocks.size()
+                          : static_cast<size_t>(
+                                std::lower_bound(page_->blocks.begin(), page_->blocks.end(), r.hi,
+                                                 [](const BlockRef &b, const std::string &k) {
+                                                   return b.first_key < k;
+                                                 }) -
+                                page_->blocks.begin());
+      if (overlay_) ov_it_ = r.hi.empty() ? overlay_->end() : overlay_->lower_bound(r.hi);
+      return;
+    }
+    // The first block whose last key is >= lo.
     if (page_)
       next_block_ = static_cast<size_t>(
           std::lower_bound(page_->blocks.begin(), page_->blocks.end(), r.lo,
@@ -104,31 +119,56 @@ class ScanSource : public RowSource {
           page_->blocks.begin());
     if (overlay_) ov_it_ = overlay_->lower_bound(r.lo);
   }
+  // The cache's next row in the range: at ov_it_, or descending just before it.
+  bool overlay_row_available() const {
+    if (!overlay_) return false;
+    const KeyRange &r = range();
+    if (desc_) return ov_it_ != overlay_->begin() && std::prev(ov_it_)->first >= r.lo;
+    return ov_it_ != overlay_->end() && ov_it_->first >= r.lo &&
+           (r.hi.empty() || ov_it_->first < r.hi);
+  }
+  const Overlay::value_type &overlay_row() const { return desc_ ? *std::prev(ov_it_) : *ov_it_; }
+  void advance_overlay_row() {
+    if (desc_)
+      --ov_it_;
+    else
+      ++ov_it_;
+  }
+  // The current block row; descending, row_ is one past it (0: the block is done).
+  size_t block_row() const { return desc_ ? row_ - 1 : row_; }
   void advance_block_row() {
-    row_++;
+    if (desc_)
+      row_--;
+    else
+      row_++;
     have_key_ = false;
   }
   // Positions on the next block row in the current range; false when there is none. Its key
   // is read when needed: to compare with the committed cache's next row, or with the range's
-  // end.
+  // far end.
   bool block_row_available(bool need_key) {
-    const KeyRange &r = ranges_[range_];
+    const KeyRange &r = range();
+    const std::string &end = desc_ ? r.lo : r.hi;
     for (;;) {
-      if (block_ && row_ < block_->rows()) {
-        if (!have_key_ && (need_key || !r.hi.empty())) {
-          block_key_ = block_->key_of(row_);
+      if (block_ && (desc_ ? row_ > 0 : row_ < block_->rows())) {
+        if (!have_key_ && (need_key || !end.empty())) {
+          block_key_ = block_->key_of(block_row());
           have_key_ = true;
         }
-        if (!r.hi.empty() && block_key_ >= r.hi) return false;
+        if (!end.empty() && (desc_ ? block_key_ < end : block_key_ >= end)) return false;
         return true;
       }
-      if (!page_ || next_block_ >= page_->blocks.size()) return false;
-      const BlockRef &ref = page_->blocks[next_block_];
-      if (!r.hi.empty() && ref.first_key >= r.hi) return false;
-      block_ = db_.load_block(snap_, newest_->name(), *page_, next_block_);
+      if (!page_ || (desc_ ? next_block_ == 0 : next_block_ >= page_->blocks.size())) return false;
+      size_t b = desc_ ? next_block_ - 1 : next_block_;
+      const BlockRef &ref = page_->blocks[b];
+      if (!end.empty() && (desc_ ? ref.last_key < end : ref.first_key >= end)) return false;
+      block_ = db_.load_block(snap_, newest_->name(), *page_, b);
       blocks_read++;
-      next_block_++;
-      row_ = r.lo.empty() ? 0 : block_->lower_bound(r.lo);
+      next_block_ = desc_ ? b : b + 1;
+      if (desc_)
+        row_ = r.hi.empty() ? block_->rows() : block_->lower_bound(r.hi);
+      else
+        row_ = r.lo.empty() ? 0 : block_->lower_bound(r.lo);
       have_key_ = false;
     }
   }
@@ -140,9 +180,10 @@ class ScanSource : public RowSource {
   Overlay::const_iterator ov_it_;
   std::vector<KeyRange> ranges_;
   RowFilter filter_;
-  size_t range_ = 0;
+  bool desc_;
+  size_t range_ = 0;  // ranges done
   std::shared_ptr<const ManifestPage> page_;
-  size_t next_block_ = 0;
+  size_t next_block_ = 0;  // the next block to read; descending, one past it
   std::shared_ptr<const DataBlock> block_;
   size_t row_ = 0;
   std::string_view block_key_;  // row_'s, in block_, when have_key_
@@ -371,9 +412,10 @@ std::unique_ptr<RowSource> index_order_source(Database &db, SnapshotPtr snap, Sc
 }
 
 std::unique_ptr<RowSource> scan_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
-                                       std::vector<KeyRange> ranges, RowFilter filter) {
+                                       std::vector<KeyRange> ranges, RowFilter filter,
+                                       bool descending) {
   return std::make_unique<ScanSource>(db, std::move(snap), std::move(newest), std::move(ranges),
-                                      std::move(filter));
+                                      std::move(filter), descending);
 }
 
 std::unique_ptr<RowSource> keys_source(Database &db, SnapshotPtr snap, SchemaPtr newest,

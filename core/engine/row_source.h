@@ -1,6 +1,6 @@
-// Where a query's rows come from, in primary-key order: a scan of the data blocks merged with
-// the committed cache (optionally limited to primary-key ranges), or a sorted list of primary
-// keys found through an index. Each row arrives converted to the table's newest version.
+// Where a query's rows come from, in primary-key order (or its reverse): a scan of the data blocks
+// merged with the committed cache (optionally limited to primary-key ranges), or a sorted list of
+// primary keys found through an index. Each row arrives converted to the table's newest version.
 #pragma once
 
 #include <cstdint>
@@ -48,8 +48,10 @@ class RowSource {
 using RowFilter = std::function<bool(const RowView &)>;
 
 // Blocks merged with the committed cache; `ranges` sorted and disjoint (empty: everything).
+// Descending: from the greatest key down, reading blocks and rows backwards.
 std::unique_ptr<RowSource> scan_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
-                                       std::vector<KeyRange> ranges, RowFilter filter = nullptr);
+                                       std::vector<KeyRange> ranges, RowFilter filter = nullptr,
+                                       bool descending = false);
 // Rows in the order of an indexed field (descending: from the greatest value, ties still in
 // primary-key order): the index entries within `ranges` (sorted, disjoint, index-key space),
 // each row looked up by its key, merged in the same order with the committed cache's rows,
