@@ -146,26 +146,26 @@ void memory_workload(const Config &cfg, Report &report) {
               "SQLite :memory:", true, ""});
 
   const size_t walks = cfg.quick ? 2 : 20;
-  ours_rows = peer_rows = 0;
-  double ours_pages = rate(walks * 50, [&] {
-    for (size_t i = 0; i < walks; i++) ours_rows += walk_pages(db, "name", false, 20, 50);
-  });
-  double peer_pages = rate(walks * 50, [&] {
-    for (size_t i = 0; i < walks; i++) peer_rows += peer.walk_pages_by_name(20, 50);
-  });
-  same_answer("keyset pages", ours_rows, peer_rows);
-  report.add({vs, "keyset pages, 50 x 20 rows by name", "pages/s", ours_pages, peer_pages,
-              "SQLite :memory:", true, "each page a query of its own"});
-  ours_rows = peer_rows = 0;
-  double ours_desc = rate(walks * 50, [&] {
-    for (size_t i = 0; i < walks; i++) ours_rows += walk_pages(db, "id", true, 20, 50);
-  });
-  double peer_desc = rate(walks * 50, [&] {
-    for (size_t i = 0; i < walks; i++) peer_rows += peer.walk_pages_by_id_desc(20, 50);
-  });
-  same_answer("keyset pages by id, descending", ours_rows, peer_rows);
-  report.add({vs, "keyset pages, 50 x 20 rows by key, descending", "pages/s", ours_desc, peer_desc,
-              "SQLite :memory:", true, "newest first, as a feed reads"});
+  auto keyset_pages = [&](const char *what, const char *detail, auto &&ours_walk,
+                          auto &&peer_walk) {
+    uint64_t ours_n = 0, peer_n = 0;
+    double ours = rate(walks * 50, [&] {
+      for (size_t i = 0; i < walks; i++) ours_n += ours_walk();
+    });
+    double theirs = rate(walks * 50, [&] {
+      for (size_t i = 0; i < walks; i++) peer_n += peer_walk();
+    });
+    same_answer(what, ours_n, peer_n);
+    report.add({vs, what, "pages/s", ours, theirs, "SQLite :memory:", true, detail});
+  };
+  keyset_pages(
+      "keyset pages, 50 x 20 rows by name", "each page a query of its own",
+      [&] { return walk_pages(db, "name", false, 20, 50); },
+      [&] { return peer.walk_pages_by_name(20, 50); });
+  keyset_pages(
+      "keyset pages, 50 x 20 rows by key, descending", "newest first, as a feed reads",
+      [&] { return walk_pages(db, "id", true, 20, 50); },
+      [&] { return peer.walk_pages_by_id_desc(20, 50); });
 
   // Requests per read shape, on a fresh handle of the same store (nothing cached).
   const std::string group = "requests per read, " + rows_text + " (counting driver)";

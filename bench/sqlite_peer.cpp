@@ -117,14 +117,24 @@ uint64_t SqlitePeer::count_older(int age) {
 }
 
 uint64_t SqlitePeer::walk_pages_by_name(uint64_t page, size_t pages) {
+  return walk(first_page_, next_page_, true, page, pages);
+}
+
+uint64_t SqlitePeer::walk_pages_by_id_desc(uint64_t page, size_t pages) {
+  return walk(first_desc_page_, next_desc_page_, false, page, pages);
+}
+
+uint64_t SqlitePeer::walk(sqlite3_stmt *first, sqlite3_stmt *next, bool by_name, uint64_t page,
+                          size_t pages) {
   uint64_t n = 0;
   std::string last_name, last_id;
   for (size_t i = 0; i < pages; i++) {
-    sqlite3_stmt *s = i == 0 ? first_page_ : next_page_;
+    sqlite3_stmt *s = i == 0 ? first : next;
     int at = 1;
     if (i > 0) {
-      sqlite3_bind_text(s, at++, last_name.data(), static_cast<int>(last_name.size()),
-                        SQLITE_TRANSIENT);
+      if (by_name)
+        sqlite3_bind_text(s, at++, last_name.data(), static_cast<int>(last_name.size()),
+                          SQLITE_TRANSIENT);
       sqlite3_bind_text(s, at++, last_id.data(), static_cast<int>(last_id.size()),
                         SQLITE_TRANSIENT);
     }
@@ -135,26 +145,6 @@ uint64_t SqlitePeer::walk_pages_by_name(uint64_t page, size_t pages) {
       last_name.assign(reinterpret_cast<const char *>(sqlite3_column_text(s, 1)),
                        static_cast<size_t>(sqlite3_column_bytes(s, 1)));
       n += !last_name.empty();
-    }
-    sqlite3_reset(s);
-  }
-  return n;
-}
-
-uint64_t SqlitePeer::walk_pages_by_id_desc(uint64_t page, size_t pages) {
-  uint64_t n = 0;
-  std::string last_id;
-  for (size_t i = 0; i < pages; i++) {
-    sqlite3_stmt *s = i == 0 ? first_desc_page_ : next_desc_page_;
-    int at = 1;
-    if (i > 0)
-      sqlite3_bind_text(s, at++, last_id.data(), static_cast<int>(last_id.size()),
-                        SQLITE_TRANSIENT);
-    sqlite3_bind_int64(s, at, static_cast<sqlite3_int64>(page));
-    while (sqlite3_step(s) == SQLITE_ROW) {
-      last_id.assign(reinterpret_cast<const char *>(sqlite3_column_text(s, 0)),
-                     static_cast<size_t>(sqlite3_column_bytes(s, 0)));
-      n += sqlite3_column_bytes(s, 1) > 0;
     }
     sqlite3_reset(s);
   }

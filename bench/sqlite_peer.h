@@ -32,6 +32,9 @@ class SqlitePeer {
 
  private:
   void exec(const char *sql);
+  // Keyset pages of (id, name) rows: `first`, then `next` bound to where the last page ended
+  // (its name when by_name, then its id) and the page size; the rows with a name.
+  uint64_t walk(sqlite3_stmt *first, sqlite3_stmt *next, bool by_name, uint64_t page, size_t pages);
   sqlite3_stmt *prepare(const char *sql);
   sqlite3 *db_ = nullptr;
   sqlite3_stmt *insert_ = nullptr, *get_ = nullptr, *by_name_ = nullptr, *range_ = nullptr,
