@@ -7,6 +7,7 @@
 #include "core/codec/index_key.h"
 #include "core/codec/key_codec.h"
 #include "core/codec/text.h"
+#include "core/schema/schema.h"
 #include "core/util/bytes.h"
 #include "core/util/error.h"
 
@@ -93,6 +94,9 @@ PageAfter parse_page_token(const TableSchema &schema, std::string_view token) {
     if (e.status() != BDB_E_CORRUPT) throw;
     return bad("is malformed");
   }
+  // Names this library wrote are identifiers: anything else is forged, and its bytes (maybe
+  // not even UTF-8) stay out of the message, which every binding turns into a string.
+  if (!valid_identifier(table) || !valid_identifier(field)) return bad("is malformed");
   if (table != schema.name()) return bad("was made for table " + table);
   int fi = schema.field_index(field);
   if (fi < 0)

@@ -6,6 +6,10 @@
 #include <random>
 #include <set>
 
+#include <xxhash.h>
+
+#include "core/codec/text.h"
+#include "core/util/bytes.h"
 #include "core/util/error.h"
 #include "tests/unit/test_support.h"
 
@@ -223,6 +227,42 @@ TEST_F(Pages, BadTokensAreClearErrorsAndChangeNothing) {
   EXPECT_EQ(ids(q).size(), 1u);
   q.set_after("");
   EXPECT_EQ(ids(q).size(), 2u);
+}
+
+// A token forged with a right checksum but names that are no identifiers (here not even
+// UTF-8) is refused without its bytes in the message: bindings make strings of messages.
+TEST_F(Pages, AForgedTokenKeepsItsBytesOutOfTheMessage) {
+  auto forge = [](const std::string &table, const std::string &field) {
+    Bytes raw;
+    Writer w(raw);
+    w.u8(2);  // the token format's version
+    w.u8(0);
+    w.blob(table);
+    w.blob(field);
+    w.varint(BDB_TYPE_VARCHAR);
+    w.blob(std::string("\x01a\0\0", 4));
+    w.blob(std::string("\x80\0\0\0\0\0\0\x01", 8));
+    w.u32(static_cast<uint32_t>(XXH64(raw.data(), raw.size(), 0)));
+    std::string b64 = base64_encode(as_view(raw));
+    while (!b64.empty() && b64.back() == '=') b64.pop_back();
+    for (char &c : b64) c = c == '+' ? '-' : (c == '/' ? '_' : c);
+    return b64;
+  };
+  for (auto [table, field] : {std::pair<std::string, std::string>{"\xff\xfe\x80", "name"},
+                              {"items", "na\xc3me"},
+                              {"items", std::string("na\0me", 5)}}) {
+    QuerySpec q;
+    q.schema = s;
+    try {
+      q.set_after(forge(table, field));
+      ADD_FAILURE() << "a forged token was taken";
+    } catch (const Error &e) {
+      EXPECT_EQ(e.status(), BDB_E_INVALID);
+      std::string msg = e.what();
+      EXPECT_NE(msg.find("malformed"), std::string::npos) << msg;
+      for (unsigned char c : msg) EXPECT_LT(c, 0x80) << msg;
+    }
+  }
 }
 
 TEST_F(Pages, ATokenOutlivingATypeChangeOfItsFieldIsRefused) {
