@@ -688,6 +688,10 @@ std::string Database::explain(const QuerySpec &asked) {
   const QuerySpec q = same_layout(*asked.schema, *newest) ? asked : asked.bound_to(newest);
   Plan plan = plan_query(*this, *snap, q);
   std::string text = explain_plan(plan, q);
+  // open_source holds the keys an index or union plan finds, within the sort's budget.
+  if ((plan.kind == Plan::kIndex && !plan.ordered) || plan.kind == Plan::kUnion)
+    text += " (read as a scan instead if the keys found outgrow " +
+            std::to_string(sort_budget(opts_) >> 10) + " KiB)";
   if (!q.key_order() && !plan.ordered)
     text += q.limit == std::numeric_limits<uint64_t>::max()
                 ? "; then sorts the matching rows by " + q.schema->field(*q.order_field).name +

@@ -179,6 +179,9 @@ TEST(Query, PlannerUsesKeysAndIndexesAndReadsFewerBlocks) {
   EXPECT_NE(explain("id", "=", "7").find("primary key"), std::string::npos);
   EXPECT_NE(explain("id", "in", "[1,5,1999]").find("3 ranges"), std::string::npos);
   EXPECT_NE(explain("name", "=", "\"n7\"").find("index on items.name"), std::string::npos);
+  EXPECT_NE(explain("name", "=", "\"n7\"").find("read as a scan instead if the keys found outgrow"),
+            std::string::npos)
+      << "the fallback of an index plan whose keys outgrow the sort budget";
   EXPECT_NE(explain("qty", ">", "1990").find("index on items.qty"), std::string::npos);
   EXPECT_NE(explain("ok", "notnull", nullptr).find("full scan"), std::string::npos);
   // The point lookup and the index read one block per row; the scan reads them all.
