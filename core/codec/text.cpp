@@ -44,54 +44,61 @@ std::optional<size_t> utf8_length(std::string_view s) {
 static const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 std::string base64_encode(std::string_view bytes) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
+  std::string out((bytes.size() + 2) / 3 * 4, '=');
   const auto *b = reinterpret_cast<const uint8_t *>(bytes.data());
-  for (; i + 2 < bytes.size(); i += 3) {
+  size_t i = 0, o = 0;
+  for (; i + 2 < bytes.size(); i += 3, o += 4) {
     uint32_t v = (uint32_t{b[i]} << 16) | (uint32_t{b[i + 1]} << 8) | b[i + 2];
-    out += kB64[v >> 18];
-    out += kB64[(v >> 12) & 63];
-    out += kB64[(v >> 6) & 63];
-    out += kB64[v & 63];
+    out[o] = kB64[v >> 18];
+    out[o + 1] = kB64[(v >> 12) & 63];
+    out[o + 2] = kB64[(v >> 6) & 63];
+    out[o + 3] = kB64[v & 63];
   }
   size_t rest = bytes.size() - i;
-  if (rest) {
+  if (rest) {  // the '=' padding is there already
     uint32_t v = uint32_t{b[i]} << 16;
     if (rest == 2) v |= uint32_t{b[i + 1]} << 8;
-    out += kB64[v >> 18];
-    out += kB64[(v >> 12) & 63];
-    out += rest == 2 ? kB64[(v >> 6) & 63] : '=';
-    out += '=';
+    out[o] = kB64[v >> 18];
+    out[o + 1] = kB64[(v >> 12) & 63];
+    if (rest == 2) out[o + 2] = kB64[(v >> 6) & 63];
   }
   return out;
 }
 
+namespace {
+
+// Each character's 6 bits, in both alphabets (standard and URL-safe); -1 for any other.
+struct Base64Values {
+  int8_t of[256];
+  Base64Values() {
+    for (int8_t &x : of) x = -1;
+    for (int i = 0; i < 64; i++) of[static_cast<uint8_t>(kB64[i])] = static_cast<int8_t>(i);
+    of[static_cast<uint8_t>('-')] = 62;
+    of[static_cast<uint8_t>('_')] = 63;
+  }
+};
+const Base64Values kB64Values;
+
+}  // namespace
+
 std::optional<std::string> base64_decode(std::string_view text) {
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;
-    if (c == '/' || c == '_') return 63;
-    return -1;
-  };
   while (!text.empty() && text.back() == '=') text.remove_suffix(1);
   if (text.size() % 4 == 1) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
+  std::string out(text.size() * 3 / 4, '\0');
   uint32_t acc = 0;
   int bits = 0;
+  size_t o = 0;
   for (char c : text) {
-    int v = val(c);
+    int v = kB64Values.of[static_cast<uint8_t>(c)];
     if (v < 0) return std::nullopt;
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xff);
+      out[o++] = static_cast<char>((acc >> bits) & 0xff);
     }
   }
+  out.resize(o);
   return out;
 }
 

@@ -29,13 +29,6 @@ std::string to_url(std::string b64) {
   return b64;
 }
 
-std::string from_url(std::string_view text) {
-  std::string s(text);
-  for (char &c : s) c = c == '-' ? '+' : (c == '_' ? '/' : c);
-  while (s.size() % 4) s += '=';
-  return s;
-}
-
 }  // namespace
 
 bool PageAfter::admits(const TableSchema &schema, const Values &row) const {
@@ -72,7 +65,7 @@ PageAfter parse_page_token(const TableSchema &schema, std::string_view token) {
   auto bad = [&](const std::string &why) -> PageAfter {
     fail(BDB_E_INVALID, "query on " + schema.name() + ": page token " + why);
   };
-  auto raw = base64_decode(from_url(token));
+  auto raw = base64_decode(token);  // reads the URL-safe alphabet, padding or not
   if (!raw || raw->size() < 6) return bad("is not one this library made (malformed)");
   std::string_view body(raw->data(), raw->size() - 4);
   if (Reader(std::string_view(*raw).substr(body.size()), "page token").u32() != check_of(body))

@@ -197,7 +197,17 @@ TEST(Text, Utf8AndBase64) {
   for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", std::string("\0\xff\x10", 3)})
     EXPECT_EQ(base64_decode(base64_encode(s)), s);
   EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
   EXPECT_FALSE(base64_decode("a$bc"));
+  EXPECT_FALSE(base64_decode("Zm9vY"));        // a lone 6 bits make no byte
+  EXPECT_EQ(base64_decode("Zm9vYg"), "foob");  // padding may be left out
+  // The URL-safe alphabet reads too (page tokens use it): 0xfb 0xff is "+/8" or "-_8".
+  EXPECT_EQ(base64_decode("-_8"), std::string("\xfb\xff"));
+  EXPECT_EQ(base64_decode("+/8="), std::string("\xfb\xff"));
+  std::string all;
+  for (int c = 0; c < 256; c++) all += static_cast<char>(c);
+  EXPECT_EQ(base64_decode(base64_encode(all)), all);
 }
 
 TEST(JsonValues, IntegersStayExact) {
