@@ -112,28 +112,10 @@ Value RowView::get(size_t i) const {
 }
 
 Values RowView::decode() const {
-  // Each value is built in its slot (no temporary to move), for every row a query returns.
   size_t n = schema_->fields().size();
-  Values out(n);
-  for (size_t i = 0; i < n; i++) {
-    if (null(i)) continue;
-    const Field &f = schema_->field(i);
-    const uint8_t *slot = fixed_ + f.offset;
-    switch (f.type->kind) {
-      case Kind::kUInt:
-        out[i].emplace<uint64_t>(load_le(slot, f.type->width));
-        break;
-      case Kind::kText:
-      case Kind::kBytes:
-        out[i].emplace<std::string>(heap_value(i));
-        break;
-      case Kind::kBool:
-        out[i].emplace<bool>(slot[0] != 0);
-        break;
-      default:
-        out[i] = get(i);
-    }
-  }
+  Values out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; i++) out.push_back(get(i));
   return out;
 }
 

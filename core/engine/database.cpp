@@ -47,20 +47,22 @@ uint64_t Database::steady_ms() const {
                                    .count());
 }
 
-bool Database::fresh_by_coarse_clock() const {
+uint64_t Database::coarse_ms() const {
 #ifdef CLOCK_MONOTONIC_COARSE
-  if (!coarse_clock_ok_ || force_refresh_.load(std::memory_order_relaxed)) return false;
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  uint64_t now =
-      static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
+  return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
+#else
+  return steady_ms();
+#endif
+}
+
+bool Database::fresh_at(uint64_t now) const {
+  if (force_refresh_.load(std::memory_order_relaxed)) return false;
   uint64_t checked = last_log_check_ms_.load(), read = block0_read_ms_.load();
-  // Behind the precise clock, the coarse one may read earlier than a stamp it set.
+  // A coarse reading may be earlier than a stamp the precise clock set (then: not fresh).
   return now >= checked && now - checked < opts_.read_staleness_ms && now >= read &&
          now - read < opts_.gc_grace_ms / 2;
-#else
-  return false;
-#endif
 }
 
 Database::Database(std::unique_ptr<Storage> storage, const Options &opts)
@@ -306,11 +308,8 @@ void Database::catch_up_locked() {
 }
 
 void Database::ensure_fresh(bool for_commit) {
-  if (!for_commit && fresh_by_coarse_clock()) return;
-  uint64_t now = steady_ms();
-  bool stale = force_refresh_.load() || now - last_log_check_ms_.load() >= opts_.read_staleness_ms;
-  bool block0_old = now - block0_read_ms_.load() >= opts_.gc_grace_ms / 2;
-  if (!for_commit && !stale && !block0_old) return;
+  // A read goes on when its view is fresh by the coarse clock, else by the precise one.
+  if (!for_commit && ((coarse_clock_ok_ && fresh_at(coarse_ms())) || fresh_at(steady_ms()))) return;
   std::lock_guard<std::mutex> lock(write_mu_);
   if (for_commit) {
     refresh_block0_locked(false);

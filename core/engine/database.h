@@ -185,10 +185,12 @@ class Database {
   uint64_t sweep_orphans_locked(const SnapshotPtr &s);
   uint64_t now_ms() const;        // wall clock
   uint64_t steady_ms() const;     // monotonic
-  // Whether a read may go on without looking at the log or Block 0, by the monotonic clock's
-  // coarse reading (no clock read of its own, up to a tick behind): only when the staleness
-  // allowed is long enough that a tick more does not matter.
-  bool fresh_by_coarse_clock() const;
+  // The monotonic clock's coarse reading: no clock read of its own, up to a tick behind; used
+  // only when the staleness allowed is long enough that a tick more does not matter
+  // (coarse_clock_ok_).
+  uint64_t coarse_ms() const;
+  // Whether a read at `now` may go on without looking at the log or Block 0.
+  bool fresh_at(uint64_t now) const;
   void service_loop();
   bool merge_due(const Snapshot &s) const;
   std::string data_key(const std::string &table) const;
@@ -210,7 +212,7 @@ class Database {
   std::atomic<uint64_t> last_log_check_ms_{0};  // steady
   std::atomic<uint64_t> block0_read_ms_{0};     // steady
   std::atomic<bool> force_refresh_{false};
-  bool coarse_clock_ok_ = false;  // see fresh_by_coarse_clock
+  bool coarse_clock_ok_ = false;  // see coarse_ms
 
   // Group commit: batches committed concurrently wait here; one thread writes them all.
   std::mutex queue_mu_;

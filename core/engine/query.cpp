@@ -104,11 +104,13 @@ int sign(long double x) { return x < 0 ? -1 : x > 0; }
 
 // Compares a non-null field value with a literal of a compatible kind. Numbers compare
 // exactly across unsigned, signed and floating point; NaN sorts above every number.
+int compare_text(std::string_view s, const Literal &l) {
+  int c = s.compare(l.s);
+  return c < 0 ? -1 : c > 0;
+}
+
 int compare(const Value &v, const Literal &l) {
-  if (auto *s = std::get_if<std::string>(&v)) {
-    int c = s->compare(l.s);
-    return c < 0 ? -1 : c > 0;
-  }
+  if (auto *s = std::get_if<std::string>(&v)) return compare_text(*s, l);
   if (auto *b = std::get_if<bool>(&v)) return static_cast<int>(*b) - static_cast<int>(l.b);
   if (auto *id = std::get_if<Id128>(&v)) {
     int c = std::memcmp(id->data(), l.id.data(), 16);
@@ -141,36 +143,10 @@ int compare(const Value &v, const Literal &l) {
   return (vm < lm) != vneg ? -1 : 1;
 }
 
-bool test(const Condition &c, const Value &v) {
-  if (c.op == Op::kIsNull) return is_null(v);
-  if (c.op == Op::kNotNull) return !is_null(v);
-  if (is_null(v)) return false;  // SQL: comparisons with NULL are never true
-  switch (c.op) {
-    case Op::kEq: return compare(v, c.values[0]) == 0;
-    case Op::kNe: return compare(v, c.values[0]) != 0;
-    case Op::kLt: return compare(v, c.values[0]) < 0;
-    case Op::kLe: return compare(v, c.values[0]) <= 0;
-    case Op::kGt: return compare(v, c.values[0]) > 0;
-    case Op::kGe: return compare(v, c.values[0]) >= 0;
-    case Op::kIn:
-      for (const auto &l : c.values)
-        if (compare(v, l) == 0) return true;
-      return false;
-    case Op::kPrefix: {
-      const std::string &s = std::get<std::string>(v);
-      return s.compare(0, c.values[0].s.size(), c.values[0].s) == 0;
-    }
-    default: return false;
-  }
-}
-
-// The same on the stored bytes of a non-null text or bytes field, compared in place (a
-// filter tests stored rows before they are decoded).
-bool test_bytes(const Condition &c, std::string_view s) {
-  auto cmp = [&](const Literal &l) {
-    int r = s.compare(l.s);
-    return r < 0 ? -1 : r > 0;
-  };
+// A condition on a non-null value, given how the value compares with a literal (cmp) and,
+// for text and bytes, the value itself (prefix).
+template <class Cmp>
+bool test_non_null(const Condition &c, Cmp &&cmp, std::string_view text) {
   switch (c.op) {
     case Op::kIsNull:
       return false;
@@ -192,12 +168,27 @@ bool test_bytes(const Condition &c, std::string_view s) {
       for (const auto &l : c.values)
         if (cmp(l) == 0) return true;
       return false;
-    case Op::kPrefix:
-      return s.size() >= c.values[0].s.size() &&
-             s.compare(0, c.values[0].s.size(), c.values[0].s) == 0;
-    default:
-      return false;
+    case Op::kPrefix: {
+      const std::string &p = c.values[0].s;
+      return text.size() >= p.size() && text.compare(0, p.size(), p) == 0;
+    }
+    default: return false;
   }
+}
+
+bool test(const Condition &c, const Value &v) {
+  if (is_null(v)) return c.op == Op::kIsNull;  // SQL: comparisons with NULL are never true
+  const auto *text = std::get_if<std::string>(&v);
+  return test_non_null(
+      c, [&](const Literal &l) { return compare(v, l); },
+      text ? std::string_view(*text) : std::string_view());
+}
+
+// The same on the stored bytes of a non-null text or bytes field, compared in place (a
+// filter tests stored rows before they are decoded).
+bool test_bytes(const Condition &c, std::string_view s) {
+  return test_non_null(
+      c, [&](const Literal &l) { return compare_text(s, l); }, s);
 }
 
 }  // namespace
@@ -315,10 +306,6 @@ bool any_group_matches(const QuerySpec &q, Test &&test_one) {
   return false;
 }
 
-}  // namespace
-
-namespace {
-
 bool conditions_match(const QuerySpec &q, const Values &row) {
   return any_group_matches(q, [&](const Condition &c) { return test(c, row[c.field]); });
 }
@@ -369,35 +356,35 @@ class StreamCursor : public Cursor {
         past_token_(past_token) {}
   std::optional<Document> next() override {
     Found f;
-    while (returned_ < q_.limit && scan_->next(f.values, f.seq, f.misc)) {
+    if (!advance(f, false)) return std::nullopt;
+    return Document::from_values(newest_, std::move(f.values), f.seq, f.misc);
+  }
+  // The same rows, without decoding those the source's filter already matched.
+  uint64_t count() override {
+    if (q_.after && !past_token_) return Cursor::count();  // the token reads decoded rows
+    Found f;
+    uint64_t n = 0;
+    while (advance(f, true)) n++;
+    return n;
+  }
+
+ private:
+  // To the query's next row past the offset, within the limit. Counting, a row its source
+  // matched may come without values.
+  bool advance(Found &f, bool counting) {
+    while (returned_ < q_.limit &&
+           (counting ? scan_->next_for_count(f.values) : scan_->next(f.values, f.seq, f.misc))) {
       if (!wanted(q_, *scan_, f.values, past_token_)) continue;
       if (skipped_ < q_.offset) {
         skipped_++;
         continue;
       }
       returned_++;
-      return Document::from_values(newest_, std::move(f.values), f.seq, f.misc);
+      return true;
     }
-    return std::nullopt;
-  }
-  // The same rows, without decoding those the source's filter already matched.
-  uint64_t count() override {
-    if (q_.after) return Cursor::count();  // a page token is checked on decoded rows
-    Values values;
-    uint64_t n = 0;
-    while (returned_ < q_.limit && scan_->next_for_count(values)) {
-      if (!wanted(q_, *scan_, values)) continue;
-      if (skipped_ < q_.offset) {
-        skipped_++;
-        continue;
-      }
-      returned_++;
-      n++;
-    }
-    return n;
+    return false;
   }
 
- private:
   SpecPtr spec_;
   const QuerySpec &q_ = *spec_;
   SchemaPtr newest_;
