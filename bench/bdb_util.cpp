@@ -42,6 +42,7 @@ bdb_db *open_db(const std::string &uri,
   bdb_options *opts = nullptr;
   ok(bdb_options_new(&opts), "options");
   ok(bdb_options_set(opts, "logLevel", "error"), "option logLevel");
+  ok(bdb_options_set(opts, "createIfMissing", "1"), "option createIfMissing");
   for (const auto &[name, value] : options) ok(bdb_options_set(opts, name, value.c_str()), name);
   bdb_db *db = nullptr;
   bdb_status st = bdb_open(uri.c_str(), opts, &db);

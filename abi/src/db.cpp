@@ -3,6 +3,7 @@
 
 #include "abi/src/abi_guard.h"
 #include "abi/src/handles.h"
+#include "core/engine/recover.h"
 
 using bucketdb::abi::dup_for_caller;
 using bucketdb::abi::guard;
@@ -52,10 +53,17 @@ void bdb_close(bdb_db *db) {
 }
 
 bdb_status bdb_schema_register_json(bdb_db *db, const char *json) {
+  return bdb_schema_register_json_v2(db, json, 0);
+}
+
+bdb_status bdb_schema_register_json_v2(bdb_db *db, const char *json, unsigned flags) {
   return guard([&] {
     BDB_REQUIRE(db);
     BDB_REQUIRE(json);
-    db->engine->register_schema(json);
+    if (flags & ~static_cast<unsigned>(BDB_SCHEMA_ALLOW_LOSSY))
+      bucketdb::fail(BDB_E_INVALID, "bdb_schema_register_json_v2: unknown flags " +
+                                        std::to_string(flags & ~BDB_SCHEMA_ALLOW_LOSSY));
+    db->engine->register_schema(json, (flags & BDB_SCHEMA_ALLOW_LOSSY) != 0);
   });
 }
 
@@ -109,6 +117,25 @@ bdb_status bdb_db_stats_json(bdb_db *db, char **out_json) {
     BDB_REQUIRE(db);
     BDB_REQUIRE(out_json);
     *out_json = dup_for_caller(db->engine->stats_json());
+  });
+}
+
+bdb_status bdb_recover(const char *uri, const bdb_options *opts, const char *schemas_json,
+                       unsigned flags, char **out_report) {
+  return guard([&] {
+    BDB_REQUIRE(uri);
+    BDB_REQUIRE(out_report);
+    *out_report = nullptr;
+    const unsigned known = BDB_RECOVER_WRITE | BDB_RECOVER_ACCEPT_LOST_ENTRIES;
+    if (flags & ~known)
+      bucketdb::fail(BDB_E_INVALID, "bdb_recover: unknown flags " + std::to_string(flags & ~known));
+    bucketdb::RecoverRequest req;
+    req.uri = uri;
+    if (opts) req.options = opts->options;
+    req.schemas_json = schemas_json ? schemas_json : "";
+    req.write = (flags & BDB_RECOVER_WRITE) != 0;
+    req.accept_lost_entries = (flags & BDB_RECOVER_ACCEPT_LOST_ENTRIES) != 0;
+    *out_report = dup_for_caller(bucketdb::recover_database(req));
   });
 }
 

@@ -1,25 +1,28 @@
 #include "core/codec/json_values.h"
 
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 #include "core/codec/text.h"
 #include "core/util/error.h"
+#include "core/util/json_text.h"
 
 namespace bucketdb {
 
 nlohmann::json parse_json(std::string_view text, const std::string &what) {
-  try {
-    return nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error &e) {
-    std::string msg = e.what();
-    auto p = msg.find("parse error");
-    fail(BDB_E_JSON, "malformed JSON in " + what + ": " +
-                         (p == std::string::npos ? msg : msg.substr(p)));
-  }
+  return parse_json_text<nlohmann::json>(text, what);
 }
 
 namespace {
+
+double shortest_float32(float f) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, f);
+  *r.ptr = '\0';
+  return std::strtod(buf, nullptr);
+}
 
 [[noreturn]] void bad(const TableSchema &s, const Field &f, const std::string &why) {
   fail(BDB_E_TYPE, "table " + s.name() + ", field '" + f.name + "' (" + f.type->name + "): " + why);
@@ -94,11 +97,20 @@ nlohmann::json value_to_json(const Field &f, const Value &v) {
       double d = std::get<double>(v);
       if (std::isnan(d)) return "NaN";
       if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+      // A float32 prints as the shortest text that reads back as the same float32 (0.1, not
+      // 0.10000000149011612): the double nearest to that text prints the same way.
+      if (f.type->width == 4) return shortest_float32(static_cast<float>(d));
       return d;
     }
     case Kind::kText:
       if (f.type_id == BDB_TYPE_JSON) {
-        auto j = nlohmann::json::parse(std::get<std::string>(v), nullptr, false);
+        const std::string &text = std::get<std::string>(v);
+        // Written before nesting was limited: serializing it would recurse past the stack.
+        if (!json_depth_within(text))
+          fail(BDB_E_TYPE, "field '" + f.name + "' (json): the stored JSON is nested deeper than " +
+                               std::to_string(kMaxJsonDepth) +
+                               " levels; read it as text (bdb_doc_get_string)");
+        auto j = nlohmann::json::parse(text, nullptr, false);
         if (!j.is_discarded()) return j;
       }
       return std::get<std::string>(v);

@@ -8,6 +8,7 @@
 
 #include "core/codec/text.h"
 #include "core/util/error.h"
+#include "core/util/json_text.h"
 
 namespace bucketdb {
 
@@ -111,6 +112,8 @@ bool coerce(const Field &f, Value &v, std::string *why) {
       if (f.type->width == 4 && std::isfinite(d) &&
           std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max()))
         return reject(why, "number is out of float32 range");
+      if (f.type->width == 4 && d != 0 && static_cast<float>(d) == 0.0f)
+        return reject(why, "number is too small for float32 (it would be stored as 0)");
       v = d;
       return true;
     }
@@ -120,7 +123,9 @@ bool coerce(const Field &f, Value &v, std::string *why) {
       auto chars = utf8_length(*p);
       if (!chars) return reject(why, "text is not valid UTF-8");
       if (f.type_id == BDB_TYPE_JSON) {
-        if (!nlohmann::json::accept(*p)) return reject(why, "text is not valid JSON");
+        std::string bad_json;
+        if (!json_text_valid(*p, &bad_json))
+          return reject(why, "text is not valid JSON: " + bad_json);
         if (f.max_length && p->size() > f.max_length)
           return reject(why, "JSON text of " + std::to_string(p->size()) +
                                " bytes is longer than maxLength " + std::to_string(f.max_length));

@@ -10,6 +10,16 @@ namespace bucketdb {
 void apply_entry(Snapshot &snap, const LogEntry &e, const std::string &key, size_t object_bytes,
                  bool in_place) {
   Snapshot *s = &snap;
+  // The chain (log_entry.h): the entry names the commit it was written after.
+  const Id128 kUnknown{};
+  if (e.prev_commit_id != kUnknown && s->last_commit_id != kUnknown &&
+      e.prev_commit_id != s->last_commit_id)
+    fail(BDB_E_CORRUPT,
+         "gap in the log: " + key + " was written after commit " + uuid_text(e.prev_commit_id) +
+             " at sequence " + std::to_string(e.seq - 1) + ", but that sequence now holds commit " +
+             uuid_text(s->last_commit_id) +
+             ": the entry was lost and its number taken by another commit. Nothing after it is "
+             "applied; `bucketdb recover` tells what is missing");
   std::map<std::string, std::shared_ptr<Overlay>> touched;
   auto overlay_for = [&](const std::string &table) -> Overlay & {
     auto it = touched.find(table);
@@ -103,6 +113,7 @@ void apply_entry(Snapshot &snap, const LogEntry &e, const std::string &key, size
   }
   for (auto &[table, ov] : touched) s->overlays[table] = ov;
   s->last_seq = e.seq;
+  s->last_commit_id = e.commit_id;
   s->misc_high = std::max(s->misc_high, e.misc);
   if (s->unmerged_entries == 0) s->first_unmerged_misc = e.misc;
   s->unmerged_entries++;

@@ -2,14 +2,19 @@
 // with the log) and the background write-forward service.
 #include "core/engine/database.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <ctime>
 
+#include <nlohmann/json.hpp>
+
 #include "core/codec/key_codec.h"
 #include "core/engine/apply.h"
+#include "core/schema/evolution.h"
 #include "core/util/error.h"
+#include "core/util/json_text.h"
 
 namespace bucketdb {
 
@@ -66,7 +71,10 @@ bool Database::fresh_at(uint64_t now) const {
 }
 
 Database::Database(std::unique_ptr<Storage> storage, const Options &opts)
-    : opts_(opts), storage_(std::move(storage)), cache_(opts.max_memory_bytes) {
+    : opts_(opts),
+      storage_(std::move(storage)),
+      cache_(opts.max_memory_bytes),
+      objects_(*storage_, cache_, opts.max_requests_in_flight) {
 #ifdef CLOCK_MONOTONIC_COARSE
   timespec res{};
   if (clock_getres(CLOCK_MONOTONIC_COARSE, &res) != 0 || res.tv_sec != 0) return;
@@ -80,6 +88,8 @@ Database::Database(std::unique_ptr<Storage> storage, const Options &opts)
 std::unique_ptr<Database> Database::open(const std::string &uri, const Options &options) {
   options.validate();
   std::unique_ptr<Database> db(new Database(Storage::open(uri), options));
+  if (options.read_only)
+    db->storage_->forbid_writes("the database is open read-only (option readOnly)");
   if (!db->storage_->conditional_put() && options.log_level != "silent")
     std::fprintf(stderr,
                  "bucketdb: warning: storage %s has no conditional writes; commits fall back "
@@ -89,17 +99,18 @@ std::unique_ptr<Database> Database::open(const std::string &uri, const Options &
   {
     std::lock_guard<std::mutex> lock(db->write_mu_);
     db->load_initial_block0();
-    db->catch_up_locked();
+    db->catch_up_locked(kOpenLogWindow, /*probe_past_tail=*/true);
   }
   db->last_sweep_ms_ = db->steady_ms();
-  if (options.auto_merge) db->service_ = std::thread([d = db.get()] { d->service_loop(); });
+  if (options.auto_merge && !options.read_only)
+    db->service_ = std::thread([d = db.get()] { d->service_loop(); });
   return db;
 }
 
 Database::~Database() {
   // A short-lived process (the command line, a serverless function) still keeps the log
   // short: the leader folds it on the way out when a merge is due.
-  if (opts_.auto_merge) {
+  if (opts_.auto_merge && !opts_.read_only) {
     try {
       SnapshotPtr s = snapshot();
       if (s && merge_due(*s) && is_leader(now_ms())) merge(true);
@@ -162,18 +173,34 @@ void Database::publish(SnapshotPtr s) {
   snap_ = std::move(s);
 }
 
-// Reads Block 0, creating it (put-if-absent) for a new database.
+// Reads Block 0. A prefix without one is a new database only when it holds nothing else: a
+// Block 0 lost beside the objects it named must never be replaced by an empty one, whose
+// next garbage collection would delete them all.
 void Database::load_initial_block0() {
   std::string key = block0_key();
   for (int attempt = 0; attempt < 5; attempt++) {
     auto obj = storage_->get(key);
+    if (!obj) {
+      size_t held = storage_->list_all(prefixed("")).size();
+      // Whoever creates a database writes its Block 0 before anything else: look again.
+      if (held) obj = storage_->get(key);
+      if (!obj && held)
+        fail(BDB_E_CORRUPT, "Block 0 missing: " + key + " is not found, yet the database holds " +
+                                std::to_string(held) + " objects under " + prefixed("") +
+                                " (storage " + storage_->uri() +
+                                "); nothing was changed. `bucketdb recover` rebuilds Block 0 "
+                                "from them");
+    }
     if (obj) {
       auto b0 = std::make_shared<Block0>(decode_block0(obj->data, key));
       install_block0_locked(b0, obj->etag);
       return;
     }
+    if (!opts_.create_if_missing)
+      fail(BDB_E_NOT_FOUND, "no database at " + storage_->uri() + " (" + key +
+                                " not found); open it with createIfMissing to create one");
     if (timeshare()) wait_for_own_window("creating the database");
-  auto fresh = std::make_shared<Block0>();
+    auto fresh = std::make_shared<Block0>();
     fresh->merge_time_ms = now_ms();
     std::string etag;
     if (storage_->put(key, encode_block0(*fresh), PutCondition{"", true}, &etag) ==
@@ -184,6 +211,11 @@ void Database::load_initial_block0() {
     // Another node created it first: read theirs.
   }
   fail(BDB_E_IO, "cannot read or create " + key);
+}
+
+void Database::require_writable(const char *what) const {
+  if (opts_.read_only)
+    fail(BDB_E_INVALID, std::string(what) + ": the database is open read-only (option readOnly)");
 }
 
 // Makes `b0` the base of the state. Overlay rows it already holds (seq <= applied_seq) are
@@ -209,6 +241,7 @@ void Database::install_block0_locked(std::shared_ptr<const Block0> b0, const std
   s->misc_high = std::max(old ? old->misc_high : 0, b0->misc_high);
   if (old && old->last_seq > b0->applied_seq) {
     s->last_seq = old->last_seq;
+    s->last_commit_id = old->last_commit_id;
     for (const auto &[table, ov] : old->overlays) {
       auto kept = std::make_shared<Overlay>();
       for (const auto &[k, row] : *ov)
@@ -230,6 +263,10 @@ void Database::install_block0_locked(std::shared_ptr<const Block0> b0, const std
           s->first_unmerged_misc = row->misc;
   } else {
     s->last_seq = b0->applied_seq;
+    // A Block 0 of format 1 does not know it; a node that applied that entry itself does.
+    bool known = b0->applied_commit_id != Id128{};
+    s->last_commit_id = known || !old || old->last_seq != b0->applied_seq ? b0->applied_commit_id
+                                                                          : old->last_commit_id;
   }
   publish(s);
   block0_read_ms_ = steady_ms();
@@ -245,7 +282,11 @@ void Database::refresh_block0_locked(bool force) {
     block0_read_ms_ = steady_ms();
     return;
   }
-  if (!obj) fail(BDB_E_CORRUPT, "missing object " + block0_key() + " (Block 0 was deleted)");
+  if (!obj)
+    fail(BDB_E_CORRUPT,
+         "Block 0 missing: " + block0_key() +
+             " was deleted while the database was open; nothing was written or "
+             "collected. `bucketdb recover` rebuilds it from the database's objects");
   auto b0 = std::make_shared<Block0>(decode_block0(obj->data, block0_key()));
   if (b0->generation < s->block0->generation)
     fail(BDB_E_CORRUPT, "object " + block0_key() + " went back from generation " +
@@ -286,24 +327,72 @@ void Database::apply_locked(const LogEntry &e, size_t object_bytes, bool own) {
   publish(s);
 }
 
-// The sequence-guessing loop: GET committed/{last+1}, {last+2}, ... until one is missing.
-void Database::catch_up_locked() {
+// The sequence-guessing loop: GET committed/{last+1}, {last+2}, ... until one is missing,
+// `window` GETs in flight at a time, the window doubling while every GET finds an entry (a
+// reopen over k entries costs about log2(k) + k/64 round trips, not k).
+void Database::catch_up_locked(size_t window, bool probe_past_tail) {
   // A node that does not lead merges still learns of the leader's merges when its committed
   // cache grows, so its memory stays bounded (one conditional GET, usually a 304).
   SnapshotPtr before = snapshot();
   bool big = before->unmerged_entries >= opts_.merge_threshold_entries;
   refresh_block0_locked(big && steady_ms() - block0_read_ms_.load() >= opts_.write_forward_interval_ms);
-  for (;;) {
-    SnapshotPtr s = snapshot();
-    uint64_t seq = s->last_seq + 1;
-    std::string key = log_key(seq);
-    auto obj = storage_->get(key);
-    if (!obj) break;
-    LogEntry e = decode_log_entry(obj->data, key);
-    if (e.seq != seq)
-      fail(BDB_E_CORRUPT, "corrupt object " + key + ": holds sequence " + std::to_string(e.seq));
-    apply_locked(e, obj->data.size());
+  const size_t widest = std::max<size_t>(objects_.max_in_flight(), 1);
+  window = std::clamp<size_t>(window, 1, widest);
+  // Every entry found is applied to one private copy of the state, published once: copying the
+  // state for each entry would make a catch-up cost entries x rows.
+  std::shared_ptr<Snapshot> next;
+  auto publish_next = [&] {
+    if (next) publish(std::move(next));
+  };
+  try {
+    for (;;) {
+      const uint64_t from = (next ? next->last_seq : snapshot()->last_seq) + 1;
+      std::vector<std::string> keys;
+      for (size_t i = 0; i < window; i++) keys.push_back(log_key(from + i));
+      std::vector<std::optional<StoredObject>> got;
+      if (window == 1)
+        got.push_back(storage_->get(keys[0]));  // a freshness check: no thread hop
+      else
+        got = objects_.get_all(keys);
+      size_t found = 0;
+      for (; found < got.size() && got[found]; found++) {
+        const std::string &key = keys[found];
+        LogEntry e = decode_log_entry(got[found]->data, key);
+        if (e.seq != from + found)
+          fail(BDB_E_CORRUPT,
+               "corrupt object " + key + ": holds sequence " + std::to_string(e.seq));
+        if (!next) next = std::make_shared<Snapshot>(*snapshot());
+        apply_entry(*next, e, key, got[found]->data.size(), /*in_place=*/true);
+        counters_.entries_applied++;
+        if (e.writer && e.writer != writer_id_) last_foreign_ms_ = steady_ms();
+      }
+      if (found == got.size()) {
+        window = std::min(window * 2, widest);
+        continue;
+      }
+      // A missing entry followed by one that exists is a gap, not the end of the log. The
+      // window shows what follows the miss for free; past the window's end an open looks once
+      // more. The missing entry is looked at again: it may have landed between the reads.
+      const uint64_t missing = from + found;
+      uint64_t later = 0;  // the sequence of an entry found past the missing one
+      for (size_t j = found + 1; j < got.size() && !later; j++)
+        if (got[j]) later = from + j;
+      if (!later && probe_past_tail && found + 1 == got.size() &&
+          storage_->get(log_key(missing + 1)))
+        later = missing + 1;
+      if (!later) break;
+      if (storage_->get(log_key(missing))) continue;  // it landed meanwhile: read on
+      fail(BDB_E_CORRUPT, "gap in the log: " + log_key(missing) + " is missing but " +
+                              log_key(later) +
+                              " exists: a committed entry was lost. Nothing after it is "
+                              "applied and no commit takes its number; `bucketdb recover` "
+                              "tells what is missing");
+    }
+  } catch (...) {
+    publish_next();  // what was applied before the failure stands
+    throw;
   }
+  publish_next();
   last_log_check_ms_ = steady_ms();
 }
 
@@ -321,16 +410,52 @@ void Database::ensure_fresh(bool for_commit) {
 
 void Database::refresh() { force_refresh_ = true; }
 
-void Database::register_schema(const std::string &json) {
-  SchemaPtr sp = TableSchema::from_json(json);
+namespace {
+
+// The schemas a registration names: one JSON object, or an array of them.
+std::vector<SchemaPtr> parse_schemas(const std::string &json) {
+  std::vector<SchemaPtr> out;
+  size_t first = json.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || json[first] != '[') {
+    out.push_back(TableSchema::from_json(json));
+    return out;
+  }
+  auto list = nlohmann::ordered_json::parse(json, nullptr, false);
+  if (list.is_discarded()) out.push_back(TableSchema::from_json(json));  // its own message
+  for (const auto &item : list) out.push_back(TableSchema::from_json(item.dump()));
+  if (out.empty()) fail(BDB_E_SCHEMA, "schema: an empty array registers nothing");
+  return out;
+}
+
+}  // namespace
+
+void Database::register_schema(const std::string &json, bool allow_lossy) {
+  require_writable("register schema");
+  check_json_depth(json, "schema");
+  std::vector<SchemaPtr> schemas = parse_schemas(json);
   ensure_fresh(false);
   // A registration is a log entry of its own, ordered with the writes, re-checked against
-  // exact state at every attempt.
+  // exact state at every attempt: every schema of it or none.
   commit_entry([&](const SnapshotPtr &s) {
     std::vector<LogOp> ops;
-    bool added = false;
-    s->schemas->with(sp, &added);
-    if (added) {
+    std::shared_ptr<const SchemaSet> set = s->schemas;
+    for (const SchemaPtr &sp : schemas) {
+      SchemaPtr newest = set->find_newest(sp->name());
+      if (newest && !set->version(sp->name(), sp->version())) {
+        if (sp->version() < newest->version())
+          fail(BDB_E_SCHEMA, "table " + sp->name() + " version " + std::to_string(sp->version()) +
+                                 " is older than the registered version " +
+                                 std::to_string(newest->version()) +
+                                 "; reads use the newest version, so a new definition needs "
+                                 "version " +
+                                 std::to_string(newest->version() + 1));
+        std::string refused = evolution_problem(*newest, *sp, allow_lossy);
+        if (!refused.empty()) fail(BDB_E_SCHEMA, refused);
+      }
+      bool added = false;
+      auto next = set->with(sp, &added);
+      if (!added) continue;
+      set = next;
       LogOp op;
       op.type = LogOp::kSchema;
       op.table = sp->name();

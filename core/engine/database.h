@@ -17,6 +17,7 @@
 
 #include "core/engine/batch.h"
 #include "core/engine/object_cache.h"
+#include "core/engine/object_store.h"
 #include "core/engine/options.h"
 #include "core/engine/query.h"
 #include "core/engine/snapshot.h"
@@ -62,7 +63,9 @@ class Database {
   void count_index_plan_scanned() { counters_.index_plans_scanned++; }
 
   // Schemas.
-  void register_schema(const std::string &json);
+  // A new version that could lose values of rows written before (a field dropped, narrowed
+  // or retyped) is BDB_E_SCHEMA naming each field, unless `allow_lossy` (core/schema/evolution.h).
+  void register_schema(const std::string &json, bool allow_lossy = false);
   std::string schemas_json();
   SchemaPtr table_schema(const std::string &table);  // newest; BDB_E_SCHEMA when unknown
   // A document from an encoded row of `version` of `table`, every value checked.
@@ -115,6 +118,12 @@ class Database {
                                               const ManifestPage &page, size_t i,
                                               std::string_view key = {});
   std::shared_ptr<const ManifestPage> load_manifest(const std::string &key);
+  // Read-ahead: starts loading an object into the cache on the I/O pool without waiting;
+  // a load of it meanwhile joins that request (ObjectStore).
+  void prefetch_block(const SnapshotPtr &snap, const std::string &table, const BlockRef &ref);
+  void prefetch_manifest(const std::string &key);
+  void prefetch_index_node(const std::string &key);
+  ObjectStore &objects() { return objects_; }
   // A table's manifest page (nullptr when it has no blocks), through the root's weak
   // reference while the cache holds the page.
   std::shared_ptr<const ManifestPage> load_manifest(const TableRoot &root);
@@ -124,8 +133,9 @@ class Database {
   void cache_block(const std::string &key, std::shared_ptr<const DataBlock> block) {
     cache_.put(key, block, block->byte_size(), &block->used);
   }
-  // Writes a new (immutable) index node and keeps it in the cache.
-  void store_index_node(const std::string &key, std::shared_ptr<IndexNode> node);
+  // Writes a new (immutable) index node through `writes` and keeps it in the cache.
+  void store_index_node(const std::string &key, std::shared_ptr<IndexNode> node,
+                        ObjectStore::Writes &writes);
   std::string index_node_key(const std::string &table, const std::string &field) const;
   std::optional<StoredRow> lookup(const SnapshotPtr &snap, const std::string &table,
                                   const std::string &key);
@@ -141,11 +151,25 @@ class Database {
  private:
   Database(std::unique_ptr<Storage> storage, const Options &opts);
   void load_initial_block0();
+  ObjectStore::Fetch manifest_fetch(const std::string &key);
+  ObjectStore::Fetch index_node_fetch(const std::string &key);
+  ObjectStore::Fetch block_fetch(const SnapshotPtr &snap, const std::string &table,
+                                 const BlockRef &ref);
+  // BDB_E_INVALID naming `what` when the database is open read-only.
+  void require_writable(const char *what) const;
   std::optional<Document> get_in(const SnapshotPtr &snap, const Document &key_doc);
   std::unique_ptr<Cursor> query_once(const QuerySpec &q);
   void publish(SnapshotPtr s);
   // Writers, with write_mu_ held.
-  void catch_up_locked();
+  // Reads the log past what this node has applied, `window` GETs in flight at first (1 for a
+  // freshness check, where the log usually has nothing new). probe_past_tail: also look one
+  // entry past the first missing one when the window does not, which tells a lost entry from
+  // the end of the log (an open pays that GET).
+  void catch_up_locked(size_t window = 1, bool probe_past_tail = false);
+  // An open reads its tail 8 entries at a time at first: a short tail in one round trip.
+  static constexpr size_t kOpenLogWindow = 8;
+  // After a lost race the entry that won is there, and usually little more.
+  static constexpr size_t kLostRaceLogWindow = 2;
   void refresh_block0_locked(bool force);
   void install_block0_locked(std::shared_ptr<const Block0> b0, const std::string &etag);
   void apply_locked(const LogEntry &e, size_t object_bytes, bool own = false);
@@ -178,11 +202,17 @@ class Database {
                                    uint64_t seq);
   struct QueuedCommit;
   void write_group(const std::vector<QueuedCommit *> &group);
+  void pace_group(std::unique_lock<std::mutex> &lock);
   void upload_blobs(const Batch &batch);
   void delete_uploaded_blobs(const Batch &batch);
   // Deletes objects no Block 0 references that are older than the grace: orphans of lost
   // merges, of crashed writers, of commits that never landed. Lists the bucket: run rarely.
   uint64_t sweep_orphans_locked(const SnapshotPtr &s);
+  // Merge helpers (merge.cpp).
+  void prefetch_rewrites(const SnapshotPtr &s, const std::string &table, const TableSchema &newest,
+                         const std::vector<BlockRef> &old_blocks, const Overlay &changes);
+  // Deletes objects concurrently; failures are left for the orphan sweep.
+  void delete_quietly(const std::vector<std::string> &keys);
   uint64_t now_ms() const;        // wall clock
   uint64_t steady_ms() const;     // monotonic
   // The monotonic clock's coarse reading: no clock read of its own, up to a tick behind; used
@@ -200,6 +230,7 @@ class Database {
   Options opts_;
   std::unique_ptr<Storage> storage_;
   ObjectCache cache_;
+  ObjectStore objects_;  // after storage_ and cache_, which its I/O threads use
   EngineCounters counters_;
 
   mutable std::mutex state_mu_;
@@ -219,6 +250,12 @@ class Database {
   std::condition_variable queue_cv_;
   std::vector<QueuedCommit *> queue_;
   bool group_writer_active_ = false;
+  bool gathering_ = false;           // a group writer waits for the queue to fill (pace_group)
+  size_t last_group_size_ = 0;       // batches in the last group
+  std::atomic<uint64_t> put_ms_{0};  // a commit PUT's round trip, smoothed (0: none yet)
+  // When this node last applied an entry another writer wrote (steady ms; 0: never).
+  std::atomic<uint64_t> last_foreign_ms_{0};
+  const uint64_t writer_id_ = random_u64() | 1;  // names this handle in its log entries
 
   struct Pins {
     std::mutex mu;

@@ -2,6 +2,8 @@
 // log entries are deleted only once older than gcGraceMs, and log entries only after a
 // Block 0 with the raised logFloor is installed.
 #include <algorithm>
+#include <charconv>
+#include <optional>
 #include <set>
 
 #include "core/engine/database.h"
@@ -12,6 +14,7 @@
 namespace bucketdb {
 
 uint64_t Database::gc(bool sweep) {
+  require_writable("garbage collection");
   std::lock_guard<std::mutex> merge_lock(merge_mu_);
   if (timeshare()) wait_for_own_window("garbage collection");
   std::lock_guard<std::mutex> lock(write_mu_);
@@ -43,9 +46,11 @@ uint64_t Database::gc(bool sweep) {
 
   // Superseded objects are unreferenced since `since_ms`; deleting them before the swap is
   // safe, and a lost swap only means they are deleted again later (delete is idempotent).
-  for (const auto &g : gone) {
-    storage_->del(g.key);
-    deleted++;
+  {
+    ObjectStore::Writes deletes(objects_);  // all in flight together
+    for (const auto &g : gone) deletes.del(g.key);
+    deletes.wait();
+    deleted += gone.size();
   }
   auto nb = std::make_shared<Block0>(b0);
   nb->generation++;
@@ -67,9 +72,11 @@ uint64_t Database::gc(bool sweep) {
   }
   install_block0_locked(nb, etag);
   // Only now may merged entries go: every reader either reads them or sees the new floor.
-  for (uint64_t seq = b0.log_floor + 1; seq <= floor; seq++) {
-    storage_->del(log_key(seq));
-    deleted++;
+  {
+    ObjectStore::Writes deletes(objects_);
+    for (uint64_t seq = b0.log_floor + 1; seq <= floor; seq++) deletes.del(log_key(seq));
+    deletes.wait();
+    deleted += floor - b0.log_floor;
   }
   if (sweep) {
     catch_up_locked();
@@ -82,6 +89,15 @@ uint64_t Database::gc(bool sweep) {
 namespace {
 
 std::string last_segment(const std::string &key) { return key.substr(key.rfind('/') + 1); }
+
+// The sequence number of a log key's last segment (20 digits), or nullopt.
+std::optional<uint64_t> parse_log_seq(const std::string &name) {
+  uint64_t seq = 0;
+  auto r = std::from_chars(name.data(), name.data() + name.size(), seq);
+  if (name.size() != 20 || r.ec != std::errc() || r.ptr != name.data() + name.size())
+    return std::nullopt;
+  return seq;
+}
 
 void add_blob_ids(const TableSchema &s, const RowView &row, std::set<std::string> &out) {
   for (size_t i = 0; i < s.fields().size(); i++)
@@ -101,13 +117,28 @@ uint64_t Database::sweep_orphans_locked(const SnapshotPtr &s) {
     for (const auto &ix : t.indexes) index_nodes(*this, ix.root, referenced);
     if (t.manifest_key.empty()) continue;
     referenced.insert(t.manifest_key);
-    for (const BlockRef &ref : load_manifest(t.manifest_key)->blocks) {
+    auto page = load_manifest(t.manifest_key);
+    // Only blocks in a schema version with blob fields are read for their blob ids: each
+    // such block once, all in flight together (up to the read-ahead bound).
+    std::vector<const BlockRef *> with_blobs;
+    for (const BlockRef &ref : page->blocks) {
       referenced.insert(ref.key);
-      auto block = load_block(s, t.name, ref);
+      SchemaPtr version = s->schemas->version(t.name, ref.schema_version);
       bool has_blobs = false;
-      for (const auto &f : block->schema()->fields()) has_blobs |= f.type_id == BDB_TYPE_BLOB;
-      if (has_blobs)
-        for (size_t r = 0; r < block->rows(); r++) add_blob_ids(*block->schema(), block->row(r), blobs);
+      if (version)
+        for (const auto &f : version->fields()) has_blobs |= f.type_id == BDB_TYPE_BLOB;
+      if (has_blobs || !version) with_blobs.push_back(&ref);  // unknown: load names the problem
+    }
+    const size_t ahead =
+        std::max<size_t>(1, std::min<uint64_t>(objects_.max_in_flight(),
+                                               opts_.max_memory_bytes / 4 /
+                                                   std::max<uint64_t>(opts_.block_size_bytes, 1)));
+    for (size_t i = 0; i < with_blobs.size(); i++) {
+      for (size_t j = i; j < std::min(with_blobs.size(), i + ahead); j++)
+        prefetch_block(s, t.name, *with_blobs[j]);
+      auto block = load_block(s, t.name, *with_blobs[i]);
+      for (size_t r = 0; r < block->rows(); r++)
+        add_blob_ids(*block->schema(), block->row(r), blobs);
     }
   }
   for (const auto &[table, ov] : s->overlays)
@@ -121,6 +152,16 @@ uint64_t Database::sweep_orphans_locked(const SnapshotPtr &s) {
     }
 
   uint64_t deleted = 0;
+  ObjectStore::Writes deletes(objects_);  // every delete of the sweep in flight together
+  // Merged log entries at or below the installed floor: a collection interrupted between
+  // installing the floor and deleting them left them behind, and nothing else looks below the
+  // floor again. (Listing committed/ also lets the store sweep its stale temporary files.)
+  for (const std::string &key : storage_->list_all(prefixed(opts_.committed_prefix + "/"))) {
+    auto seq = parse_log_seq(last_segment(key));
+    if (!seq || *seq > s->block0->log_floor) continue;
+    deletes.del(key);
+    deleted++;
+  }
   // Also the states history queries may still read (their objects are in `garbage` anyway).
   for (const auto &h : s->block0->history)
     for (const auto &[table, key] : h.manifests) referenced.insert(key);
@@ -130,26 +171,31 @@ uint64_t Database::sweep_orphans_locked(const SnapshotPtr &s) {
       auto id = parse_hex_id(last_segment(key));
       auto t = id ? id_time_ms(*id) : std::nullopt;
       if (!t || !old(*t)) continue;  // never delete what cannot be dated
-      storage_->del(key);
+      deletes.del(key);
       deleted++;
     }
   }
-  for (const std::string &key : storage_->list_all(prefixed(opts_.blob_prefix + "/"))) {
-    if (blobs.count(last_segment(key)) || referenced.count(key)) continue;
-    // Unreferenced: old enough? The upload time is in the object (its id may be older).
-    auto obj = storage_->get(key);
-    if (!obj) continue;
+  // Unreferenced blobs: old enough? The upload time is in the object (its id may be older),
+  // so each is read, all of them at once.
+  std::vector<std::string> unreferenced;
+  for (const std::string &key : storage_->list_all(prefixed(opts_.blob_prefix + "/")))
+    if (!blobs.count(last_segment(key)) && !referenced.count(key)) unreferenced.push_back(key);
+  auto got = objects_.get_all(unreferenced);
+  for (size_t i = 0; i < unreferenced.size(); i++) {
+    const std::string &key = unreferenced[i];
+    if (!got[i]) continue;
     uint64_t uploaded = 0;
     try {
-      Reader r(open_object(ObjectKind::kBlob, obj->data, key), key);
+      Reader r(open_object(ObjectKind::kBlob, got[i]->data, key), key);
       uploaded = r.u64();
     } catch (const Error &) {
       continue;  // a damaged object is reported by reads, not silently deleted
     }
     if (!old(uploaded)) continue;
-    storage_->del(key);
+    deletes.del(key);
     deleted++;
   }
+  deletes.wait();
   last_sweep_ms_ = steady_ms();
   return deleted;
 }

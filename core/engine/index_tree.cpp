@@ -17,7 +17,7 @@ std::vector<IndexTreeWriter::Ref> IndexTreeWriter::write_level(uint8_t level,
     if (!node) return;
     std::string key = new_key_();
     std::string first = node->keys.front();
-    db_.store_index_node(key, std::move(node));
+    db_.store_index_node(key, std::move(node), writes_);
     written_.push_back(key);
     refs.push_back(Ref{std::move(first), key});
     node = nullptr;
@@ -84,6 +84,36 @@ std::vector<IndexTreeWriter::Ref> IndexTreeWriter::update(const std::string &nod
   return write_level(node->level, std::move(firsts), std::move(nodes));
 }
 
+void IndexTreeWriter::load_paths(const std::string &root, const Muts &muts) {
+  struct Visit {
+    std::string node;
+    Muts::const_iterator b, e;
+  };
+  // Beyond half the cache, prefetched nodes would push each other out before they are used.
+  const uint64_t budget = db_.options().max_memory_bytes / 2;
+  std::vector<Visit> level{{root, muts.begin(), muts.end()}};
+  while (!level.empty() && level.size() * node_bytes_ <= budget) {
+    for (const Visit &v : level) db_.prefetch_index_node(v.node);
+    std::vector<Visit> below;
+    for (const Visit &v : level) {
+      auto node = db_.load_index_node(v.node);  // joins its prefetch
+      if (node->level == 0) continue;
+      auto m = v.b;
+      const size_t n = node->keys.size();
+      for (size_t i = 0; i < n && m != v.e; i++) {
+        auto end = i + 1 < n ? std::lower_bound(m, v.e, std::string_view(node->keys[i + 1]),
+                                                [](const auto &mut, std::string_view key) {
+                                                  return mut.first < key;
+                                                })
+                             : v.e;
+        if (m != end) below.push_back(Visit{node->children[i], m, end});
+        m = end;
+      }
+    }
+    level = std::move(below);
+  }
+}
+
 std::string IndexTreeWriter::apply(const std::string &root, const std::vector<std::string> &remove,
                                    std::vector<std::string> add) {
   Muts muts;
@@ -103,6 +133,7 @@ std::string IndexTreeWriter::apply(const std::string &root, const std::vector<st
   if (root.empty()) {
     refs = write_level(0, std::move(add), {});
   } else {
+    load_paths(root, muts);
     refs = update(root, muts.begin(), muts.end(), &level);
   }
   while (refs.size() > 1) {
@@ -119,13 +150,8 @@ std::string IndexTreeWriter::apply(const std::string &root, const std::vector<st
   for (;;) {
     auto node = db_.load_index_node(top);
     if (node->level == 0 || node->keys.size() != 1) break;
-    auto it = std::find(written_.begin(), written_.end(), top);
-    if (it != written_.end()) {
-      written_.erase(it);
-      db_.storage().del(top);
-    } else {
-      replaced_.push_back(top);
-    }
+    // Garbage either way (one this merge wrote may still be in flight: not deleted now).
+    replaced_.push_back(top);
     top = node->children[0];
   }
   return top;

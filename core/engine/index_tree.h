@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/engine/object_store.h"
 #include "core/format/block0.h"
 #include "core/format/index_node.h"
 
@@ -21,9 +22,16 @@ class Database;
 class IndexTreeWriter {
  public:
   // new_key: a fresh object key for a node; written/garbage collect what it wrote/replaced.
+  // Nodes are written through `writes`, concurrently: the caller waits for them before it
+  // names the new root anywhere.
   IndexTreeWriter(Database &db, size_t node_bytes, std::function<std::string()> new_key,
-                  std::vector<std::string> &written, std::vector<std::string> &replaced)
-      : db_(db), node_bytes_(node_bytes), new_key_(std::move(new_key)), written_(written),
+                  ObjectStore::Writes &writes, std::vector<std::string> &written,
+                  std::vector<std::string> &replaced)
+      : db_(db),
+        node_bytes_(node_bytes),
+        new_key_(std::move(new_key)),
+        writes_(writes),
+        written_(written),
         replaced_(replaced) {}
 
   // The root after removing `remove` and adding `add` (each sorted, without duplicates) to
@@ -41,10 +49,14 @@ class IndexTreeWriter {
                           Muts::const_iterator e, uint8_t *level);
   std::vector<Ref> write_level(uint8_t level, std::vector<std::string> keys,
                                std::vector<std::string> children);
+  // Loads the nodes on the paths the mutations take, a level at a time with all of a level's
+  // nodes in flight together: the update then finds them cached.
+  void load_paths(const std::string &root, const Muts &muts);
 
   Database &db_;
   size_t node_bytes_;
   std::function<std::string()> new_key_;
+  ObjectStore::Writes &writes_;
   std::vector<std::string> &written_;
   std::vector<std::string> &replaced_;
 };

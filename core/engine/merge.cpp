@@ -41,9 +41,15 @@ std::vector<Id128> blob_ids(const TableSchema &s, const RowView &v) {
 class BlockWriter {
  public:
   BlockWriter(Database &db, std::string table, SchemaPtr schema, uint64_t block_size,
-              std::function<std::string()> new_key, std::vector<std::string> &written)
-      : db_(db), table_(std::move(table)), schema_(std::move(schema)), block_size_(block_size),
-        new_key_(std::move(new_key)), written_(written) {}
+              std::function<std::string()> new_key, ObjectStore::Writes &writes,
+              std::vector<std::string> &written)
+      : db_(db),
+        table_(std::move(table)),
+        schema_(std::move(schema)),
+        block_size_(block_size),
+        new_key_(std::move(new_key)),
+        writes_(writes),
+        written_(written) {}
 
   void add(const std::string &key, uint64_t seq, uint64_t misc, const TableSchema &row_schema,
            std::string_view fixed, std::string_view heap) {
@@ -76,7 +82,7 @@ class BlockWriter {
     ref.bytes = obj.size();
     ref.first_key = first_;
     ref.last_key = last_;
-    db_.storage().put(ref.key, obj, PutCondition{"", true});
+    writes_.put(ref.key, obj);  // in flight while the merge goes on
     db_.cache_block(ref.key, DataBlock::parse(std::move(obj), ref.key, schema_));
     written_.push_back(ref.key);
     out.push_back(std::move(ref));
@@ -91,6 +97,7 @@ class BlockWriter {
   SchemaPtr schema_;
   uint64_t block_size_;
   std::function<std::string()> new_key_;
+  ObjectStore::Writes &writes_;
   std::vector<std::string> &written_;
   std::optional<DataBlockBuilder> builder_;
   std::string first_, last_;
@@ -162,7 +169,42 @@ bool table_needs_background_work(const TableRoot &t, const TableSchema &newest) 
   return (t.oldest_version && t.oldest_version < newest.version()) || index_work_pending(t, newest);
 }
 
+void Database::delete_quietly(const std::vector<std::string> &keys) {
+  ObjectStore::Writes deletes(objects_);
+  for (const auto &k : keys) deletes.del(k);
+  try {
+    deletes.wait();
+  } catch (const Error &) {
+    // Left for the orphan sweep of garbage collection.
+  }
+}
+
+// Starts reading every block the merge will rewrite (those holding a change or followed by
+// one while small, and the first old-version blocks a migration rewrites), all at once, so
+// the merge below finds them cached: the same test the merge makes, block by block.
+void Database::prefetch_rewrites(const SnapshotPtr &s, const std::string &table,
+                                 const TableSchema &newest, const std::vector<BlockRef> &old_blocks,
+                                 const Overlay &changes) {
+  size_t migrate_budget = kMigrateBlocks;
+  uint64_t budget = opts_.max_memory_bytes / 2;
+  for (size_t i = 0; i < old_blocks.size(); i++) {
+    const BlockRef &ref = old_blocks[i];
+    auto change = changes.lower_bound(ref.first_key);
+    bool inside = change != changes.end() && change->first <= ref.last_key;
+    bool after = change != changes.end() &&
+                 (i + 1 == old_blocks.size() || change->first < old_blocks[i + 1].first_key);
+    bool small = ref.bytes < opts_.block_size_bytes / 2;
+    bool migrate = ref.schema_version < newest.version() && migrate_budget > 0;
+    if (migrate) migrate_budget--;
+    if (!inside && !(after && small) && !migrate) continue;
+    if (ref.bytes > budget) break;  // the rest are read as the merge reaches them
+    budget -= ref.bytes;
+    prefetch_block(s, table, ref);
+  }
+}
+
 uint64_t Database::merge(bool only_if_leader) {
+  require_writable("merge");
   std::lock_guard<std::mutex> merge_lock(merge_mu_);
   if (only_if_leader && !is_leader(now_ms())) return 0;
   if (timeshare()) wait_for_own_window("merge");
@@ -181,6 +223,9 @@ uint64_t Database::merge(bool only_if_leader) {
   const uint64_t upto = s->last_seq;
   const uint64_t now = now_ms();
   auto nb = std::make_shared<Block0>(b0);
+  // Every object the merge writes is in flight while it goes on; only the Block 0 swap waits
+  // for all of them, so Block 0 never names an object that was not written.
+  ObjectStore::Writes writes(objects_);
   std::vector<std::string> written;
 
   // Tables with unmerged changes, and tables whose blocks are not all in the newest schema
@@ -206,8 +251,10 @@ uint64_t Database::merge(bool only_if_leader) {
     std::vector<BlockRef> old_blocks;
     if (!root.manifest_key.empty()) old_blocks = load_manifest(root.manifest_key)->blocks;
 
-    BlockWriter writer(*this, table, newest, opts_.block_size_bytes,
-                       [&] { return data_key(table); }, written);
+    prefetch_rewrites(s, table, *newest, old_blocks, *ov);
+    BlockWriter writer(
+        *this, table, newest, opts_.block_size_bytes, [&] { return data_key(table); }, writes,
+        written);
     std::vector<IndexRoot> indexes = wanted_indexes(*newest, root.indexes);
     IndexKeys ixk(*newest, indexes);
     std::string row_what = "committed row of " + table;
@@ -300,7 +347,15 @@ uint64_t Database::merge(bool only_if_leader) {
       IndexRoot &ix = indexes[i];
       // With no blocks before this merge, every row came through as a change: complete.
       if (old_blocks.empty()) ix.built = true;
+      // The backfill reads new blocks too: written first (a small cache may have let go of
+      // them already, and a read must not find them missing).
+      if (!ix.built) writes.wait();
       size_t budget = kBackfillBlocks;
+      for (size_t n = 0, b = 0; !ix.built && b < blocks.size() && n < budget; b++)
+        if (ix.backfill_after.empty() || blocks[b].last_key > ix.backfill_after) {
+          prefetch_block(s, table, blocks[b]);  // the blocks the backfill reads, together
+          n++;
+        }
       for (const BlockRef &ref : blocks) {
         if (ix.built || budget == 0) break;
         if (!ix.backfill_after.empty() && ref.last_key <= ix.backfill_after) continue;
@@ -320,8 +375,9 @@ uint64_t Database::merge(bool only_if_leader) {
         ix.built = true;
       ixk.sorted(i);
       std::vector<std::string> replaced;
-      IndexTreeWriter tree(*this, opts_.block_size_bytes,
-                           [&] { return index_node_key(table, ix.field); }, written, replaced);
+      IndexTreeWriter tree(
+          *this, opts_.block_size_bytes, [&] { return index_node_key(table, ix.field); }, writes,
+          written, replaced);
       ix.root = tree.apply(ix.root, ixk.removes[i], std::move(ixk.adds[i]));
       for (const auto &k : replaced) nb->garbage.push_back(Garbage{k, now, b0.generation + 1});
     }
@@ -335,7 +391,7 @@ uint64_t Database::merge(bool only_if_leader) {
       page.table = table;
       page.blocks = std::move(blocks);
       root.manifest_key = manifest_key(table);
-      storage_->put(root.manifest_key, encode_manifest_page(page), PutCondition{"", true});
+      writes.put(root.manifest_key, encode_manifest_page(page));
       written.push_back(root.manifest_key);
     }
   }
@@ -353,18 +409,25 @@ uint64_t Database::merge(bool only_if_leader) {
                       nb->history.begin() + static_cast<long>(nb->history.size() - kMaxHistory));
   nb->generation = b0.generation + 1;
   nb->applied_seq = upto;
+  nb->applied_commit_id = s->last_commit_id;
   nb->misc_high = s->misc_high;
   nb->merge_id = random_id();
   nb->merge_time_ms = now;
   nb->merges.push_back(MergeMark{upto, now});
   counters_.blocks_written += written.size();
+  try {
+    writes.wait();
+  } catch (...) {
+    delete_quietly(written);  // nothing names them; what is left the orphan sweep takes
+    throw;
+  }
 
   std::lock_guard<std::mutex> lock(write_mu_);
   if (timeshare() && !in_own_window(now_ms())) {
     // Without If-Match, a swap after our window could overwrite the next node's merge (and
     // its garbage collection would then remove log entries our Block 0 still needs).
     counters_.merges_lost++;
-    for (const auto &k : written) storage_->del(k);
+    delete_quietly(written);
     return 0;
   }
   Bytes obj = encode_block0(*nb);
@@ -385,7 +448,7 @@ uint64_t Database::merge(bool only_if_leader) {
   if (out != PutOutcome::kOk) {
     // Another node installed its merge first. Nothing references what we wrote.
     counters_.merges_lost++;
-    for (const auto &k : written) storage_->del(k);
+    delete_quietly(written);
     refresh_block0_locked(true);
     return 0;
   }

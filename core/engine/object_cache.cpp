@@ -18,6 +18,12 @@ std::shared_ptr<const void> ObjectCache::get(const std::string &key) {
   return it->second->value;
 }
 
+std::shared_ptr<const void> ObjectCache::peek(const std::string &key) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = index_.find(key);
+  return it == index_.end() ? nullptr : it->second->value;
+}
+
 void ObjectCache::put(const std::string &key, std::shared_ptr<const void> value, uint64_t bytes,
                       const UseMark *mark) {
   std::lock_guard<std::mutex> lock(mu_);

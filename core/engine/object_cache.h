@@ -19,6 +19,9 @@ class ObjectCache {
  public:
   explicit ObjectCache(uint64_t capacity_bytes) : capacity_(capacity_bytes) {}
   std::shared_ptr<const void> get(const std::string &key);
+  // The same without counting a hit or a miss nor marking the entry (read-ahead's look).
+  std::shared_ptr<const void> peek(const std::string &key) const;
+  bool contains(const std::string &key) const { return peek(key) != nullptr; }
   // `mark`, inside the value, is where readers that bypass get() mark it (see UseMark).
   void put(const std::string &key, std::shared_ptr<const void> value, uint64_t bytes,
            const UseMark *mark = nullptr);

@@ -25,6 +25,28 @@ uint64_t parse_uint(const std::string &name, const std::string &value, uint64_t 
   return v;
 }
 
+bool parse_flag(const std::string &name, const std::string &value) {
+  if (value == "1" || value == "true") return true;
+  if (value == "0" || value == "false") return false;
+  fail(BDB_E_INVALID, "option " + name + ": '" + value + "' is not 0, 1, true or false");
+}
+
+// A signed number of milliseconds within [-limit, limit].
+int64_t parse_offset(const std::string &name, const std::string &value, uint64_t limit) {
+  bool neg = !value.empty() && value[0] == '-';
+  std::string digits = neg ? value.substr(1) : value;
+  if (digits.empty() || digits[0] < '0' || digits[0] > '9')
+    fail(BDB_E_INVALID, "option " + name + ": '" + value + "' is not an integer");
+  errno = 0;
+  char *end = nullptr;
+  unsigned long long v = std::strtoull(digits.c_str(), &end, 10);
+  if (errno || *end) fail(BDB_E_INVALID, "option " + name + ": '" + value + "' is not an integer");
+  if (v > limit)
+    fail(BDB_E_INVALID, "option " + name + ": " + value + " is out of range (-" +
+                            std::to_string(limit) + " to " + std::to_string(limit) + ")");
+  return neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+}
+
 void set_prefix(std::string &dst, const std::string &name, const std::string &value) {
   if (value.empty() || value.find('/') == 0 || value.back() == '/' ||
       value.find("//") != std::string::npos || value.find("..") != std::string::npos)
@@ -45,16 +67,20 @@ void Options::set(const std::string &name, const std::string &value) {
   else if (name == "readStalenessMs") read_staleness_ms = parse_uint(name, value, 0, kMax);
   else if (name == "blockSizeBytes") block_size_bytes = parse_uint(name, value, 512, 1ull << 30);
   else if (name == "maxMemoryBytes") max_memory_bytes = parse_uint(name, value, 0, kMax);
+  else if (name == "maxRequestsInFlight")
+    max_requests_in_flight = static_cast<uint32_t>(parse_uint(name, value, 1, 1024));
   else if (name == "mergeIntervalMs") merge_interval_ms = parse_uint(name, value, 0, kMax);
   else if (name == "mergeThresholdBytes") merge_threshold_bytes = parse_uint(name, value, 1, kMax);
   else if (name == "mergeThresholdEntries") merge_threshold_entries = parse_uint(name, value, 1, kMax);
   else if (name == "gcGraceMs") gc_grace_ms = parse_uint(name, value, 0, kMax);
-  else if (name == "autoMerge") auto_merge = parse_uint(name, value, 0, 1) != 0;
-  else if (name == "clockOffsetMs") {
-    bool neg = !value.empty() && value[0] == '-';
-    int64_t v = static_cast<int64_t>(parse_uint(name, neg ? value.substr(1) : value, 0, 86400000));
-    clock_offset_ms = neg ? -v : v;
-  }
+  else if (name == "autoMerge")
+    auto_merge = parse_flag(name, value);
+  else if (name == "createIfMissing")
+    create_if_missing = parse_flag(name, value);
+  else if (name == "readOnly")
+    read_only = parse_flag(name, value);
+  else if (name == "clockOffsetMs")
+    clock_offset_ms = parse_offset(name, value, 86400000);
   else if (name == "logLevel") {
     if (value != "debug" && value != "info" && value != "warn" && value != "error" &&
         value != "silent")
@@ -67,15 +93,21 @@ void Options::set(const std::string &name, const std::string &value) {
   else if (name == "indexPrefix") set_prefix(index_prefix, name, value);
   else if (name == "manifestPrefix") set_prefix(manifest_prefix, name, value);
   else
-    fail(BDB_E_INVALID, "unknown option '" + name +
-                            "' (known: dbPrefix nodeId ringSize writeForwardInterval "
-                            "readStalenessMs blockSizeBytes maxMemoryBytes mergeIntervalMs "
-                            "mergeThresholdBytes mergeThresholdEntries gcGraceMs autoMerge clockOffsetMs "
-                            "logLevel dataPrefix committedPrefix blobPrefix indexPrefix "
-                            "manifestPrefix)");
+    fail(BDB_E_INVALID,
+         "unknown option '" + name +
+             "' (known: dbPrefix nodeId ringSize writeForwardInterval "
+             "readStalenessMs blockSizeBytes maxMemoryBytes maxRequestsInFlight mergeIntervalMs "
+             "mergeThresholdBytes mergeThresholdEntries gcGraceMs autoMerge createIfMissing "
+             "readOnly clockOffsetMs "
+             "logLevel dataPrefix committedPrefix blobPrefix indexPrefix "
+             "manifestPrefix)");
 }
 
 void Options::validate() const {
+  if (read_only && create_if_missing)
+    fail(BDB_E_INVALID,
+         "options: readOnly and createIfMissing do not go together (creating a "
+         "database writes its Block 0)");
   // nodeId >= ringSize is allowed: such a node reads and commits but never leads a merge.
   const std::string *subs[] = {&data_prefix, &committed_prefix, &blob_prefix, &index_prefix,
                                &manifest_prefix};

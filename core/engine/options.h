@@ -14,11 +14,19 @@ struct Options {
   uint64_t read_staleness_ms = 1000;
   uint64_t block_size_bytes = 65536;
   uint64_t max_memory_bytes = 104857600;
+  // Storage requests one database keeps in flight at once (read-ahead, merges, collection,
+  // log catch-up): each is a thread of the I/O pool while it runs.
+  uint32_t max_requests_in_flight = 64;
   uint64_t merge_interval_ms = 600000;
   uint64_t merge_threshold_bytes = 4 << 20;
   uint64_t merge_threshold_entries = 1000;
   uint64_t gc_grace_ms = 3600000;
   bool auto_merge = true;
+  // Open creates the database when its prefix holds nothing; otherwise a missing Block 0 is
+  // BDB_E_NOT_FOUND (nothing there) or BDB_E_CORRUPT (objects there, Block 0 lost).
+  bool create_if_missing = false;
+  // Only GETs and LISTs: writes, merges and garbage collection are refused.
+  bool read_only = false;
   int64_t clock_offset_ms = 0;  // added to the wall clock: for testing clock skew
   std::string log_level = "info";
   std::string data_prefix = "data";

@@ -586,13 +586,23 @@ bool index_keys(Database &db, const TableSchema &schema, const Plan &plan,
 std::unique_ptr<RowSource> open_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
                                        const SpecPtr &spec, const Plan &plan) {
   const QuerySpec &q = *spec;
+  // A sort, a count or a query without a limit reads every row its plan names: its blocks
+  // are all read ahead from the start.
+  bool reads_all =
+      q.limit == std::numeric_limits<uint64_t>::max() || !(q.key_order() || plan.ordered);
   auto scan = [&](std::vector<KeyRange> ranges) {
     RowFilter filter;
     if (!q.where.empty() || !q.or_groups.empty())
       filter = [spec](const RowView &row) { return matches(*spec, row); };
-    return scan_source(db, snap, newest, std::move(ranges), std::move(filter), plan.reverse);
+    return scan_source(db, snap, newest, std::move(ranges), std::move(filter), plan.reverse,
+                       reads_all);
   };
   if (plan.kind == Plan::kScan) return scan({});
+  // An index plan reads the index, then the manifest page to find the rows' blocks: the page
+  // is fetched beside the index's first nodes, not after them.
+  if (plan.kind != Plan::kPrimaryKey)
+    if (const TableRoot *root = snap->table_root(newest->name()))
+      if (!root->manifest_key.empty()) db.prefetch_manifest(root->manifest_key);
   if (plan.kind == Plan::kPrimaryKey) {
     if (plan.ranges.empty())  // the conditions (or a page token) leave no key
       return keys_source(db, std::move(snap), std::move(newest), {});

@@ -9,22 +9,70 @@
 
 namespace bucketdb {
 
+ObjectStore::Fetch Database::manifest_fetch(const std::string &key) {
+  return [this, key] {
+    auto obj = storage_->get(key);
+    if (!obj) throw MissingObject("missing object " + key + " (manifest page named by Block 0)");
+    auto page = decode_manifest_page(obj->data, key);
+    const UseMark *mark = &page->used;
+    return Loaded{std::move(page), obj->data.size(), mark};
+  };
+}
+
+ObjectStore::Fetch Database::index_node_fetch(const std::string &key) {
+  return [this, key] {
+    auto obj = storage_->get(key);
+    if (!obj) throw MissingObject("missing object " + key + " (index node)");
+    auto node = decode_index_node(obj->data, key);
+    const UseMark *mark = &node->used;
+    return Loaded{std::move(node), obj->data.size(), mark};
+  };
+}
+
+// The schema is looked up now, the bytes fetched later (read-ahead runs on the I/O pool).
+ObjectStore::Fetch Database::block_fetch(const SnapshotPtr &snap, const std::string &table,
+                                         const BlockRef &ref) {
+  SchemaPtr schema = snap->schemas->version(table, ref.schema_version);
+  if (!schema)
+    fail(BDB_E_CORRUPT, "corrupt object " + ref.key + ": unknown schema " + table + " v" +
+                            std::to_string(ref.schema_version));
+  return [this, schema, table, ref] {
+    auto obj = storage_->get(ref.key);
+    if (!obj)
+      throw MissingObject("missing object " + ref.key + " (data block of table " + table + ")");
+    auto block = DataBlock::parse(std::move(obj->data), ref.key, schema);
+    if (block->rows() != ref.rows)
+      fail(BDB_E_CORRUPT, "corrupt object " + ref.key + ": holds " + std::to_string(block->rows()) +
+                              " rows, its manifest says " + std::to_string(ref.rows));
+    // Counted with the keys and search tables it builds at first use, as maxMemoryBytes means.
+    uint64_t bytes = block->byte_size();
+    const UseMark *mark = &block->used;
+    return Loaded{std::move(block), bytes, mark};
+  };
+}
+
 std::shared_ptr<const ManifestPage> Database::load_manifest(const std::string &key) {
   if (auto hit = cache_.get(key)) return std::static_pointer_cast<const ManifestPage>(hit);
-  auto obj = storage_->get(key);
-  if (!obj) throw MissingObject("missing object " + key + " (manifest page named by Block 0)");
-  auto page = decode_manifest_page(obj->data, key);
-  cache_.put(key, page, obj->data.size(), &page->used);
-  return page;
+  return std::static_pointer_cast<const ManifestPage>(objects_.load(key, manifest_fetch(key)));
 }
 
 std::shared_ptr<const IndexNode> Database::load_index_node(const std::string &key) {
   if (auto hit = cache_.get(key)) return std::static_pointer_cast<const IndexNode>(hit);
-  auto obj = storage_->get(key);
-  if (!obj) throw MissingObject("missing object " + key + " (index node)");
-  auto node = decode_index_node(obj->data, key);
-  cache_.put(key, node, obj->data.size(), &node->used);
-  return node;
+  return std::static_pointer_cast<const IndexNode>(objects_.load(key, index_node_fetch(key)));
+}
+
+void Database::prefetch_manifest(const std::string &key) {
+  objects_.prefetch(key, manifest_fetch(key));
+}
+
+void Database::prefetch_index_node(const std::string &key) {
+  objects_.prefetch(key, index_node_fetch(key));
+}
+
+void Database::prefetch_block(const SnapshotPtr &snap, const std::string &table,
+                              const BlockRef &ref) {
+  if (cache_.contains(ref.key)) return;
+  objects_.prefetch(ref.key, block_fetch(snap, table, ref));
 }
 
 // Slot i's object while the cache holds it (a hit, marked used), else load() remembered there.
@@ -51,33 +99,22 @@ std::shared_ptr<const IndexNode> Database::load_index_node(const IndexNode &pare
                             [&] { return load_index_node(parent.children[j]); });
 }
 
-void Database::store_index_node(const std::string &key, std::shared_ptr<IndexNode> node) {
+void Database::store_index_node(const std::string &key, std::shared_ptr<IndexNode> node,
+                                ObjectStore::Writes &writes) {
   Bytes obj = encode_index_node(*node);
-  storage_->put(key, obj, PutCondition{"", true});
+  uint64_t size = obj.size();
+  writes.put(key, std::move(obj));
   node->build_probes();
   const UseMark *mark = &node->used;
-  cache_.put(key, std::move(node), obj.size(), mark);
+  cache_.put(key, std::move(node), size, mark);
 }
 
 std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
                                                       const std::string &table,
                                                       const BlockRef &ref) {
   if (auto hit = cache_.get(ref.key)) return std::static_pointer_cast<const DataBlock>(hit);
-  auto obj = storage_->get(ref.key);
-  if (!obj)
-    throw MissingObject("missing object " + ref.key + " (data block of table " + table + ")");
-  SchemaPtr schema = snap->schemas->version(table, ref.schema_version);
-  if (!schema)
-    fail(BDB_E_CORRUPT, "corrupt object " + ref.key + ": unknown schema " + table + " v" +
-                            std::to_string(ref.schema_version));
-  auto block = DataBlock::parse(std::move(obj->data), ref.key, schema);
-  if (block->rows() != ref.rows)
-    fail(BDB_E_CORRUPT, "corrupt object " + ref.key + ": holds " +
-                            std::to_string(block->rows()) + " rows, its manifest says " +
-                            std::to_string(ref.rows));
-  // Counted with the keys and search tables it builds at first use, as maxMemoryBytes means.
-  cache_.put(ref.key, block, block->byte_size(), &block->used);
-  return block;
+  return std::static_pointer_cast<const DataBlock>(
+      objects_.load(ref.key, block_fetch(snap, table, ref)));
 }
 
 std::shared_ptr<const DataBlock> Database::load_block(const SnapshotPtr &snap,
@@ -123,6 +160,7 @@ bool TableLookup::prepare(const std::string &key) {
     block_ =
         db_.load_block(snap_, table_, *page_, static_cast<size_t>(ref - page_->blocks.data()), key);
     ref_ = ref;
+    blocks_loaded_++;
   }
   return true;
 }

@@ -1,6 +1,8 @@
 #include "core/engine/row_source.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <functional>
 
 #include "core/codec/index_key.h"
 #include "core/codec/key_codec.h"
@@ -14,10 +16,35 @@ namespace bucketdb {
 
 namespace {
 
+// How far a reader reads ahead: a window of blocks past the one being read, doubling with
+// every block read from 1 (or from the widest, for a reader that reads every row), capped
+// by the requests a database keeps in flight and by a quarter of maxMemoryBytes (blocks
+// fetched ahead wait in the cache, which must not evict them before they are read).
+class ReadAhead {
+ public:
+  ReadAhead(Database &db, bool reads_all)
+      : max_(std::max<size_t>(
+            1, std::min<uint64_t>(db.objects().max_in_flight(),
+                                  db.options().max_memory_bytes / 4 /
+                                      std::max<uint64_t>(db.options().block_size_bytes, 1)))),
+        window_(reads_all ? max_ : 1) {}
+  size_t max() const { return max_; }
+  // The window for the block being read now; the next one is twice as wide.
+  size_t next_window() {
+    size_t w = window_;
+    window_ = std::min(window_ * 2, max_);
+    return w;
+  }
+
+ private:
+  size_t max_;
+  size_t window_;
+};
+
 class ScanSource : public RowSource {
  public:
   ScanSource(Database &db, SnapshotPtr snap, SchemaPtr newest, std::vector<KeyRange> ranges,
-             RowFilter filter, bool descending)
+             RowFilter filter, bool descending, bool reads_all)
       : db_(db),
         snap_(std::move(snap)),
         newest_(std::move(newest)),
@@ -25,6 +52,8 @@ class ScanSource : public RowSource {
         ranges_(std::move(ranges)),
         filter_(std::move(filter)),
         desc_(descending),
+        ahead_(db, reads_all),
+        ahead_to_(descending ? SIZE_MAX : 0),
         what_("committed row of " + newest_->name()) {
     if (ranges_.empty()) ranges_.push_back(KeyRange{"", ""});
     const TableRoot *root = snap_->table_root(newest_->name());
@@ -143,6 +172,21 @@ class ScanSource : public RowSource {
       row_++;
     have_key_ = false;
   }
+  // Starts fetching the blocks after block b in reading order, up to the window, within the
+  // range that ends at `end` (its far end: "" for none).
+  void read_ahead(size_t b, const std::string &end) {
+    size_t n = page_->blocks.size();
+    size_t want = ahead_.next_window();
+    for (size_t k = 1; k <= want; k++) {
+      if (desc_ ? k > b : b + k >= n) break;
+      size_t j = desc_ ? b - k : b + k;
+      const BlockRef &ref = page_->blocks[j];
+      if (!end.empty() && (desc_ ? ref.last_key < end : ref.first_key >= end)) break;
+      if (desc_ ? j >= ahead_to_ : j < ahead_to_) continue;  // asked already
+      db_.prefetch_block(snap_, newest_->name(), ref);
+      ahead_to_ = desc_ ? j : j + 1;
+    }
+  }
   // Positions on the next block row in the current range; false when there is none. Its key
   // is read when needed: to compare with the committed cache's next row, or with the range's
   // far end.
@@ -162,6 +206,7 @@ class ScanSource : public RowSource {
       size_t b = desc_ ? next_block_ - 1 : next_block_;
       const BlockRef &ref = page_->blocks[b];
       if (!end.empty() && (desc_ ? ref.last_key < end : ref.first_key >= end)) return false;
+      read_ahead(b, end);
       block_ = db_.load_block(snap_, newest_->name(), *page_, b);
       blocks_read++;
       next_block_ = desc_ ? b : b + 1;
@@ -184,6 +229,8 @@ class ScanSource : public RowSource {
   size_t range_ = 0;  // ranges done
   std::shared_ptr<const ManifestPage> page_;
   size_t next_block_ = 0;  // the next block to read; descending, one past it
+  ReadAhead ahead_;
+  size_t ahead_to_ = 0;  // blocks before it (descending: from it on) were asked for
   std::shared_ptr<const DataBlock> block_;
   size_t row_ = 0;
   std::string_view block_key_;  // row_'s, in block_, when have_key_
@@ -194,12 +241,28 @@ class ScanSource : public RowSource {
 class KeysSource : public RowSource {
  public:
   KeysSource(Database &db, SnapshotPtr snap, SchemaPtr newest, std::vector<std::string> keys)
-      : snap_(std::move(snap)),
+      : db_(db),
+        snap_(std::move(snap)),
         lookup_(db, snap_, newest->name()),
         newest_(std::move(newest)),
-        keys_(std::move(keys)) {}
+        keys_(std::move(keys)),
+        ahead_(db, true) {
+    // The blocks the keys fall in, in key order, each once: fetched together, not one by one.
+    const TableRoot *root = snap_->table_root(newest_->name());
+    const Overlay *ov = snap_->overlay_of(newest_->name());
+    if (!root || keys_.empty()) return;
+    page_ = db_.load_manifest(*root);
+    if (!page_) return;
+    for (const std::string &k : keys_) {
+      if (ov && ov->count(k)) continue;
+      const BlockRef *ref = page_->block_for(k);
+      if (ref && (blocks_.empty() || blocks_.back() != ref)) blocks_.push_back(ref);
+    }
+    read_ahead(0);
+  }
   bool next(Values &values, uint64_t &seq, uint64_t &misc) override {
     while (pos_ < keys_.size()) {
+      if (!blocks_.empty() && (pos_ & 15) == 0) read_ahead(lookup_.blocks_loaded());
       auto row = lookup_.find(keys_[pos_++]);
       if (!row) continue;
       values = convert_values(*row->schema, std::move(row->values), *newest_);
@@ -211,11 +274,22 @@ class KeysSource : public RowSource {
   }
 
  private:
+  // Keeps the blocks up to `ahead_.max()` past the `done`-th in flight or cached.
+  void read_ahead(size_t done) {
+    size_t until = std::min(blocks_.size(), done + ahead_.max());
+    for (; asked_ < until; asked_++) db_.prefetch_block(snap_, newest_->name(), *blocks_[asked_]);
+  }
+
+  Database &db_;
   SnapshotPtr snap_;  // before lookup_, which uses it
   TableLookup lookup_;
   SchemaPtr newest_;
   std::vector<std::string> keys_;
   size_t pos_ = 0;
+  ReadAhead ahead_;
+  std::shared_ptr<const ManifestPage> page_;
+  std::vector<const BlockRef *> blocks_;  // in the order the keys need them
+  size_t asked_ = 0;                      // blocks_[0, asked_) were asked for
 };
 
 // Index entries within sorted ranges, ascending, or descending by value with each value's
@@ -239,8 +313,15 @@ class IndexWalk {
   }
   // The next entry, or nullptr at the end; valid until the next call.
   const std::string *next() {
-    if (at_ >= batch_.size() && !fill()) return nullptr;
+    if (at_ >= batch_.size()) {
+      if (!fill()) return nullptr;
+      if (on_batch_) on_batch_(batch_);
+    }
     return &batch_[at_++];
+  }
+  // Called with each batch of entries as it is read, before they are handed out.
+  void on_batch(std::function<void(const std::vector<std::string> &)> fn) {
+    on_batch_ = std::move(fn);
   }
   // Length of an entry's value part (the rest is the primary key).
   size_t value_length(const std::string &entry) const {
@@ -312,6 +393,7 @@ class IndexWalk {
   std::vector<std::string> batch_;
   size_t want_ = kFirstBatch;
   size_t at_ = 0;
+  std::function<void(const std::vector<std::string> &)> on_batch_;
 };
 
 class IndexOrderSource : public RowSource {
@@ -324,6 +406,22 @@ class IndexOrderSource : public RowSource {
         walk_(db, std::move(root), *newest_->field(field).type, ranges, descending),
         lookup_(db, snap_, newest_->name()),
         desc_(descending) {
+    // Each batch of entries the walk reads: the blocks of their rows fetched together.
+    walk_.on_batch([this, &db](const std::vector<std::string> &batch) {
+      const TableRoot *table = snap_->table_root(newest_->name());
+      if (!table) return;
+      if (!page_) page_ = db.load_manifest(*table);
+      if (!page_) return;
+      const BlockRef *last = nullptr;
+      for (const std::string &entry : batch) {
+        size_t n = walk_.value_length(entry);
+        std::string pk = entry.substr(n);
+        if (lookup_.in_overlay(pk)) continue;
+        const BlockRef *ref = page_->block_for(pk);
+        if (ref && ref != last) db.prefetch_block(snap_, newest_->name(), *ref);
+        last = ref;
+      }
+    });
     if (!overlay_) return;
     std::string what = "committed row of " + newest_->name();
     for (const auto &[key, row] : *overlay_) {
@@ -396,6 +494,7 @@ class IndexOrderSource : public RowSource {
   IndexWalk walk_;
   TableLookup lookup_;
   bool desc_;
+  std::shared_ptr<const ManifestPage> page_;  // for read-ahead, at the first batch
   const std::string *entry_ = nullptr;
   std::vector<Pending> cache_;
   size_t at_ = 0;
@@ -413,9 +512,9 @@ std::unique_ptr<RowSource> index_order_source(Database &db, SnapshotPtr snap, Sc
 
 std::unique_ptr<RowSource> scan_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
                                        std::vector<KeyRange> ranges, RowFilter filter,
-                                       bool descending) {
+                                       bool descending, bool reads_all) {
   return std::make_unique<ScanSource>(db, std::move(snap), std::move(newest), std::move(ranges),
-                                      std::move(filter), descending);
+                                      std::move(filter), descending, reads_all);
 }
 
 std::unique_ptr<RowSource> keys_source(Database &db, SnapshotPtr snap, SchemaPtr newest,

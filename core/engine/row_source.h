@@ -49,9 +49,12 @@ using RowFilter = std::function<bool(const RowView &)>;
 
 // Blocks merged with the committed cache; `ranges` sorted and disjoint (empty: everything).
 // Descending: from the greatest key down, reading blocks and rows backwards.
+// Blocks are read ahead: a window of requests in flight that doubles with every block read,
+// from one block (a limited query wastes at most a few GETs), or from the widest when the
+// caller will read every row (`reads_all`: a count, a sort, no limit).
 std::unique_ptr<RowSource> scan_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
                                        std::vector<KeyRange> ranges, RowFilter filter = nullptr,
-                                       bool descending = false);
+                                       bool descending = false, bool reads_all = false);
 // Rows in the order of an indexed field (descending: from the greatest value, ties still in
 // primary-key order): the index entries within `ranges` (sorted, disjoint, index-key space),
 // each row looked up by its key, merged in the same order with the committed cache's rows,
@@ -60,7 +63,8 @@ std::unique_ptr<RowSource> scan_source(Database &db, SnapshotPtr snap, SchemaPtr
 std::unique_ptr<RowSource> index_order_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
                                               std::string index_root, size_t field,
                                               std::vector<KeyRange> ranges, bool descending);
-// The rows of these primary keys (sorted, unique) that exist.
+// The rows of these primary keys (sorted, unique) that exist. The blocks they fall in are
+// fetched together at the start (as many as the read-ahead bound allows).
 std::unique_ptr<RowSource> keys_source(Database &db, SnapshotPtr snap, SchemaPtr newest,
                                        std::vector<std::string> keys);
 

@@ -30,6 +30,7 @@ struct Snapshot {
   std::shared_ptr<const Block0> block0;
   std::string block0_etag;
   uint64_t last_seq = 0;   // newest log entry applied (>= block0->applied_seq)
+  Id128 last_commit_id{};  // that entry's commit id (zero: unknown)
   uint64_t misc_high = 0;  // newest MISC seen
   std::shared_ptr<const SchemaSet> schemas;
   std::map<std::string, std::shared_ptr<const Overlay>> overlays;

@@ -22,6 +22,8 @@ class TableLookup {
   bool prepare(const std::string &key);
   // Whether the committed cache has the key (a row or a deletion): no block is needed.
   bool in_overlay(const std::string &key) const;
+  // Blocks this lookup has read so far (a reader ahead of it measures its progress by it).
+  size_t blocks_loaded() const { return blocks_loaded_; }
 
  private:
   Database &db_;
@@ -32,6 +34,7 @@ class TableLookup {
   std::shared_ptr<const ManifestPage> page_;
   const BlockRef *ref_ = nullptr;
   std::shared_ptr<const DataBlock> block_;
+  size_t blocks_loaded_ = 0;
   std::string what_;  // names an overlay row in errors
 };
 

@@ -7,13 +7,14 @@ namespace bucketdb {
 Bytes encode_block0(const Block0 &b) {
   Bytes o = begin_object();
   Writer w(o);
-  w.u32(b.format);
+  w.u32(2);
   w.u64(b.generation);
   w.u64(b.applied_seq);
   w.u64(b.log_floor);
   w.u64(b.misc_high);
   w.raw(b.merge_id.data(), b.merge_id.size());
   w.u64(b.merge_time_ms);
+  w.raw(b.applied_commit_id.data(), b.applied_commit_id.size());
   w.varint(b.schemas.size());
   for (const auto &s : b.schemas) w.blob(s);
   w.varint(b.tables.size());
@@ -64,7 +65,9 @@ Block0 decode_block0(const Bytes &object, const std::string &key) {
   Reader r(open_object(ObjectKind::kBlock0, object, key), key);
   Block0 b;
   b.format = r.u32();
-  if (b.format != 1) r.corrupt("unsupported Block 0 format " + std::to_string(b.format));
+  if (b.format != 1 && b.format != 2)
+    r.corrupt("unsupported Block 0 format " + std::to_string(b.format) +
+              " (this build reads 1 and 2; a newer BucketDB wrote it)");
   b.generation = r.u64();
   b.applied_seq = r.u64();
   b.log_floor = r.u64();
@@ -72,6 +75,11 @@ Block0 decode_block0(const Bytes &object, const std::string &key) {
   auto id = r.raw(16);
   std::copy(id.begin(), id.end(), b.merge_id.begin());
   b.merge_time_ms = r.u64();
+  if (b.format >= 2) {
+    auto applied = r.raw(16);
+    std::copy(applied.begin(), applied.end(), b.applied_commit_id.begin());
+  }
+  b.format = 2;  // as it is written back
   b.schemas.resize(r.count(1));
   for (auto &s : b.schemas) s = std::string(r.blob());
   b.tables.resize(r.count(31));

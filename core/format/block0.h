@@ -59,13 +59,14 @@ struct HistoryPoint {
 };
 
 struct Block0 {
-  uint32_t format = 1;
+  uint32_t format = 2;
   uint64_t generation = 0;
   uint64_t applied_seq = 0;  // newest log entry folded into blocks
   uint64_t log_floor = 0;    // entries at or below may be deleted
   uint64_t misc_high = 0;    // newest MISC stamp folded
   Id128 merge_id{};
   uint64_t merge_time_ms = 0;
+  Id128 applied_commit_id{};         // of log entry applied_seq (zero: unknown; format 2 keeps it)
   std::vector<std::string> schemas;  // canonical JSON of every registered version
   std::vector<TableRoot> tables;
   std::vector<Garbage> garbage;

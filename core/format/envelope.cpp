@@ -20,12 +20,16 @@ const char *object_kind_name(ObjectKind kind) {
   return "object";
 }
 
+uint8_t format_version(ObjectKind kind) {
+  return kind == ObjectKind::kLogEntry ? 2 : kFormatVersion;
+}
+
 Bytes begin_object() { return Bytes(kEnvelopeHeader, 0); }
 
 void seal_in_place(ObjectKind kind, Bytes &o) {
   std::memcpy(o.data(), "BKDB", 4);
   o[4] = static_cast<uint8_t>(kind);
-  o[5] = kFormatVersion;
+  o[5] = format_version(kind);
   o[6] = o[7] = 0;
   store_le(o.data() + 8, o.size() - kEnvelopeHeader, 8);
   uint64_t h = XXH64(o.data(), o.size(), 0);
@@ -41,7 +45,8 @@ Bytes seal(ObjectKind kind, std::string_view payload) {
   return o;
 }
 
-std::string_view open_object(ObjectKind kind, const Bytes &o, const std::string &key) {
+std::string_view open_object(ObjectKind kind, const Bytes &o, const std::string &key,
+                             uint8_t *version) {
   auto corrupt = [&](const std::string &why) {
     fail(BDB_E_CORRUPT, "corrupt object " + key + " (" + object_kind_name(kind) + "): " + why);
   };
@@ -52,9 +57,10 @@ std::string_view open_object(ObjectKind kind, const Bytes &o, const std::string 
   if (o[4] != static_cast<uint8_t>(kind))
     corrupt("holds a " + std::string(object_kind_name(static_cast<ObjectKind>(o[4]))) +
             " (kind " + std::to_string(o[4]) + ")");
-  if (o[5] != kFormatVersion)
-    corrupt("format version " + std::to_string(o[5]) + " is not supported (this build reads " +
-            std::to_string(kFormatVersion) + ")");
+  if (o[5] < 1 || o[5] > format_version(kind))
+    corrupt("format version " + std::to_string(o[5]) + " is not supported (this build reads 1 to " +
+            std::to_string(format_version(kind)) + "; a newer BucketDB wrote it)");
+  if (version) *version = o[5];
   uint64_t len = load_le(o.data() + 8, 8);
   if (len != o.size() - kEnvelopeOverhead) corrupt("length field does not match its size");
   return std::string_view(reinterpret_cast<const char *>(o.data()) + kEnvelopeHeader,

@@ -22,7 +22,10 @@ enum class ObjectKind : uint8_t {
   kBlob = 6,
 };
 
+// The format version writers use for each kind (readers take every version from 1 up to it).
+// Log entries are at 2 (each names the commit before it).
 constexpr uint8_t kFormatVersion = 1;
+uint8_t format_version(ObjectKind kind);
 constexpr size_t kEnvelopeHeader = 16;
 constexpr size_t kEnvelopeOverhead = kEnvelopeHeader + 8;
 
@@ -33,7 +36,9 @@ Bytes seal(ObjectKind kind, std::string_view payload);
 // Starts an object in place: write the payload after the header, then call seal_in_place.
 Bytes begin_object();
 void seal_in_place(ObjectKind kind, Bytes &object);
-// The payload of a sealed object, after every check.
-std::string_view open_object(ObjectKind kind, const Bytes &object, const std::string &key);
+// The payload of a sealed object, after every check; *version (may be null) is its format
+// version.
+std::string_view open_object(ObjectKind kind, const Bytes &object, const std::string &key,
+                             uint8_t *version = nullptr);
 
 }  // namespace bucketdb

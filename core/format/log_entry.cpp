@@ -10,6 +10,8 @@ Bytes encode_log_entry(const LogEntry &e) {
   w.u64(e.seq);
   w.u8(e.node_id);
   w.raw(e.commit_id.data(), e.commit_id.size());
+  w.raw(e.prev_commit_id.data(), e.prev_commit_id.size());
+  w.u64(e.writer);
   w.u64(e.misc);
   w.varint(e.ops.size());
   for (const LogOp &op : e.ops) {
@@ -35,12 +37,18 @@ Bytes encode_log_entry(const LogEntry &e) {
 }
 
 LogEntry decode_log_entry(const Bytes &object, const std::string &key) {
-  Reader r(open_object(ObjectKind::kLogEntry, object, key), key);
+  uint8_t version = 0;
+  Reader r(open_object(ObjectKind::kLogEntry, object, key, &version), key);
   LogEntry e;
   e.seq = r.u64();
   e.node_id = r.u8();
   auto id = r.raw(16);
   std::copy(id.begin(), id.end(), e.commit_id.begin());
+  if (version >= 2) {
+    auto prev = r.raw(16);
+    std::copy(prev.begin(), prev.end(), e.prev_commit_id.begin());
+    e.writer = r.u64();
+  }
   e.misc = r.u64();
   size_t n = r.count(2);
   e.ops.resize(n);

@@ -27,6 +27,13 @@ struct LogEntry {
   uint64_t seq = 0;
   uint8_t node_id = 0;
   Id128 commit_id{};
+  // The commit id of entry seq - 1 as its writer applied it (zero: unknown, e.g. written by
+  // format 1). A reader whose entry seq - 1 has another id knows that entry was lost and its
+  // number taken again: the chain makes a gap in the log loud instead of silent.
+  Id128 prev_commit_id{};
+  // A random id of the handle that wrote it (format 2; 0: unknown): a node that sees entries
+  // of other writers knows it shares the log (commits then take turns, docs/SPEC.md 4).
+  uint64_t writer = 0;
   uint64_t misc = 0;  // monotonically increasing system clock stamp, ms
   std::vector<LogOp> ops;
 };

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/util/error.h"
+#include "core/util/json_text.h"
 
 namespace bucketdb {
 
@@ -47,14 +48,7 @@ int TableSchema::field_index(std::string_view name) const {
 }
 
 std::shared_ptr<const TableSchema> TableSchema::from_json(std::string_view json) {
-  ojson j;
-  try {
-    j = ojson::parse(json.begin(), json.end());
-  } catch (const nlohmann::json::parse_error &e) {
-    std::string msg = e.what();
-    auto at = msg.find("parse error");
-    fail(BDB_E_JSON, "schema: malformed JSON: " + (at == std::string::npos ? msg : msg.substr(at)));
-  }
+  ojson j = parse_json_text<ojson>(json, "schema");
   if (!j.is_object()) bad("", "expected a JSON object");
   auto s = std::make_shared<TableSchema>();
   std::string table;

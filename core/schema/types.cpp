@@ -41,4 +41,11 @@ bool type_can_be_indexed(int type_id) {
   return t && type_id != BDB_TYPE_JSON && type_id != BDB_TYPE_BLOB;
 }
 
+std::string type_label(int type_id, uint32_t max_length) {
+  const TypeInfo *t = type_info(type_id);
+  std::string s = t ? t->name : "type " + std::to_string(type_id);
+  if (max_length) s += "(" + std::to_string(max_length) + ")";
+  return s;
+}
+
 }  // namespace bucketdb

@@ -25,5 +25,7 @@ const TypeInfo *type_info(int type_id);
 // varchar and bytes.
 bool type_can_be_primary_key(int type_id);
 bool type_can_be_indexed(int type_id);
+// "varchar(36)", "json", "uint8": a type as messages name it.
+std::string type_label(int type_id, uint32_t max_length);
 
 }  // namespace bucketdb

@@ -117,8 +117,14 @@ std::optional<StoredObject> Storage::get_if_changed(const std::string &key,
   return out;
 }
 
+void Storage::check_writable(const char *op, const std::string &key) const {
+  if (!writes_forbidden_.empty())
+    fail(BDB_E_INVALID, std::string(op) + " " + key + ": " + writes_forbidden_);
+}
+
 PutOutcome Storage::put(const std::string &key, const Bytes &data, const PutCondition &cond,
                         std::string *etag_out) {
+  check_writable("put", key);
   const bdb_driver_v1 *t = driver_->table();
   bdb_drv_put_options opts{};
   // A store without conditional writes gets none: the engine's timeshare rule stands in for
@@ -147,6 +153,7 @@ PutOutcome Storage::put(const std::string &key, const Bytes &data, const PutCond
 }
 
 void Storage::del(const std::string &key) {
+  check_writable("delete", key);
   const bdb_driver_v1 *t = driver_->table();
   bdb_drv_error err{};
   int st = with_retries("delete", key, [&] {

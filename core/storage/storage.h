@@ -63,6 +63,10 @@ class Storage {
   Page list(const std::string &prefix, const std::string &token);
   std::vector<std::string> list_all(const std::string &prefix);
 
+  // From now on put and delete fail with BDB_E_INVALID naming the key and `why`: a read-only
+  // database sends only GETs and LISTs, whatever asks it to write.
+  void forbid_writes(std::string why) { writes_forbidden_ = std::move(why); }
+
   const StorageCounters &counters() const { return counters_; }
   std::string driver_stats_json() const;  // "{}" when the driver has none
 
@@ -77,8 +81,10 @@ class Storage {
                    bool *retried = nullptr);
   [[noreturn]] void raise(const char *op, const std::string &key, int st,
                           const bdb_drv_error &err) const;
+  void check_writable(const char *op, const std::string &key) const;
   std::unique_ptr<DriverHandle> driver_;
   StorageCounters counters_;
+  std::string writes_forbidden_;  // why, when they are
 };
 
 std::string normalize_etag(const char *etag);

@@ -39,6 +39,7 @@ int main(int argc, char **argv) {
   static const char *titles[] = {"Write the report", "Water the plants", "Call the bank"};
   int rc = 0, i, open = 0;
   bdb_db *db = NULL;
+  bdb_options *opts = NULL;
   bdb_batch *batch = NULL;
   bdb_doc *doc = NULL, *key = NULL;
   bdb_query *query = NULL;
@@ -49,7 +50,9 @@ int main(int argc, char **argv) {
 
   memset(&storage, 0, sizeof storage);
   bdbc_error_clear(&err);
-  CHECK(bdb_open(uri, NULL, &db), "open");
+  CHECK(bdb_options_new(&opts), "options");
+  CHECK(bdb_options_set(opts, "createIfMissing", "1"), "createIfMissing");
+  CHECK(bdb_open(uri, opts, &db), "open");
   CHECK(todo_tasks_row_register(db), "register"); /* a no-op when already registered */
 
   /* Three tasks, one atomic batch. A field not set (has.<field> false) is null. */
@@ -102,6 +105,7 @@ int main(int argc, char **argv) {
   printf("%d open tasks\n", open);
 
 done:
+  bdb_options_free(opts);
   bdbc_rowbuf_free(&storage);
   bdb_cursor_free(cursor);
   bdb_query_free(query);

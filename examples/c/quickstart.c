@@ -32,6 +32,7 @@ int main(int argc, char **argv) {
   const char *uri = argc > 1 ? argv[1] : "file:./quickstart-db";
   int rc = 0;
   bdb_db *db = NULL;
+  bdb_options *opts = NULL;
   bdb_batch *batch = NULL;
   bdb_doc *doc = NULL, *key = NULL;
   bdb_query *query = NULL;
@@ -40,7 +41,11 @@ int main(int argc, char **argv) {
   uint64_t seq = 0, n = 0;
 
   printf("BucketDB %s, database %s\n", bdb_version(), uri);
-  CHECK(bdb_open(uri, NULL, &db));
+  /* createIfMissing: the first run creates the database; without it, opening a URI that holds
+   * none is BDB_E_NOT_FOUND (a mistyped URI never makes a new, empty database). */
+  CHECK(bdb_options_new(&opts));
+  CHECK(bdb_options_set(opts, "createIfMissing", "1"));
+  CHECK(bdb_open(uri, opts, &db));
   CHECK(bdb_schema_register_json(db, kUsers)); /* a no-op when already registered */
 
   /* One batch, one atomic commit: typed setters and JSON mix freely. */
@@ -89,6 +94,7 @@ int main(int argc, char **argv) {
   printf("%llu users are 30 or older\n", (unsigned long long)n);
 
 done:
+  bdb_options_free(opts);
   bdb_free(json);
   bdb_cursor_free(cursor);
   bdb_query_free(query);

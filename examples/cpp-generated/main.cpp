@@ -41,7 +41,12 @@ void print(const shop::EventsRow &e) {
 int run(const char *uri) {
   bdbc_error err{};
   bdb_db *raw_db = nullptr;
-  bdbc::check(bdb_open(uri, nullptr, &raw_db));
+  bdb_options *opts = nullptr;
+  bdbc::check(bdb_options_new(&opts));
+  bdbc::check(bdb_options_set(opts, "createIfMissing", "1"));
+  bdb_status opened = bdb_open(uri, opts, &raw_db);
+  bdb_options_free(opts);
+  bdbc::check(opened);
   Handle<bdb_db> db(raw_db);
   bdbc::check(shop::EventsRow::register_schema(db.get()));
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "compat.h"
+#include "core/util/error.h"
 #include "descriptor.h"
 #include "diagnostics.h"
 #include "emit.h"
@@ -47,7 +48,8 @@ const char *kUsageText =
     "                           previous .fbs, or JSON descriptors as `bucketdb schema list`\n"
     "                           prints them) and what the migration does; write no code\n"
     "      --version, -h, --help\n"
-    "Exit status: 0 ok, 1 errors in the input, 2 usage, 3 incompatible (--check-compatible).\n";
+    "Exit status: 0 ok, 1 errors in the input, 2 usage, 3 incompatible or lossy\n"
+    "(--check-compatible).\n";
 
 struct Options {
   std::vector<std::string> inputs;
@@ -56,6 +58,7 @@ struct Options {
   std::string depfile;
   std::string check_against;
   bool emit_json = false;
+  bool allow_lossy = false;
 };
 
 [[noreturn]] void usage_error(const std::string &msg) {
@@ -89,6 +92,8 @@ Options parse_args(int argc, char **argv) {
       o.emit_json = true;
     } else if (a == "--check-compatible") {
       o.check_against = value(i, a);
+    } else if (a == "--allow-lossy") {
+      o.allow_lossy = true;
     } else if (!a.empty() && a[0] == '-') {
       usage_error("unknown option " + a);
     } else {
@@ -98,6 +103,8 @@ Options parse_args(int argc, char **argv) {
   if (o.inputs.empty()) usage_error("no .fbs file given");
   if (o.emit_json && !o.check_against.empty())
     usage_error("--emit-json and --check-compatible do not go together");
+  if (o.allow_lossy && o.check_against.empty())
+    usage_error("--allow-lossy goes with --check-compatible");
   return o;
 }
 
@@ -245,7 +252,12 @@ int check_against(const Options &o, const Compiled &c, SourceCache &sources) {
   }
   std::vector<TableModel> fresh;
   for (const auto &ts : c.tables) fresh.insert(fresh.end(), ts.begin(), ts.end());
-  return check_compatible(old_tables, fresh, std::cout) ? kOk : kIncompatible;
+  try {
+    return check_compatible(old_tables, fresh, o.allow_lossy, std::cout) ? kOk : kIncompatible;
+  } catch (const bucketdb::Error &e) {  // a table the engine itself would not accept
+    std::cerr << "bucketdb-schemac: " << e.what() << "\n";
+    return kInputError;
+  }
 }
 
 int run(int argc, char **argv) {

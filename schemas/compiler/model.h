@@ -6,26 +6,18 @@
 #include <string>
 #include <vector>
 
+#include "core/schema/types.h"
+
 namespace schemac {
 
-// The field types of SPEC section 3, as the engine defines them (core/schema/types.cpp).
-enum class Kind { kUInt, kInt, kBool, kFloat, kText, kBytes, kBlob };
-
-struct TypeInfo {
-  int id;
-  const char *name;
-  uint32_t slot;  // bytes in the fixed part of a row
-  Kind kind;
-  bool heap;  // value lives in the heap; the slot holds (offset, length)
-  int width;  // integer/float width in bytes, or 0
-};
-
-// nullptr for an unknown id.
-const TypeInfo *type_info(int type_id);
-bool type_can_be_primary_key(int type_id);
-bool type_can_be_indexed(int type_id);
-// "varchar(36)", "json", "uint8": a type as messages name it.
-std::string type_label(int type_id, uint32_t max_length);
+// The field types of SPEC section 3: the engine's own table (the ids, slots and kinds are the
+// row format, so there is one definition of them).
+using bucketdb::Kind;
+using bucketdb::type_can_be_indexed;
+using bucketdb::type_can_be_primary_key;
+using bucketdb::type_info;
+using bucketdb::type_label;
+using bucketdb::TypeInfo;
 
 struct FieldModel {
   std::string name;

@@ -46,6 +46,7 @@ bdb_db *h_open_opts(const char *uri, const char *const *pairs, size_t n) {
   h_ok(bdb_options_new(&o));
   h_ok(bdb_options_set(o, "autoMerge", "0"));
   h_ok(bdb_options_set(o, "logLevel", "silent"));
+  h_ok(bdb_options_set(o, "createIfMissing", "1"));
   for (size_t i = 0; i < n; i++) h_ok(bdb_options_set(o, pairs[2 * i], pairs[2 * i + 1]));
   bdb_db *db = NULL;
   bdb_status st = bdb_open(uri, o, &db);

@@ -16,6 +16,7 @@ int main(int argc, char **argv) {
   Options o;
   o.set("dbPrefix", argv[2]);
   o.set("logLevel", "silent");
+  o.set("createIfMissing", "1");
   o.set("writeForwardInterval", "20");
   o.set("mergeThresholdEntries", "4");
   o.set("gcGraceMs", "0");

@@ -42,6 +42,7 @@ int main(int argc, char **argv) {
   o.set("mergeThresholdEntries", "20");
   o.set("readStalenessMs", "0");
   o.set("logLevel", "silent");
+  o.set("createIfMissing", "1");
   if (argc > 7) o.set("clockOffsetMs", argv[7]);
   o.set("gcGraceMs", argc > 8 ? argv[8] : "2000");
   if (const char *prefix = std::getenv("BDB_TORTURE_PREFIX")) o.set("dbPrefix", prefix);

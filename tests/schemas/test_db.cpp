@@ -58,6 +58,7 @@ bdb_db *open_and_register() {
   bdb_options_new(&o);
   bdb_options_set(o, "autoMerge", "0");
   bdb_options_set(o, "logLevel", "silent");
+  bdb_options_set(o, "createIfMissing", "1");
   bdb_db *db = nullptr;
   bdb_status st = bdb_open("memory:schemas-tests", o, &db);
   bdb_options_free(o);

@@ -144,8 +144,10 @@ TEST_P(Engine, CountsEqualTheRowsTheQueryReturns) {
   for (int i = 0; i < 40; i++)
     put(*db, R"({"id":"a)" + std::to_string(10 + i) + R"(","age":)" + std::to_string(i) + "}");
   db->merge();  // version 1 rows in blocks
+  // Drops fields: a lossy version, allowed explicitly.
   db->register_schema(R"({"name":"users","version":2,"fields":{"id":{"typeId":10},
-      "name":{"typeId":10},"age":{"typeId":2},"email":{"typeId":10}},"primaryKey":"id"})");
+      "name":{"typeId":10},"age":{"typeId":2},"email":{"typeId":10}},"primaryKey":"id"})",
+                      true);
   for (int i = 0; i < 40; i += 3)  // some block rows replaced or deleted in the cache
     put(*db, R"({"id":"a)" + std::to_string(10 + i) + R"(","age":)" + std::to_string(100 + i) + "}",
         i % 2 ? StagedOp::kDelete : StagedOp::kUpdate);
@@ -387,8 +389,10 @@ TEST_P(Engine, SchemaVersionsConvertOldRows) {
   std::string conflicting = v1;
   conflicting.replace(conflicting.find("\"maxLength\": 50"), 15, "\"maxLength\": 51");
   EXPECT_EQ(status_of([&] { db->register_schema(conflicting); }), BDB_E_SCHEMA);
+  // Drops fields: a lossy version, allowed explicitly.
   db->register_schema(R"({"name":"users","version":2,"fields":{"id":{"typeId":10},
-      "name":{"typeId":10},"email":{"typeId":10},"age":{"typeId":2}},"primaryKey":"id"})");
+      "name":{"typeId":10},"email":{"typeId":10},"age":{"typeId":2}},"primaryKey":"id"})",
+                      true);
   EXPECT_EQ(*get(*db, "old"), R"({"id":"old","name":"Ann","age":40})");
   put(*db, R"({"id":"new","email":"n@x","age":70000})");
   db->merge();  // rewrites the old block into version 2
@@ -409,8 +413,10 @@ TEST_P(Engine, MigrationRewritesOldBlocksInTheBackgroundAndShowsProgress) {
   db->commit(b);
   db->merge();
   auto before = all(*db);
+  // Drops fields: a lossy version, allowed explicitly.
   db->register_schema(R"({"name":"users","version":2,"fields":{"id":{"typeId":10},
-      "age":{"typeId":2},"email":{"typeId":10}},"primaryKey":"id"})");
+      "age":{"typeId":2},"email":{"typeId":10}},"primaryKey":"id"})",
+                      true);
   auto pending = [&] {
     auto j = nlohmann::json::parse(db->stats_json())["tables"][0];
     return j.contains("migration") ? j["migration"]["blocksPending"].get<uint64_t>() : 0;

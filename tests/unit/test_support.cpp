@@ -50,6 +50,7 @@ Options quiet_options() {
   Options o;
   o.auto_merge = false;
   o.log_level = "silent";
+  o.create_if_missing = true;
   return o;
 }
 

@@ -31,7 +31,7 @@ struct Store {
 };
 Store fresh_store(const std::string &kind, const TempDir &dir);
 
-Options quiet_options();  // autoMerge off, log silent
+Options quiet_options();  // autoMerge off, log silent, createIfMissing
 
 std::unique_ptr<Database> open_db(const std::string &uri, Options o = quiet_options());
 

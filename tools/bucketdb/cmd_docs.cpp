@@ -84,7 +84,7 @@ void put_stream(bdb_db *db, const PutArgs &args) {
 }
 
 void put(const GlobalOptions &global, const PutArgs &args) {
-  Db db = open_database(global);
+  Db db = open_database(global, Access::kCreate);
   if (args.json == "-") return put_stream(db.get(), args);
   Batch batch = new_batch(db.get());
   check(stage(batch.get(), args, args.json.c_str()));
@@ -92,7 +92,7 @@ void put(const GlobalOptions &global, const PutArgs &args) {
 }
 
 void get(const GlobalOptions &global, const KeyArgs &args) {
-  Db db = open_database(global);
+  Db db = open_database(global, Access::kRead);
   char *raw = nullptr;
   check(bdb_get_json(db.get(), args.table.c_str(), args.key.c_str(), &raw), kExitNotFound);
   BdbString json(raw);
@@ -101,7 +101,7 @@ void get(const GlobalOptions &global, const KeyArgs &args) {
 
 // Deleting a key that is not there is not an error: the end state is what was asked for.
 void del(const GlobalOptions &global, const KeyArgs &args) {
-  Db db = open_database(global);
+  Db db = open_database(global, Access::kWrite);
   Batch batch = new_batch(db.get());
   check(bdb_batch_delete_key(batch.get(), args.table.c_str(), args.key.c_str()));
   check(bdb_batch_commit(batch.get(), nullptr));

@@ -92,7 +92,7 @@ void run_query(const GlobalOptions &global, const QueryArgs &args) {
         "--page-token prints where the documents end; it goes without --count and "
         "--explain");
 
-  Db db = open_database(global);
+  Db db = open_database(global, Access::kRead);
   bdb_query *raw = nullptr;
   check(bdb_query_new(db.get(), args.table.c_str(), &raw));
   Query q(raw);

@@ -34,10 +34,11 @@ std::string read_input(const std::string &path) {
   if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw CliError(kExitFailure, "schema add: cannot open " + path + ": " + std::strerror(errno));
+    throw CliError(kExitFailure,
+                   "cannot open the schema file " + path + ": " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) throw CliError(kExitFailure, "schema add: cannot read " + path);
+  if (in.bad()) throw CliError(kExitFailure, "cannot read the schema file " + path);
   return text.str();
 }
 
@@ -153,15 +154,16 @@ std::vector<std::string> schemas_from_idl(const std::string &path,
 }
 
 void schema_add(const GlobalOptions &global, const std::string &path,
-                const std::vector<std::string> &include_dirs) {
-  std::vector<std::string> schemas = ends_with(path, ".fbs") ? schemas_from_idl(path, include_dirs)
-                                                             : split_schemas(read_input(path));
-  Db db = open_database(global);
-  for (const std::string &json : schemas) check(bdb_schema_register_json(db.get(), json.c_str()));
+                const std::vector<std::string> &include_dirs, bool allow_lossy) {
+  // Every schema of the file in one registration: all of them or none.
+  std::string all = schemas_as_one(read_schema_file(path, include_dirs));
+  Db db = open_database(global, Access::kCreate);
+  check(
+      bdb_schema_register_json_v2(db.get(), all.c_str(), allow_lossy ? BDB_SCHEMA_ALLOW_LOSSY : 0));
 }
 
 void schema_list(const GlobalOptions &global) {
-  Db db = open_database(global);
+  Db db = open_database(global, Access::kRead);
   char *raw = nullptr;
   check(bdb_schema_list_json(db.get(), &raw));
   BdbString json(raw);
@@ -173,6 +175,19 @@ void schema_list(const GlobalOptions &global) {
 }
 
 }  // namespace
+
+std::vector<std::string> read_schema_file(const std::string &path,
+                                          const std::vector<std::string> &include_dirs) {
+  return ends_with(path, ".fbs") ? schemas_from_idl(path, include_dirs)
+                                 : split_schemas(read_input(path));
+}
+
+std::string schemas_as_one(const std::vector<std::string> &schemas) {
+  if (schemas.size() == 1) return schemas[0];
+  std::string all = "[";
+  for (size_t i = 0; i < schemas.size(); i++) all += (i ? "," : "") + schemas[i];
+  return all + "]";
+}
 
 void add_schema_commands(CLI::App &app, Commands &commands) {
   CLI::App *schema = app.add_subcommand("schema", "Register and list table schemas");
@@ -186,7 +201,13 @@ void add_schema_commands(CLI::App &app, Commands &commands) {
   auto includes = std::make_shared<std::vector<std::string>>();
   add->add_option("FILE", *path, "Schema file: .json, or .fbs")->required();
   add->add_option("-I,--include", *includes, "Directory searched for a .fbs file's includes");
-  commands.on(add, [path, includes](const GlobalOptions &g) { schema_add(g, *path, *includes); });
+  auto lossy = std::make_shared<bool>(false);
+  add->add_flag("--allow-lossy", *lossy,
+                "Accept a new version that loses data of rows written before (a dropped, "
+                "narrowed or retyped field): reads then convert what fits and null the rest");
+  commands.on(add, [path, includes, lossy](const GlobalOptions &g) {
+    schema_add(g, *path, *includes, *lossy);
+  });
 
   CLI::App *list =
       schema->add_subcommand("list", "Print every registered schema version, one JSON per line");

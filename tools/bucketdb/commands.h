@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -28,9 +29,15 @@ class Commands {
 };
 
 void add_schema_commands(CLI::App &app, Commands &commands);  // schema add, schema list
+// The schemas of a file as `schema add` reads it (.json: one object, an array or one per line;
+// .fbs through bucketdb-schemac), as JSON texts.
+std::vector<std::string> read_schema_file(const std::string &path,
+                                          const std::vector<std::string> &include_dirs);
+// One registration text for several schemas: the schema itself, or an array of them.
+std::string schemas_as_one(const std::vector<std::string> &schemas);
 void add_doc_commands(CLI::App &app, Commands &commands);     // put, get, delete
 void add_query_command(CLI::App &app, Commands &commands);    // query
-void add_admin_commands(CLI::App &app, Commands &commands);   // merge, gc, inspect, stats
+void add_admin_commands(CLI::App &app, Commands &commands);   // merge, gc, inspect, stats, recover
 void add_driver_commands(CLI::App &app, Commands &commands);  // driver-check
 void add_bench_command(CLI::App &app, Commands &commands);    // bench
 

@@ -38,12 +38,14 @@ void set_option(bdb_options *opts, const std::string &name, const std::string &v
 
 }  // namespace
 
-Db open_database(const GlobalOptions &global) {
+Options database_options(const GlobalOptions &global, Access access) {
   bdb_options *raw = nullptr;
   check(bdb_options_new(&raw));
   Options opts(raw);
-  // autoMerge stays on: a one-shot process still folds the log at close when a merge is due,
-  // so a database driven only from the command line keeps a short log.
+  // Writes keep autoMerge on: a one-shot process still folds the log at close when a merge
+  // is due, so a database driven only from the command line keeps a short log.
+  set_option(opts.get(), "readOnly", access == Access::kRead ? "1" : "0");
+  set_option(opts.get(), "createIfMissing", access == Access::kCreate ? "1" : "0");
   set_option(opts.get(), "dbPrefix", global.prefix);
   if (!global.node.empty()) set_option(opts.get(), "nodeId", global.node);
   if (!global.ring.empty()) set_option(opts.get(), "ringSize", global.ring);
@@ -54,6 +56,11 @@ Db open_database(const GlobalOptions &global) {
       usage_error("--option '" + item + "': expected NAME=VALUE");
     set_option(opts.get(), item.substr(0, eq), item.substr(eq + 1));
   }
+  return opts;
+}
+
+Db open_database(const GlobalOptions &global, Access access) {
+  Options opts = database_options(global, access);
   bdb_db *db = nullptr;
   check(bdb_open(global.uri.c_str(), opts.get(), &db));
   return Db(db);

@@ -29,7 +29,14 @@ struct GlobalOptions {
 
 void add_global_options(CLI::App &app, GlobalOptions &global);
 
-// Opens the database. autoMerge stays on: a due merge runs when the process closes it.
-Db open_database(const GlobalOptions &global);
+// What a command does to the database. Reads open it read-only (they send only GETs and
+// LISTs, and never create anything); writes may merge at close; kCreate also creates a
+// database that does not exist yet (schema add, put, import).
+enum class Access { kRead, kWrite, kCreate };
+
+// The options for `access`: the flags, then --option NAME=VALUE (which wins).
+Options database_options(const GlobalOptions &global, Access access);
+// Opens the database for `access`.
+Db open_database(const GlobalOptions &global, Access access);
 
 }  // namespace bdbcli

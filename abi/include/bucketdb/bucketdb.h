@@ -97,10 +97,15 @@ BDB_API void bdb_free(void *ptr);
 /* Option names (values are text; numbers in decimal):
  *   dbPrefix (default "main"), nodeId (0-255, default 0), ringSize (default 1),
  *   writeForwardInterval (ms, >= 10, 5000), readStalenessMs (ms, 1000), blockSizeBytes
- *   (512 to 1 GiB, 65536), maxMemoryBytes (104857600), mergeIntervalMs (600000),
+ *   (512 to 1 GiB, 65536), maxMemoryBytes (104857600), maxRequestsInFlight (storage requests
+ *   kept in flight at once for read-ahead, merges, log catch-up and collection: 1 to 1024, 64),
+ *   mergeIntervalMs (600000),
  *   mergeThresholdBytes (>= 1, 4194304), mergeThresholdEntries (>= 1, 1000), gcGraceMs
  *   (3600000), autoMerge (1: the write-forward service runs in the background and merges at
- *   close when due; 0: only bdb_db_merge), logLevel (debug|info|warn|error|silent),
+ *   close when due; 0: only bdb_db_merge), createIfMissing (0: bdb_open of a prefix that
+ *   holds no database is BDB_E_NOT_FOUND; 1: it creates one), readOnly (1: the handle sends
+ *   only GETs and LISTs; commits, schema registration, merge and gc are BDB_E_INVALID, nothing
+ *   merges at close; 0), logLevel (debug|info|warn|error|silent),
  *   dataPrefix, committedPrefix, blobPrefix, indexPrefix, manifestPrefix; for tests,
  *   clockOffsetMs (signed ms added to this node's wall clock).
  *   ringSize is 1 to 256. A nodeId >= ringSize never leads merges. */
@@ -110,7 +115,11 @@ BDB_API void bdb_options_free(bdb_options *opts);
 
 /* uri: "memory:", "memory:NAME", "file:PATH", "s3://bucket[/prefix]?endpoint=...",
  * "plugin:/path/x.so?config", or any "scheme:..." whose driver plugin is found. NULL or ""
- * opens s3://$BUCKETDB_S3_BUCKET when that variable is set. opts may be NULL. */
+ * opens s3://$BUCKETDB_S3_BUCKET when that variable is set. opts may be NULL.
+ * A database exists once its Block 0 ({dbPrefix}/block0) does. Opening one that does not is
+ * BDB_E_NOT_FOUND, unless the option createIfMissing is 1 (then it is created: LevelDB's
+ * create_if_missing). A prefix that holds objects but no Block 0 is BDB_E_CORRUPT, whatever
+ * the options: its Block 0 was lost, and `bucketdb recover` rebuilds it. */
 BDB_API bdb_status bdb_open(const char *uri, const bdb_options *opts, bdb_db **out);
 /* Waits for background work to stop; safe with NULL. */
 BDB_API void bdb_close(bdb_db *db);
@@ -123,6 +132,16 @@ BDB_API void bdb_close(bdb_db *db);
  * Registering the same table version again with the same definition is a no-op; with a
  * different one it is BDB_E_SCHEMA. The schema is committed to the log like a write. */
 BDB_API bdb_status bdb_schema_register_json(bdb_db *db, const char *json);
+/* A new version of a table must not lose what rows written in the newest registered version
+ * hold: dropping a field, narrowing a maxLength or changing a type in a way that some value
+ * could not survive (reads would null it) is BDB_E_SCHEMA naming each field and why, as is a
+ * version lower than the newest. With BDB_SCHEMA_ALLOW_LOSSY such a version is registered:
+ * reads convert what fits and null the rest, and the blocks that held the old values stay
+ * readable through history queries until gcGraceMs after a merge rewrites them. The primary
+ * key never changes name or type and never narrows, whatever the flags.
+ * bdb_schema_register_json(db, json) is bdb_schema_register_json_v2(db, json, 0). */
+#define BDB_SCHEMA_ALLOW_LOSSY 0x1u
+BDB_API bdb_status bdb_schema_register_json_v2(bdb_db *db, const char *json, unsigned flags);
 /* All registered schema versions as a JSON array. Free with bdb_free. */
 BDB_API bdb_status bdb_schema_list_json(bdb_db *db, char **out_json);
 
@@ -305,6 +324,26 @@ BDB_API bdb_status bdb_db_inspect_json(bdb_db *db, const char *what, char **out_
 BDB_API bdb_status bdb_db_stats_json(bdb_db *db, char **out_json);
 /* Makes the next read look at the log regardless of readStalenessMs. */
 BDB_API bdb_status bdb_db_refresh(bdb_db *db);
+
+/* Recovery of a damaged database (SQLite's .recover counterpart), without opening it: looks at
+ * every object under the prefix opts names (NULL: "main") and reports, as JSON in
+ * *out_report (free with bdb_free): {"block0": "present"|"missing", "log": {"entries",
+ * "first", "last", "missing": [seq...]}, "tables": [...], "problems": [...], "actions":
+ * [...], "written": bool}. Nothing is written unless flags has BDB_RECOVER_WRITE; then:
+ *  - a missing Block 0 is rebuilt from what remains: per table the newest manifest page whose
+ *    blocks all remain and parse, schemas from the log entries that remain and from
+ *    schemas_json (one schema or an array; NULL or "": none), and the log position from the
+ *    remaining entries (indexes are rebuilt by the next merges). A table whose blocks are in
+ *    a schema version nothing holds any more needs that schema in schemas_json;
+ *  - with BDB_RECOVER_ACCEPT_LOST_ENTRIES, each missing log entry that others follow is
+ *    replaced by an empty one, so the log reads on (that commit is lost for good).
+ * It only creates objects that are absent, never overwrites one. When a problem stands in the
+ * way of writing (e.g. a missing schema, or lost entries not accepted) it writes nothing and
+ * returns BDB_E_CORRUPT naming it; the report is then not set. */
+#define BDB_RECOVER_WRITE 0x1u
+#define BDB_RECOVER_ACCEPT_LOST_ENTRIES 0x2u
+BDB_API bdb_status bdb_recover(const char *uri, const bdb_options *opts, const char *schemas_json,
+                               unsigned flags, char **out_report);
 
 /* ---- storage drivers ---------------------------------------------------------------------- */
 

@@ -105,6 +105,7 @@ TEST_F(Cache, ADatabaseNodeRestartedPaysOnlyForBlock0AndTheLog) {
     bucketdb::Options o;
     o.auto_merge = false;
     o.log_level = "silent";
+    o.create_if_missing = true;
     o.block_size_bytes = 1024;
     auto db = bucketdb::Database::open(raw_uri_, o);
     create_users(*db);

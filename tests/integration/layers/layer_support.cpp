@@ -85,6 +85,7 @@ std::unique_ptr<bucketdb::Database> open_db(const std::string &uri, uint64_t sta
   bucketdb::Options o;
   o.auto_merge = false;
   o.log_level = "silent";
+  o.create_if_missing = true;
   o.read_staleness_ms = staleness_ms;
   o.db_prefix = prefix;
   return bucketdb::Database::open(uri, o);

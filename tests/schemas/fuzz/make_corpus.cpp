@@ -74,7 +74,12 @@ int main(int argc, char **argv) {
   }
   out_dir = argv[1];
   bdb_db *db = nullptr;
-  if (bdb_open("memory:corpus", nullptr, &db) != BDB_OK) return 1;
+  bdb_options *opts = nullptr;
+  if (bdb_options_new(&opts) != BDB_OK || bdb_options_set(opts, "createIfMissing", "1") != BDB_OK)
+    return 1;
+  bdb_status opened = bdb_open("memory:corpus", opts, &db);
+  bdb_options_free(opts);
+  if (opened != BDB_OK) return 1;
   bdbtest::AllTypesRow::register_schema(db);
   bdbtest::ByNameRow::register_schema(db);
   bdbtest::keys::KTextRow::register_schema(db);

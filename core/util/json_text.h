@@ -1,0 +1,169 @@
+// Checks on JSON text before it is trusted. Nesting depth: every JSON entry point checks it
+// before the text reaches nlohmann's serializer (or a binding's parser), whose recursion
+// would otherwise grow with the input until the stack ends (10,000 levels crash a reader on a
+// 1 MiB stack). Duplicate keys: an object naming a key twice is an error, never "the last one
+// wins" (a schema whose "id" appears twice would silently change its primary key's type).
+#pragma once
+
+#include <cstddef>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/util/error.h"
+
+namespace bucketdb {
+
+constexpr size_t kMaxJsonDepth = 256;
+
+// Whether `text` nests at most `limit` arrays and objects (brackets inside strings do not
+// count; malformed text is the parser's to report). Linear, no recursion.
+inline bool json_depth_within(std::string_view text, size_t limit = kMaxJsonDepth) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); i++) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return false;
+    } else if ((c == ']' || c == '}') && depth) {
+      depth--;
+    }
+  }
+  return true;
+}
+
+// BDB_E_JSON "WHAT: JSON nested deeper than 256 levels" unless json_depth_within(text).
+inline void check_json_depth(std::string_view text, const std::string &what) {
+  if (!json_depth_within(text))
+    fail(BDB_E_JSON, what + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                         " levels (arrays and objects); flatten it");
+}
+
+// Builds a document from nlohmann's SAX events (or, with Build false, only checks the text),
+// refusing what nlohmann's own parser lets through.
+template <class Json, bool Build = true>
+class StrictJsonBuilder {
+ public:
+  using number_integer_t = typename Json::number_integer_t;
+  using number_unsigned_t = typename Json::number_unsigned_t;
+  using number_float_t = typename Json::number_float_t;
+  using string_t = typename Json::string_t;
+  using binary_t = typename Json::binary_t;
+
+  bool null() { return put(Json(nullptr)); }
+  bool boolean(bool v) { return put(Json(v)); }
+  bool number_integer(number_integer_t v) { return put(Json(v)); }
+  bool number_unsigned(number_unsigned_t v) { return put(Json(v)); }
+  bool number_float(number_float_t v, const string_t &text) {
+    // An integer literal beyond 64 bits arrives as a double: it would not stay exact.
+    if (text.find_first_of(".eE") == string_t::npos)
+      return refuse("the integer " + text + " does not fit 64 bits (write it as a string)");
+    return put(Json(v));
+  }
+  bool string(string_t &v) { return put(Json(std::move(v))); }
+  bool binary(binary_t &) { return refuse("binary values are not JSON"); }
+  bool start_object(std::size_t) {
+    keys_.emplace_back();
+    return open(Json::object());
+  }
+  bool key(string_t &k) {
+    if (!keys_.back().insert(k).second)
+      return refuse("the key '" + k + "' appears twice in one object");
+    key_ = std::move(k);
+    return true;
+  }
+  bool end_object() {
+    keys_.pop_back();
+    return close();
+  }
+  bool start_array(std::size_t) { return open(Json::array()); }
+  bool end_array() { return close(); }
+  template <class Exception>
+  bool parse_error(std::size_t, const std::string &, const Exception &e) {
+    std::string msg = e.what();
+    auto at = msg.find("parse error");
+    auto q1 = msg.find('\''), q2 = msg.rfind('\'');
+    if (msg.find("number overflow") != std::string::npos && q1 < q2)
+      return refuse("the number " + msg.substr(q1 + 1, q2 - q1 - 1) + " is out of range");
+    return refuse(at == std::string::npos ? msg : msg.substr(at));
+  }
+
+  Json &result() { return root_; }
+  const std::string &error() const { return error_; }
+
+ private:
+  bool refuse(std::string why) {
+    if (error_.empty()) error_ = std::move(why);
+    return false;
+  }
+  // Places a value where the parser is; containers stay open (pointers to them stay valid:
+  // only the innermost container grows).
+  Json *place(Json v) {
+    if (stack_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    Json &parent = *stack_.back();
+    if (parent.is_array()) {
+      parent.push_back(std::move(v));
+      return &parent.back();
+    }
+    Json &slot = parent[key_];
+    slot = std::move(v);
+    return &slot;
+  }
+  bool put(Json v) {
+    if constexpr (Build) place(std::move(v));
+    return true;
+  }
+  bool open(Json v) {
+    if constexpr (Build) stack_.push_back(place(std::move(v)));
+    return true;
+  }
+  bool close() {
+    if constexpr (Build) stack_.pop_back();
+    return true;
+  }
+  Json root_;
+  std::vector<Json *> stack_;
+  std::vector<std::set<string_t>> keys_;
+  string_t key_;
+  std::string error_;
+};
+
+// Parses `text` (nlohmann::json or ordered_json) after check_json_depth. Malformed text, an
+// object with a duplicate key, a number out of a double's range and an integer beyond 64 bits
+// are BDB_E_JSON naming `what`.
+template <class Json>
+Json parse_json_text(std::string_view text, const std::string &what) {
+  check_json_depth(text, what);
+  StrictJsonBuilder<Json> builder;
+  if (!Json::sax_parse(text.begin(), text.end(), &builder))
+    fail(BDB_E_JSON, "malformed JSON in " + what + ": " +
+                         (builder.error().empty() ? "not JSON" : builder.error()));
+  return std::move(builder.result());
+}
+
+// Whether `text` is JSON that parse_json_text accepts; if not, why.
+inline bool json_text_valid(std::string_view text, std::string *why) {
+  if (!json_depth_within(text)) {
+    *why = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+    return false;
+  }
+  StrictJsonBuilder<nlohmann::json, false> checker;
+  if (nlohmann::json::sax_parse(text.begin(), text.end(), &checker)) return true;
+  *why = checker.error().empty() ? "not JSON" : checker.error();
+  return false;
+}
+
+}  // namespace bucketdb

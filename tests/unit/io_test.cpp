@@ -1,0 +1,214 @@
+// Requests in flight: the I/O pool, single-flight loads, read-ahead, concurrent writes, and
+// the request counts of each read shape (overlapping must never raise the bill).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include "core/engine/object_store.h"
+#include "core/storage/io_pool.h"
+#include "core/util/error.h"
+#include "tests/unit/test_support.h"
+
+namespace bucketdb {
+namespace {
+
+using std::chrono::milliseconds;
+
+TEST(IoPool, RunsRequestsTogetherUpToItsLimitAndPassesFailuresOn) {
+  IoPool pool(4);
+  std::atomic<int> running{0}, most{0};
+  std::vector<std::future<int>> results;
+  for (int i = 0; i < 12; i++)
+    results.push_back(pool.submit([&, i] {
+      int now = ++running;
+      for (int m = most; now > m && !most.compare_exchange_weak(m, now);) {
+      }
+      std::this_thread::sleep_for(milliseconds(30));
+      running--;
+      if (i == 5) fail(BDB_E_IO, "request 5 failed");
+      return i;
+    }));
+  std::vector<int> got;
+  try {
+    got = wait_all(results);
+    ADD_FAILURE() << "no failure";
+  } catch (const Error &e) {
+    EXPECT_EQ(std::string(e.what()), "request 5 failed");
+  }
+  EXPECT_EQ(most.load(), 4) << "four in flight, never more";
+  EXPECT_EQ(pool.peak(), 4u);
+}
+
+TEST(ObjectStore, OneRequestForManyReadersAndFailuresAreNotKept) {
+  auto storage = Storage::open(test::fresh_memory_uri());
+  ObjectCache cache(1 << 20);
+  ObjectStore store(*storage, cache, 8);
+  std::atomic<int> fetches{0};
+  std::atomic<bool> fail_next{true};
+  auto fetch = [&]() -> Loaded {
+    fetches++;
+    std::this_thread::sleep_for(milliseconds(50));
+    if (fail_next.exchange(false)) fail(BDB_E_IO, "get k: connection reset");
+    return Loaded{std::make_shared<const int>(7), 4, nullptr};
+  };
+  std::vector<std::thread> readers;
+  std::atomic<int> errors{0};
+  for (int i = 0; i < 6; i++)
+    readers.emplace_back([&] {
+      try {
+        store.load("k", fetch);
+      } catch (const Error &e) {
+        EXPECT_EQ(std::string(e.what()), "get k: connection reset");
+        errors++;
+      }
+    });
+  for (auto &t : readers) t.join();
+  EXPECT_EQ(fetches.load(), 1) << "six readers, one request";
+  EXPECT_EQ(errors.load(), 6) << "every waiter gets the failure";
+  EXPECT_FALSE(cache.contains("k")) << "a failure is not cached";
+  EXPECT_EQ(*std::static_pointer_cast<const int>(store.load("k", fetch)), 7) << "tried again";
+  EXPECT_EQ(fetches.load(), 2);
+  store.prefetch("k", fetch);  // cached: nothing to do
+  store.prefetch("j", fetch);
+  EXPECT_EQ(*std::static_pointer_cast<const int>(store.load("j", fetch)), 7);
+  EXPECT_EQ(fetches.load(), 3) << "the load joined the read-ahead's request";
+}
+
+// A users table of 40 rows in blocks of a few rows each (a merge), on a store whose requests
+// are counted.
+class ReadShapes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    uri_ = test::fresh_memory_uri();
+    keep_ = Storage::open(uri_);
+    auto w = test::open_db(uri_, options());
+    w->register_schema(test::kUsersSchema);
+    Batch b;
+    for (int i = 0; i < 40; i++) {
+      Document d(w->table_schema("users"));
+      char id[8];
+      std::snprintf(id, sizeof id, "u%02d", i);
+      d.set_json_object({{"id", id}, {"name", i % 2 ? "odd" : "even"}, {"age", i}});
+      b.stage(StagedOp::kUpdate, d);
+    }
+    w->commit(b);
+    w->merge();
+    blocks_ = w->snapshot()->block0->tables[0].blocks;
+    ASSERT_GE(blocks_, 5u);
+  }
+  Options options() {
+    Options o = test::quiet_options();
+    o.block_size_bytes = 512;
+    o.read_staleness_ms = 3600000;
+    return o;
+  }
+  // GETs a read costs on a freshly opened handle (cold cache), after the open's own.
+  uint64_t gets_of(const std::function<void(Database &)> &read) {
+    auto db = test::open_db(uri_, options());
+    uint64_t before = db->storage().counters().gets;
+    read(*db);
+    return db->storage().counters().gets - before;
+  }
+  QuerySpec users(Database &db) {
+    QuerySpec q;
+    q.schema = db.table_schema("users");
+    return q;
+  }
+  std::string uri_;
+  std::unique_ptr<Storage> keep_;
+  uint64_t blocks_ = 0;
+};
+
+TEST_F(ReadShapes, EachBlockIsReadOnceWhateverIsInFlight) {
+  // A count reads the manifest page and every block, once each.
+  EXPECT_EQ(gets_of([&](Database &db) { EXPECT_EQ(db.count(users(db)), 40u); }), 1 + blocks_);
+  // A point get: the manifest page and one block.
+  EXPECT_EQ(gets_of([&](Database &db) {
+              Document k(db.table_schema("users"));
+              k.set(0, Value{std::string("u07")});
+              EXPECT_TRUE(db.get(k).has_value());
+            }),
+            2u);
+  // An indexed equality reads the index and the blocks of its rows, each once.
+  uint64_t indexed = gets_of([&](Database &db) {
+    QuerySpec q = users(db);
+    q.add_condition("name", "=", "\"odd\"");
+    EXPECT_EQ(db.count(q), 20u);
+  });
+  EXPECT_LE(indexed, 1 + blocks_ + 3) << "manifest, blocks, at most 3 index nodes";
+}
+
+TEST_F(ReadShapes, ALimitedScanWastesAtMostAFewGets) {
+  uint64_t gets = gets_of([&](Database &db) {
+    QuerySpec q = users(db);
+    q.limit = 2;
+    auto c = db.query(q);
+    int n = 0;
+    while (c->next()) n++;
+    EXPECT_EQ(n, 2);
+  });
+  EXPECT_LE(gets, 1 + 2u) << "the manifest page, the first block and one read ahead";
+}
+
+TEST_F(ReadShapes, ACursorClosedEarlyLeavesNothingBehind) {
+  auto db = test::open_db(uri_, options());
+  {
+    auto c = db->query(users(*db));  // reads every block ahead
+    EXPECT_TRUE(c->next().has_value());
+  }            // closed with requests in flight
+  db.reset();  // waits for them; ASan and the leak check say whether anything was left
+}
+
+TEST_F(ReadShapes, ReadAheadStaysWithinMaxMemoryBytes) {
+  Options o = options();
+  o.max_memory_bytes = 4096;  // a few blocks
+  auto db = test::open_db(uri_, o);
+  uint64_t most = 0;
+  auto c = db->query(users(*db));
+  int n = 0;
+  while (c->next()) {
+    n++;
+    most =
+        std::max(most, nlohmann::json::parse(db->stats_json())["cache"]["bytes"].get<uint64_t>());
+  }
+  EXPECT_EQ(n, 40);
+  EXPECT_LE(most, 4096u);
+}
+
+TEST_F(ReadShapes, AFailedReadAheadIsFetchedAgainByTheReadItself) {
+  // The open reads Block 0 and 8 log keys; the count then the manifest page and the blocks,
+  // many at once: the 12th GET, a block's, fails. The read that needs that block fetches it
+  // again (a failure is not kept), so the count is right at the price of one GET.
+  auto db =
+      test::open_db("faulty:" + uri_ + "?faulty.ops=get&faulty.nth=12&faulty.status=io", options());
+  uint64_t before = db->storage().counters().gets;
+  EXPECT_EQ(db->count(users(*db)), 40u);
+  EXPECT_EQ(db->storage().counters().gets - before, 1 + blocks_ + 1);
+}
+
+TEST_F(ReadShapes, ADamagedBlockAmongManyFailsTheQueryNamingItAndIsNotCached) {
+  auto db = test::open_db(uri_, options());
+  auto page = db->load_manifest(db->snapshot()->block0->tables[0].manifest_key);
+  const std::string victim = page->blocks[page->blocks.size() / 2].key;
+  auto obj = keep_->get(victim);
+  Bytes damaged = obj->data;
+  damaged[damaged.size() / 2] ^= 0x40;
+  keep_->put(victim, damaged, PutCondition{});
+  for (int i = 0; i < 2; i++) {
+    try {
+      db->count(users(*db));
+      ADD_FAILURE() << "counted";
+    } catch (const Error &e) {
+      EXPECT_EQ(e.status(), BDB_E_CORRUPT) << e.what();
+      EXPECT_NE(std::string(e.what()).find(victim), std::string::npos) << e.what();
+    }
+  }
+  keep_->put(victim, obj->data, PutCondition{});  // repaired: nothing bad was kept
+  EXPECT_EQ(db->count(users(*db)), 40u);
+}
+
+}  // namespace
+}  // namespace bucketdb
