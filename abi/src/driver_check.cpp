@@ -8,7 +8,7 @@ using bucketdb::abi::guard;
 extern "C" {
 
 bdb_status bdb_driver_check(const char *uri, char **out_json) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(uri);
     BDB_REQUIRE(out_json);
     *out_json = nullptr;

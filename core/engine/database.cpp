@@ -6,6 +6,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <ctime>
+#include <exception>
 
 #include "core/codec/key_codec.h"
 #include "core/engine/apply.h"
@@ -97,15 +98,26 @@ std::unique_ptr<Database> Database::open(const std::string &uri, const Options &
 }
 
 Database::~Database() {
+  try {
+    close();
+  } catch (const std::exception &e) {
+    if (opts_.log_level != "silent")
+      std::fprintf(stderr, "bucketdb: merge at close failed: %s\n", e.what());
+  }
+}
+
+void Database::close() {
+  if (closed_) return;
+  closed_ = true;
   // A short-lived process (the command line, a serverless function) still keeps the log
   // short: the leader folds it on the way out when a merge is due.
+  std::exception_ptr failed;
   if (opts_.auto_merge) {
     try {
       SnapshotPtr s = snapshot();
       if (s && merge_due(*s) && is_leader(now_ms())) merge(true);
-    } catch (const std::exception &e) {
-      if (opts_.log_level != "silent")
-        std::fprintf(stderr, "bucketdb: merge at close failed: %s\n", e.what());
+    } catch (...) {
+      failed = std::current_exception();
     }
   }
   {
@@ -114,6 +126,7 @@ Database::~Database() {
   }
   service_cv_.notify_all();
   if (service_.joinable()) service_.join();
+  if (failed) std::rethrow_exception(failed);
 }
 
 SnapshotPtr Database::snapshot() const {

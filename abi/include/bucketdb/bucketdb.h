@@ -10,10 +10,33 @@
  *  - Memory: what a call hands back to you is freed with its matching function
  *    (bdb_doc_free, bdb_cursor_free, ...) or, for strings and byte buffers, bdb_free().
  *    Pointers returned as "borrowed" live as long as the handle they came from.
- *  - A bdb_db may be shared between threads. A batch, doc, query or cursor belongs to one
- *    thread at a time.
  *  - Documents cross the ABI as records with typed accessors by field name, or as JSON text.
  *    JSON integers are exact over the whole uint64/int64 range.
+ *
+ * Ownership, threads and the order of frees (the model is SQLite's sqlite3_close_v2, made
+ * "for use with host languages that are garbage collected")
+ *  - A bdb_db owns its engine. Each bdb_batch, bdb_query and bdb_cursor holds a reference to
+ *    the bdb_db it was made from (a cursor: its query's). bdb_close/bdb_db_close may come
+ *    before or after the frees of those children, in any order: a database closed while
+ *    children live is stopped at once (background work ends, the merge at close runs) but
+ *    its memory stays, a "zombie", until the last child is freed; then it is released.
+ *  - After the close, every call on the database or on one of its children fails with
+ *    BDB_E_INVALID and a message naming the call ("bdb_cursor_next: the database this cursor
+ *    belongs to is closed"); bdb_batch_size returns 0 and bdb_batch_clear does nothing, both
+ *    with that message. Freeing children stays valid (and is needed: it releases the zombie).
+ *  - A second close of a database is detected while it is a zombie (BDB_E_INVALID from
+ *    bdb_db_close). Once the database and all its children are freed the pointer is gone:
+ *    using it or freeing it again is undefined, as for free(). The same holds for a child
+ *    freed twice. Freeing a handle while another thread is inside a call on it is undefined.
+ *  - A bdb_doc is a value: it holds its table's schema, not the database, and stays valid
+ *    (every accessor works) after the database is closed. Free each with bdb_doc_free.
+ *  - Threads: a bdb_db may be shared between threads; its calls run concurrently. A close
+ *    waits for calls under way on other threads to return, then makes every later call fail
+ *    as above. A batch, query or cursor is meant for one thread at a time; calls on one from
+ *    several threads at once are serialised (each waits for the other), never a data race.
+ *    A bdb_doc is one thread's at a time, unless only read. Options are not thread-safe.
+ *  - Callbacks the library makes (a logger, an in-process driver) must not call back into
+ *    the database they were called for: a close waiting on another thread would deadlock.
  */
 #ifndef BUCKETDB_H
 #define BUCKETDB_H
@@ -112,7 +135,15 @@ BDB_API void bdb_options_free(bdb_options *opts);
  * "plugin:/path/x.so?config", or any "scheme:..." whose driver plugin is found. NULL or ""
  * opens s3://$BUCKETDB_S3_BUCKET when that variable is set. opts may be NULL. */
 BDB_API bdb_status bdb_open(const char *uri, const bdb_options *opts, bdb_db **out);
-/* Waits for background work to stop; safe with NULL. */
+/* Closes the database: waits for calls under way on other threads, then, with autoMerge, runs
+ * the merge that a leader makes at close when one is due (over the network), and stops the
+ * background service. Returns whether that work succeeded: a failed merge at close gives its
+ * error (BDB_E_IO, ...) with a message, yet loses nothing, since every committed batch is in
+ * the log already, and the database is closed all the same. BDB_E_INVALID for a database
+ * already closed (while it is a zombie; see the conventions at the top). BDB_OK for NULL.
+ * To know the merge's outcome without closing, call bdb_db_merge first. */
+BDB_API bdb_status bdb_db_close(bdb_db *db);
+/* bdb_db_close without its status (a failed merge at close is logged instead). NULL is safe. */
 BDB_API void bdb_close(bdb_db *db);
 
 /* ---- schemas ------------------------------------------------------------------------------ */
