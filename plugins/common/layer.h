@@ -159,7 +159,7 @@ inline int take_etag(const Inner &in, char **etag, const char *key, bdb_drv_erro
 
 // Checks that the host can open inner drivers.
 inline int check_host(const bdb_driver_host *host, const char *layer, bdb_drv_error *err) {
-  if (!host || host->struct_size < sizeof(bdb_driver_host) || !host->open_inner ||
+  if (!host || !BDB_DRIVER_HOST_HAS(host, host_ctx) || !host->open_inner ||
       !host->close_inner)
     return set_error(err, BDB_DRV_INVALID, 0, "%s: the host cannot open inner drivers", layer);
   return BDB_DRV_OK;

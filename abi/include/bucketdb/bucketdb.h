@@ -339,6 +339,34 @@ BDB_API bdb_status bdb_db_refresh(bdb_db *db);
 
 /* ---- storage drivers ---------------------------------------------------------------------- */
 
+struct bdb_driver_v1; /* <bucketdb/driver.h>: the driver ABI, its table and its rules */
+
+/* Registers an in-process driver for "scheme:" URIs (the counterpart of sqlite3_vfs_register):
+ * an application, a binding or a test supplies a storage driver without a shared object. A
+ * registered scheme is served before any plugin of that name, by bdb_open, by layers
+ * ("crypt:scheme:..." opens it as the inner driver) and by bdb_driver_check. Registering a
+ * scheme again replaces its table for later opens. `driver` is checked as a loaded plugin's
+ * table is (abi_version, struct_size, the required functions; see driver.h): BDB_E_URI
+ * naming what is wrong, BDB_E_INVALID for a scheme that is not lowercase letters, digits, '-'
+ * and '_' (or is "plugin").
+ * Ownership: the host does not copy the table. It must stay valid, unchanged, while it is
+ * registered and while any instance opened from it is open (until the last database using
+ * it is closed and freed). To run several registrations of one implementation, embed the
+ * table as the first member of a struct of your own per registration and find it again in
+ * open() through host->driver (ABI 2).
+ * Threads: both calls may be made from any thread, at any time, also while databases are open
+ * and other threads open them: an open sees either the old or the new registration. The
+ * driver's functions are called from the threads that call into the database and from its
+ * background service thread (autoMerge), many at once (driver.h, "Threads"). A driver whose
+ * runtime is single-threaded (JavaScript, ...) must hand each call over to its own thread and
+ * block until it is answered; then that thread must never wait inside a bdb_* call that may
+ * reach the driver (bdb_open, commits, reads, merges, bdb_db_close), or both wait forever:
+ * make those calls from worker threads. A driver must not call back into the database it
+ * serves. */
+BDB_API bdb_status bdb_driver_register(const char *scheme, const struct bdb_driver_v1 *driver);
+/* Removes a registration (open instances keep their table); BDB_E_NOT_FOUND when none. */
+BDB_API bdb_status bdb_driver_unregister(const char *scheme);
+
 /* Runs the driver conformance checks (get/put/delete/list semantics, pagination, ETags,
  * conditional puts, races between threads, odd keys, large objects) against the store of `uri`
  * (any URI bdb_open takes, e.g. "plugin:/path/x.so?config"), under a random key prefix that
