@@ -1,5 +1,4 @@
 // bdb_options_*, bdb_open/close, schemas, maintenance and introspection.
-#include <cstdio>
 #include <cstdlib>
 
 #include "abi/src/abi_guard.h"
@@ -24,6 +23,20 @@ bdb_status bdb_options_set(bdb_options *opts, const char *name, const char *valu
     BDB_REQUIRE(name);
     BDB_REQUIRE(value);
     opts->options.set(name, value);
+  });
+}
+
+bdb_status bdb_options_set_logger(bdb_options *opts, bdb_log_fn fn, void *ctx) {
+  return guard(__func__, [&] {
+    BDB_REQUIRE(opts);
+    if (!fn) {
+      opts->options.log_sink = nullptr;
+      return;
+    }
+    opts->options.log_sink = [fn, ctx](bucketdb::LogLevel level, const char *subsystem,
+                                       const char *message) {
+      fn(ctx, static_cast<int>(level), subsystem, message);
+    };
   });
 }
 
@@ -65,8 +78,9 @@ bdb_status close_db(bdb_db *db, const char *call, bool log_failure) {
     try {
       db->engine->close();
     } catch (const bucketdb::Error &e) {
-      if (log_failure && db->engine->options().log_level != "silent")
-        std::fprintf(stderr, "bucketdb: merge at close failed: %s\n", e.what());
+      if (log_failure)
+        db->engine->options().logger().log(bucketdb::LogLevel::kError, "merge",
+                                           std::string("merge at close failed: ") + e.what());
       bucketdb::fail(e.status(), std::string(call) + ": merge at close failed: " + e.what());
     }
   });

@@ -80,13 +80,13 @@ Database::Database(std::unique_ptr<Storage> storage, const Options &opts)
 
 std::unique_ptr<Database> Database::open(const std::string &uri, const Options &options) {
   options.validate();
-  std::unique_ptr<Database> db(new Database(Storage::open(uri), options));
-  if (!db->storage_->conditional_put() && options.log_level != "silent")
-    std::fprintf(stderr,
-                 "bucketdb: warning: storage %s has no conditional writes; commits fall back "
-                 "to timesharing and their safety then rests on clocks agreeing within about "
-                 "a second\n",
-                 uri.c_str());
+  Logger log = options.logger();
+  std::unique_ptr<Database> db(new Database(Storage::open(uri, log), options));
+  if (!db->storage_->conditional_put())
+    log.log(LogLevel::kWarn, "engine",
+            "storage " + uri +
+                " has no conditional writes; commits fall back to timesharing and their "
+                "safety then rests on clocks agreeing within about a second");
   {
     std::lock_guard<std::mutex> lock(db->write_mu_);
     db->load_initial_block0();
@@ -101,8 +101,7 @@ Database::~Database() {
   try {
     close();
   } catch (const std::exception &e) {
-    if (opts_.log_level != "silent")
-      std::fprintf(stderr, "bucketdb: merge at close failed: %s\n", e.what());
+    opts_.logger().log(LogLevel::kError, "merge", std::string("merge at close failed: ") + e.what());
   }
 }
 
@@ -449,8 +448,7 @@ void Database::service_loop() {
         gc(sweep_due);
       }
     } catch (const std::exception &e) {
-      if (opts_.log_level != "silent" && opts_.log_level != "error")
-        std::fprintf(stderr, "bucketdb: write-forward service: %s\n", e.what());
+      opts_.logger().log(LogLevel::kWarn, "merge", std::string("write-forward service: ") + e.what());
     }
   }
 }

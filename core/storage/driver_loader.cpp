@@ -100,8 +100,11 @@ Loaded load_library(const std::string &path) {
   return l;
 }
 
-void host_log(void *, int level, const char *message) {
-  if (level >= BDB_DRV_LOG_WARN) std::fprintf(stderr, "bucketdb: driver: %s\n", message);
+void host_log(void *ctx, int level, const char *message) {
+  if (!message) return;
+  if (level < BDB_DRV_LOG_DEBUG) level = BDB_DRV_LOG_DEBUG;
+  if (level > BDB_DRV_LOG_ERROR) level = BDB_DRV_LOG_ERROR;
+  static_cast<HostContext *>(ctx)->log.log(static_cast<LogLevel>(level), "driver", message);
 }
 
 int host_open_inner(void *ctx, const char *uri, const bdb_driver_v1 **out_table,
@@ -164,7 +167,7 @@ int host_open_inner(void *ctx, const char *uri, const bdb_driver_v1 **out_table,
                     void **out_instance, bdb_drv_error *err) {
   try {
     auto *parent = static_cast<HostContext *>(ctx);
-    auto child = std::make_unique<HostContext>();
+    auto child = std::make_unique<HostContext>(parent->log);
     Loaded loaded;
     void *instance = nullptr;
     open_raw(uri ? uri : "", loaded, instance, *child);
@@ -205,16 +208,19 @@ std::string plugin_search_path() {
   return s.empty() ? "(nowhere)" : s;
 }
 
-HostContext::HostContext()
-    : table{BDB_DRIVER_ABI_VERSION, sizeof(bdb_driver_host), host_log, host_open_inner,
-            host_close_inner, this, nullptr, BDB_DRV_LOG_DEBUG} {}
+HostContext::HostContext(Logger logger)
+    : table{BDB_DRIVER_ABI_VERSION, sizeof(bdb_driver_host), host_log,     host_open_inner,
+            host_close_inner,       this,                    nullptr,      0},
+      log(std::move(logger)) {
+  table.log_level = static_cast<int32_t>(log.min);
+}
 
 DriverHandle::~DriverHandle() {
   if (table_ && instance_) table_->close(instance_);
 }
 
-std::unique_ptr<DriverHandle> open_driver(const std::string &uri) {
-  auto host = std::make_unique<HostContext>();
+std::unique_ptr<DriverHandle> open_driver(const std::string &uri, const Logger &log) {
+  auto host = std::make_unique<HostContext>(log);
   Loaded loaded;
   void *instance = nullptr;
   open_raw(uri, loaded, instance, *host);

@@ -13,16 +13,18 @@
 #include <string>
 
 #include "abi/include/bucketdb/driver.h"
+#include "core/util/log.h"
 
 namespace bucketdb {
 
 // The host table one driver instance gets (host_ctx points back here), and the ones of the
 // instances it opened in turn through open_inner, which live until close_inner.
 struct HostContext {
-  HostContext();
+  explicit HostContext(Logger log);
   HostContext(const HostContext &) = delete;
   HostContext &operator=(const HostContext &) = delete;
   bdb_driver_host table;
+  Logger log;  // the database's: drivers' messages go where the engine's go
   std::mutex mu;
   std::map<void *, std::unique_ptr<HostContext>> inner;  // by instance
 };
@@ -55,7 +57,7 @@ class DriverHandle {
 
 // Throws Error(BDB_E_URI) for a malformed URI or a driver that cannot be found or loaded, and
 // the driver's own status for a failing open.
-std::unique_ptr<DriverHandle> open_driver(const std::string &uri);
+std::unique_ptr<DriverHandle> open_driver(const std::string &uri, const Logger &log = {});
 
 // The directories searched for "scheme:" plugins, for error messages and tests.
 std::string plugin_search_path();

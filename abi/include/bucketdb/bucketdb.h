@@ -131,6 +131,26 @@ BDB_API bdb_status bdb_options_new(bdb_options **out);
 BDB_API bdb_status bdb_options_set(bdb_options *opts, const char *name, const char *value);
 BDB_API void bdb_options_free(bdb_options *opts);
 
+/* Log levels: a database logs a message when its level is at least the logLevel option's
+ * (debug < info < warn < error; silent logs nothing). The same numbers as the driver ABI's
+ * BDB_DRV_LOG_*. */
+typedef enum bdb_log_level {
+  BDB_LOG_DEBUG = 0,
+  BDB_LOG_INFO = 1,
+  BDB_LOG_WARN = 2,
+  BDB_LOG_ERROR = 3
+} bdb_log_level;
+/* Receives the database's log lines: level (bdb_log_level), the subsystem ("engine", "merge",
+ * "driver"), one line of text without a newline. Both strings are borrowed for the call.
+ * Called from any thread (the caller's, the background service's, a driver's), several at once;
+ * it must return quickly, must not throw or longjmp, and must not call into the database. */
+typedef void (*bdb_log_fn)(void *ctx, int level, const char *subsystem, const char *message);
+/* Sends the log of databases opened with these options to fn(ctx, ...) instead of stderr
+ * ("bucketdb: SUBSYSTEM: [warning: |error: ]message"). logLevel filters it either way, for the
+ * engine and for its drivers alike. fn NULL restores stderr. ctx must outlive every database
+ * opened with these options. */
+BDB_API bdb_status bdb_options_set_logger(bdb_options *opts, bdb_log_fn fn, void *ctx);
+
 /* uri: "memory:", "memory:NAME", "file:PATH", "s3://bucket[/prefix]?endpoint=...",
  * "plugin:/path/x.so?config", or any "scheme:..." whose driver plugin is found. NULL or ""
  * opens s3://$BUCKETDB_S3_BUCKET when that variable is set. opts may be NULL. */
