@@ -196,28 +196,6 @@ inline bool parse_flag(const std::string &s, bool *out) {
   return true;
 }
 
-// %XX sequences decoded (for option values that are URIs with a query of their own).
-inline bool percent_decode(const std::string &s, std::string *out) {
-  out->clear();
-  for (size_t i = 0; i < s.size(); i++) {
-    if (s[i] != '%') {
-      *out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size()) return false;
-    auto hex = [](char c) {
-      return c >= '0' && c <= '9'   ? c - '0'
-             : c >= 'a' && c <= 'f' ? c - 'a' + 10
-             : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                    : -1;
-    };
-    int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-    if (hi < 0 || lo < 0) return false;
-    *out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return true;
-}
 
 // A JSON string literal for s (quotes, backslashes and control characters escaped).
 inline std::string json_string(const std::string &s) {
