@@ -12,8 +12,24 @@ namespace bucketdb::abi {
 void set_error(bdb_status status, const std::string &message);
 void clear_error();
 
+// The bdb_* call under way on this thread (set by guard), for messages.
+const char *current_call();
+class CallName {
+ public:
+  explicit CallName(const char *call);
+  ~CallName();
+  CallName(const CallName &) = delete;
+  CallName &operator=(const CallName &) = delete;
+
+ private:
+  const char *outer_;
+};
+
+// `call` names the entry point (its __func__) in the messages of BDB_REQUIRE, DbCall and
+// ChildCall.
 template <typename Fn>
-bdb_status guard(Fn &&fn) noexcept {
+bdb_status guard(const char *call, Fn &&fn) noexcept {
+  CallName name(call);
   try {
     fn();
     return BDB_OK;
@@ -35,7 +51,9 @@ bdb_status guard(Fn &&fn) noexcept {
 // Fails with BDB_E_INVALID naming the argument when a required pointer is NULL.
 #define BDB_REQUIRE(ptr)                                                              \
   do {                                                                                \
-    if (!(ptr)) ::bucketdb::fail(BDB_E_INVALID, std::string(__func__) + ": " #ptr " is NULL"); \
+    if (!(ptr))                                                                       \
+      ::bucketdb::fail(BDB_E_INVALID,                                                 \
+                       std::string(::bucketdb::abi::current_call()) + ": " #ptr " is NULL"); \
   } while (0)
 
 // Copies a string into memory the caller frees with bdb_free.

@@ -5,20 +5,21 @@
 #include "abi/src/handles.h"
 #include "core/engine/recover.h"
 
+using bucketdb::abi::DbCall;
 using bucketdb::abi::dup_for_caller;
 using bucketdb::abi::guard;
 
 extern "C" {
 
 bdb_status bdb_options_new(bdb_options **out) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out);
     *out = new bdb_options();
   });
 }
 
 bdb_status bdb_options_set(bdb_options *opts, const char *name, const char *value) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(opts);
     BDB_REQUIRE(name);
     BDB_REQUIRE(value);
@@ -26,10 +27,24 @@ bdb_status bdb_options_set(bdb_options *opts, const char *name, const char *valu
   });
 }
 
+bdb_status bdb_options_set_logger(bdb_options *opts, bdb_log_fn fn, void *ctx) {
+  return guard(__func__, [&] {
+    BDB_REQUIRE(opts);
+    if (!fn) {
+      opts->options.log_sink = nullptr;
+      return;
+    }
+    opts->options.log_sink = [fn, ctx](bucketdb::LogLevel level, const char *subsystem,
+                                       const char *message) {
+      fn(ctx, static_cast<int>(level), subsystem, message);
+    };
+  });
+}
+
 void bdb_options_free(bdb_options *opts) { delete opts; }
 
 bdb_status bdb_open(const char *uri, const bdb_options *opts, bdb_db **out) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out);
     *out = nullptr;
     std::string target = uri ? uri : "";
@@ -41,88 +56,123 @@ bdb_status bdb_open(const char *uri, const bdb_options *opts, bdb_db **out) {
       target = std::string("s3://") + bucket;
     }
     bucketdb::Options o = opts ? opts->options : bucketdb::Options();
-    auto db = std::make_unique<bdb_db>();
-    db->engine = bucketdb::Database::open(target, o);
-    *out = db.release();
+    *out = new bdb_db(bucketdb::Database::open(target, o));
   });
 }
 
-void bdb_close(bdb_db *db) {
-  if (!db) return;
-  guard([&] { delete db; });
+}  // extern "C"
+
+namespace {
+
+// bdb_db_close and bdb_close; the void form logs a failed merge at close instead.
+bdb_status close_db(bdb_db *db, const char *call, bool log_failure) {
+  if (!db) return BDB_OK;
+  db->gate.lock();
+  if (db->closed) {
+    db->gate.unlock();
+    return guard(call, [&] {
+      bucketdb::fail(BDB_E_INVALID, std::string(call) + ": the database is already closed");
+    });
+  }
+  db->closed = true;
+  bdb_status st = guard(call, [&] {
+    try {
+      db->engine->close();
+    } catch (const bucketdb::Error &e) {
+      if (log_failure)
+        db->engine->options().logger().log(bucketdb::LogLevel::kError, "merge",
+                                           std::string("merge at close failed: ") + e.what());
+      bucketdb::fail(e.status(), std::string(call) + ": merge at close failed: " + e.what());
+    }
+  });
+  db->gate.unlock();
+  bucketdb::abi::release(db);
+  return st;
 }
 
+}  // namespace
+
+extern "C" {
+
+bdb_status bdb_db_close(bdb_db *db) { return close_db(db, __func__, false); }
+
+void bdb_close(bdb_db *db) { (void)close_db(db, __func__, true); }
+
 bdb_status bdb_schema_register_json(bdb_db *db, const char *json) {
-  return bdb_schema_register_json_v2(db, json, 0);
+  return guard(__func__, [&] {
+    DbCall in(db);
+    BDB_REQUIRE(json);
+    in.engine().register_schema(json);
+  });
 }
 
 bdb_status bdb_schema_register_json_v2(bdb_db *db, const char *json, unsigned flags) {
-  return guard([&] {
-    BDB_REQUIRE(db);
+  return guard(__func__, [&] {
+    DbCall in(db);
     BDB_REQUIRE(json);
     if (flags & ~static_cast<unsigned>(BDB_SCHEMA_ALLOW_LOSSY))
-      bucketdb::fail(BDB_E_INVALID, "bdb_schema_register_json_v2: unknown flags " +
+      bucketdb::fail(BDB_E_INVALID, std::string(__func__) + ": unknown flags " +
                                         std::to_string(flags & ~BDB_SCHEMA_ALLOW_LOSSY));
-    db->engine->register_schema(json, (flags & BDB_SCHEMA_ALLOW_LOSSY) != 0);
+    in.engine().register_schema(json, (flags & BDB_SCHEMA_ALLOW_LOSSY) != 0);
   });
 }
 
 bdb_status bdb_schema_list_json(bdb_db *db, char **out_json) {
-  return guard([&] {
-    BDB_REQUIRE(db);
+  return guard(__func__, [&] {
+    DbCall in(db);
     BDB_REQUIRE(out_json);
-    *out_json = dup_for_caller(db->engine->schemas_json());
+    *out_json = dup_for_caller(in.engine().schemas_json());
   });
 }
 
 bdb_status bdb_blob_read(bdb_db *db, const char *blob_id, void **out_data, size_t *out_len) {
-  return guard([&] {
-    BDB_REQUIRE(db);
+  return guard(__func__, [&] {
+    DbCall in(db);
     BDB_REQUIRE(blob_id);
     BDB_REQUIRE(out_data);
     BDB_REQUIRE(out_len);
-    std::string bytes = db->engine->read_blob(blob_id);
+    std::string bytes = in.engine().read_blob(blob_id);
     *out_data = dup_for_caller(bytes);
     *out_len = bytes.size();
   });
 }
 
 bdb_status bdb_db_merge(bdb_db *db, uint64_t *out_merged) {
-  return guard([&] {
-    BDB_REQUIRE(db);
-    uint64_t n = db->engine->merge(false);
+  return guard(__func__, [&] {
+    DbCall in(db);
+    uint64_t n = in.engine().merge(false);
     if (out_merged) *out_merged = n;
   });
 }
 
 bdb_status bdb_db_gc(bdb_db *db, uint64_t *out_deleted) {
-  return guard([&] {
-    BDB_REQUIRE(db);
-    uint64_t n = db->engine->gc();
+  return guard(__func__, [&] {
+    DbCall in(db);
+    uint64_t n = in.engine().gc();
     if (out_deleted) *out_deleted = n;
   });
 }
 
 bdb_status bdb_db_inspect_json(bdb_db *db, const char *what, char **out_json) {
-  return guard([&] {
-    BDB_REQUIRE(db);
+  return guard(__func__, [&] {
+    DbCall in(db);
     BDB_REQUIRE(what);
     BDB_REQUIRE(out_json);
-    *out_json = dup_for_caller(db->engine->inspect_json(what));
+    *out_json = dup_for_caller(in.engine().inspect_json(what));
   });
 }
 
 bdb_status bdb_db_stats_json(bdb_db *db, char **out_json) {
-  return guard([&] {
-    BDB_REQUIRE(db);
+  return guard(__func__, [&] {
+    DbCall in(db);
     BDB_REQUIRE(out_json);
-    *out_json = dup_for_caller(db->engine->stats_json());
+    *out_json = dup_for_caller(in.engine().stats_json());
   });
 }
 
 bdb_status bdb_recover(const char *uri, const bdb_options *opts, const char *schemas_json,
                        unsigned flags, char **out_report) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(uri);
     BDB_REQUIRE(out_report);
     *out_report = nullptr;
@@ -140,9 +190,9 @@ bdb_status bdb_recover(const char *uri, const bdb_options *opts, const char *sch
 }
 
 bdb_status bdb_db_refresh(bdb_db *db) {
-  return guard([&] {
-    BDB_REQUIRE(db);
-    db->engine->refresh();
+  return guard(__func__, [&] {
+    DbCall in(db);
+    in.engine().refresh();
   });
 }
 

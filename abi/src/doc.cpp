@@ -7,14 +7,16 @@
 #include "core/codec/row_codec.h"
 
 using bucketdb::Value;
+using bucketdb::abi::DbCall;
 using bucketdb::abi::dup_for_caller;
 using bucketdb::abi::guard;
 using bucketdb::fail;
 
 namespace {
 
-const Value &value_of(const bdb_doc *doc, const char *field, const char *fn) {
-  if (!doc || !field) fail(BDB_E_INVALID, std::string(fn) + ": doc or field is NULL");
+const Value &value_of(const bdb_doc *doc, const char *field) {
+  if (!doc || !field)
+    fail(BDB_E_INVALID, std::string(bucketdb::abi::current_call()) + ": doc or field is NULL");
   size_t f = doc->doc.field(field);
   const Value &v = doc->doc.get(f);
   if (!doc->doc.is_set(f) || bucketdb::is_null(v))
@@ -29,8 +31,8 @@ const Value &value_of(const bdb_doc *doc, const char *field, const char *fn) {
 }
 
 template <typename Fn>
-bdb_status set_field(bdb_doc *doc, const char *field, Fn &&make_value) {
-  return guard([&] {
+bdb_status set_field(const char *call, bdb_doc *doc, const char *field, Fn &&make_value) {
+  return guard(call, [&] {
     BDB_REQUIRE(doc);
     BDB_REQUIRE(field);
     size_t f = doc->doc.field(field);
@@ -43,23 +45,23 @@ bdb_status set_field(bdb_doc *doc, const char *field, Fn &&make_value) {
 extern "C" {
 
 bdb_status bdb_doc_new(bdb_db *db, const char *table, bdb_doc **out) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out);
     *out = nullptr;
-    BDB_REQUIRE(db);
+    DbCall in(db);
     BDB_REQUIRE(table);
-    *out = new bdb_doc(bucketdb::Document(db->engine->table_schema(table)));
+    *out = new bdb_doc(bucketdb::Document(in.engine().table_schema(table)));
   });
 }
 
 bdb_status bdb_doc_from_json(bdb_db *db, const char *table, const char *json, bdb_doc **out) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out);
     *out = nullptr;
-    BDB_REQUIRE(db);
+    DbCall in(db);
     BDB_REQUIRE(table);
     BDB_REQUIRE(json);
-    auto schema = db->engine->table_schema(table);
+    auto schema = in.engine().table_schema(table);
     auto j = bucketdb::parse_json(json, "a document of table " + std::string(table));
     bucketdb::Document d(schema);
     d.set_json_object(j);
@@ -71,14 +73,14 @@ void bdb_doc_free(bdb_doc *doc) { delete doc; }
 
 bdb_status bdb_doc_from_row(bdb_db *db, const char *table, uint32_t version, const void *row,
                             size_t row_len, const void *heap, size_t heap_len, bdb_doc **out) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out);
     *out = nullptr;
-    BDB_REQUIRE(db);
+    DbCall in(db);
     BDB_REQUIRE(table);
     if (!row && row_len) fail(BDB_E_INVALID, "bdb_doc_from_row: row is NULL");
     if (!heap && heap_len) fail(BDB_E_INVALID, "bdb_doc_from_row: heap is NULL");
-    *out = new bdb_doc(db->engine->document_from_row(
+    *out = new bdb_doc(in.engine().document_from_row(
         table, version, std::string_view(static_cast<const char *>(row), row_len),
         std::string_view(static_cast<const char *>(heap), heap_len)));
   });
@@ -86,7 +88,7 @@ bdb_status bdb_doc_from_row(bdb_db *db, const char *table, uint32_t version, con
 
 bdb_status bdb_doc_to_row(const bdb_doc *doc, uint32_t *out_version, void **out_row,
                           size_t *out_row_len, void **out_heap, size_t *out_heap_len) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(doc);
     BDB_REQUIRE(out_row);
     BDB_REQUIRE(out_row_len);
@@ -116,7 +118,7 @@ bdb_status bdb_doc_to_row(const bdb_doc *doc, uint32_t *out_version, void **out_
 uint32_t bdb_doc_schema_version(const bdb_doc *doc) { return doc ? doc->doc.schema().version() : 0; }
 
 bdb_status bdb_doc_to_json(const bdb_doc *doc, char **out_json) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(doc);
     BDB_REQUIRE(out_json);
     *out_json = dup_for_caller(doc->doc.to_json());
@@ -154,36 +156,36 @@ uint64_t bdb_doc_version(const bdb_doc *doc) { return doc ? doc->doc.version : 0
 uint64_t bdb_doc_misc(const bdb_doc *doc) { return doc ? doc->doc.misc : 0; }
 
 bdb_status bdb_doc_set_null(bdb_doc *doc, const char *field) {
-  return set_field(doc, field, [](size_t) { return Value{}; });
+  return set_field(__func__, doc, field, [](size_t) { return Value{}; });
 }
 bdb_status bdb_doc_set_bool(bdb_doc *doc, const char *field, int value) {
-  return set_field(doc, field, [&](size_t) { return Value{value != 0}; });
+  return set_field(__func__, doc, field, [&](size_t) { return Value{value != 0}; });
 }
 bdb_status bdb_doc_set_int(bdb_doc *doc, const char *field, int64_t value) {
-  return set_field(doc, field, [&](size_t) { return Value{value}; });
+  return set_field(__func__, doc, field, [&](size_t) { return Value{value}; });
 }
 bdb_status bdb_doc_set_uint(bdb_doc *doc, const char *field, uint64_t value) {
-  return set_field(doc, field, [&](size_t) { return Value{value}; });
+  return set_field(__func__, doc, field, [&](size_t) { return Value{value}; });
 }
 bdb_status bdb_doc_set_double(bdb_doc *doc, const char *field, double value) {
-  return set_field(doc, field, [&](size_t) { return Value{value}; });
+  return set_field(__func__, doc, field, [&](size_t) { return Value{value}; });
 }
 bdb_status bdb_doc_set_string(bdb_doc *doc, const char *field, const char *value, size_t len) {
-  return set_field(doc, field, [&](size_t f) {
+  return set_field(__func__, doc, field, [&](size_t f) {
     if (!value && len) fail(BDB_E_INVALID, "bdb_doc_set_string: value is NULL");
     if (doc->doc.schema().field(f).type_id == BDB_TYPE_BYTES) wrong_type(doc, field, "varchar or json");
     return Value{std::string(value ? value : "", len)};
   });
 }
 bdb_status bdb_doc_set_bytes(bdb_doc *doc, const char *field, const void *value, size_t len) {
-  return set_field(doc, field, [&](size_t f) {
+  return set_field(__func__, doc, field, [&](size_t f) {
     if (!value && len) fail(BDB_E_INVALID, "bdb_doc_set_bytes: value is NULL");
     if (doc->doc.schema().field(f).type_id != BDB_TYPE_BYTES) wrong_type(doc, field, "bytes");
     return Value{std::string(static_cast<const char *>(value ? value : ""), len)};
   });
 }
 bdb_status bdb_doc_set_json(bdb_doc *doc, const char *field, const char *json) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(doc);
     BDB_REQUIRE(field);
     BDB_REQUIRE(json);
@@ -193,7 +195,7 @@ bdb_status bdb_doc_set_json(bdb_doc *doc, const char *field, const char *json) {
   });
 }
 bdb_status bdb_doc_set_blob(bdb_doc *doc, const char *field, const void *data, size_t len) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(doc);
     BDB_REQUIRE(field);
     if (!data && len) fail(BDB_E_INVALID, "bdb_doc_set_blob: data is NULL");
@@ -203,9 +205,9 @@ bdb_status bdb_doc_set_blob(bdb_doc *doc, const char *field, const void *data, s
 }
 
 bdb_status bdb_doc_get_bool(const bdb_doc *doc, const char *field, int *out) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out);
-    const Value &v = value_of(doc, field, __func__);
+    const Value &v = value_of(doc, field);
     auto *b = std::get_if<bool>(&v);
     if (!b) wrong_type(doc, field, "boolean");
     *out = *b ? 1 : 0;
@@ -213,9 +215,9 @@ bdb_status bdb_doc_get_bool(const bdb_doc *doc, const char *field, int *out) {
 }
 
 bdb_status bdb_doc_get_int(const bdb_doc *doc, const char *field, int64_t *out) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out);
-    const Value &v = value_of(doc, field, __func__);
+    const Value &v = value_of(doc, field);
     if (auto *i = std::get_if<int64_t>(&v)) {
       *out = *i;
     } else if (auto *u = std::get_if<uint64_t>(&v)) {
@@ -230,9 +232,9 @@ bdb_status bdb_doc_get_int(const bdb_doc *doc, const char *field, int64_t *out) 
 }
 
 bdb_status bdb_doc_get_uint(const bdb_doc *doc, const char *field, uint64_t *out) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out);
-    const Value &v = value_of(doc, field, __func__);
+    const Value &v = value_of(doc, field);
     if (auto *u = std::get_if<uint64_t>(&v)) {
       *out = *u;
     } else if (auto *i = std::get_if<int64_t>(&v)) {
@@ -247,9 +249,9 @@ bdb_status bdb_doc_get_uint(const bdb_doc *doc, const char *field, uint64_t *out
 }
 
 bdb_status bdb_doc_get_double(const bdb_doc *doc, const char *field, double *out) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out);
-    const Value &v = value_of(doc, field, __func__);
+    const Value &v = value_of(doc, field);
     if (auto *d = std::get_if<double>(&v)) *out = *d;
     else if (auto *i = std::get_if<int64_t>(&v)) *out = static_cast<double>(*i);
     else if (auto *u = std::get_if<uint64_t>(&v)) *out = static_cast<double>(*u);
@@ -259,9 +261,9 @@ bdb_status bdb_doc_get_double(const bdb_doc *doc, const char *field, double *out
 
 bdb_status bdb_doc_get_string(const bdb_doc *doc, const char *field, const char **out,
                               size_t *out_len) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out);
-    const Value &v = value_of(doc, field, __func__);
+    const Value &v = value_of(doc, field);
     auto *s = std::get_if<std::string>(&v);
     if (!s || doc->doc.schema().field(doc->doc.field(field)).type_id == BDB_TYPE_BYTES)
       wrong_type(doc, field, "varchar or json");
@@ -272,10 +274,10 @@ bdb_status bdb_doc_get_string(const bdb_doc *doc, const char *field, const char 
 
 bdb_status bdb_doc_get_bytes(const bdb_doc *doc, const char *field, const void **out,
                              size_t *out_len) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out);
     BDB_REQUIRE(out_len);
-    const Value &v = value_of(doc, field, __func__);
+    const Value &v = value_of(doc, field);
     auto *s = std::get_if<std::string>(&v);
     if (!s) wrong_type(doc, field, "bytes");
     *out = s->data();
@@ -284,9 +286,9 @@ bdb_status bdb_doc_get_bytes(const bdb_doc *doc, const char *field, const void *
 }
 
 bdb_status bdb_doc_get_json(const bdb_doc *doc, const char *field, char **out_json) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out_json);
-    const Value &v = value_of(doc, field, __func__);
+    const Value &v = value_of(doc, field);
     const bucketdb::Field &f = doc->doc.schema().field(doc->doc.field(field));
     if (f.type_id == BDB_TYPE_JSON) {
       *out_json = dup_for_caller(std::get<std::string>(v));
@@ -298,9 +300,9 @@ bdb_status bdb_doc_get_json(const bdb_doc *doc, const char *field, char **out_js
 }
 
 bdb_status bdb_doc_get_blob_id(const bdb_doc *doc, const char *field, char out[37]) {
-  return guard([&] {
+  return guard(__func__, [&] {
     BDB_REQUIRE(out);
-    const Value &v = value_of(doc, field, __func__);
+    const Value &v = value_of(doc, field);
     auto *id = std::get_if<bucketdb::Id128>(&v);
     if (!id) wrong_type(doc, field, "a blob");
     std::string text = bucketdb::uuid_text(*id);

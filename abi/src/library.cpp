@@ -9,7 +9,12 @@ namespace bucketdb::abi {
 namespace {
 thread_local bdb_status t_status = BDB_OK;
 thread_local std::string t_message;
+thread_local const char *t_call = "bucketdb";
 }  // namespace
+
+const char *current_call() { return t_call; }
+CallName::CallName(const char *call) : outer_(t_call) { t_call = call; }
+CallName::~CallName() { t_call = outer_; }
 
 void set_error(bdb_status status, const std::string &message) {
   t_status = status;

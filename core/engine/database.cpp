@@ -7,6 +7,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <ctime>
+#include <exception>
 
 #include <nlohmann/json.hpp>
 
@@ -87,15 +88,15 @@ Database::Database(std::unique_ptr<Storage> storage, const Options &opts)
 
 std::unique_ptr<Database> Database::open(const std::string &uri, const Options &options) {
   options.validate();
-  std::unique_ptr<Database> db(new Database(Storage::open(uri), options));
+  Logger log = options.logger();
+  std::unique_ptr<Database> db(new Database(Storage::open(uri, log), options));
   if (options.read_only)
     db->storage_->forbid_writes("the database is open read-only (option readOnly)");
-  if (!db->storage_->conditional_put() && options.log_level != "silent")
-    std::fprintf(stderr,
-                 "bucketdb: warning: storage %s has no conditional writes; commits fall back "
-                 "to timesharing and their safety then rests on clocks agreeing within about "
-                 "a second\n",
-                 uri.c_str());
+  if (!db->storage_->conditional_put())
+    log.log(LogLevel::kWarn, "engine",
+            "storage " + uri +
+                " has no conditional writes; commits fall back to timesharing and their "
+                "safety then rests on clocks agreeing within about a second");
   {
     std::lock_guard<std::mutex> lock(db->write_mu_);
     db->load_initial_block0();
@@ -108,15 +109,25 @@ std::unique_ptr<Database> Database::open(const std::string &uri, const Options &
 }
 
 Database::~Database() {
+  try {
+    close();
+  } catch (const std::exception &e) {
+    opts_.logger().log(LogLevel::kError, "merge", std::string("merge at close failed: ") + e.what());
+  }
+}
+
+void Database::close() {
+  if (closed_) return;
+  closed_ = true;
   // A short-lived process (the command line, a serverless function) still keeps the log
   // short: the leader folds it on the way out when a merge is due.
+  std::exception_ptr failed;
   if (opts_.auto_merge && !opts_.read_only) {
     try {
       SnapshotPtr s = snapshot();
       if (s && merge_due(*s) && is_leader(now_ms())) merge(true);
-    } catch (const std::exception &e) {
-      if (opts_.log_level != "silent")
-        std::fprintf(stderr, "bucketdb: merge at close failed: %s\n", e.what());
+    } catch (...) {
+      failed = std::current_exception();
     }
   }
   {
@@ -125,6 +136,7 @@ Database::~Database() {
   }
   service_cv_.notify_all();
   if (service_.joinable()) service_.join();
+  if (failed) std::rethrow_exception(failed);
 }
 
 SnapshotPtr Database::snapshot() const {
@@ -561,8 +573,7 @@ void Database::service_loop() {
         gc(sweep_due);
       }
     } catch (const std::exception &e) {
-      if (opts_.log_level != "silent" && opts_.log_level != "error")
-        std::fprintf(stderr, "bucketdb: write-forward service: %s\n", e.what());
+      opts_.logger().log(LogLevel::kWarn, "merge", std::string("write-forward service: ") + e.what());
     }
   }
 }

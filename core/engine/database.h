@@ -51,9 +51,14 @@ bool table_needs_background_work(const TableRoot &t, const TableSchema &newest);
 class Database {
  public:
   static std::unique_ptr<Database> open(const std::string &uri, const Options &options);
-  ~Database();
+  ~Database();  // close(), its failure logged
   Database(const Database &) = delete;
   Database &operator=(const Database &) = delete;
+
+  // Stops the background service after the merge a leader runs at close when one is due;
+  // throws what that merge threw (the log still holds every commit). Once only: later calls
+  // do nothing. No other call may run during or after it.
+  void close();
 
   const Options &options() const { return opts_; }
   // Sorted runs a query's sort wrote to temporary files (stats: engine.sortRunsSpilled).
@@ -267,6 +272,7 @@ class Database {
   std::mutex service_mu_;
   std::condition_variable service_cv_;
   bool stopping_ = false;
+  bool closed_ = false;
   uint64_t last_gc_ms_ = 0;
   uint64_t last_sweep_ms_ = 0;
 };

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/util/log.h"
+
 namespace bucketdb {
 
 struct Options {
@@ -34,6 +36,10 @@ struct Options {
   std::string blob_prefix = "blobs";
   std::string index_prefix = "indexes";
   std::string manifest_prefix = "manifest";
+  LogSink log_sink;  // where log lines go (bdb_options_set_logger); empty: stderr
+
+  // The log of a database with these options: logLevel and the sink.
+  Logger logger() const { return Logger{parse_log_level(log_level), log_sink}; }
 
   // Sets one option from text; unknown names and bad values are BDB_E_INVALID naming them.
   void set(const std::string &name, const std::string &value);

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <vector>
 
+#include "core/storage/driver_registry.h"
 #include "core/storage/driver_status.h"
 #include "core/util/error.h"
 
@@ -66,14 +67,6 @@ bool is_file(const std::string &path) {
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-bool valid_scheme(const std::string &s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
-      return false;
-  return true;
-}
-
 struct Loaded {
   std::shared_ptr<void> library;
   const bdb_driver_v1 *table;
@@ -98,35 +91,30 @@ Loaded load_library(const std::string &path) {
     fail(BDB_E_URI, "driver plugin " + path + " does not export bdb_driver_entry");
   }
   const bdb_driver_v1 *table = entry(BDB_DRIVER_ABI_VERSION);
-  if (!table) fail(BDB_E_URI, "driver plugin " + path + " refused host ABI version 1");
-  if (table->abi_version < 1 || table->struct_size < BDB_DRIVER_V1_MIN_SIZE)
-    fail(BDB_E_URI, "driver plugin " + path + " has an unsupported ABI (version " +
-                        std::to_string(table->abi_version) + ", table size " +
-                        std::to_string(table->struct_size) + ")");
-  if (!table->open || !table->close || !table->get || !table->put || !table->del ||
-      !table->list || !table->release || !table->release_list)
-    fail(BDB_E_URI, "driver plugin " + path + " lacks a required function");
+  if (!table)
+    fail(BDB_E_URI, "driver plugin " + path + " refused host ABI version " +
+                        std::to_string(BDB_DRIVER_ABI_VERSION));
+  check_driver_table(table, "driver plugin " + path);
   Loaded l{std::shared_ptr<void>(lib, [](void *) {}), table};
   loaded.emplace(path, l);
   return l;
 }
 
-void host_log(void *, int level, const char *message) {
-  if (level >= 2) std::fprintf(stderr, "bucketdb: driver: %s\n", message);
+void host_log(void *ctx, int level, const char *message) {
+  if (!message) return;
+  if (level < BDB_DRV_LOG_DEBUG) level = BDB_DRV_LOG_DEBUG;
+  if (level > BDB_DRV_LOG_ERROR) level = BDB_DRV_LOG_ERROR;
+  static_cast<HostContext *>(ctx)->log.log(static_cast<LogLevel>(level), "driver", message);
 }
 
-int host_open_inner(void *, const char *uri, const bdb_driver_v1 **out_table, void **out_instance,
-                    bdb_drv_error *err);
-void host_close_inner(void *, const bdb_driver_v1 *table, void *instance) {
-  if (table && instance) table->close(instance);
-}
-
-const bdb_driver_host kHost = {BDB_DRIVER_ABI_VERSION, sizeof(bdb_driver_host), host_log,
-                               host_open_inner, host_close_inner, nullptr};
+int host_open_inner(void *ctx, const char *uri, const bdb_driver_v1 **out_table,
+                    void **out_instance, bdb_drv_error *err);
+void host_close_inner(void *ctx, const bdb_driver_v1 *table, void *instance);
 
 struct Resolved {
-  std::string path;
+  std::string path;  // empty for a registered driver
   std::string config;
+  const bdb_driver_v1 *registered = nullptr;
 };
 
 Resolved resolve(const std::string &uri) {
@@ -147,6 +135,7 @@ Resolved resolve(const std::string &uri) {
   }
   if (!valid_scheme(scheme))
     fail(BDB_E_URI, "bad database URI '" + uri + "': invalid scheme '" + scheme + "'");
+  if (const bdb_driver_v1 *table = registered_driver(scheme)) return {"", rest, table};
   std::string file = "bucketdb-driver-" + scheme + ".so";
   for (const auto &dir : search_dirs()) {
     std::string path = dir + "/" + file;
@@ -156,13 +145,15 @@ Resolved resolve(const std::string &uri) {
                       plugin_search_path() + ")");
 }
 
-// Opens without wrapping, for the host's own use and for layered drivers.
-void open_raw(const std::string &uri, Loaded &loaded, void *&instance) {
+// Opens without wrapping, for the host's own use and for layered drivers; `host` becomes the
+// instance's host table.
+void open_raw(const std::string &uri, Loaded &loaded, void *&instance, HostContext &host) {
   Resolved r = resolve(uri);
-  loaded = load_library(r.path);
+  loaded = r.registered ? Loaded{nullptr, r.registered} : load_library(r.path);
+  host.table.driver = loaded.table;
   bdb_drv_error err{};
   instance = nullptr;
-  int st = loaded.table->open(&kHost, r.config.c_str(), &instance, &err);
+  int st = loaded.table->open(&host.table, r.config.c_str(), &instance, &err);
   if (st != BDB_DRV_OK) {
     std::string msg = err.message[0] ? err.message : "open failed";
     bdb_status status = status_from_driver(st);
@@ -172,12 +163,18 @@ void open_raw(const std::string &uri, Loaded &loaded, void *&instance) {
   if (!instance) fail(BDB_E_INTERNAL, "driver for " + uri + " returned no instance");
 }
 
-int host_open_inner(void *, const char *uri, const bdb_driver_v1 **out_table, void **out_instance,
-                    bdb_drv_error *err) {
+int host_open_inner(void *ctx, const char *uri, const bdb_driver_v1 **out_table,
+                    void **out_instance, bdb_drv_error *err) {
   try {
+    auto *parent = static_cast<HostContext *>(ctx);
+    auto child = std::make_unique<HostContext>(parent->log);
     Loaded loaded;
     void *instance = nullptr;
-    open_raw(uri ? uri : "", loaded, instance);
+    open_raw(uri ? uri : "", loaded, instance, *child);
+    {
+      std::lock_guard<std::mutex> lock(parent->mu);
+      parent->inner[instance] = std::move(child);
+    }
     *out_table = loaded.table;
     *out_instance = instance;
     return BDB_DRV_OK;
@@ -190,6 +187,19 @@ int host_open_inner(void *, const char *uri, const bdb_driver_v1 **out_table, vo
   }
 }
 
+void host_close_inner(void *ctx, const bdb_driver_v1 *table, void *instance) {
+  if (!table || !instance) return;
+  table->close(instance);
+  auto *parent = static_cast<HostContext *>(ctx);
+  std::unique_ptr<HostContext> child;  // freed after the lock, with its own inner ones
+  std::lock_guard<std::mutex> lock(parent->mu);
+  auto it = parent->inner.find(instance);
+  if (it != parent->inner.end()) {
+    child = std::move(it->second);
+    parent->inner.erase(it);
+  }
+}
+
 }  // namespace
 
 std::string plugin_search_path() {
@@ -198,15 +208,24 @@ std::string plugin_search_path() {
   return s.empty() ? "(nowhere)" : s;
 }
 
+HostContext::HostContext(Logger logger)
+    : table{BDB_DRIVER_ABI_VERSION, sizeof(bdb_driver_host), host_log,     host_open_inner,
+            host_close_inner,       this,                    nullptr,      0},
+      log(std::move(logger)) {
+  table.log_level = static_cast<int32_t>(log.min);
+}
+
 DriverHandle::~DriverHandle() {
   if (table_ && instance_) table_->close(instance_);
 }
 
-std::unique_ptr<DriverHandle> open_driver(const std::string &uri) {
+std::unique_ptr<DriverHandle> open_driver(const std::string &uri, const Logger &log) {
+  auto host = std::make_unique<HostContext>(log);
   Loaded loaded;
   void *instance = nullptr;
-  open_raw(uri, loaded, instance);
-  return std::make_unique<DriverHandle>(loaded.library, loaded.table, instance, uri);
+  open_raw(uri, loaded, instance, *host);
+  return std::make_unique<DriverHandle>(loaded.library, loaded.table, instance, uri,
+                                        std::move(host));
 }
 
 }  // namespace bucketdb

@@ -19,8 +19,8 @@ std::string normalize_etag(const char *etag) {
 
 Storage::Storage(std::unique_ptr<DriverHandle> driver) : driver_(std::move(driver)) {}
 
-std::unique_ptr<Storage> Storage::open(const std::string &uri) {
-  return std::make_unique<Storage>(open_driver(uri));
+std::unique_ptr<Storage> Storage::open(const std::string &uri, const Logger &log) {
+  return std::make_unique<Storage>(open_driver(uri, log));
 }
 
 uint64_t Storage::capabilities() const {

@@ -12,6 +12,7 @@
 
 #include "core/storage/driver_loader.h"
 #include "core/util/bytes.h"
+#include "core/util/log.h"
 
 namespace bucketdb {
 
@@ -41,7 +42,8 @@ struct StorageCounters {
 class Storage {
  public:
   explicit Storage(std::unique_ptr<DriverHandle> driver);
-  static std::unique_ptr<Storage> open(const std::string &uri);
+  // `log` is handed to the driver through its host table (and to the layers it opens).
+  static std::unique_ptr<Storage> open(const std::string &uri, const Logger &log = {});
 
   const std::string &uri() const { return driver_->uri(); }
   uint64_t capabilities() const;  // BDB_DRV_CAP_* of this instance

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "uri_options.h"
+
 namespace bdbdrv {
 
 // Fills err (if any) with a printf-style message and the storage's own status; returns st.
@@ -210,32 +212,6 @@ inline std::string hex64(uint64_t v) {
   return buf;
 }
 
-// "base?k=v&k2=v2" split into base and options. Returns false (with *why) on a malformed
-// option. A repeated option keeps its last value.
-inline bool parse_config(const std::string &config, std::string *base,
-                         std::map<std::string, std::string> *opts, std::string *why) {
-  size_t q = config.find('?');
-  *base = config.substr(0, q);
-  if (q == std::string::npos) return true;
-  std::string rest = config.substr(q + 1);
-  size_t start = 0;
-  while (start <= rest.size()) {
-    size_t amp = rest.find('&', start);
-    if (amp == std::string::npos) amp = rest.size();
-    std::string item = rest.substr(start, amp - start);
-    if (!item.empty()) {
-      size_t eq = item.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        *why = "malformed option '" + item + "' (expected name=value)";
-        return false;
-      }
-      (*opts)[item.substr(0, eq)] = item.substr(eq + 1);
-    }
-    start = amp + 1;
-  }
-  return true;
-}
-
 // Parses a list page size option: a decimal in [1, 1000000].
 inline bool parse_page_size(const std::string &text, size_t *out) {
   if (text.empty() || text.size() > 7) return false;
@@ -252,36 +228,6 @@ inline bool parse_page_size(const std::string &text, size_t *out) {
 }  // namespace bdbdrv
 
 namespace bdbdrv {
-
-// For layered drivers: splits "inner-uri?a=1&layer.x=2" into the layer's own options (names
-// "layer.*", returned without the prefix) and the inner URI with the rest of the query.
-inline bool split_layer_config(const std::string &config, const std::string &layer,
-                               std::string *inner, std::map<std::string, std::string> *opts,
-                               std::string *why) {
-  size_t q = config.find('?');
-  *inner = config.substr(0, q);
-  if (q == std::string::npos) return true;
-  std::string rest = config.substr(q + 1), keep, prefix = layer + ".";
-  size_t start = 0;
-  while (start <= rest.size()) {
-    size_t amp = rest.find('&', start);
-    if (amp == std::string::npos) amp = rest.size();
-    std::string item = rest.substr(start, amp - start);
-    if (starts_with(item, prefix)) {
-      size_t eq = item.find('=');
-      if (eq == std::string::npos || eq == prefix.size()) {
-        *why = "malformed option '" + item + "' (expected " + layer + ".name=value)";
-        return false;
-      }
-      (*opts)[item.substr(prefix.size(), eq - prefix.size())] = item.substr(eq + 1);
-    } else if (!item.empty()) {
-      keep += (keep.empty() ? "" : "&") + item;
-    }
-    start = amp + 1;
-  }
-  if (!keep.empty()) *inner += "?" + keep;
-  return true;
-}
 
 // The function table of a layered driver. A layer claims every capability a store may have:
 // it reports its inner driver's through instance_capabilities, per instance.

@@ -159,7 +159,7 @@ inline int take_etag(const Inner &in, char **etag, const char *key, bdb_drv_erro
 
 // Checks that the host can open inner drivers.
 inline int check_host(const bdb_driver_host *host, const char *layer, bdb_drv_error *err) {
-  if (!host || host->struct_size < sizeof(bdb_driver_host) || !host->open_inner ||
+  if (!host || !BDB_DRIVER_HOST_HAS(host, host_ctx) || !host->open_inner ||
       !host->close_inner)
     return set_error(err, BDB_DRV_INVALID, 0, "%s: the host cannot open inner drivers", layer);
   return BDB_DRV_OK;
@@ -196,28 +196,6 @@ inline bool parse_flag(const std::string &s, bool *out) {
   return true;
 }
 
-// %XX sequences decoded (for option values that are URIs with a query of their own).
-inline bool percent_decode(const std::string &s, std::string *out) {
-  out->clear();
-  for (size_t i = 0; i < s.size(); i++) {
-    if (s[i] != '%') {
-      *out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size()) return false;
-    auto hex = [](char c) {
-      return c >= '0' && c <= '9'   ? c - '0'
-             : c >= 'a' && c <= 'f' ? c - 'a' + 10
-             : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                    : -1;
-    };
-    int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-    if (hi < 0 || lo < 0) return false;
-    *out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return true;
-}
 
 // A JSON string literal for s (quotes, backslashes and control characters escaped).
 inline std::string json_string(const std::string &s) {

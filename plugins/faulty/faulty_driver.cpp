@@ -139,7 +139,7 @@ int faulty_open(const bdb_driver_host *host, const char *config, void **out, bdb
       return set_error(err, BDB_DRV_INVALID, 0, "faulty: %s", why.c_str());
     if (inner.empty())
       return set_error(err, BDB_DRV_INVALID, 0, "faulty: no inner URI (faulty:file:/dir?...)");
-    if (!host || host->struct_size < sizeof(bdb_driver_host) || !host->open_inner)
+    if (!host || !BDB_DRIVER_HOST_HAS(host, host_ctx) || !host->open_inner)
       return set_error(err, BDB_DRV_INVALID, 0, "faulty: the host cannot open inner drivers");
     int st = host->open_inner(host->host_ctx, inner.c_str(), &f->inner, &f->inner_instance, err);
     if (st != BDB_DRV_OK) return st;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "s3_xml.h"
+#include "uri_options.h"
 
 namespace bdbs3 {
 
@@ -13,14 +14,6 @@ const char *const kKnownOptions =
     "connect_timeout_ms, timeout_ms, retries, retry_base_ms, retry_max_ms, page";
 
 namespace {
-
-// %XX decoding for the parts of a URI. url_decode also turns '+' into ' ' (S3's list
-// encoding), which a URI path or option value must not: '+' is protected first.
-bool percent_decode(const std::string &in, std::string *out) {
-  std::string plus_kept;
-  for (char c : in) plus_kept += c == '+' ? std::string("%2B") : std::string(1, c);
-  return url_decode(plus_kept, out);
-}
 
 bool parse_number(const std::string &text, long lo, long hi, long *out) {
   if (text.empty() || text.size() > 9) return false;
@@ -133,33 +126,14 @@ int parse_config(const std::string &config, const EnvFn &env, Config *out, std::
   Config c;
   std::string text = config;
   if (text.rfind("//", 0) == 0) text = text.substr(2);
-  size_t q = text.find('?');
-  std::string location = text.substr(0, q);
   std::map<std::string, std::string> opts;
-  if (q != std::string::npos) {
-    std::string rest = text.substr(q + 1);
-    size_t start = 0;
-    while (start <= rest.size()) {
-      size_t amp = rest.find('&', start);
-      if (amp == std::string::npos) amp = rest.size();
-      std::string item = rest.substr(start, amp - start);
-      start = amp + 1;
-      if (item.empty()) continue;
-      size_t eq = item.find('=');
-      std::string value;
-      if (eq == std::string::npos || eq == 0 || !percent_decode(item.substr(eq + 1), &value)) {
-        // The name only: the value might be a secret put where it does not belong.
-        *why = "malformed option '" + item.substr(0, eq) + "' (expected name=value)";
-        return BDB_DRV_INVALID;
-      }
-      opts[item.substr(0, eq)] = value;
-    }
-  }
+  std::string location;
+  if (!bdbdrv::parse_config(text, &location, &opts, why)) return BDB_DRV_INVALID;
 
   size_t slash = location.find('/');
   std::string prefix;
-  if (!percent_decode(location.substr(0, slash), &c.bucket) ||
-      (slash != std::string::npos && !percent_decode(location.substr(slash + 1), &prefix))) {
+  if (!bdbdrv::percent_decode(location.substr(0, slash), &c.bucket) ||
+      (slash != std::string::npos && !bdbdrv::percent_decode(location.substr(slash + 1), &prefix))) {
     *why = "malformed percent-encoding in '" + location + "'";
     return BDB_DRV_INVALID;
   }

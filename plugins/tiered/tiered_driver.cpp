@@ -54,8 +54,10 @@ int tiered_open(const bdb_driver_host *host, const char *config, void **out, bdb
     auto t = std::make_unique<Tiered>();
     for (const auto &[name, value] : opts) {
       bool ok = true;
-      if (name == "fast")
-        ok = bdbdrv::percent_decode(value, &fast) && !fast.empty();
+      if (name == "fast") {
+        fast = value;  // decoded once by split_layer (uri_options.h), like every value
+        ok = !fast.empty();
+      }
       else if (name == "mirror")
         ok = bdbdrv::parse_flag(value, &t->mirror);
       else if (name == "seed")

@@ -22,6 +22,10 @@ void add_global_options(CLI::App &app, GlobalOptions &global) {
   app.add_option("--staleness", global.staleness,
                  "How old a read's view of the log may be (option readStalenessMs)")
       ->type_name("MS");
+  app.add_option("--log-level", global.log_level,
+                 "Which messages reach stderr: debug, info (default), warn, error, silent "
+                 "(option logLevel)")
+      ->type_name("LEVEL");
   // One value per occurrence, so a later positional is never swallowed.
   app.add_option("--option", global.options,
                  "Any database option, repeatable (e.g. autoMerge=1, gcGraceMs=0)")
@@ -50,6 +54,7 @@ Options database_options(const GlobalOptions &global, Access access) {
   if (!global.node.empty()) set_option(opts.get(), "nodeId", global.node);
   if (!global.ring.empty()) set_option(opts.get(), "ringSize", global.ring);
   if (!global.staleness.empty()) set_option(opts.get(), "readStalenessMs", global.staleness);
+  if (!global.log_level.empty()) set_option(opts.get(), "logLevel", global.log_level);
   for (const std::string &item : global.options) {
     size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0)

@@ -23,7 +23,7 @@ struct GlobalOptions {
   std::string uri = default_uri();
   std::string prefix = "main";
   // Kept as text: the library validates ranges, so its messages are the only ones.
-  std::string node, ring, staleness;
+  std::string node, ring, staleness, log_level;
   std::vector<std::string> options;  // NAME=VALUE, applied last so they override the flags
 };
 

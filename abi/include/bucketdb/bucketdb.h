@@ -10,10 +10,33 @@
  *  - Memory: what a call hands back to you is freed with its matching function
  *    (bdb_doc_free, bdb_cursor_free, ...) or, for strings and byte buffers, bdb_free().
  *    Pointers returned as "borrowed" live as long as the handle they came from.
- *  - A bdb_db may be shared between threads. A batch, doc, query or cursor belongs to one
- *    thread at a time.
  *  - Documents cross the ABI as records with typed accessors by field name, or as JSON text.
  *    JSON integers are exact over the whole uint64/int64 range.
+ *
+ * Ownership, threads and the order of frees (the model is SQLite's sqlite3_close_v2, made
+ * "for use with host languages that are garbage collected")
+ *  - A bdb_db owns its engine. Each bdb_batch, bdb_query and bdb_cursor holds a reference to
+ *    the bdb_db it was made from (a cursor: its query's). bdb_close/bdb_db_close may come
+ *    before or after the frees of those children, in any order: a database closed while
+ *    children live is stopped at once (background work ends, the merge at close runs) but
+ *    its memory stays, a "zombie", until the last child is freed; then it is released.
+ *  - After the close, every call on the database or on one of its children fails with
+ *    BDB_E_INVALID and a message naming the call ("bdb_cursor_next: the database this cursor
+ *    belongs to is closed"); bdb_batch_size returns 0 and bdb_batch_clear does nothing, both
+ *    with that message. Freeing children stays valid (and is needed: it releases the zombie).
+ *  - A second close of a database is detected while it is a zombie (BDB_E_INVALID from
+ *    bdb_db_close). Once the database and all its children are freed the pointer is gone:
+ *    using it or freeing it again is undefined, as for free(). The same holds for a child
+ *    freed twice. Freeing a handle while another thread is inside a call on it is undefined.
+ *  - A bdb_doc is a value: it holds its table's schema, not the database, and stays valid
+ *    (every accessor works) after the database is closed. Free each with bdb_doc_free.
+ *  - Threads: a bdb_db may be shared between threads; its calls run concurrently. A close
+ *    waits for calls under way on other threads to return, then makes every later call fail
+ *    as above. A batch, query or cursor is meant for one thread at a time; calls on one from
+ *    several threads at once are serialised (each waits for the other), never a data race.
+ *    A bdb_doc is one thread's at a time, unless only read. Options are not thread-safe.
+ *  - Callbacks the library makes (a logger, an in-process driver) must not call back into
+ *    the database they were called for: a close waiting on another thread would deadlock.
  */
 #ifndef BUCKETDB_H
 #define BUCKETDB_H
@@ -113,6 +136,26 @@ BDB_API bdb_status bdb_options_new(bdb_options **out);
 BDB_API bdb_status bdb_options_set(bdb_options *opts, const char *name, const char *value);
 BDB_API void bdb_options_free(bdb_options *opts);
 
+/* Log levels: a database logs a message when its level is at least the logLevel option's
+ * (debug < info < warn < error; silent logs nothing). The same numbers as the driver ABI's
+ * BDB_DRV_LOG_*. */
+typedef enum bdb_log_level {
+  BDB_LOG_DEBUG = 0,
+  BDB_LOG_INFO = 1,
+  BDB_LOG_WARN = 2,
+  BDB_LOG_ERROR = 3
+} bdb_log_level;
+/* Receives the database's log lines: level (bdb_log_level), the subsystem ("engine", "merge",
+ * "driver"), one line of text without a newline. Both strings are borrowed for the call.
+ * Called from any thread (the caller's, the background service's, a driver's), several at once;
+ * it must return quickly, must not throw or longjmp, and must not call into the database. */
+typedef void (*bdb_log_fn)(void *ctx, int level, const char *subsystem, const char *message);
+/* Sends the log of databases opened with these options to fn(ctx, ...) instead of stderr
+ * ("bucketdb: SUBSYSTEM: [warning: |error: ]message"). logLevel filters it either way, for the
+ * engine and for its drivers alike. fn NULL restores stderr. ctx must outlive every database
+ * opened with these options. */
+BDB_API bdb_status bdb_options_set_logger(bdb_options *opts, bdb_log_fn fn, void *ctx);
+
 /* uri: "memory:", "memory:NAME", "file:PATH", "s3://bucket[/prefix]?endpoint=...",
  * "plugin:/path/x.so?config", or any "scheme:..." whose driver plugin is found. NULL or ""
  * opens s3://$BUCKETDB_S3_BUCKET when that variable is set. opts may be NULL.
@@ -121,7 +164,15 @@ BDB_API void bdb_options_free(bdb_options *opts);
  * create_if_missing). A prefix that holds objects but no Block 0 is BDB_E_CORRUPT, whatever
  * the options: its Block 0 was lost, and `bucketdb recover` rebuilds it. */
 BDB_API bdb_status bdb_open(const char *uri, const bdb_options *opts, bdb_db **out);
-/* Waits for background work to stop; safe with NULL. */
+/* Closes the database: waits for calls under way on other threads, then, with autoMerge, runs
+ * the merge that a leader makes at close when one is due (over the network), and stops the
+ * background service. Returns whether that work succeeded: a failed merge at close gives its
+ * error (BDB_E_IO, ...) with a message, yet loses nothing, since every committed batch is in
+ * the log already, and the database is closed all the same. BDB_E_INVALID for a database
+ * already closed (while it is a zombie; see the conventions at the top). BDB_OK for NULL.
+ * To know the merge's outcome without closing, call bdb_db_merge first. */
+BDB_API bdb_status bdb_db_close(bdb_db *db);
+/* bdb_db_close without its status (a failed merge at close is logged instead). NULL is safe. */
 BDB_API void bdb_close(bdb_db *db);
 
 /* ---- schemas ------------------------------------------------------------------------------ */
@@ -346,6 +397,34 @@ BDB_API bdb_status bdb_recover(const char *uri, const bdb_options *opts, const c
                                unsigned flags, char **out_report);
 
 /* ---- storage drivers ---------------------------------------------------------------------- */
+
+struct bdb_driver_v1; /* <bucketdb/driver.h>: the driver ABI, its table and its rules */
+
+/* Registers an in-process driver for "scheme:" URIs (the counterpart of sqlite3_vfs_register):
+ * an application, a binding or a test supplies a storage driver without a shared object. A
+ * registered scheme is served before any plugin of that name, by bdb_open, by layers
+ * ("crypt:scheme:..." opens it as the inner driver) and by bdb_driver_check. Registering a
+ * scheme again replaces its table for later opens. `driver` is checked as a loaded plugin's
+ * table is (abi_version, struct_size, the required functions; see driver.h): BDB_E_URI
+ * naming what is wrong, BDB_E_INVALID for a scheme that is not lowercase letters, digits, '-'
+ * and '_' (or is "plugin").
+ * Ownership: the host does not copy the table. It must stay valid, unchanged, while it is
+ * registered and while any instance opened from it is open (until the last database using
+ * it is closed and freed). To run several registrations of one implementation, embed the
+ * table as the first member of a struct of your own per registration and find it again in
+ * open() through host->driver (ABI 2).
+ * Threads: both calls may be made from any thread, at any time, also while databases are open
+ * and other threads open them: an open sees either the old or the new registration. The
+ * driver's functions are called from the threads that call into the database and from its
+ * background service thread (autoMerge), many at once (driver.h, "Threads"). A driver whose
+ * runtime is single-threaded (JavaScript, ...) must hand each call over to its own thread and
+ * block until it is answered; then that thread must never wait inside a bdb_* call that may
+ * reach the driver (bdb_open, commits, reads, merges, bdb_db_close), or both wait forever:
+ * make those calls from worker threads. A driver must not call back into the database it
+ * serves. */
+BDB_API bdb_status bdb_driver_register(const char *scheme, const struct bdb_driver_v1 *driver);
+/* Removes a registration (open instances keep their table); BDB_E_NOT_FOUND when none. */
+BDB_API bdb_status bdb_driver_unregister(const char *scheme);
 
 /* Runs the driver conformance checks (get/put/delete/list semantics, pagination, ETags,
  * conditional puts, races between threads, odd keys, large objects) against the store of `uri`

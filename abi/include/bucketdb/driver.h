@@ -24,8 +24,13 @@
  *  - Status codes and capability bits may be added. A host treats a status it does not know as
  *    BDB_DRV_IO (a persistent error, not retried) and ignores capability bits it does not know;
  *    a driver must never receive a status, so it has nothing to map.
+ *  - BDB_DRIVER_ABI_VERSION goes up by one whenever either table grows (and only then). The
+ *    host's loader refuses a table whose abi_version is 0 or whose struct_size is too small for
+ *    version 1, or that lacks a required function, naming the driver and the versions.
  *  - `bdb_driver_entry(host_abi)` gets the host's BDB_DRIVER_ABI_VERSION. A driver that needs a
  *    newer host may return NULL; otherwise it returns its table whatever host_abi is.
+ *  - In-process drivers: bdb_driver_register (bucketdb.h) gives the host a table without a
+ *    shared object, under the same rules and checks.
  *  - Nothing but the status codes below, the error struct and plain C data crosses the boundary:
  *    no C++ exception (catch everything in every entry point), no errno-only failure, no FILE*,
  *    no allocator mix-up, no C++ type.
@@ -90,7 +95,8 @@
 extern "C" {
 #endif
 
-#define BDB_DRIVER_ABI_VERSION 1u
+/* 2 added the host fields `driver` and `log_level` (and bdb_driver_register in bucketdb.h). */
+#define BDB_DRIVER_ABI_VERSION 2u
 #define BDB_DRV_MAX_KEY 1024u
 
 /* Status codes returned by every driver function. */
@@ -158,14 +164,22 @@ typedef struct bdb_drv_put_options {
 
 struct bdb_driver_v1;
 
-/* Services the host offers to a driver, passed to open() and valid while the instance is open.
-   Layered drivers use open_inner to open the driver named by an inner URI ("crypt:file:/x"
-   wraps "file:/x"), and close_inner (never the inner table's close) to close it. log and
-   open_inner may be called from any thread. */
+/* Log levels of bdb_driver_host.log (the same as the logger of bucketdb.h). */
+#define BDB_DRV_LOG_DEBUG 0
+#define BDB_DRV_LOG_INFO 1
+#define BDB_DRV_LOG_WARN 2
+#define BDB_DRV_LOG_ERROR 3
+
+/* Services the host offers to a driver, passed to open() and valid while the instance is open
+   (each instance gets its own: host_ctx is that instance's, e.g. the logger of the database it
+   serves). Layered drivers use open_inner to open the driver named by an inner URI
+   ("crypt:file:/x" wraps "file:/x"), and close_inner (never the inner table's close) to close
+   it. log and open_inner may be called from any thread. */
 typedef struct bdb_driver_host {
   uint32_t abi_version;
   uint32_t struct_size;
-  /* level: 0 debug, 1 info, 2 warn, 3 error */
+  /* level: BDB_DRV_LOG_*. The host drops messages below the database's logLevel; a message is
+     one line, without the "bucketdb:" prefix (the host adds it and the subsystem). */
   void (*log)(void *host_ctx, int level, const char *message);
   /* Opens the driver for `uri`; on success *out_table and *out_instance are set. */
   int (*open_inner)(void *host_ctx, const char *uri, const struct bdb_driver_v1 **out_table,
@@ -173,7 +187,22 @@ typedef struct bdb_driver_host {
   /* Closes what open_inner opened. */
   void (*close_inner)(void *host_ctx, const struct bdb_driver_v1 *table, void *instance);
   void *host_ctx;
+
+  /* ---- since ABI 2: read only when struct_size covers them (BDB_DRIVER_HOST_HAS) -------- */
+
+  /* The table this instance is opened from: the one bdb_driver_entry returned, or the one
+     given to bdb_driver_register. An in-process driver registered several times with tables
+     that each embed it as their first member finds its own data here (as a sqlite3_vfs does
+     through pAppData). */
+  const struct bdb_driver_v1 *driver;
+  /* The lowest level log() passes on (BDB_DRV_LOG_*; 4 when the database is silent): a driver
+     may skip building a message nobody reads. */
+  int32_t log_level;
 } bdb_driver_host;
+
+/* Whether the host table `host` is large enough to hold `field`. */
+#define BDB_DRIVER_HOST_HAS(host, field) \
+  ((host)->struct_size >= offsetof(bdb_driver_host, field) + sizeof((host)->field))
 
 typedef struct bdb_driver_v1 {
   uint32_t abi_version; /* BDB_DRIVER_ABI_VERSION the driver was built with */
@@ -227,6 +256,9 @@ typedef struct bdb_driver_v1 {
 /* Whether `table` is large enough to hold `field` (for optional fields). */
 #define BDB_DRIVER_HAS(table, field) \
   ((table)->struct_size >= offsetof(bdb_driver_v1, field) + sizeof((table)->field))
+
+/* The name of the newest table, for code that registers or builds one. */
+typedef bdb_driver_v1 bdb_driver;
 
 /* The one symbol a driver exports. host_abi is the host's BDB_DRIVER_ABI_VERSION; a driver
    may return NULL if it cannot serve that host. */

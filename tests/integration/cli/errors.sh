@@ -115,4 +115,16 @@ same "$OUT" ""
 status 3 "$BIN" --db memory: query users
 contains "$ERR" users
 
+# --log-level: a store without conditional writes warns at the default level, not at error;
+# a bad level is a usage error naming the option.
+NOCOND="faulty:file:$WORK/nocond?faulty.conditional=0"
+run "$BIN" --db "$NOCOND" stats
+same "$RC" 0
+contains "$ERR" "bucketdb: engine: warning: storage"
+contains "$ERR" "no conditional writes"
+ok "$BIN" --db "$NOCOND" --log-level error stats
+ok "$BIN" --db "$NOCOND" stats --log-level silent
+status 2 "$BIN" --db "$NOCOND" --log-level loud stats
+contains "$ERR" logLevel
+
 echo "cli.errors: ok"
