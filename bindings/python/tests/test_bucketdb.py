@@ -42,8 +42,10 @@ def test_error_classes_match_the_header():
 
 
 def test_open_errors(tmp_path):
+    # Where it looked, and what to install.
     with raises_bdb(bucketdb.BadURI, "no driver for 'nosuch:'", "looked for",
-                    "bucketdb-driver-nosuch.so"):
+                    "bucketdb-driver-nosuch.so", "/bucketdb:", "install the plugin",
+                    "BUCKETDB_PLUGIN_PATH"):
         bucketdb.open("nosuch:x")
     with raises_bdb(bucketdb.BadURI, "expected scheme"):
         bucketdb.open("no-scheme")
