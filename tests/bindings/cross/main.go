@@ -13,7 +13,7 @@ import (
 	"reflect"
 	"time"
 
-	bucketdb "github.com/bucketdb/bucketdb/bindings/go"
+	"github.com/bucketdb/bucketdb/bindings/go/bucketdb"
 )
 
 // Shared with cross.rb.
