@@ -5,7 +5,7 @@ import json
 from . import native as _native
 from . import _values as v
 from ._batch import Batch
-from ._errors import NotFound
+from ._errors import NotFound, TypeMismatch
 from ._query import Query
 from ._record import Record
 
@@ -65,8 +65,11 @@ class Database:
         return Record(self, self._n.docFromJson(v.text(table, "table"), v.text(json_text, "json")))
 
     def record_from_row(self, table, row):
+        """A record decoded from a row (Record.to_row, or a generated codec)."""
+        if not isinstance(row, v.Row):
+            raise TypeMismatch(f"row: expected bucketdb.Row, not {type(row).__name__}")
         return Record(self, self._n.docFromRow(v.text(table, "table"), v.count(row.version, "row version"),
-                                               row.fixed, row.heap))
+                                               v.data(row.fixed, "row fixed"), v.data(row.heap, "row heap")))
 
     def key_record(self, table, key):
         """A record holding only the primary key."""

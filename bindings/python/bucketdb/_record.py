@@ -246,7 +246,7 @@ class Record:
         return self
 
     def set_bytes(self, f, value):
-        self._n.setBytes(v.text(f, "field"), value)
+        self._n.setBytes(v.text(f, "field"), v.data(value, f"field '{f}'"))
         return self
 
     def set_json(self, f, json_text):
@@ -255,10 +255,12 @@ class Record:
         return self
 
     def set_blob(self, f, data):
-        self._n.setBlob(v.text(f, "field"), data)
+        self._n.setBlob(v.text(f, "field"), v.data(data, f"field '{f}'"))
         return self
 
     def set_time(self, f, value):
+        if not isinstance(value, v.datetime.datetime):
+            raise TypeMismatch(f"field '{f}': expected datetime, not {type(value).__name__}")
         self._n.setInt(v.text(f, "field"), v.to_ms(value))
         return self
 

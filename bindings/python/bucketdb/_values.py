@@ -56,6 +56,13 @@ def text(value, what):
     return value
 
 
+def data(value, what):
+    """A bytes-like argument."""
+    if not isinstance(value, BYTES_LIKE):
+        raise TypeMismatch(f"{what}: expected bytes, not {type(value).__name__}")
+    return value
+
+
 def count(value, what):
     """A non-negative 64-bit integer argument."""
     if isinstance(value, bool) or not isinstance(value, int):

@@ -5,6 +5,7 @@ import datetime
 import json
 import math
 import threading
+import time
 
 import pytest
 
@@ -308,6 +309,13 @@ def test_rows(db):
         assert j.to_dict() == {"id": "j", "u8": 7}
     with raises_bdb(bucketdb.Error):
         db.record_from_row("all", bucketdb.Row(1, b"\x00", b""))
+    with raises_bdb(bucketdb.TypeMismatch, "row: expected bucketdb.Row, not tuple"):
+        db.record_from_row("all", (1, b"", b""))
+    with db.record("all") as r:
+        with raises_bdb(bucketdb.TypeMismatch, "field 'raw': expected bytes, not str"):
+            r.set_bytes("raw", "text")
+        with raises_bdb(bucketdb.TypeMismatch, "field 'ts': expected datetime, not int"):
+            r.set_time("ts", 5)
 
 
 def test_maintenance(tmp_path):
@@ -330,6 +338,29 @@ def test_driver_check(tmp_path):
     assert len(report["checks"]) == report["passed"] + report["failed"] + report["skipped"]
     with raises_bdb(bucketdb.BadURI, "bogus"):
         bucketdb.driver_check("bogus:whatever")
+
+
+def test_calls_release_the_gil():
+    # While one thread is inside a long library call (the driver checks take a second or two),
+    # another runs Python code: held, the GIL would stop it for the whole call, one long gap
+    # between its ticks.
+    span = []
+
+    def check():
+        span.append(time.monotonic())
+        bucketdb.driver_check("memory:gil")
+        span.append(time.monotonic())
+
+    t = threading.Thread(target=check)
+    ticks = []
+    t.start()
+    while t.is_alive():
+        ticks.append(time.monotonic())
+    t.join()
+    assert len(span) == 2 and span[1] - span[0] > 0.05
+    inside = [span[0]] + [x for x in ticks if span[0] < x < span[1]] + [span[1]]
+    longest = max(b - a for a, b in zip(inside, inside[1:]))
+    assert longest < (span[1] - span[0]) / 2, (longest, span[1] - span[0])
 
 
 def test_threads_and_close(tmp_path):
