@@ -63,9 +63,9 @@ func main() {
 }
 GO
 cd "$work/app"
-libdir=$(dirname "$(ls "$prefix"/lib*/pkgconfig/bucketdb.pc)")
-export PATH="$work/bin:$PATH" PKG_CONFIG_PATH="$libdir" CGO_ENABLED=1 GOCACHE="$gocache" \
-  GOPATH="$work/gopath" GOPROXY=off GOSUMDB=off GOFLAGS=-mod=mod GOTOOLCHAIN=local \
+export PKG_CONFIG_PATH=$(dirname "$(ls "$prefix"/lib*/pkgconfig/bucketdb.pc)")
+export PATH="$work/bin:$PATH" CGO_ENABLED=1 GOCACHE="$gocache" GOPATH="$work/gopath" \
+  GOPROXY=off GOSUMDB=off GOFLAGS=-mod=mod GOTOOLCHAIN=local \
   CGO_LDFLAGS="-Wl,-rpath,$(pkg-config --variable=libdir bucketdb)"
 go build -o app .
 out=$(env $run_env ./app "file:$work/db")
