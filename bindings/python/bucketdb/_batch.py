@@ -1,10 +1,11 @@
 """Batches: writes staged for one atomic commit."""
 
 from . import _values as v
+from ._closing import Closing
 from ._record import Record
 
 
-class Batch:
+class Batch(Closing):
     """Writes staged for one atomic commit. As a context manager it commits when the block
     ends without an exception (the sequence number is then in ``sequence``) and drops the
     writes otherwise."""
@@ -18,9 +19,6 @@ class Batch:
 
     def close(self):
         self._n.close()
-
-    def __enter__(self):
-        return self
 
     def __exit__(self, exc_type, exc, tb):
         try:

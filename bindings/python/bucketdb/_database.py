@@ -5,12 +5,13 @@ import json
 from . import native as _native
 from . import _values as v
 from ._batch import Batch
+from ._closing import Closing
 from ._errors import NotFound, TypeMismatch
 from ._query import Query
 from ._record import Record
 
 
-class Database:
+class Database(Closing):
     """An open database; safe to share between threads. ``with`` closes it at the end."""
 
     __slots__ = ("_n", "_tables", "__weakref__")
@@ -26,12 +27,6 @@ class Database:
         """Waits for background work and closes the database and every batch, query and
         cursor still open on it. Records stay usable. Closing twice is harmless."""
         self._n.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     @property
     def closed(self):

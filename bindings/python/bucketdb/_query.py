@@ -3,12 +3,13 @@
 import datetime
 
 from . import _values as v
+from ._closing import Closing
 from ._record import Record
 
 _NO_VALUE_OPS = ("isnull", "notnull")
 
 
-class Query:
+class Query(Closing):
     """A query on one table. Iterating runs it and gives each row as a dict (every iteration
     reads afresh); the builder methods return the query, so they chain."""
 
@@ -20,12 +21,6 @@ class Query:
 
     def close(self):
         self._n.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def where(self, field, op, value=None):
         """op: "=", "!=", "<", "<=", ">", ">=", "in" (a list), "prefix", "isnull", "notnull"."""
@@ -98,7 +93,7 @@ class Query:
             yield from c.records()
 
 
-class Cursor:
+class Cursor(Closing):
     """The rows of one run of a query, read once: iterating gives dicts. Closes itself at the
     end; ``with`` closes it early."""
 
@@ -119,12 +114,6 @@ class Cursor:
                 self._token_error = e
         self._done = True
         self._n.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     def page_token(self):
         """Where the rows returned so far end, for the next page's Query.after(); still

@@ -3,6 +3,7 @@
 import json
 
 from . import _values as v
+from ._closing import Closing
 from ._errors import TypeMismatch
 
 
@@ -74,7 +75,7 @@ def _write(n, name, t, value):
         raise TypeMismatch(f"field '{name}': cannot store a value of type {type(value).__name__}")
 
 
-class Record:
+class Record(Closing):
     """One document. Getters raise NotFound when the field is null, SchemaError when unknown,
     TypeMismatch when the value does not convert. ``with`` (or close()) frees it at once."""
 
@@ -92,12 +93,6 @@ class Record:
     def close(self):
         """Frees the document now (the garbage collector does otherwise)."""
         self._n.dispose()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     @property
     def closed(self):
