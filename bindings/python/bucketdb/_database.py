@@ -63,8 +63,9 @@ class Database(Closing):
         """A record decoded from a row (Record.to_row, or a generated codec)."""
         if not isinstance(row, v.Row):
             raise TypeMismatch(f"row: expected bucketdb.Row, not {type(row).__name__}")
-        return Record(self, self._n.docFromRow(v.text(table, "table"), v.count(row.version, "row version"),
-                                               v.data(row.fixed, "row fixed"), v.data(row.heap, "row heap")))
+        doc = self._n.docFromRow(v.text(table, "table"), v.count(row.version, "row version"),
+                                 v.data(row.fixed, "row fixed"), v.data(row.heap, "row heap"))
+        return Record(self, doc)
 
     def key_record(self, table, key):
         """A record holding only the primary key."""

@@ -182,7 +182,9 @@ class Record(Closing):
         return v.Row(r.version(), r.fixed(), r.heap())
 
     def __repr__(self):
-        return "<bucketdb.Record (closed)>" if self.closed else f"<bucketdb.Record {self.to_json()}>"
+        if self.closed:
+            return "<bucketdb.Record (closed)>"
+        return f"<bucketdb.Record {self.to_json()}>"
 
     # Typed accessors, straight to the library.
     def get_bool(self, f):

@@ -44,7 +44,8 @@ class Row:
         self.version, self.fixed, self.heap = version, fixed, heap
 
     def __repr__(self):
-        return f"Row(version={self.version}, fixed={len(self.fixed)} bytes, heap={len(self.heap)} bytes)"
+        return (f"Row(version={self.version}, fixed={len(self.fixed)} bytes, "
+                f"heap={len(self.heap)} bytes)")
 
 
 def text(value, what):
