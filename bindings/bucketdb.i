@@ -1,14 +1,19 @@
-/* The one SWIG interface of BucketDB, over bucketdb.h only, for Go, Java and Ruby.
+/* The one SWIG interface of BucketDB, over bucketdb.h only, for Go, Java, Ruby and Python. This
+ * file is what every language shares; each language's typemaps and error raising are in its own
+ * small file beside its layer (go/bucketdb_go.i, java/bucketdb_java.i, ruby/bucketdb_ruby.i,
+ * python/bucketdb_python.i), included below.
  *
  * SWIG does not wrap the bdb_* functions themselves. It wraps a small shim written here in
- * plain C, whose handles are the classes the per-language layers (bindings/go, java, ruby) use:
+ * plain C, whose handles are the classes the per-language layers (bindings/go, java, ruby,
+ * python) use:
  *
  *   Options  Database  Batch  Query  Cursor  Doc  Row
  *
  * The shim exists for three reasons:
- *  - Errors: every shim call leaves its status and message in thread-locals. Java and Ruby
- *    turn them into exceptions with %exception. Go has no %exception here (a panic would skip
- *    SWIG's freeing of string arguments), so the Go layer reads them with lastStatus() and
+ *  - Errors: every shim call leaves its status and message in thread-locals. Java, Ruby and
+ *    Python turn them into exceptions with %exception. Go has no %exception here (a panic would
+ *    skip SWIG's freeing of string arguments), so the Go layer reads them with lastStatus() and
+ *    lastMessage() while its goroutine is locked to the thread.
  *    lastMessage() while its goroutine is locked to the thread.
  *  - Ownership: garbage collectors finalize in any order and on any thread. A Database counts
  *    references: its own handle and one per live Batch, Query and Cursor. close() (explicit or
@@ -23,9 +28,12 @@
  */
 #if defined(SWIGRUBY)
 %module "BucketDB::Native" /* lib: bucketdb/native.so */
+#elif defined(SWIGPYTHON)
+%module(package="bucketdb") native /* bucketdb/native.py over the extension bucketdb/_native */
 #else
 %module bucketdb_native /* Go: -module native from the .swig file; Java: -module BucketDbNative */
 #endif
+
 
 %begin %{
 /* For pthread_rwlockattr_setkind_np: close() must not starve behind a stream of readers. */
@@ -392,202 +400,29 @@ static const void *bx_data(const void *p) { return p ? p : &bx_no_data; }
 %rename("$ignore", %$isfunction, regextarget=1) "^bdb_";
 %ignore BDB_ABI_VERSION;
 %ignore BDB_VERSION_STRING;
-#if defined(SWIGJAVA)
-/* Plain int constants in package-private holder classes. */
-%include <enumtypeunsafe.swg>
-%javaconst(1);
-%typemap(javaclassmodifiers) enum SWIGTYPE "final class"
+
+/* ---- what each language adds: typemaps, class names, BDBX_RAISING and BDBX_SILENT ---------- */
+/* BDBX_RAISING makes the declarations after it raise from the thread's status; BDBX_SILENT
+ * makes them never raise. */
+#if defined(SWIGGO)
+%include "go/bucketdb_go.i"
+#elif defined(SWIGJAVA)
+%include "java/bucketdb_java.i"
+#elif defined(SWIGRUBY)
+%include "ruby/bucketdb_ruby.i"
+#elif defined(SWIGPYTHON)
+%include "python/bucketdb_python.i"
 #endif
+
 %include <bucketdb/bucketdb.h>
 
 /* ---- typemaps ----------------------------------------------------------------------------- */
 
-/* Bytes in: (const void *data, size_t len). Go []byte, Java byte[], Ruby String (binary-safe). */
-#if defined(SWIGGO)
-%typemap(gotype) (const void *data, size_t len) "[]byte"
-%typemap(in) (const void *data, size_t len) %{
-  $1 = $input.array;
-  $2 = (size_t)$input.len;
-%}
-#else
-%apply (const char *STRING, size_t LENGTH) { (const void *data, size_t len) }
-#endif
+/* Bytes in, (const void *data, size_t len), and out, bdbx_bytes, are typemapped per language. */
 %apply (const void *data, size_t len) { (const void *fixed, size_t fixed_len) };
 %apply (const void *data, size_t len) { (const void *heap, size_t heap_len) };
-
-/* Bytes out: bdbx_bytes, copied into Go []byte, Java byte[] or a binary Ruby String; the C
- * buffer is released with bdb_free when the shim owns it. NULL data (an error) gives nil. */
-#if defined(SWIGGO)
-%typemap(gotype) bdbx_bytes "[]byte"
-%typemap(imtype) bdbx_bytes "uint64"
-%fragment("bdbx_gobytes", "header") %{
-struct bdbx_gobytes {
-  intgo size;
-  void *data;
-};
-%}
-%typemap(out, fragment="bdbx_gobytes") bdbx_bytes (struct bdbx_gobytes *swig_out) %{
-  swig_out = NULL;
-  if ($1.data) {
-    swig_out = malloc(sizeof(*swig_out));
-    if (swig_out) {
-      swig_out->size = (intgo)$1.len;
-      swig_out->data = malloc($1.len ? $1.len : 1);
-      if (swig_out->data) {
-        memcpy(swig_out->data, $1.data, $1.len);
-      } else {
-        free(swig_out);
-        swig_out = NULL;
-        bdbx_fail(BDB_E_NOMEM, "out of memory");
-      }
-    } else {
-      bdbx_fail(BDB_E_NOMEM, "out of memory");
-    }
-    if ($1.owned) bdb_free((void *)$1.data);
-  }
-  $result = *(long long *)(void **)&swig_out;
-%}
-%typemap(goout) bdbx_bytes %{
-  {
-    type swigbytes struct {
-      size int
-      data uintptr
-    }
-    p := (*swigbytes)(unsafe.Pointer(uintptr($1)))
-    if p == nil {
-      $result = nil
-    } else {
-      b := make([]byte, p.size)
-      if p.size > 0 {
-        copy(b, (*[1 << 40]byte)(unsafe.Pointer(p.data))[:p.size:p.size])
-      }
-      Swig_free(p.data)
-      Swig_free(uintptr(unsafe.Pointer(p)))
-      $result = b
-    }
-  }
-%}
-#elif defined(SWIGJAVA)
-%typemap(jni) bdbx_bytes "jbyteArray"
-%typemap(jtype) bdbx_bytes "byte[]"
-%typemap(jstype) bdbx_bytes "byte[]"
-%typemap(javaout) bdbx_bytes { return $jnicall; }
-%typemap(out) bdbx_bytes %{
-  $result = NULL;
-  if ($1.data) {
-    if ($1.len > 0x7fffffff) {
-      bdbx_fail(BDB_E_NOMEM, "a Java byte array holds at most 2 GiB");
-      bdbx_java_throw(jenv); /* after %exception's check: throw here */
-    } else {
-      $result = (*jenv)->NewByteArray(jenv, (jsize)$1.len);
-      if ($result)
-        (*jenv)->SetByteArrayRegion(jenv, $result, 0, (jsize)$1.len, (const jbyte *)$1.data);
-    }
-    if ($1.owned) bdb_free((void *)$1.data);
-  }
-%}
-#elif defined(SWIGRUBY)
-%typemap(out) bdbx_bytes %{
-  $result = Qnil;
-  if ($1.data) {
-    VALUE s_ = rb_str_new($1.data, (long)$1.len); /* binary (ASCII-8BIT) */
-    if ($1.owned) bdb_free((void *)$1.data);
-    $result = s_;
-  }
-%}
-#endif
-
-/* Text: UTF-8 both ways. Java's own JNI string calls use modified UTF-8 (CESU-8), which mangles
- * characters outside the BMP, so Java passes and gets byte arrays and converts them itself. */
-#if defined(SWIGJAVA)
-%typemap(jni) const char * "jbyteArray"
-%typemap(jtype) const char * "byte[]"
-%typemap(jstype) const char * "String"
-%typemap(javain) const char * "Utf8.encodeZ($javainput)"
-%typemap(in) const char * %{
-  $1 = $input ? (char *)(*jenv)->GetByteArrayElements(jenv, $input, NULL) : NULL;
-%}
-%typemap(freearg) const char * %{
-  if ($1) (*jenv)->ReleaseByteArrayElements(jenv, $input, (jbyte *)$1, JNI_ABORT);
-%}
-%typemap(jni) char *, const char * "jbyteArray"
-%typemap(jtype) char *, const char * "byte[]"
-%typemap(jstype) char *, const char * "String"
-%typemap(javaout) char *, const char * { return Utf8.decode($jnicall); }
-%typemap(out) char *, const char * %{
-  $result = NULL;
-  if ($1) {
-    size_t n_ = strlen($1);
-    $result = (*jenv)->NewByteArray(jenv, (jsize)n_);
-    if ($result) (*jenv)->SetByteArrayRegion(jenv, $result, 0, (jsize)n_, (const jbyte *)$1);
-  }
-%}
-#elif defined(SWIGRUBY)
-%typemap(out) char *, const char * %{ $result = $1 ? rb_utf8_str_new_cstr($1) : Qnil; %}
-#endif
 /* JSON texts and other strings the library allocates. */
 %typemap(newfree) char * "bdb_free($1);";
-
-/* ---- errors ------------------------------------------------------------------------------- */
-
-#if defined(SWIGJAVA)
-%{
-static void bdbx_java_throw(JNIEnv *jenv) {
-  jclass cls = (*jenv)->FindClass(jenv, "io/bucketdb/BucketDbException");
-  if (!cls) return; /* NoClassDefFoundError is pending */
-  jmethodID ctor = (*jenv)->GetMethodID(jenv, cls, "<init>", "(I[B)V");
-  if (!ctor) return;
-  size_t n = strlen(bdbx_msg);
-  jbyteArray msg = (*jenv)->NewByteArray(jenv, (jsize)n);
-  if (!msg) return;
-  (*jenv)->SetByteArrayRegion(jenv, msg, 0, (jsize)n, (const jbyte *)bdbx_msg);
-  jobject e = (*jenv)->NewObject(jenv, cls, ctor, (jint)bdbx_st, msg);
-  if (e) (*jenv)->Throw(jenv, (jthrowable)e);
-}
-%}
-/* No early return: the out, argout and freearg code still runs (it is safe with an exception
- * pending) and releases what the arguments pinned. Java discards the return value. */
-%javaexception("BucketDbException") {
-  bdbx_st = BDB_OK;
-  $action
-  if (bdbx_st != BDB_OK) bdbx_java_throw(jenv);
-}
-#elif defined(SWIGRUBY)
-%{
-static VALUE bdbx_ruby_errors[BDB_E_INTERNAL + 1];
-static VALUE bdbx_ruby_error_base;
-static void bdbx_ruby_raise(void) {
-  int st = bdbx_st;
-  VALUE cls = (st > 0 && st <= BDB_E_INTERNAL) ? bdbx_ruby_errors[st] : bdbx_ruby_error_base;
-  VALUE e = rb_exc_new_str(cls, rb_utf8_str_new_cstr(bdbx_msg));
-  rb_iv_set(e, "@code", INT2NUM(st));
-  rb_exc_raise(e);
-}
-%}
-/* The Ruby arguments are borrowed (no copies to free), so raising from here leaks nothing. */
-%exception {
-  bdbx_st = BDB_OK;
-  $action
-  if (bdbx_st != BDB_OK) bdbx_ruby_raise();
-}
-/* BucketDB::Error and one subclass per status code (names in bindings/ruby/lib/bucketdb.rb). */
-%init %{
-  {
-    static const char *const names[BDB_E_INTERNAL + 1] = {
-        NULL, "NotFound", "InvalidArgument", "SchemaError", "TypeMismatch", "JSONError",
-        "AlreadyExists", "Conflict", "Corrupt", "StorageError", "PermissionDenied", "BadURI",
-        "OutOfMemory", "StorageFull", "Busy", "InternalError"};
-    VALUE top = rb_define_module("BucketDB");
-    bdbx_ruby_error_base = rb_define_class_under(top, "Error", rb_eStandardError);
-    rb_gc_register_address(&bdbx_ruby_error_base);
-    for (int i = 1; i <= BDB_E_INTERNAL; i++) {
-      bdbx_ruby_errors[i] = rb_define_class_under(top, names[i], bdbx_ruby_error_base);
-      rb_gc_register_address(&bdbx_ruby_errors[i]);
-    }
-  }
-%}
-#endif
-/* Go: no %exception; see lastStatus() below. */
 
 /* ---- the classes -------------------------------------------------------------------------- */
 
@@ -610,32 +445,7 @@ static void bdbx_ruby_raise(void) {
 %newobject bdbx_doc::getJson;
 %newobject bdbx_doc::toRow;
 
-#if defined(SWIGJAVA)
-/* The shim classes are package-private: io.bucketdb's public API is the hand-written layer. */
-%typemap(javaclassmodifiers) SWIGTYPE "final class"
-%pragma(java) moduleclassmodifiers = "final class"
-%pragma(java) jniclassclassmodifiers = "final class"
-%pragma(java) jniclasscode = %{
-  static {
-    NativeLoader.load();
-  }
-%}
-/* Finalizers are deprecated: the layer frees through java.lang.ref.Cleaner and delete(). */
-%typemap(javafinalize) SWIGTYPE ""
-%apply int64_t { uint64_t };
-%nojavaexception;
-#endif
-
-#if defined(SWIGJAVA)
-/* io.bucketdb's public classes take the plain names. */
-%rename(NativeOptions) bdbx_options;
-%rename(NativeDatabase) bdbx_db;
-%rename(NativeBatch) bdbx_batch;
-%rename(NativeQuery) bdbx_query;
-%rename(NativeCursor) bdbx_cursor;
-%rename(NativeDoc) bdbx_doc;
-%rename(NativeRow) bdbx_row;
-#else
+#ifndef BDBX_RENAMED
 %rename(Options) bdbx_options;
 %rename(Database) bdbx_db;
 %rename(Batch) bdbx_batch;
@@ -649,10 +459,7 @@ static void bdbx_ruby_raise(void) {
 %nodefaultdtor;
 
 /* Destructors never fail and never raise. */
-%exception;
-#if defined(SWIGJAVA)
-%nojavaexception;
-#endif
+BDBX_SILENT
 struct bdbx_options {};
 %extend bdbx_options {
   ~bdbx_options() {
@@ -693,26 +500,7 @@ struct bdbx_row {};
 }
 
 /* Everything below reports failures, except close()/dispose()/isOpen(), which cannot fail. */
-#if defined(SWIGJAVA)
-%javaexception("BucketDbException") {
-  bdbx_st = BDB_OK;
-  $action
-  if (bdbx_st != BDB_OK) bdbx_java_throw(jenv);
-}
-%nojavaexception bdbx_db::close;
-%nojavaexception bdbx_db::isOpen;
-%nojavaexception bdbx_batch::close;
-%nojavaexception bdbx_query::close;
-%nojavaexception bdbx_cursor::close;
-%nojavaexception bdbx_doc::dispose;
-%nojavaexception bdbx_doc::isOpen;
-#elif defined(SWIGRUBY)
-%exception {
-  bdbx_st = BDB_OK;
-  $action
-  if (bdbx_st != BDB_OK) bdbx_ruby_raise();
-}
-#endif
+BDBX_RAISING
 
 %extend bdbx_options {
   bdbx_options() {
@@ -1136,10 +924,7 @@ static char *driverCheck(const char *uri) {
 
 /* ---- library-wide ------------------------------------------------------------------------- */
 
-%exception;
-#if defined(SWIGJAVA)
-%nojavaexception;
-#endif
+BDBX_SILENT
 %inline %{
 static int abiVersion(void) { return bdb_abi_version(); }
 /* The ABI version of the bucketdb.h these bindings were compiled against. */

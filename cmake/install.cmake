@@ -1,7 +1,11 @@
 # cmake --install: headers, libbucketdb, plugins (by bdb_add_driver), the command-line program
-# (tools/), the schema compiler (schemas/), a CMake package (find_package(BucketDB)) and a
-# pkg-config file.
+# (tools/), the schema compiler (schemas/), a CMake package (find_package(BucketDB)), a
+# pkg-config file and the license. Each binding installs its package from its own folder
+# (bindings/*/CMakeLists.txt): share/bucketdb/go (Go module), share/bucketdb/bucketdb-*.gem,
+# share/bucketdb/bucketdb-*.whl, share/java/bucketdb.jar and bucketdb.pom.
 include(CMakePackageConfigHelpers)
+
+install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 install(FILES abi/include/bucketdb/bucketdb.h abi/include/bucketdb/driver.h
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/bucketdb)

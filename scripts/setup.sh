@@ -21,6 +21,7 @@ packages=(
   ceph-mon ceph-osd radosgw                          # s3 test server (scripts/s3-test-server.sh)
   swig golang-go ruby-dev openjdk-17-jdk-headless    # bindings (bindings/)
   junit4 libhamcrest-java                            # the Java binding's tests
+  python3-dev python3-setuptools python3-wheel python3-pip python3-venv python3-pytest # Python
 )
 missing=()
 for p in "${packages[@]}"; do

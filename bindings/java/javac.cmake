@@ -1,6 +1,7 @@
 # javac (and jar) over every .java file of SOURCE_DIRS, globbed at build time: SWIG's proxy
 # classes are known only once it has run.
-#   cmake -DJAVAC=... -DOUT=classes-dir -DSOURCE_DIRS="a;b" [-DCLASSPATH=...] [-DJAR=... -DJARFILE=...] -P javac.cmake
+#   cmake -DJAVAC=... -DOUT=classes-dir -DSOURCE_DIRS="a;b" [-DCLASSPATH=...]
+#         [-DJAR=... -DJARFILE=... [-DRESOURCES=dir]] -P javac.cmake
 set(sources "")
 foreach(dir IN LISTS SOURCE_DIRS)
   file(GLOB found ${dir}/*.java)
@@ -18,7 +19,11 @@ if(rc)
   message(FATAL_ERROR "javac failed")
 endif()
 if(JARFILE)
-  execute_process(COMMAND ${JAR} cf ${JARFILE} -C ${OUT} . RESULT_VARIABLE rc)
+  set(res "")
+  if(RESOURCES)
+    set(res -C ${RESOURCES} .)
+  endif()
+  execute_process(COMMAND ${JAR} cf ${JARFILE} -C ${OUT} . ${res} RESULT_VARIABLE rc)
   if(rc)
     message(FATAL_ERROR "jar failed")
   endif()

@@ -141,8 +141,14 @@ Resolved resolve(const std::string &uri) {
     std::string path = dir + "/" + file;
     if (is_file(path)) return {path, rest};
   }
-  fail(BDB_E_URI, "no driver for '" + scheme + ":' (looked for " + file + " in " +
-                      plugin_search_path() + ")");
+  // Every package (the library, the wheel, the gem, bucketdb.jar) carries the drivers beside
+  // libbucketdb, so a missing one means a damaged install or a third-party scheme.
+  fail(BDB_E_URI,
+       "no driver for '" + scheme + ":' (looked for " + file + " in " + plugin_search_path() +
+           "); BucketDB's packages carry memory:, file:, s3: and the layers beside "
+           "libbucketdb, so reinstall yours if it is one of these, else install the "
+           "plugin " +
+           file + " into one of those folders or name its folder in BUCKETDB_PLUGIN_PATH");
 }
 
 // Opens without wrapping, for the host's own use and for layered drivers; `host` becomes the

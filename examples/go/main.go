@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	bucketdb "github.com/bucketdb/bucketdb/bindings/go"
+	"github.com/bucketdb/bucketdb/bindings/go/bucketdb"
 )
 
 const todos = `{"name":"todos","version":1,"primaryKey":"id","fields":{

@@ -20,7 +20,7 @@ import java.util.Optional;
  *   java -cp bucketdb.jar:. Todo [--db URI] remove ID     remove an item
  * </pre>
  *
- * URI defaults to file:./todo-db. The package loads libbucketdb_java.so from java.library.path.
+ * URI defaults to file:./todo-db. bucketdb.jar carries its native code and loads it itself.
  */
 public final class Todo {
   static final String TODOS =

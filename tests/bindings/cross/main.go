@@ -1,7 +1,7 @@
-// The Go side of bindings.cross: writes a row of extreme values for cross.rb to check, and
-// checks the row cross.rb wrote back, exactly.
+// The Go side of bindings.cross: writes a row of extreme values for cross.rb and cross.py to
+// check, and checks the rows they wrote back (the same values, under their own id), exactly.
 //
-//	cross write URI   |   cross check URI
+//	cross write URI   |   cross check URI ruby|python
 package main
 
 import (
@@ -13,10 +13,10 @@ import (
 	"reflect"
 	"time"
 
-	bucketdb "github.com/bucketdb/bucketdb/bindings/go"
+	"github.com/bucketdb/bucketdb/bindings/go/bucketdb"
 )
 
-// Shared with cross.rb.
+// Shared with cross.rb and cross.py.
 const schema = `{"name":"extremes","version":1,"primaryKey":"id","fields":{
   "id":{"typeId":10},"u64":{"typeId":3},"i64":{"typeId":5},"u8":{"typeId":1},
   "f64":{"typeId":7},"b":{"typeId":6},"ts":{"typeId":8},"js":{"typeId":9},
@@ -30,8 +30,8 @@ func main() {
 }
 
 func run(args []string) error {
-	if len(args) != 2 {
-		return fmt.Errorf("usage: cross write|check URI")
+	if len(args) < 2 || (args[0] == "check") != (len(args) == 3) {
+		return fmt.Errorf("usage: cross write URI | cross check URI ruby|python")
 	}
 	db, err := bucketdb.Open(args[1], bucketdb.Options{LogLevel: "warn",
 		Settings: map[string]string{"readStalenessMs": "0"}})
@@ -56,7 +56,8 @@ func run(args []string) error {
 		}
 		return err
 	case "check":
-		row, err := db.Get("extremes", "ruby")
+		from := args[2]
+		row, err := db.Get("extremes", from)
 		if err != nil {
 			return err
 		}
@@ -70,26 +71,26 @@ func run(args []string) error {
 		if err := dec.Decode(&doc); err != nil {
 			return err
 		}
-		if !reflect.DeepEqual(doc, map[string]any{"from": "ruby", "big": json.Number("18446744073709551614")}) {
-			return fmt.Errorf("ruby's json field: %s", js)
+		if !reflect.DeepEqual(doc, map[string]any{"from": from, "big": json.Number("18446744073709551614")}) {
+			return fmt.Errorf("%s's json field: %s", from, js)
 		}
 		want := map[string]any{
-			"id": "ruby", "u64": uint64(math.MaxUint64 - 1), "i64": int64(math.MinInt64 + 1),
+			"id": from, "u64": uint64(math.MaxUint64 - 1), "i64": int64(math.MinInt64 + 1),
 			"u8": uint8(254), "f64": -math.E, "b": false, "ts": time.UnixMilli(1234567890123).UTC(),
 			"name": "Ünïcödé ✓",
 			"raw":  []byte{0xff, 0, 'r'},
 		}
 		if !reflect.DeepEqual(row, want) {
-			return fmt.Errorf("ruby's row:\n got  %#v\n want %#v", row, want)
+			return fmt.Errorf("%s's row:\n got  %#v\n want %#v", from, row, want)
 		}
 		data, err := db.ReadBlob(blobID)
 		if err != nil {
 			return err
 		}
-		if !bytes.Equal(data, bytes.Repeat([]byte("ruby\x00"), 999)) {
-			return fmt.Errorf("ruby's blob differs (%d bytes)", len(data))
+		if !bytes.Equal(data, bytes.Repeat([]byte(from+"\x00"), 999)) {
+			return fmt.Errorf("%s's blob differs (%d bytes)", from, len(data))
 		}
-		fmt.Println("go read ruby's row exactly")
+		fmt.Printf("go read %s's row exactly\n", from)
 		return nil
 	}
 	return fmt.Errorf("unknown command %s", args[0])

@@ -1,6 +1,10 @@
 // Package native is the SWIG-generated shim over bucketdb.h (bindings/bucketdb.i). Programs use
 // package bucketdb, which wraps it.
+//
+// In the source tree the go tool runs SWIG on native.swig; the installed module
+// (share/bucketdb/go) holds SWIG's output instead, so its users need no SWIG. Either way cgo
+// finds bucketdb.h and libbucketdb through pkg-config (PKG_CONFIG_PATH=PREFIX/lib/pkgconfig).
 package native
 
-// #cgo LDFLAGS: -lbucketdb
+// #cgo pkg-config: bucketdb
 import "C"

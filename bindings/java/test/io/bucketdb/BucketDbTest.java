@@ -749,8 +749,19 @@ public class BucketDbTest {
 
   @Test
   public void nativeLibraryIsLoadedByThePackage() {
-    assertNotNull(System.getProperty("java.library.path"));
     assertEquals("bucketdb_java", NativeLoader.NAME);
     NativeLoader.load(); // idempotent
+  }
+
+  @Test
+  public void nativeCodeComesFromTheJar() {
+    // The tests run with -cp alone: the JNI library, libbucketdb and the plugins were
+    // extracted from bucketdb.jar into the cache folder (extract() finds them there now).
+    Path dir = NativeLoader.extract();
+    assertNotNull("bucketdb.jar has no native code for " + NativeLoader.platform(), dir);
+    assertTrue(dir.startsWith(System.getProperty("io.bucketdb.cache")));
+    for (String f : new String[] {"libbucketdb_java.so", "libbucketdb.so.0", "bucketdb-driver-file.so"}) {
+      assertTrue(f, Files.isRegularFile(dir.resolve(f)));
+    }
   }
 }

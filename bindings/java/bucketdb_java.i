@@ -1,0 +1,116 @@
+/* Java's part of bucketdb.i (included by it): package-private shim classes named Native*,
+ * int constants, UTF-8 byte arrays for text, BucketDbException from the thread's status. */
+
+/* Plain int constants in package-private holder classes. */
+%include <enumtypeunsafe.swg>
+%javaconst(1);
+%typemap(javaclassmodifiers) enum SWIGTYPE "final class"
+
+/* The shim classes are package-private: io.bucketdb's public API is the hand-written layer. */
+%typemap(javaclassmodifiers) SWIGTYPE "final class"
+%pragma(java) moduleclassmodifiers = "final class"
+%pragma(java) jniclassclassmodifiers = "final class"
+%pragma(java) jniclasscode = %{
+  static {
+    NativeLoader.load();
+  }
+%}
+/* Finalizers are deprecated: the layer frees through java.lang.ref.Cleaner and delete(). */
+%typemap(javafinalize) SWIGTYPE ""
+%apply int64_t { uint64_t };
+%nojavaexception;
+
+/* io.bucketdb's public classes take the plain names. */
+%rename(NativeOptions) bdbx_options;
+%rename(NativeDatabase) bdbx_db;
+%rename(NativeBatch) bdbx_batch;
+%rename(NativeQuery) bdbx_query;
+%rename(NativeCursor) bdbx_cursor;
+%rename(NativeDoc) bdbx_doc;
+%rename(NativeRow) bdbx_row;
+#define BDBX_RENAMED
+
+/* Bytes in: byte[]. Bytes out: a byte[] copy; the C buffer is released with bdb_free when the
+ * shim owns it. NULL data (an error) gives null. */
+%apply (const char *STRING, size_t LENGTH) { (const void *data, size_t len) }
+%typemap(jni) bdbx_bytes "jbyteArray"
+%typemap(jtype) bdbx_bytes "byte[]"
+%typemap(jstype) bdbx_bytes "byte[]"
+%typemap(javaout) bdbx_bytes { return $jnicall; }
+%typemap(out) bdbx_bytes %{
+  $result = NULL;
+  if ($1.data) {
+    if ($1.len > 0x7fffffff) {
+      bdbx_fail(BDB_E_NOMEM, "a Java byte array holds at most 2 GiB");
+      bdbx_java_throw(jenv); /* after %exception's check: throw here */
+    } else {
+      $result = (*jenv)->NewByteArray(jenv, (jsize)$1.len);
+      if ($result)
+        (*jenv)->SetByteArrayRegion(jenv, $result, 0, (jsize)$1.len, (const jbyte *)$1.data);
+    }
+    if ($1.owned) bdb_free((void *)$1.data);
+  }
+%}
+
+/* Text: UTF-8 both ways. Java's own JNI string calls use modified UTF-8 (CESU-8), which mangles
+ * characters outside the BMP, so Java passes and gets byte arrays and converts them itself. */
+%typemap(jni) const char * "jbyteArray"
+%typemap(jtype) const char * "byte[]"
+%typemap(jstype) const char * "String"
+%typemap(javain) const char * "Utf8.encodeZ($javainput)"
+%typemap(in) const char * %{
+  $1 = $input ? (char *)(*jenv)->GetByteArrayElements(jenv, $input, NULL) : NULL;
+%}
+%typemap(freearg) const char * %{
+  if ($1) (*jenv)->ReleaseByteArrayElements(jenv, $input, (jbyte *)$1, JNI_ABORT);
+%}
+%typemap(jni) char *, const char * "jbyteArray"
+%typemap(jtype) char *, const char * "byte[]"
+%typemap(jstype) char *, const char * "String"
+%typemap(javaout) char *, const char * { return Utf8.decode($jnicall); }
+%typemap(out) char *, const char * %{
+  $result = NULL;
+  if ($1) {
+    size_t n_ = strlen($1);
+    $result = (*jenv)->NewByteArray(jenv, (jsize)n_);
+    if ($result) (*jenv)->SetByteArrayRegion(jenv, $result, 0, (jsize)n_, (const jbyte *)$1);
+  }
+%}
+
+/* ---- errors ------------------------------------------------------------------------------- */
+
+%{
+static void bdbx_java_throw(JNIEnv *jenv) {
+  jclass cls = (*jenv)->FindClass(jenv, "io/bucketdb/BucketDbException");
+  if (!cls) return; /* NoClassDefFoundError is pending */
+  jmethodID ctor = (*jenv)->GetMethodID(jenv, cls, "<init>", "(I[B)V");
+  if (!ctor) return;
+  size_t n = strlen(bdbx_msg);
+  jbyteArray msg = (*jenv)->NewByteArray(jenv, (jsize)n);
+  if (!msg) return;
+  (*jenv)->SetByteArrayRegion(jenv, msg, 0, (jsize)n, (const jbyte *)bdbx_msg);
+  jobject e = (*jenv)->NewObject(jenv, cls, ctor, (jint)bdbx_st, msg);
+  if (e) (*jenv)->Throw(jenv, (jthrowable)e);
+}
+%}
+/* No early return: the out, argout and freearg code still runs (it is safe with an exception
+ * pending) and releases what the arguments pinned. Java discards the return value. */
+%define BDBX_RAISING
+%javaexception("BucketDbException") {
+  bdbx_st = BDB_OK;
+  $action
+  if (bdbx_st != BDB_OK) bdbx_java_throw(jenv);
+}
+%enddef
+%define BDBX_SILENT
+%exception;
+%nojavaexception;
+%enddef
+/* close()/dispose()/isOpen() cannot fail. */
+%nojavaexception bdbx_db::close;
+%nojavaexception bdbx_db::isOpen;
+%nojavaexception bdbx_batch::close;
+%nojavaexception bdbx_query::close;
+%nojavaexception bdbx_cursor::close;
+%nojavaexception bdbx_doc::dispose;
+%nojavaexception bdbx_doc::isOpen;

@@ -1,0 +1,169 @@
+"""Databases."""
+
+import json
+
+from . import native as _native
+from . import _values as v
+from ._batch import Batch
+from ._closing import Closing
+from ._errors import NotFound, TypeMismatch
+from ._query import Query
+from ._record import Record
+
+
+class Database(Closing):
+    """An open database; safe to share between threads. ``with`` closes it at the end."""
+
+    __slots__ = ("_n", "_tables", "__weakref__")
+
+    def __init__(self, uri, **options):
+        o = _native.Options()
+        for key, value in options.items():
+            o.set(v.option_name(key), v.option_value(value))
+        self._n = _native.Database(v.text(uri, "uri"), o)
+        self._tables = {}
+
+    def close(self):
+        """Waits for background work and closes the database and every batch, query and
+        cursor still open on it. Records stay usable. Closing twice is harmless."""
+        self._n.close()
+
+    @property
+    def closed(self):
+        return self._n.isOpen() == 0
+
+    def __repr__(self):
+        return "<bucketdb.Database (closed)>" if self.closed else "<bucketdb.Database>"
+
+    def register_schema(self, schema):
+        """Registers a schema: its JSON text, or a dict."""
+        self._n.registerSchema(schema if isinstance(schema, str) else v.dumps(schema))
+
+    def schemas(self):
+        """Every registered schema version."""
+        return json.loads(self._n.schemasJson())
+
+    # ---- records -------------------------------------------------------------------------
+
+    def record(self, table, values=None):
+        """A new record of table, with the fields of values."""
+        r = Record(self, self._n.newDoc(v.text(table, "table")))
+        if values is not None:
+            try:
+                r.update(values)
+            except BaseException:
+                r.close()
+                raise
+        return r
+
+    def record_from_json(self, table, json_text):
+        return Record(self, self._n.docFromJson(v.text(table, "table"), v.text(json_text, "json")))
+
+    def record_from_row(self, table, row):
+        """A record decoded from a row (Record.to_row, or a generated codec)."""
+        if not isinstance(row, v.Row):
+            raise TypeMismatch(f"row: expected bucketdb.Row, not {type(row).__name__}")
+        doc = self._n.docFromRow(v.text(table, "table"), v.count(row.version, "row version"),
+                                 v.data(row.fixed, "row fixed"), v.data(row.heap, "row heap"))
+        return Record(self, doc)
+
+    def key_record(self, table, key):
+        """A record holding only the primary key."""
+        return Record(self, self._n.keyDoc(v.text(table, "table"), v.literal(key)))
+
+    # ---- reads ---------------------------------------------------------------------------
+
+    def get(self, table, key):
+        """The row with primary key key as a dict, or None."""
+        r = self.get_record(table, key)
+        if r is None:
+            return None
+        with r:
+            return r.to_dict()
+
+    def fetch(self, table, key):
+        """Like get, but raises NotFound when there is no such row."""
+        with self.key_record(table, key) as k:
+            r = Record(self, self._n.get(k.native))
+        with r:
+            return r.to_dict()
+
+    def get_record(self, table, key):
+        """The row as a Record (typed accessors), or None."""
+        with self.key_record(table, key) as k:
+            return self.lookup(k)
+
+    def lookup(self, key_record):
+        """The row with the primary key a record holds, or None."""
+        try:
+            return Record(self, self._n.get(key_record.native))
+        except NotFound:
+            return None
+
+    def get_json(self, table, key):
+        """The row as JSON text, or None."""
+        try:
+            return self._n.getJson(v.text(table, "table"), v.literal(key))
+        except NotFound:
+            return None
+
+    def query(self, table):
+        return Query(self, self._n.query(v.text(table, "table")))
+
+    def read_blob(self, blob_id):
+        """The bytes of a managed blob."""
+        return self._n.blobRead(v.text(blob_id, "blob id"))
+
+    # ---- writes --------------------------------------------------------------------------
+
+    def batch(self):
+        """A batch; ``with db.batch() as b:`` commits it when the block ends."""
+        return Batch(self, self._n.batch())
+
+    def _one(self, op, table, values):
+        with self.batch() as b:
+            op(b, table, values)
+        return b.sequence
+
+    def insert(self, table, values):
+        """Inserts one row; returns the commit's sequence number."""
+        return self._one(Batch.insert, table, values)
+
+    def update(self, table, values):
+        return self._one(Batch.update, table, values)
+
+    def patch(self, table, values):
+        return self._one(Batch.patch, table, values)
+
+    def delete(self, table, key):
+        return self._one(Batch.delete, table, key)
+
+    # ---- maintenance ---------------------------------------------------------------------
+
+    def merge(self):
+        return self._n.merge()
+
+    def gc(self):
+        return self._n.gc()
+
+    def inspect_storage(self, what):
+        """"block0", "log" or "blocks", parsed."""
+        return json.loads(self._n.inspectJson(v.text(what, "what")))
+
+    def stats(self):
+        return json.loads(self._n.statsJson())
+
+    def refresh(self):
+        self._n.refresh()
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _layout(self, doc):
+        """Field names and type ids of a table version, in declaration order."""
+        key = (doc.table(), doc.schemaVersion())
+        layout = self._tables.get(key)
+        if layout is None:
+            names = (doc.fieldName(i) for i in range(doc.fieldCount()))
+            layout = tuple((name, doc.fieldType(name)) for name in names)
+            self._tables[key] = layout
+        return layout
