@@ -142,17 +142,17 @@ function S3Driver(options = {}) {
 
 // Any driver URI: Driver('memory:'), Driver('plugin:/path/x.so?config'), Driver('faulty:...').
 function Driver(uri) {
-  return new BuiltinDriver(noQueryless(uri));
+  return new BuiltinDriver(checkUri(uri));
 }
 
-function noQueryless(uri) {
+function checkUri(uri) {
   if (typeof uri !== 'string' || !/^[a-z0-9_-]+:/.test(uri))
     fail(11, `Driver: expected a driver URI such as 'file:./data', got ${String(uri)}`);
   return uri;
 }
 
 function innerUri(what, inner) {
-  if (typeof inner === 'string') return noQueryless(inner);
+  if (typeof inner === 'string') return checkUri(inner);
   if (isBuiltin(inner) && inner.uri) return inner.uri;
   fail(2, `${what}: the inner driver must be a built-in driver or a URI`);
 }
@@ -163,13 +163,11 @@ function layer(scheme, inner, options, names) {
   for (const k of Object.keys(options ?? {}))
     if (!(k in names))
       fail(2, `${scheme}: unknown option '${k}' (known: ${Object.keys(names).join(', ')})`);
-  const base = `${scheme}:${innerUri(`${scheme} layer`, inner)}`;
-  const env = isBuiltin(inner) ? inner[kDriver] : null;
-  const uri = withOptions(base, q);
-  if (!env) return new BuiltinDriver(uri);
-  // Around a driver that prepares at open (S3 with credentials): prepare it, then wrap.
+  const uri = withOptions(`${scheme}:${innerUri(`${scheme} layer`, inner)}`, q);
+  if (!isBuiltin(inner)) return new BuiltinDriver(uri);
+  // The inner driver may prepare at open (S3 with credentials): prepare it, then wrap.
   return new BuiltinDriver(uri, async () => {
-    const p = await env();
+    const p = await inner[kDriver]();
     return { uri: withOptions(`${scheme}:${p.uri}`, q), env: p.env };
   });
 }

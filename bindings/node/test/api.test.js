@@ -195,3 +195,59 @@ test('stop and start again; two databases on one MemoryDriver share it', async (
   assert.deepEqual(await a.get('users', 'shared'), { id: 'shared' });
   await a.close();
 });
+
+test('drivers: URIs of the layers, and databases on them', async () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const path = require('node:path');
+  const { FileDriver, TieredDriver, CompressDriver, CryptDriver, CacheDriver, S3Driver, Driver } = bucketdb;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bdb-node-drv-'));
+  try {
+    const slow = FileDriver(path.join(dir, 'slow'));
+    const fast = FileDriver({ baseDir: path.join(dir, 'fast') });
+    assert.equal(slow.uri, `file:${dir}/slow`);
+    const tiered = TieredDriver({ slow, fast, mirror: false });
+    assert.equal(tiered.uri, `tiered:file:${dir}/slow?tiered.mirror=0&tiered.fast=${encodeURIComponent(`file:${dir}/fast`)}`);
+    assert.equal(CompressDriver(S3Driver({ bucket: 'b', region: 'x' }), { level: 5 }).uri, 'compress:s3://b?region=x&compress.level=5');
+    assert.equal(CryptDriver('memory:', { keyId: 'k1' }).uri, 'crypt:memory:?crypt.key_id=k1');
+    assert.equal(CacheDriver(slow, { dir: '/c', maxBytes: '1G' }).uri, `cache:file:${dir}/slow?cache.dir=%2Fc&cache.max_bytes=1G`);
+    assert.throws(() => FileDriver('a?b'), /must not contain '\?'/);
+    for (const driver of [tiered, CompressDriver(bucketdb.MemoryDriver()), Driver(`file:${dir}/plain`)]) {
+      const db = bucketdb.BucketDb({ driver });
+      db.registerSchema(USERS);
+      await db.insert('users', { id: 'on', name: driver.uri.slice(0, 8) });
+      assert.deepEqual(await db.get('users', 'on'), { id: 'on', name: driver.uri.slice(0, 8) });
+      await db.stop();
+    }
+    // Block 0 and the log went to the fast store only (mirror off).
+    assert.ok(fs.existsSync(path.join(dir, 'fast', 'main', 'committed')));
+    assert.ok(!fs.existsSync(path.join(dir, 'slow', 'main', 'committed')));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('S3Driver({ s3Client, bucket }) takes region, endpoint and credentials from the client', async () => {
+  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  // The AWS SDK v3 S3Client's config shape: providers are async functions.
+  const s3Client = {
+    config: {
+      region: async () => 'eu-west-1',
+      isCustomEndpoint: true,
+      endpoint: async () => ({ protocol: 'http:', hostname: '127.0.0.1', port: 9, path: '/' }),
+      forcePathStyle: true,
+      credentials: async () => ({ accessKeyId: 'AKIDNODETEST', secretAccessKey: 'secret' }),
+    },
+  };
+  try {
+    const db = bucketdb.BucketDb({ driver: bucketdb.S3Driver({ s3Client, bucket: 'bkt', retries: 0, connectTimeoutMs: 500 }) });
+    await assert.rejects(db.start(), (e) => e instanceof bucketdb.BucketDbError && /127\.0\.0\.1:9/.test(e.message));
+    assert.equal(process.env.AWS_ACCESS_KEY_ID, 'AKIDNODETEST');
+    await db.stop();
+  } finally {
+    if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+    else process.env.AWS_ACCESS_KEY_ID = saved.id;
+    if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+    else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+  }
+});
