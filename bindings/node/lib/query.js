@@ -13,7 +13,8 @@ const OPERATORS = {
   'is not null': 'notnull',
 };
 
-const FIRST_CHUNK = 16;
+const FIRST_CHUNK = 16; // an iteration may stop early
+const WHOLE_CHUNK = 256; // execute() and page() read every row
 const MAX_CHUNK = 1024;
 
 function nonNegative(what, n) {
@@ -119,13 +120,13 @@ class Query {
   // Every row, as plain objects.
   async execute() {
     const rows = [];
-    for await (const row of this.cursor({ pageTokens: false })) rows.push(row);
+    for await (const row of new Cursor(this, { pageTokens: false, chunk: WHOLE_CHUNK })) rows.push(row);
     return rows;
   }
 
   // { rows, pageToken }: the rows (mind limit()) and the token where they end, for after().
   async page() {
-    const c = this.cursor();
+    const c = new Cursor(this, { chunk: WHOLE_CHUNK });
     const rows = [];
     for await (const row of c) rows.push(row);
     return { rows, pageToken: c.pageToken() };
@@ -163,10 +164,11 @@ class Query {
   }
 }
 
-// Rows read in chunks on a worker thread (16, then up to 1024 at a time), handed out one by
-// one. Calls to next() are served in order.
+// Rows read in chunks on a worker thread (16 at first, or 256 for execute() and page(), then
+// four times more each time up to 1024), handed out one by one; the first chunk comes with the
+// query. Calls to next() are served in order.
 class Cursor {
-  constructor(query, { records = false, pageTokens = true } = {}) {
+  constructor(query, { records = false, pageTokens = true, chunk = FIRST_CHUNK } = {}) {
     const s = query._spec;
     this._db = query._db;
     this._filters = query._filters.slice();
@@ -186,7 +188,8 @@ class Cursor {
     this._at = 0;
     this._given = 0;
     this._token = s.after ?? '';
-    this._chunk = FIRST_CHUNK;
+    this._chunk = chunk;
+    this._end = false; // the native cursor has given its last row
     this._done = false;
     this._tail = Promise.resolve();
   }
@@ -252,19 +255,24 @@ class Cursor {
     }
   }
 
+  // Reads the next chunk of rows (the first one with the query itself, in one trip).
   async _fill() {
-    if (!this._nc) {
-      const n = await this._db._ready();
-      this._nc = await n.query(this._spec, 'cursor');
-    }
+    if (this._end) return false;
     let want = this._chunk;
     if (!this._filters.length && this._limit !== Infinity) want = Math.min(want, this._limit - this._given);
+    want = Math.max(want, 1);
     this._chunk = Math.min(this._chunk * 4, MAX_CHUNK);
-    const [rows, tokens] = await this._nc.next(Math.max(want, 1), this._flags);
+    let rows, tokens, end;
+    if (!this._nc) {
+      const n = await this._db._ready();
+      [this._nc, rows, tokens, end] = await n.query(this._spec, 'cursor', want, this._flags);
+    } else {
+      [rows, tokens, end] = await this._nc.next(want, this._flags);
+    }
     this._rows = rows;
     this._tokens = tokens ?? [];
     this._at = 0;
-    if (!rows.length) this._done = true;
+    this._end = end;
     return rows.length > 0;
   }
 

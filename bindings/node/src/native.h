@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "addon.h"
 #include "db_handle.h"
@@ -58,6 +59,22 @@ class NativeBatch : public Napi::ObjectWrap<NativeBatch> {
 
   std::unique_ptr<Child> child_;
   size_t size_at_commit_ = 0;
+};
+
+// Rows read from a cursor on an executor thread, made JavaScript values on the main thread.
+struct RowChunk {
+  std::vector<bdb_doc *> docs;
+  std::vector<std::string> tokens;
+  bool done = false;  // the cursor has no more rows
+  RowChunk() = default;
+  RowChunk(const RowChunk &) = delete;
+  RowChunk &operator=(const RowChunk &) = delete;
+  ~RowChunk();
+  // Up to max rows. flags: 1 also the page token after each row, 2 records for rows. An error
+  // after some rows keeps them (the cursor repeats the error on the next call).
+  Status Read(bdb_cursor *c, uint32_t max, int flags);
+  // [rows, tokens | undefined, done]
+  Napi::Array ToJs(Napi::Env env, int flags) const;
 };
 
 // A cursor: rows fetched on a worker in chunks, converted on the main thread.

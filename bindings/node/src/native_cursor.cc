@@ -20,60 +20,61 @@ NativeCursor::NativeCursor(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Na
   child_.reset(info[0].As<Napi::External<Child>>().Data());
 }
 
-// next(max, flags) -> Promise<[rows, tokens | undefined]>: up to max rows (none at the end).
-// flags: 1 also the page token after each row, 2 records ({row, version, misc}) for rows.
-// An error after some rows gives those rows; the cursor repeats the error on the next call.
+RowChunk::~RowChunk() {
+  for (bdb_doc *d : docs) bdb_doc_free(d);
+}
+
+Status RowChunk::Read(bdb_cursor *c, uint32_t max, int flags) {
+  for (uint32_t i = 0; i < max; i++) {
+    bdb_doc *d = nullptr;
+    bdb_status st = bdb_cursor_next(c, &d);
+    if (st != BDB_OK) return docs.empty() ? Status::Lib(st) : Status();
+    if (!d) {
+      done = true;
+      break;
+    }
+    docs.push_back(d);
+    if (flags & 1) {
+      char *t = nullptr;
+      st = bdb_cursor_page_token(c, &t);
+      if (st != BDB_OK) return Status::Lib(st);
+      tokens.push_back(TakeString(t));
+    }
+  }
+  return {};
+}
+
+Napi::Array RowChunk::ToJs(Napi::Env env, int flags) const {
+  Napi::Array rows = Napi::Array::New(env, docs.size());
+  for (size_t i = 0; i < docs.size(); i++)
+    rows.Set(static_cast<uint32_t>(i),
+             flags & 2 ? DocToRecord(env, docs[i]) : DocToObject(env, docs[i]));
+  Napi::Array out = Napi::Array::New(env, 3);
+  out.Set(0u, rows);
+  if (flags & 1) {
+    Napi::Array t = Napi::Array::New(env, tokens.size());
+    for (size_t i = 0; i < tokens.size(); i++)
+      t.Set(static_cast<uint32_t>(i), Napi::String::New(env, tokens[i]));
+    out.Set(1u, t);
+  }
+  out.Set(2u, Napi::Boolean::New(env, done));
+  return out;
+}
+
+// next(max, flags) -> Promise<[rows, tokens | undefined, done]> (RowChunk).
 Napi::Value NativeCursor::Next(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (child_->busy)
     Fail(env, BDB_E_INVALID, "the cursor is busy: await each next() before the following one");
   uint32_t max = info[0].IsNumber() ? info[0].As<Napi::Number>().Uint32Value() : 1;
-  if (max == 0) max = 1;
   int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
-  struct Result {
-    std::vector<bdb_doc *> docs;
-    std::vector<std::string> tokens;
-    ~Result() {
-      for (bdb_doc *d : docs) bdb_doc_free(d);
-    }
-  };
-  auto r = std::make_shared<Result>();
+  auto chunk = std::make_shared<RowChunk>();
   Child *c = child_.get();
   c->busy = true;
   return Call::Start(
       env, c->db, c, Value(),
-      [=]() -> Status {
-        auto *cur = static_cast<bdb_cursor *>(c->h);
-        for (uint32_t i = 0; i < max; i++) {
-          bdb_doc *d = nullptr;
-          bdb_status st = bdb_cursor_next(cur, &d);
-          if (st != BDB_OK) return r->docs.empty() ? Status::Lib(st) : Status();
-          if (!d) break;
-          r->docs.push_back(d);
-          if (flags & 1) {
-            char *t = nullptr;
-            st = bdb_cursor_page_token(cur, &t);
-            if (st != BDB_OK) return Status::Lib(st);
-            r->tokens.push_back(TakeString(t));
-          }
-        }
-        return {};
-      },
-      [=](Napi::Env e) -> Napi::Value {
-        Napi::Array rows = Napi::Array::New(e, r->docs.size());
-        for (size_t i = 0; i < r->docs.size(); i++)
-          rows.Set(static_cast<uint32_t>(i),
-                   flags & 2 ? DocToRecord(e, r->docs[i]) : DocToObject(e, r->docs[i]));
-        Napi::Array out = Napi::Array::New(e, 2);
-        out.Set(0u, rows);
-        if (flags & 1) {
-          Napi::Array tokens = Napi::Array::New(e, r->tokens.size());
-          for (size_t i = 0; i < r->tokens.size(); i++)
-            tokens.Set(static_cast<uint32_t>(i), Napi::String::New(e, r->tokens[i]));
-          out.Set(1u, tokens);
-        }
-        return out;
-      },
+      [=]() { return chunk->Read(static_cast<bdb_cursor *>(c->h), max ? max : 1, flags); },
+      [=](Napi::Env e) -> Napi::Value { return chunk->ToJs(e, flags); },
       [this, c] {
         c->busy = false;
         if (free_when_idle_) c->Free();

@@ -255,15 +255,20 @@ Napi::Value NativeDb::ReadBlob(const Napi::CallbackInfo &info) {
       });
 }
 
-// query(spec, what: "cursor" | "count" | "explain") -> Promise<NativeCursor | count | text>
+// query(spec, what: "cursor" | "count" | "explain", max, flags) -> Promise of
+// [NativeCursor, rows, tokens, done] (the cursor and its first max rows, as NativeCursor.next
+// gives them: a short query takes one trip to a worker), a count, or the plan's text.
 Napi::Value NativeDb::Query(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) Fail(env, BDB_E_INVALID, "a query needs its description");
   auto spec = std::make_shared<QuerySpec>(QuerySpec::FromJs(env, info[0].As<Napi::Object>()));
   std::string what = Str(info, 1, "the query's result kind");
+  uint32_t max = info[2].IsNumber() ? info[2].As<Napi::Number>().Uint32Value() : 1;
+  int flags = info[3].IsNumber() ? info[3].As<Napi::Number>().Int32Value() : 0;
   Handle h = db_;
   struct Result {
     std::unique_ptr<Child> cursor;
+    RowChunk first;
     uint64_t count = 0;
     std::string text;
   };
@@ -284,7 +289,10 @@ Napi::Value NativeDb::Query(const Napi::CallbackInfo &info) {
         } else {
           bdb_cursor *c = nullptr;
           st = bdb_query_exec(q, &c);
-          if (st == BDB_OK) r->cursor = std::make_unique<Child>(h, Child::kCursor, c);
+          if (st == BDB_OK) {
+            r->cursor = std::make_unique<Child>(h, Child::kCursor, c);
+            s = r->first.Read(c, max ? max : 1, flags);
+          }
         }
         if (st != BDB_OK) s = Status::Lib(st);
         bdb_query_free(q);
@@ -293,7 +301,12 @@ Napi::Value NativeDb::Query(const Napi::CallbackInfo &info) {
       [=](Napi::Env e) -> Napi::Value {
         if (what == "count") return UintToJs(e, r->count);
         if (what == "explain") return Napi::String::New(e, r->text);
-        return Data(e).cursor_class.New({Napi::External<Child>::New(e, r->cursor.release())});
+        Napi::Array out = r->first.ToJs(e, flags);  // [rows, tokens, done]
+        Napi::Array with = Napi::Array::New(e, 4);
+        with.Set(0u,
+                 Data(e).cursor_class.New({Napi::External<Child>::New(e, r->cursor.release())}));
+        for (uint32_t i = 0; i < 3; i++) with.Set(i + 1, out.Get(i));
+        return with;
       });
 }
 
