@@ -1,14 +1,15 @@
-# bindings.cross: processes in three languages share one file: database.
+# bindings.cross: processes in four languages share one file: database.
 #  1. Go writes a row of extreme values, Ruby checks it exactly and writes one back, Go checks
-#     that (uint64/int64 limits, bytes, blobs, UTF-8 beyond the BMP, json, timestamps).
-#  2. The todo apps of examples/ take turns on one list: Go, Ruby and Java add, Ruby marks
-#     done, Java removes, Go lists.
-#  3. Go and Ruby add items at the same time: the compare-and-set on the id counter (across
-#     processes, through the file driver's locked conditional writes) gives every item its
-#     own id.
-# Arguments (words separated by |): GO_TOOL, GO_ENV (environment for Go programs), RUBY and
-# JAVA_TODO (command prefixes), SRC (source dir), DIR (scratch dir).
-foreach(v GO_ENV RUBY JAVA_TODO)
+#     that (uint64/int64 limits, bytes, blobs, UTF-8 beyond the BMP, json, timestamps), and
+#     Node checks both.
+#  2. The todo apps of examples/ take turns on one list: Go, Ruby, Java and Node add, Ruby
+#     and Node mark done, Java removes, Go lists.
+#  3. Go, Ruby and Node add items at the same time: the compare-and-set on the id counter
+#     (across processes, through the file driver's locked conditional writes) gives every
+#     item its own id.
+# Arguments (words separated by |): GO_TOOL, GO_ENV (environment for Go programs), RUBY,
+# JAVA_TODO and NODE (command prefixes), SRC (source dir), DIR (scratch dir).
+foreach(v GO_ENV RUBY JAVA_TODO NODE)
   string(REPLACE "|" ";" ${v} "${${v}}")
 endforeach()
 file(REMOVE_RECURSE ${DIR})
@@ -35,20 +36,24 @@ set(go_cross ${CMAKE_COMMAND} -E env ${GO_ENV} ${DIR}/cross-go)
 set(go_todo ${CMAKE_COMMAND} -E env ${GO_ENV} ${DIR}/todo-go -db ${uri})
 set(rb_todo ${RUBY} ${SRC}/examples/ruby/todo.rb --db ${uri})
 set(java_todo ${JAVA_TODO} --db ${uri})
+set(node_todo ${NODE} ${SRC}/examples/node/todo.js --db ${uri})
 
 # 1. Exact values both ways.
 run("go writes" ${go_cross} write ${uri})
 run("ruby checks and writes" ${RUBY} ${SRC}/tests/bindings/cross.rb ${uri})
 run("go checks" ${go_cross} check ${uri})
+run("node checks" ${NODE} ${SRC}/tests/bindings/cross.js ${uri})
 
 # 2. Taking turns on one list.
 run("go add" ${go_todo} add from go)
 run("ruby add" ${rb_todo} add from ruby)
 run("java add" ${java_todo} add from java)
+run("node add" ${node_todo} add from node)
 run("ruby done" ${rb_todo} done 1)
 run("java remove" ${java_todo} remove 2)
+run("node done" ${node_todo} done 4)
 run("go list" ${go_todo} list)
-if(NOT out STREQUAL "[x] #1 from go\n[ ] #3 from java\n")
+if(NOT out STREQUAL "[x] #1 from go\n[ ] #3 from java\n[x] #4 from node\n")
   message(FATAL_ERROR "go list printed\n${out}")
 endif()
 
@@ -57,24 +62,26 @@ endif()
 # would kill the writer with SIGPIPE.
 set(go_loop "for i in 1 2 3 4 5 6 7 8; do \"$@\" add go $i || exit 1; done")
 set(rb_loop "for i in 1 2 3 4; do \"$@\" add ruby $i || exit 1; done")
+set(node_loop "for i in 1 2; do \"$@\" add node $i || exit 1; done")
 execute_process(COMMAND sh -c "${go_loop} >&2" sh ${go_todo}
                 COMMAND sh -c "${rb_loop} >&2" sh ${rb_todo}
+                COMMAND sh -c "${node_loop} >&2" sh ${node_todo}
                 RESULTS_VARIABLE rcs ERROR_VARIABLE err)
 message(STATUS "concurrent adds -> ${rcs}\n${err}")
-if(NOT rcs STREQUAL "0;0")
+if(NOT rcs STREQUAL "0;0;0")
   message(FATAL_ERROR "concurrent adds failed: ${rcs}\n${err}")
 endif()
 run("java list" ${java_todo} list)
 string(REGEX MATCHALL "#[0-9]+" ids "${out}")
-set(want "#1;#3")
-foreach(i RANGE 4 15)
+set(want "#1;#3;#4")
+foreach(i RANGE 5 18)
   list(APPEND want "#${i}")
 endforeach()
 if(NOT ids STREQUAL want)
   message(FATAL_ERROR "after concurrent adds the ids are ${ids}, expected ${want}\n${out}")
 endif()
-string(REGEX MATCHALL "from go|go [0-9]|ruby [0-9]|from java" items "${out}")
+string(REGEX MATCHALL "from go|go [0-9]|ruby [0-9]|from java|from node|node [0-9]" items "${out}")
 list(LENGTH items n)
-if(NOT n EQUAL 14)
-  message(FATAL_ERROR "expected 14 items, got ${n}\n${out}")
+if(NOT n EQUAL 17)
+  message(FATAL_ERROR "expected 17 items, got ${n}\n${out}")
 endif()
