@@ -1,7 +1,8 @@
 # bindings.node.pack: `npm pack` of the package, then, in a new folder outside the source
 # tree, `npm install ./bucketdb-VERSION.tgz` and a program that requires it (CommonJS) and
 # one that imports it (ESM), each opening a file: database, writing, reading and querying.
-#   cmake -DPKG=DIR -DNPM=npm -DOBJCOPY=objcopy -DNODE="env|...|node" -DSRC=bindings/node -P pack_test.cmake
+#   cmake -DPKG=DIR -DNPM=npm -DOBJCOPY=objcopy [-DPACK_CACHE=FILE] -DNODE="env|...|node"
+#         -DSRC=bindings/node -P pack_test.cmake
 string(REPLACE "|" ";" node "${NODE}")
 if(DEFINED ENV{TMPDIR})
   set(tmp $ENV{TMPDIR})
@@ -24,7 +25,7 @@ function(run what)
 endfunction()
 
 run("npm pack" ${CMAKE_COMMAND} -DPKG=${PKG} -DOUT=${dir} -DNPM=${NPM} -DOBJCOPY=${OBJCOPY}
-    -P ${SRC}/pack.cmake)
+    -DPACK_CACHE=${PACK_CACHE} -P ${SRC}/pack.cmake)
 file(GLOB tarball ${dir}/bucketdb-*.tgz)
 file(WRITE ${dir}/app/package.json "{\"name\":\"app\",\"version\":\"1.0.0\",\"private\":true}\n")
 run("npm install" ${NPM} install --offline --no-audit --no-fund --loglevel=error ${tarball})
