@@ -27,15 +27,18 @@ void ForgetTeardown(Napi::Env env, Handle *arg) {
   delete arg;
 }
 
-// Closes a database its program forgot to close, once its NativeDb is collected.
+// Closes a database its program forgot to close, once its NativeDb is collected. It closes
+// through its own reference: at teardown the hook's argument may be gone before it runs (and
+// then Complete never runs).
 class CloseJob : public Job {
  public:
-  explicit CloseJob(Handle *h) : h_(h) {}
-  void Execute() override { (*h_)->Close(); }
-  void Complete(Napi::Env env) override { ForgetTeardown(env, h_); }
+  explicit CloseJob(Handle *hook) : db_(*hook), hook_(hook) {}
+  void Execute() override { db_->Close(); }
+  void Complete(Napi::Env env) override { ForgetTeardown(env, hook_); }
 
  private:
-  Handle *h_;
+  Handle db_;
+  Handle *hook_;
 };
 
 std::string Str(const Napi::CallbackInfo &info, size_t i, const char *what) {
