@@ -119,16 +119,13 @@ class Query {
 
   // Every row, as plain objects.
   async execute() {
-    const rows = [];
-    for await (const row of new Cursor(this, { pageTokens: false, chunk: WHOLE_CHUNK })) rows.push(row);
-    return rows;
+    return new Cursor(this, { pageTokens: false, chunk: WHOLE_CHUNK }).toArray();
   }
 
   // { rows, pageToken }: the rows (mind limit()) and the token where they end, for after().
   async page() {
     const c = new Cursor(this, { chunk: WHOLE_CHUNK });
-    const rows = [];
-    for await (const row of c) rows.push(row);
+    const rows = await c.toArray();
     return { rows, pageToken: c.pageToken() };
   }
 
@@ -219,9 +216,29 @@ class Cursor {
     fail(2, 'pageToken: this cursor reads ahead; make it with query.cursor() or use query.page()');
   }
 
+  // The rest of the rows, a chunk at a time (no promise per row).
   async toArray() {
+    await this._tail;
     const out = [];
-    for await (const r of this) out.push(r);
+    try {
+      for (;;) {
+        if (this._filters.length) {
+          const r = await this._next();
+          if (r.done) break;
+          out.push(r.value);
+          continue;
+        }
+        if (this._done || this._given >= this._limit) break;
+        if (this._at === this._rows.length && !(await this._fill())) break;
+        const take = Math.min(this._rows.length - this._at, this._limit - this._given);
+        for (let i = 0; i < take; i++) out.push(this._rows[this._at + i]);
+        this._at += take;
+        this._given += take;
+        if (this._flags & 1 && take) this._token = this._tokens[this._at - 1];
+      }
+    } finally {
+      this._close();
+    }
     return out;
   }
 
