@@ -1,15 +1,15 @@
-# bindings.cross: processes in four languages share one file: database.
+# bindings.cross: processes in five languages share one file: database.
 #  1. Go writes a row of extreme values; Ruby and Python each check it exactly and write one
-#     back; Go checks theirs (uint64/int64 limits, bytes, blobs, UTF-8 beyond the BMP, json,
-#     timestamps).
-#  2. The todo apps of examples/ take turns on one list: Go, Ruby, Java and Python add, Ruby
-#     and Python mark done, Java removes, Go lists.
-#  3. Go, Ruby and Python add items at the same time: the compare-and-set on the id counter
-#     (across processes, through the file driver's locked conditional writes) gives every item
-#     its own id.
+#     back; Go checks theirs, and Node checks Go's and Ruby's (uint64/int64 limits, bytes,
+#     blobs, UTF-8 beyond the BMP, json, timestamps).
+#  2. The todo apps of examples/ take turns on one list: Go, Ruby, Java, Python and Node add,
+#     Ruby, Python and Node mark done, Java removes, Go lists.
+#  3. Go, Ruby, Python and Node add items at the same time: the compare-and-set on the id
+#     counter (across processes, through the file driver's locked conditional writes) gives
+#     every item its own id.
 # Arguments (words separated by |): GO_TOOL, GO_ENV (environment for Go programs), RUBY,
-# JAVA_TODO and PYTHON (command prefixes), SRC (source dir), DIR (scratch dir).
-foreach(v GO_ENV RUBY JAVA_TODO PYTHON)
+# JAVA_TODO, PYTHON and NODE (command prefixes), SRC (source dir), DIR (scratch dir).
+foreach(v GO_ENV RUBY JAVA_TODO PYTHON NODE)
   string(REPLACE "|" ";" ${v} "${${v}}")
 endforeach()
 file(REMOVE_RECURSE ${DIR})
@@ -37,6 +37,7 @@ set(go_todo ${CMAKE_COMMAND} -E env ${GO_ENV} ${DIR}/todo-go -db ${uri})
 set(rb_todo ${RUBY} ${SRC}/examples/ruby/todo.rb --db ${uri})
 set(java_todo ${JAVA_TODO} --db ${uri})
 set(py_todo ${PYTHON} ${SRC}/examples/python/todo.py --db ${uri})
+set(node_todo ${NODE} ${SRC}/examples/node/todo.js --db ${uri})
 
 # 1. Exact values both ways.
 run("go writes" ${go_cross} write ${uri})
@@ -44,6 +45,7 @@ run("ruby checks and writes" ${RUBY} ${SRC}/tests/bindings/cross.rb ${uri})
 run("python checks and writes" ${PYTHON} ${SRC}/tests/bindings/cross.py ${uri})
 run("go checks ruby's" ${go_cross} check ${uri} ruby)
 run("go checks python's" ${go_cross} check ${uri} python)
+run("node checks" ${NODE} ${SRC}/tests/bindings/cross.js ${uri})
 
 # 2. Taking turns on one list.
 run("go add" ${go_todo} add from go)
@@ -53,8 +55,10 @@ run("ruby done" ${rb_todo} done 1)
 run("java remove" ${java_todo} remove 2)
 run("python add" ${py_todo} add from python)
 run("python done" ${py_todo} done 3)
+run("node add" ${node_todo} add from node)
+run("node done" ${node_todo} done 5)
 run("go list" ${go_todo} list)
-if(NOT out STREQUAL "[x] #1 from go\n[x] #3 from java\n[ ] #4 from python\n")
+if(NOT out STREQUAL "[x] #1 from go\n[x] #3 from java\n[ ] #4 from python\n[x] #5 from node\n")
   message(FATAL_ERROR "go list printed\n${out}")
 endif()
 
@@ -64,25 +68,28 @@ endif()
 set(go_loop "for i in 1 2 3 4 5 6 7 8; do \"$@\" add go $i || exit 1; done")
 set(rb_loop "for i in 1 2 3 4; do \"$@\" add ruby $i || exit 1; done")
 set(py_loop "for i in 1 2 3 4; do \"$@\" add python $i || exit 1; done")
+set(node_loop "for i in 1 2; do \"$@\" add node $i || exit 1; done")
 execute_process(COMMAND sh -c "${go_loop} >&2" sh ${go_todo}
                 COMMAND sh -c "${rb_loop} >&2" sh ${rb_todo}
                 COMMAND sh -c "${py_loop} >&2" sh ${py_todo}
+                COMMAND sh -c "${node_loop} >&2" sh ${node_todo}
                 RESULTS_VARIABLE rcs ERROR_VARIABLE err)
 message(STATUS "concurrent adds -> ${rcs}\n${err}")
-if(NOT rcs STREQUAL "0;0;0")
+if(NOT rcs STREQUAL "0;0;0;0")
   message(FATAL_ERROR "concurrent adds failed: ${rcs}\n${err}")
 endif()
 run("java list" ${java_todo} list)
 string(REGEX MATCHALL "#[0-9]+" ids "${out}")
-set(want "#1;#3;#4")
-foreach(i RANGE 5 20)
+set(want "#1;#3;#4;#5")
+foreach(i RANGE 6 23)
   list(APPEND want "#${i}")
 endforeach()
 if(NOT ids STREQUAL want)
   message(FATAL_ERROR "after concurrent adds the ids are ${ids}, expected ${want}\n${out}")
 endif()
-string(REGEX MATCHALL "from go|go [0-9]|ruby [0-9]|from java|from python|python [0-9]" items "${out}")
+string(REGEX MATCHALL "from go|go [0-9]|ruby [0-9]|from java|from python|python [0-9]|from node|node [0-9]"
+       items "${out}")
 list(LENGTH items n)
-if(NOT n EQUAL 19)
-  message(FATAL_ERROR "expected 19 items, got ${n}\n${out}")
+if(NOT n EQUAL 22)
+  message(FATAL_ERROR "expected 22 items, got ${n}\n${out}")
 endif()

@@ -1,0 +1,239 @@
+/// <reference types="node" />
+// Types of the bucketdb package (index.js, index.mjs). README.md describes each call.
+
+/** A 64-bit integer: a Number while it is safe (|n| <= 2^53 - 1), a BigInt beyond. */
+export type Int64 = number | bigint;
+/** A primary key: text, an integer, bytes, or a Date for a timestamp key. */
+export type Key = string | number | bigint | Buffer | Uint8Array | Date;
+/** A row as a plain object: field name to value. */
+export type Row = Record<string, unknown>;
+
+/** Field type ids (schema `typeId`). */
+export declare const Types: Readonly<{
+  uint8: 1; uint32: 2; uint64: 3; int32: 4; int64: 5; boolean: 6; float64: 7; timestamp: 8;
+  json: 9; varchar: 10; blob: 11; uint16: 12; int8: 13; int16: 14; float32: 15; bytes: 16;
+}>;
+
+export interface FieldDefinition {
+  typeId: number;
+  /** varchar: characters; json and bytes: bytes. */
+  maxLength?: number;
+}
+
+export interface SchemaDefinition {
+  name: string;
+  version: number;
+  fields: Record<string, FieldDefinition>;
+  primaryKey: string;
+  indexes?: string[];
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** A logger such as Pino's or Winston's. */
+export interface Logger {
+  debug(message: string): unknown;
+  info(message: string): unknown;
+  warn(message: string): unknown;
+  error(message: string): unknown;
+}
+
+import type { BuiltinDriver, StorageDriver } from './drivers';
+export type { BuiltinDriver, StorageDriver } from './drivers';
+
+export interface BucketDbOptions {
+  /** Root of this database in the bucket (default 'main'). */
+  dbPrefix?: string;
+  /** This node's id, 0-255 (default 0). */
+  nodeId?: number;
+  /** How many nodes take turns leading merges (default 1). */
+  ringSize?: number;
+  /** Where the data lives; default S3 on BUCKETDB_S3_BUCKET. A URI string works too. */
+  driver?: StorageDriver | string | null;
+  /** How old a read's view may be, ms (default 1000; 0: read-after-write across nodes). */
+  readStalenessMs?: number;
+  /** Length of a leader window, ms (default 5000). */
+  writeForwardInterval?: number;
+  /** Target size of data blocks, bytes (default 65536). */
+  blockSizeBytes?: number;
+  /** Cache of immutable objects, bytes (default 100 MiB). */
+  maxMemoryBytes?: number;
+  logLevel?: LogLevel;
+  logger?: Logger | null;
+  mergeIntervalMs?: number;
+  mergeThresholdBytes?: number;
+  mergeThresholdEntries?: number;
+  gcGraceMs?: number;
+  /** Run the write-forward service in the background (default true). */
+  autoMerge?: boolean;
+  dataPrefix?: string;
+  committedPrefix?: string;
+  blobPrefix?: string;
+  indexPrefix?: string;
+  manifestPrefix?: string;
+  /** For tests: ms added to this node's clock. */
+  clockOffsetMs?: number;
+  /** A FileDriver: immutable objects cached in that directory (the cache: layer). */
+  cacheDriver?: BuiltinDriver | null;
+  /** Accepted for the Node library's sake; blocks are cached at their real size. */
+  cacheBlockSize?: number;
+}
+
+/** A row with its version (the commit that last wrote it) and that commit's MISC time (ms). */
+export interface DbRecord<T = Row> {
+  row: T;
+  version: Int64;
+  misc: Int64;
+}
+
+/** New content for a blob field, uploaded by flush(). */
+export declare class Blob {
+  constructor(data: Buffer | Uint8Array | ArrayBuffer | string);
+  readonly data: Uint8Array | ArrayBuffer;
+}
+
+export declare class Database {
+  /** Opens the database and starts its background service; resolves when schemas are in. */
+  start(): Promise<this>;
+  /** Waits for calls in flight, stops the service, closes. */
+  stop(): Promise<void>;
+  close(): Promise<void>;
+  readonly closed: boolean;
+  [Symbol.asyncDispose](): Promise<void>;
+
+  registerSchema(schema: SchemaDefinition | string): Promise<void>;
+  schemas(): Promise<SchemaDefinition[]>;
+
+  get<T = Row>(table: string, key: Key): Promise<T | null>;
+  getRecord<T = Row>(table: string, key: Key): Promise<DbRecord<T> | null>;
+  getJson(table: string, key: Key): Promise<string | null>;
+  readBlob(id: string): Promise<Buffer>;
+  query<T = Row>(table: string): Query<T>;
+
+  batch(): Batch;
+  insert(table: string, row: Row): Promise<Int64>;
+  update(table: string, row: Row): Promise<Int64>;
+  patch(table: string, row: Row): Promise<Int64>;
+  delete(table: string, key: Key): Promise<Int64>;
+  Blob(data: Buffer | Uint8Array | ArrayBuffer | string): Blob;
+
+  merge(): Promise<Int64>;
+  gc(): Promise<Int64>;
+  stats(): Promise<Record<string, unknown>>;
+  inspect(what: 'block0' | 'log' | 'blocks'): Promise<unknown>;
+  refresh(): Promise<void>;
+}
+
+export declare class Batch {
+  insert(table: string, row: Row): this;
+  update(table: string, row: Row): this;
+  patch(table: string, row: Row): this;
+  delete(table: string, key: Key): this;
+  /** The last staged operation applies only if its row is at this version (0: absent). */
+  expectVersion(version: Int64): this;
+  readonly size: number;
+  readonly length: number;
+  clear(): this;
+  /** Commits atomically; resolves to the commit's sequence number. */
+  flush(): Promise<Int64>;
+}
+
+export type Operator =
+  | '=' | '==' | '===' | 'eq' | '!=' | '<>' | '!==' | 'ne' | '>' | 'gt' | '>=' | 'gte'
+  | '<' | 'lt' | '<=' | 'lte' | 'in' | 'IN' | 'prefix' | 'isnull' | 'notnull';
+
+export interface CursorOptions {
+  /** Yield { row, version, misc } instead of rows. */
+  records?: boolean;
+  /** Keep each row's page token, so pageToken() is exact wherever reading stops (default true). */
+  pageTokens?: boolean;
+}
+
+export declare class Query<T = Row> implements AsyncIterable<T> {
+  where(field: string, op: Operator, value?: unknown): this;
+  eq(field: string, value: unknown): this;
+  ne(field: string, value: unknown): this;
+  gt(field: string, value: unknown): this;
+  gte(field: string, value: unknown): this;
+  lt(field: string, value: unknown): this;
+  lte(field: string, value: unknown): this;
+  in(field: string, values: unknown[]): this;
+  prefix(field: string, text: string): this;
+  isNull(field: string): this;
+  notNull(field: string): this;
+  or(): this;
+  orderBy(field: string, direction?: 'asc' | 'desc'): this;
+  limit(n: Int64): this;
+  offset(n: Int64): this;
+  select(...fields: (string | string[])[]): this;
+  after(token: string | null): this;
+  asOf(seq: Int64): this;
+  asOfTime(time: Date | Int64): this;
+  filter(predicate: (row: T) => boolean): this;
+
+  execute(): Promise<T[]>;
+  page(): Promise<{ rows: T[]; pageToken: string }>;
+  count(): Promise<Int64>;
+  explain(): Promise<string>;
+  cursor(options?: CursorOptions & { records?: false }): Cursor<T>;
+  cursor(options: CursorOptions & { records: true }): Cursor<DbRecord<T>>;
+  records(): Cursor<DbRecord<T>>;
+  [Symbol.asyncIterator](): AsyncIterator<T>;
+}
+
+export declare class Cursor<T> implements AsyncIterableIterator<T> {
+  next(): Promise<IteratorResult<T, undefined>>;
+  return(): Promise<IteratorResult<T, undefined>>;
+  [Symbol.asyncIterator](): this;
+  /** Where the rows handed out so far end (for the next page's after()). */
+  pageToken(): string;
+  toArray(): Promise<T[]>;
+  close(): void;
+}
+
+export interface DriverCheckReport {
+  driver: string;
+  capabilities: string[];
+  passed: number;
+  failed: number;
+  skipped: number;
+  checks: { name: string; result: 'pass' | 'fail' | 'skip'; message: string; ms: number }[];
+}
+
+/** The Node library's factory: no `new`. Opens at start() or the first call. */
+export declare function BucketDb(options?: BucketDbOptions): Database;
+/** The factory some of the Node library's pages use: the database, started. */
+export declare function createDatabase(options?: BucketDbOptions): Promise<Database>;
+/** Runs the driver conformance checks against a driver or URI. */
+export declare function driverCheck(driver: StorageDriver | string): Promise<DriverCheckReport>;
+
+export {
+  MemoryDriver, FileDriver, S3Driver, Driver, TieredDriver, CryptDriver, CompressDriver,
+  CacheDriver, S3DriverOptions, FileDriverOptions,
+} from './drivers';
+
+export declare class BucketDbError extends Error {
+  /** bucketdb.h's name of the status, e.g. 'BDB_E_NOT_FOUND'. */
+  readonly code: string;
+  /** Its number. */
+  readonly status: number;
+}
+export declare class NotFoundError extends BucketDbError {}
+export declare class InvalidArgumentError extends BucketDbError {}
+export declare class SchemaError extends BucketDbError {}
+export declare class TypeMismatchError extends BucketDbError {}
+export declare class JsonError extends BucketDbError {}
+export declare class AlreadyExistsError extends BucketDbError {}
+export declare class ConflictError extends BucketDbError {}
+export declare class CorruptError extends BucketDbError {}
+export declare class StorageError extends BucketDbError {}
+export declare class PermissionDeniedError extends BucketDbError {}
+export declare class BadUriError extends BucketDbError {}
+export declare class OutOfMemoryError extends BucketDbError {}
+export declare class StorageFullError extends BucketDbError {}
+export declare class BusyError extends BucketDbError {}
+export declare class InternalError extends BucketDbError {}
+
+/** The library's version, e.g. '0.1.0', and its ABI version. */
+export declare const version: string;
+export declare const abiVersion: number;

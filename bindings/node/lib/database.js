@@ -1,0 +1,306 @@
+'use strict';
+// BucketDb(options): the Node library's factory, over bucketdb.h through the addon.
+//
+// The factory returns at once and opens nothing: the database opens (off the main thread) at
+// start() or at the first call that needs it, and registerSchema() calls queue behind the
+// open in order. Everything that can touch storage returns a Promise; batches stage rows
+// synchronously, as the Node library documents, and only flush() is asynchronous.
+const native = require('./native');
+const { fail } = require('./errors');
+const { Blob } = require('./blob');
+const { Batch } = require('./batch');
+const { Query } = require('./query');
+const drivers = require('./drivers');
+const { parseOptions } = require('./options');
+
+const { NativeDb } = native;
+const LEVELS = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
+
+// Opens go one at a time: an S3Driver with credentials sets the AWS_* environment that the s3
+// driver reads at open, and two opens must not interleave their settings.
+let openQueue = Promise.resolve();
+
+function applyEnv(env) {
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || v === null) continue;
+    if (process.env[k] !== v) process.env[k] = v;
+  }
+}
+
+// A promise that knows whether anyone is waiting for it (then() was called): the failure of a
+// registerSchema() that no one awaits is reported instead of vanishing.
+class Watched extends Promise {
+  static get [Symbol.species]() {
+    return Promise;
+  }
+  then(onFulfilled, onRejected) {
+    this.watched = true;
+    return super.then(onFulfilled, onRejected);
+  }
+}
+
+function schemaText(schema) {
+  if (typeof schema === 'string') {
+    let parsed;
+    try {
+      parsed = JSON.parse(schema);
+    } catch (e) {
+      fail(5, `registerSchema: the schema is not JSON: ${e.message}`);
+    }
+    return { json: schema, name: parsed?.name };
+  }
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema))
+    fail(2, 'registerSchema: expected a schema object { name, version, fields, primaryKey, indexes } or its JSON');
+  return { json: JSON.stringify(schema), name: schema.name };
+}
+
+class Database {
+  constructor(options) {
+    const cfg = parseOptions(options);
+    this._driver = cfg.driver;
+    this._pairs = cfg.pairs;
+    this._logger = cfg.logger;
+    this._level = LEVELS[cfg.logLevel] ?? LEVELS.info;
+    this._native = null; // the NativeDb while open
+    this._opening = null; // Promise<NativeDb> from the open on
+    this._setup = null; // Promise<NativeDb>: the open, then every registration queued so far
+    this._stopped = false;
+    this._schemaFailures = [];
+    this._registering = new Map(); // table name -> registrations of it still queued
+    // db.Blob(buffer): new content for a blob field (uploaded by flush()).
+    this.Blob = (data) => new Blob(data);
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  // Opens the database (reading Block 0 and the log) and starts its background service, the
+  // write-forward merge of the node that leads the current window; resolves once every
+  // schema registered so far is in. Calls made before start() wait for it (or start it).
+  async start() {
+    this._stopped = false;
+    await this._ready();
+    if (this._schemaFailures.length) throw this._schemaFailures.shift();
+    return this;
+  }
+
+  // Waits for calls in flight, stops the background service (merging first when due), frees
+  // every batch and cursor still open and closes. Later calls fail with InvalidArgumentError
+  // until start() opens the database again. Stopping twice is harmless.
+  async stop() {
+    this._stopped = true;
+    const opening = this._opening;
+    this._opening = null;
+    this._setup = null;
+    if (!opening) return;
+    const n = await opening.catch(() => null);
+    if (this._native === n) this._native = null;
+    if (n) await n.close();
+  }
+
+  close() {
+    return this.stop();
+  }
+
+  get closed() {
+    return this._stopped || (this._native !== null && this._native.closed);
+  }
+
+  // ---- schemas -----------------------------------------------------------------------------
+
+  // Registers a table's schema ({ name, version, fields: { f: { typeId, maxLength } },
+  // primaryKey, indexes }); registering the same version again is a no-op. Returns a promise;
+  // the documented code need not await it (calls after it wait for it).
+  registerSchema(schema) {
+    const { json, name } = schemaText(schema);
+    const table = typeof name === 'string' ? name : '';
+    // Until it is in, rows of the table are kept by batches and encoded at flush().
+    this._registering.set(table, (this._registering.get(table) ?? 0) + 1);
+    const step = this._step((n) => n.registerSchema(json, table));
+    const settled = () => {
+      const left = this._registering.get(table) - 1;
+      if (left) this._registering.set(table, left);
+      else this._registering.delete(table);
+    };
+    step.then(settled, settled);
+    const out = new Watched((resolve, reject) => step.then(resolve, reject));
+    Promise.prototype.then.call(out, undefined, (e) => {
+      if (out.watched) return;
+      this._schemaFailures.push(e);
+      this._log('error', `bucketdb: registerSchema(${name}) failed: ${e.message}`);
+    });
+    return out;
+  }
+
+  async schemas() {
+    return (await this._ready()).schemas();
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  // The row with this primary key as a plain object, or null.
+  async get(table, key) {
+    checkKey('get', table, key);
+    return (await this._ready()).get(table, key, 0);
+  }
+
+  // { row, version, misc } or null: the row with its version (the commit that last wrote it,
+  // for batch.expectVersion) and that commit's MISC time (ms since the epoch).
+  async getRecord(table, key) {
+    checkKey('getRecord', table, key);
+    return (await this._ready()).get(table, key, 1);
+  }
+
+  // The row as the library's JSON text, or null.
+  async getJson(table, key) {
+    checkKey('getJson', table, key);
+    return (await this._ready()).get(table, key, 2);
+  }
+
+  // The bytes of a managed blob (the id a blob field holds), as a Buffer.
+  async readBlob(id) {
+    if (typeof id !== 'string') fail(2, 'readBlob: expected the blob id a blob field holds');
+    return (await this._ready()).readBlob(id);
+  }
+
+  query(table) {
+    return new Query(this, table);
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  batch() {
+    this._kick();
+    return new Batch(this);
+  }
+
+  // One-operation batches; each resolves to the commit's sequence number (the row's version).
+  async insert(table, row) {
+    return this.batch().insert(table, row).flush();
+  }
+  async update(table, row) {
+    return this.batch().update(table, row).flush();
+  }
+  async patch(table, row) {
+    return this.batch().patch(table, row).flush();
+  }
+  async delete(table, key) {
+    return this.batch().delete(table, key).flush();
+  }
+
+  // ---- maintenance -------------------------------------------------------------------------
+
+  // Folds the committed log into blocks now (whichever node leads): the entries folded.
+  async merge() {
+    return (await this._ready()).maintenance('merge');
+  }
+  // Deletes garbage older than gcGraceMs: the objects deleted.
+  async gc() {
+    return (await this._ready()).maintenance('gc');
+  }
+  // Counters: objects and bytes, requests by kind, commits, merges.
+  async stats() {
+    return (await this._ready()).maintenance('stats');
+  }
+  // 'block0', 'log' or 'blocks'.
+  async inspect(what) {
+    if (typeof what !== 'string') fail(2, "inspect: expected 'block0', 'log' or 'blocks'");
+    return (await this._ready()).maintenance('inspect', what);
+  }
+  // The next read looks at the log whatever readStalenessMs says.
+  async refresh() {
+    await (await this._ready()).maintenance('refresh');
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  // Starts opening, unless open or opening.
+  _kick() {
+    if (this._opening) return;
+    if (this._stopped)
+      fail(2, 'the database is closed: stop() was called (start() opens it again)');
+    const opening = this._open();
+    this._opening = opening;
+    this._setup = opening;
+    opening.catch(() => {
+      if (this._opening === opening) {
+        this._opening = null; // the next call tries again
+        this._setup = null;
+      }
+    });
+  }
+
+  async _open() {
+    const wait = openQueue;
+    let release;
+    openQueue = new Promise((r) => (release = r));
+    await wait;
+    try {
+      const { uri, env } = this._driver ? await drivers.prepare(this._driver) : { uri: null, env: {} };
+      applyEnv(env);
+      const n = await NativeDb.open(uri, this._pairs);
+      this._native = n;
+      return n;
+    } finally {
+      release();
+    }
+  }
+
+  // Whether rows of `table` can be encoded now: the database is open and no registration of
+  // the table is queued.
+  _encodable(table) {
+    return this._native !== null && !this._registering.has(table);
+  }
+
+  // The open database, once the registrations queued so far are in.
+  _ready() {
+    this._kick();
+    return this._setup;
+  }
+
+  // Queues a setup step (a registration) behind the open and the steps before it; the chain
+  // goes on whether the step succeeds or not.
+  _step(fn) {
+    this._kick();
+    const before = this._setup;
+    const step = before.then(fn);
+    this._setup = step.then(
+      () => before,
+      () => before,
+    );
+    return step;
+  }
+
+  _log(level, message) {
+    if (LEVELS[level] < this._level) return;
+    if (this._logger) this._logger[level](message);
+    else if (LEVELS[level] >= LEVELS.warn) process.emitWarning(message, { code: 'BUCKETDB' });
+  }
+}
+
+function checkKey(what, table, key) {
+  if (typeof table !== 'string') fail(2, `${what}: the table name must be a string`);
+  if (key === undefined || key === null) fail(2, `${what} from ${table}: the primary key is missing`);
+}
+
+// The factory of the Node library: BucketDb(options), no `new`.
+function BucketDb(options) {
+  return new Database(options);
+}
+
+// The factory some of the Node library's pages use: the database, started.
+async function createDatabase(options) {
+  return BucketDb(options).start();
+}
+
+// Runs the driver conformance checks against a driver (or URI) under a scratch key prefix
+// it deletes afterwards: the report ({ driver, capabilities, passed, failed, skipped,
+// checks }). Rejects only when the driver cannot be loaded or opened. Takes seconds.
+async function driverCheck(driver) {
+  const { uri, env } = await drivers.prepare(driver);
+  applyEnv(env);
+  return NativeDb.driverCheck(uri);
+}
+
+if (Symbol.asyncDispose) Database.prototype[Symbol.asyncDispose] = Database.prototype.stop;
+
+module.exports = { BucketDb, createDatabase, Database, driverCheck };

@@ -1,0 +1,383 @@
+// NativeDb: bdb_open and everything of bucketdb.h called on a database.
+#include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
+
+#include "call.h"
+#include "native.h"
+#include "query_spec.h"
+#include "values.h"
+
+namespace bdbnode {
+
+namespace {
+
+using Handle = std::shared_ptr<DbHandle>;
+
+// At environment teardown (process exit, a worker thread's end) a database still open is
+// closed, so that its background threads stop before the process does.
+void CloseAtTeardown(void *arg) {
+  auto *h = static_cast<Handle *>(arg);
+  (*h)->Close();
+  delete h;
+}
+
+void ForgetTeardown(Napi::Env env, Handle *arg) {
+  napi_remove_env_cleanup_hook(env, CloseAtTeardown, arg);
+  delete arg;
+}
+
+// Closes a database its program forgot to close, once its NativeDb is collected. It closes
+// through its own reference: at teardown the hook's argument may be gone before it runs (and
+// then Complete never runs).
+class CloseJob : public Job {
+ public:
+  explicit CloseJob(Handle *hook) : db_(*hook), hook_(hook) {}
+  void Execute() override { db_->Close(); }
+  void Complete(Napi::Env env) override { ForgetTeardown(env, hook_); }
+
+ private:
+  Handle db_;
+  Handle *hook_;
+};
+
+std::string Str(const Napi::CallbackInfo &info, size_t i, const char *what) {
+  if (!info[i].IsString()) Fail(info.Env(), BDB_E_INVALID, std::string(what) + " must be a string");
+  return info[i].As<Napi::String>().Utf8Value();
+}
+
+std::vector<std::string> TableNames(const std::string &schemas_json) {
+  std::vector<std::string> names;
+  auto list = nlohmann::json::parse(schemas_json, nullptr, false);
+  if (list.is_array())
+    for (auto &s : list)
+      if (s.is_object() && s.contains("name") && s["name"].is_string())
+        names.push_back(s["name"].get<std::string>());
+  return names;
+}
+
+}  // namespace
+
+Napi::Function NativeDb::Define(Napi::Env env) {
+  return DefineClass(
+      env, "NativeDb",
+      {StaticMethod<&NativeDb::Open>("open"), StaticMethod<&NativeDb::DriverCheck>("driverCheck"),
+       InstanceMethod<&NativeDb::RegisterSchema>("registerSchema"),
+       InstanceMethod<&NativeDb::Schemas>("schemas"), InstanceMethod<&NativeDb::IsKnown>("isKnown"),
+       InstanceMethod<&NativeDb::LearnTables>("learnTables"), InstanceMethod<&NativeDb::Get>("get"),
+       InstanceMethod<&NativeDb::ReadBlob>("readBlob"), InstanceMethod<&NativeDb::Query>("query"),
+       InstanceMethod<&NativeDb::Batch>("batch"),
+       InstanceMethod<&NativeDb::Maintenance>("maintenance"),
+       InstanceMethod<&NativeDb::Close>("close"), InstanceAccessor<&NativeDb::Closed>("closed")});
+}
+
+NativeDb::NativeDb(const Napi::CallbackInfo &info) : Napi::ObjectWrap<NativeDb>(info) {
+  if (info.Length() != 1 || !info[0].IsExternal())
+    Fail(info.Env(), BDB_E_INVALID, "NativeDb is made by NativeDb.open()");
+  db_ = *info[0].As<Napi::External<Handle>>().Data();
+  hook_ = new Handle(db_);
+  napi_add_env_cleanup_hook(info.Env(), CloseAtTeardown, hook_);
+}
+
+NativeDb::~NativeDb() {
+  if (!close_started_) ExecutorOf(Env()).Submit(new CloseJob(hook_));
+}
+
+// open(uri | null, [[name, value], ...], [tableNames...]) -> Promise<NativeDb>
+Napi::Value NativeDb::Open(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  bool has_uri = info[0].IsString();
+  std::string uri = has_uri ? info[0].As<Napi::String>().Utf8Value() : "";
+  std::vector<std::pair<std::string, std::string>> options;
+  if (info[1].IsArray()) {
+    auto a = info[1].As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); i++) {
+      auto pair = a.Get(i).As<Napi::Array>();
+      options.emplace_back(pair.Get(0u).ToString().Utf8Value(),
+                           pair.Get(1u).ToString().Utf8Value());
+    }
+  }
+  struct Result {
+    bdb_db *db = nullptr;
+    std::vector<std::string> tables;
+  };
+  auto r = std::make_shared<Result>();
+  return Call::Start(
+      env, nullptr, nullptr, Napi::Object(),
+      [=]() -> Status {
+        bdb_options *o = nullptr;
+        bdb_status st = bdb_options_new(&o);
+        for (auto &[name, value] : options)
+          if (st == BDB_OK) st = bdb_options_set(o, name.c_str(), value.c_str());
+        if (st == BDB_OK) st = bdb_open(has_uri ? uri.c_str() : nullptr, o, &r->db);
+        Status s = st == BDB_OK ? Status() : Status::Lib(st);
+        bdb_options_free(o);
+        if (!s.ok()) return s;
+        char *json = nullptr;
+        if (bdb_schema_list_json(r->db, &json) == BDB_OK) r->tables = TableNames(TakeString(json));
+        return {};
+      },
+      [r](Napi::Env e) -> Napi::Value {
+        auto h = std::make_shared<DbHandle>(r->db);
+        r->db = nullptr;
+        h->known_tables.insert(r->tables.begin(), r->tables.end());
+        return Data(e).db_class.New({Napi::External<Handle>::New(e, &h)});
+      },
+      [r] {
+        if (r->db) bdb_close(r->db);  // opened, but never handed over
+      });
+}
+
+// driverCheck(uri) -> Promise<report object>
+Napi::Value NativeDb::DriverCheck(const Napi::CallbackInfo &info) {
+  std::string uri = Str(info, 0, "the driver URI");
+  auto out = std::make_shared<std::string>();
+  return Call::Start(
+      info.Env(), nullptr, nullptr, Napi::Object(),
+      [=]() -> Status {
+        char *json = nullptr;
+        bdb_status st = bdb_driver_check(uri.c_str(), &json);
+        if (st != BDB_OK) return Status::Lib(st);
+        *out = TakeString(json);
+        return {};
+      },
+      [out](Napi::Env e) { return JsonTextToJs(e, *out); });
+}
+
+// registerSchema(json, tableName) -> Promise<void>
+Napi::Value NativeDb::RegisterSchema(const Napi::CallbackInfo &info) {
+  std::string json = Str(info, 0, "the schema");
+  std::string name = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+  Handle h = db_;
+  return Call::Start(
+      info.Env(), db_, nullptr, Value(),
+      [=]() { return Status::Lib(bdb_schema_register_json(h->db(), json.c_str())); },
+      [=](Napi::Env e) -> Napi::Value {
+        if (!name.empty()) h->known_tables.insert(name);
+        return e.Undefined();
+      });
+}
+
+// schemas() -> Promise<array>
+Napi::Value NativeDb::Schemas(const Napi::CallbackInfo &info) {
+  Handle h = db_;
+  auto out = std::make_shared<std::string>();
+  return Call::Start(
+      info.Env(), db_, nullptr, Value(),
+      [=]() -> Status {
+        char *json = nullptr;
+        bdb_status st = bdb_schema_list_json(h->db(), &json);
+        if (st != BDB_OK) return Status::Lib(st);
+        *out = TakeString(json);
+        return {};
+      },
+      [out](Napi::Env e) { return JsonTextToJs(e, *out); });
+}
+
+Napi::Value NativeDb::IsKnown(const Napi::CallbackInfo &info) {
+  return Napi::Boolean::New(
+      info.Env(),
+      info[0].IsString() && db_->known_tables.count(info[0].As<Napi::String>().Utf8Value()));
+}
+
+// learnTables([names]) -> Promise<void>: makes the engine find each table's schema (reading
+// the log if another node registered it), so that later documents of it are made on the main
+// thread. Rejects with the engine's error for the first unknown table.
+Napi::Value NativeDb::LearnTables(const Napi::CallbackInfo &info) {
+  std::vector<std::string> names;
+  auto a = info[0].As<Napi::Array>();
+  for (uint32_t i = 0; i < a.Length(); i++) names.push_back(a.Get(i).ToString().Utf8Value());
+  Handle h = db_;
+  return Call::Start(
+      info.Env(), db_, nullptr, Value(),
+      [=]() -> Status {
+        for (const std::string &n : names) {
+          bdb_doc *d = nullptr;
+          bdb_status st = bdb_doc_new(h->db(), n.c_str(), &d);
+          if (st != BDB_OK) return Status::Lib(st);
+          bdb_doc_free(d);
+        }
+        return {};
+      },
+      [=](Napi::Env e) -> Napi::Value {
+        h->known_tables.insert(names.begin(), names.end());
+        return e.Undefined();
+      });
+}
+
+// get(table, key, mode: 0 row, 1 record, 2 JSON text) -> Promise<... | null>
+Napi::Value NativeDb::Get(const Napi::CallbackInfo &info) {
+  std::string table = Str(info, 0, "the table name");
+  std::string key = ToJsonLiteral(info.Env(), info[1], "the key of a get from " + table);
+  int mode = info[2].IsNumber() ? info[2].As<Napi::Number>().Int32Value() : 0;
+  Handle h = db_;
+  struct Result {
+    bdb_doc *doc = nullptr;
+    bool found = false;
+    ~Result() { bdb_doc_free(doc); }
+  };
+  auto r = std::make_shared<Result>();
+  return Call::Start(
+      info.Env(), db_, nullptr, Value(),
+      [=]() -> Status {
+        bdb_doc *k = nullptr;
+        bdb_status st = bdb_key_doc_from_text(h->db(), table.c_str(), key.c_str(), &k);
+        if (st == BDB_OK) st = bdb_get(h->db(), k, &r->doc);
+        Status s = st == BDB_OK || st == BDB_E_NOT_FOUND ? Status() : Status::Lib(st);
+        r->found = st == BDB_OK;
+        bdb_doc_free(k);
+        return s;
+      },
+      [=](Napi::Env e) -> Napi::Value {
+        if (!r->found) return e.Null();
+        if (mode == 1) return DocToRecord(e, r->doc);
+        if (mode == 2) {
+          char *json = nullptr;
+          Check(e, bdb_doc_to_json(r->doc, &json));
+          return Napi::String::New(e, TakeString(json));
+        }
+        return DocToObject(e, r->doc);
+      });
+}
+
+// readBlob(id) -> Promise<Buffer>
+Napi::Value NativeDb::ReadBlob(const Napi::CallbackInfo &info) {
+  std::string id = Str(info, 0, "the blob id");
+  Handle h = db_;
+  struct Result {
+    void *data = nullptr;
+    size_t len = 0;
+    ~Result() { bdb_free(data); }
+  };
+  auto r = std::make_shared<Result>();
+  return Call::Start(
+      info.Env(), db_, nullptr, Value(),
+      [=]() { return Status::Lib(bdb_blob_read(h->db(), id.c_str(), &r->data, &r->len)); },
+      [r](Napi::Env e) -> Napi::Value {
+        return Napi::Buffer<uint8_t>::Copy(e, static_cast<const uint8_t *>(r->data), r->len);
+      });
+}
+
+// query(spec, what: "cursor" | "count" | "explain", max, flags) -> Promise of
+// [NativeCursor, rows, tokens, done] (the cursor and its first max rows, as NativeCursor.next
+// gives them: a short query takes one trip to a worker), a count, or the plan's text.
+Napi::Value NativeDb::Query(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsObject()) Fail(env, BDB_E_INVALID, "a query needs its description");
+  auto spec = std::make_shared<QuerySpec>(QuerySpec::FromJs(env, info[0].As<Napi::Object>()));
+  std::string what = Str(info, 1, "the query's result kind");
+  uint32_t max = info[2].IsNumber() ? info[2].As<Napi::Number>().Uint32Value() : 1;
+  int flags = info[3].IsNumber() ? info[3].As<Napi::Number>().Int32Value() : 0;
+  Handle h = db_;
+  struct Result {
+    std::unique_ptr<Child> cursor;
+    RowChunk first;
+    uint64_t count = 0;
+    std::string text;
+  };
+  auto r = std::make_shared<Result>();
+  return Call::Start(
+      env, db_, nullptr, Value(),
+      [=]() -> Status {
+        bdb_query *q = nullptr;
+        Status s = spec->Build(h->db(), &q);
+        if (!s.ok()) return s;
+        bdb_status st;
+        if (what == "count") {
+          st = bdb_query_count(q, &r->count);
+        } else if (what == "explain") {
+          char *text = nullptr;
+          st = bdb_query_explain(q, &text);
+          if (st == BDB_OK) r->text = TakeString(text);
+        } else {
+          bdb_cursor *c = nullptr;
+          st = bdb_query_exec(q, &c);
+          if (st == BDB_OK) {
+            r->cursor = std::make_unique<Child>(h, Child::kCursor, c);
+            s = r->first.Read(c, max ? max : 1, flags);
+          }
+        }
+        if (st != BDB_OK) s = Status::Lib(st);
+        bdb_query_free(q);
+        return s;
+      },
+      [=](Napi::Env e) -> Napi::Value {
+        if (what == "count") return UintToJs(e, r->count);
+        if (what == "explain") return Napi::String::New(e, r->text);
+        Napi::Array out = r->first.ToJs(e, flags);  // [rows, tokens, done]
+        Napi::Array with = Napi::Array::New(e, 4);
+        with.Set(0u,
+                 Data(e).cursor_class.New({Napi::External<Child>::New(e, r->cursor.release())}));
+        for (uint32_t i = 0; i < 3; i++) with.Set(i + 1, out.Get(i));
+        return with;
+      });
+}
+
+// batch() -> NativeBatch (bdb_batch_new touches no storage)
+Napi::Value NativeDb::Batch(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  std::unique_ptr<Child> c;
+  {
+    SyncCall in(env, *db_);
+    bdb_batch *b = nullptr;
+    Check(env, bdb_batch_new(db_->db(), &b));
+    c = std::make_unique<Child>(db_, Child::kBatch, b);
+  }
+  return Data(env).batch_class.New({Napi::External<Child>::New(env, c.release())});
+}
+
+// maintenance(what, arg) -> Promise: merge and gc give a count, stats and inspect a parsed
+// JSON value, refresh nothing.
+Napi::Value NativeDb::Maintenance(const Napi::CallbackInfo &info) {
+  std::string what = Str(info, 0, "the maintenance call");
+  std::string arg = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+  Handle h = db_;
+  struct Result {
+    uint64_t n = 0;
+    std::string json;
+  };
+  auto r = std::make_shared<Result>();
+  return Call::Start(
+      info.Env(), db_, nullptr, Value(),
+      [=]() -> Status {
+        bdb_status st = BDB_E_INVALID;
+        char *json = nullptr;
+        if (what == "merge") st = bdb_db_merge(h->db(), &r->n);
+        if (what == "gc") st = bdb_db_gc(h->db(), &r->n);
+        if (what == "refresh") st = bdb_db_refresh(h->db());
+        if (what == "stats") st = bdb_db_stats_json(h->db(), &json);
+        if (what == "inspect") st = bdb_db_inspect_json(h->db(), arg.c_str(), &json);
+        if (st != BDB_OK) return Status::Lib(st);
+        if (json) r->json = TakeString(json);
+        return {};
+      },
+      [=](Napi::Env e) -> Napi::Value {
+        if (what == "merge" || what == "gc") return UintToJs(e, r->n);
+        if (what == "refresh") return e.Undefined();
+        return JsonTextToJs(e, r->json);
+      });
+}
+
+// close() -> Promise<void>: waits for calls in flight, frees every batch and cursor, closes.
+Napi::Value NativeDb::Close(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  Handle h = db_;
+  Handle *hook = close_started_ ? nullptr : hook_;
+  close_started_ = true;
+  return Call::Start(
+      env, nullptr, nullptr, Value(),
+      [h]() -> Status {
+        h->Close();
+        return {};
+      },
+      {},
+      [env, hook] {
+        if (hook) ForgetTeardown(env, hook);
+      });
+}
+
+Napi::Value NativeDb::Closed(const Napi::CallbackInfo &info) {
+  return Napi::Boolean::New(info.Env(), close_started_ || db_->closing());
+}
+
+}  // namespace bdbnode
