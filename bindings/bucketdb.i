@@ -127,7 +127,8 @@ typedef struct bdbx_cursor { bdbx_child c; } bdbx_cursor;
 
 typedef struct bdbx_doc { bdb_doc *d; } bdbx_doc;
 
-typedef struct bdbx_options { bdb_options *o; } bdbx_options;
+/* access_set: the program chose createIfMissing or readOnly itself. */
+typedef struct bdbx_options { bdb_options *o; int access_set; } bdbx_options;
 
 typedef struct bdbx_row {
   uint32_t version;
@@ -158,8 +159,22 @@ static bdbx_db *bx_db_open(const char *uri, const bdbx_options *opts) {
     bdbx_fail(BDB_E_INVALID, "open: the URI is null");
     return NULL;
   }
+  /* The bindings create a database that does not exist unless the program says otherwise
+   * (createIfMissing=0, or readOnly=1), as sqlite3.connect does; the C ABI does not. */
+  bdb_options *o = opts ? opts->o : NULL, *own = NULL;
+  if (!opts || !opts->access_set) {
+    if (!o && !bdbx_lib(bdb_options_new(&own))) return NULL;
+    if (!o) o = own;
+    if (!bdbx_lib(bdb_options_set(o, "createIfMissing", "1"))) {
+      bdb_options_free(own);
+      return NULL;
+    }
+  }
   bdb_db *db = NULL;
-  if (!bdbx_lib(bdb_open(uri, opts ? opts->o : NULL, &db))) return NULL;
+  int opened = bdbx_lib(bdb_open(uri, o, &db));
+  if (opts && !opts->access_set) bdb_options_set(o, "createIfMissing", "0"); /* as it was */
+  bdb_options_free(own);
+  if (!opened) return NULL;
   bdbx_db *x = (bdbx_db *)calloc(1, sizeof *x);
   if (!x) {
     bdb_close(db);
@@ -518,8 +533,12 @@ BDBX_RAISING
   }
   void set(const char *name, const char *value) {
     bdbx_reset();
-    if (!$self) bdbx_fail(BDB_E_INVALID, "the options handle is null");
-    else bdbx_lib(bdb_options_set($self->o, name, value));
+    if (!$self) {
+      bdbx_fail(BDB_E_INVALID, "the options handle is null");
+    } else if (bdbx_lib(bdb_options_set($self->o, name, value)) && name &&
+               (!strcmp(name, "createIfMissing") || !strcmp(name, "readOnly"))) {
+      $self->access_set = 1;
+    }
   }
 }
 

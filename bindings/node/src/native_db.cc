@@ -107,6 +107,11 @@ Napi::Value NativeDb::Open(const Napi::CallbackInfo &info) {
       [=]() -> Status {
         bdb_options *o = nullptr;
         bdb_status st = bdb_options_new(&o);
+        // As the Node library does, a database that does not exist is created, unless the
+        // program says otherwise (createIfMissing: false, or readOnly: true).
+        bool chosen = false;
+        for (auto &[name, value] : options) chosen |= name == "createIfMissing" || name == "readOnly";
+        if (st == BDB_OK && !chosen) st = bdb_options_set(o, "createIfMissing", "1");
         for (auto &[name, value] : options)
           if (st == BDB_OK) st = bdb_options_set(o, name.c_str(), value.c_str());
         if (st == BDB_OK) st = bdb_open(has_uri ? uri.c_str() : nullptr, o, &r->db);
