@@ -112,7 +112,8 @@ bdb_status bdb_schema_register_json_v2(bdb_db *db, const char *json, unsigned fl
     BDB_REQUIRE(json);
     if (flags & ~static_cast<unsigned>(BDB_SCHEMA_ALLOW_LOSSY))
       bucketdb::fail(BDB_E_INVALID, std::string(__func__) + ": unknown flags " +
-                                        std::to_string(flags & ~BDB_SCHEMA_ALLOW_LOSSY));
+                                        std::to_string(flags & ~static_cast<unsigned>(
+                                                                    BDB_SCHEMA_ALLOW_LOSSY)));
     in.engine().register_schema(json, (flags & BDB_SCHEMA_ALLOW_LOSSY) != 0);
   });
 }
@@ -176,7 +177,7 @@ bdb_status bdb_recover(const char *uri, const bdb_options *opts, const char *sch
     BDB_REQUIRE(uri);
     BDB_REQUIRE(out_report);
     *out_report = nullptr;
-    const unsigned known = BDB_RECOVER_WRITE | BDB_RECOVER_ACCEPT_LOST_ENTRIES;
+    const unsigned known = BDB_RECOVER_WRITE | BDB_RECOVER_ACCEPT_LOST_ENTRIES;  // NOLINT
     if (flags & ~known)
       bucketdb::fail(BDB_E_INVALID, "bdb_recover: unknown flags " + std::to_string(flags & ~known));
     bucketdb::RecoverRequest req;

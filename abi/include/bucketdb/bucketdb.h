@@ -191,7 +191,7 @@ BDB_API bdb_status bdb_schema_register_json(bdb_db *db, const char *json);
  * readable through history queries until gcGraceMs after a merge rewrites them. The primary
  * key never changes name or type and never narrows, whatever the flags.
  * bdb_schema_register_json(db, json) is bdb_schema_register_json_v2(db, json, 0). */
-#define BDB_SCHEMA_ALLOW_LOSSY 0x1u
+#define BDB_SCHEMA_ALLOW_LOSSY 0x1
 BDB_API bdb_status bdb_schema_register_json_v2(bdb_db *db, const char *json, unsigned flags);
 /* All registered schema versions as a JSON array. Free with bdb_free. */
 BDB_API bdb_status bdb_schema_list_json(bdb_db *db, char **out_json);
@@ -391,8 +391,8 @@ BDB_API bdb_status bdb_db_refresh(bdb_db *db);
  * It only creates objects that are absent, never overwrites one. When a problem stands in the
  * way of writing (e.g. a missing schema, or lost entries not accepted) it writes nothing and
  * returns BDB_E_CORRUPT naming it; the report is then not set. */
-#define BDB_RECOVER_WRITE 0x1u
-#define BDB_RECOVER_ACCEPT_LOST_ENTRIES 0x2u
+#define BDB_RECOVER_WRITE 0x1
+#define BDB_RECOVER_ACCEPT_LOST_ENTRIES 0x2
 BDB_API bdb_status bdb_recover(const char *uri, const bdb_options *opts, const char *schemas_json,
                                unsigned flags, char **out_report);
 
