@@ -335,10 +335,20 @@ struct Database::QueuedCommit {
 
 // Resolves every queued batch in order against exact state, each seeing the ones before it;
 // those that fail get their own error, the rest go out together as one entry and one PUT.
-void Database::write_group(const std::vector<QueuedCommit *> &group) {
+void Database::write_group(std::vector<QueuedCommit *> &group) {
   uint64_t seq = 0;
+  bool retry = false;
   try {
     seq = commit_entry([&](const SnapshotPtr &s) {
+      // After a lost race, the batches queued meanwhile join the retry: one PUT for all of
+      // them instead of one race more each.
+      if (retry) {
+        std::lock_guard<std::mutex> lock(queue_mu_);
+        size_t n = std::min(queue_.size(), kMaxGroup - std::min(kMaxGroup, group.size()));
+        group.insert(group.end(), queue_.begin(), queue_.begin() + static_cast<long>(n));
+        queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));
+      }
+      retry = true;
       GroupRows rows;
       std::vector<LogOp> all;
       for (QueuedCommit *q : group) {
@@ -401,10 +411,10 @@ uint64_t Database::commit(Batch &batch) {
       queue_cv_.wait(lock);
       continue;
     }
-    // Become the writer for everything queued so far (at most 1024 batches per entry).
+    // Become the writer for everything queued so far (at most kMaxGroup batches per entry).
     group_writer_active_ = true;
     pace_group(lock);
-    size_t n = std::min<size_t>(queue_.size(), 1024);
+    size_t n = std::min(queue_.size(), kMaxGroup);
     last_group_size_ = n;
     std::vector<QueuedCommit *> group(queue_.begin(), queue_.begin() + static_cast<long>(n));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<long>(n));

@@ -206,7 +206,10 @@ class Database {
   std::vector<LogOp> resolve_batch(const SnapshotPtr &s, const Batch &batch, GroupRows &group,
                                    uint64_t seq);
   struct QueuedCommit;
-  void write_group(const std::vector<QueuedCommit *> &group);
+  // Batches one log entry carries at most.
+  static constexpr size_t kMaxGroup = 1024;
+  // Writes the group as one entry; batches queued while it loses races join it.
+  void write_group(std::vector<QueuedCommit *> &group);
   void pace_group(std::unique_lock<std::mutex> &lock);
   void upload_blobs(const Batch &batch);
   void delete_uploaded_blobs(const Batch &batch);
