@@ -66,23 +66,16 @@ int open_store(const char *config, FileStore *s, bdb_drv_error *err) {
     return set_error(err, BDB_DRV_INVALID, 0,
                      "file: needs a directory, e.g. file:./data or file:/var/lib/app");
 
-  if (int e = make_base(path)) {
-    int st = bdbdrv::status_from_errno(e);
-    return set_error(err, st == BDB_DRV_NOT_FOUND ? BDB_DRV_IO : st, e,
-                     "open file:%s: cannot create directory %s: %s", config, path.c_str(),
-                     errno_text(e).c_str());
-  }
-  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
+  s->path = path;
+  char resolved[PATH_MAX];
+  s->base_path = ::realpath(path.c_str(), resolved) ? resolved : path;
+  // A directory that is not there yet is fine (it is made by the first write); one that
+  // cannot be opened, or a file where the directory should be, is not.
+  if (!s->find_base() && errno != ENOENT) {
     int e = errno;
     return set_error(err, e == ENOTDIR ? BDB_DRV_INVALID : bdbdrv::status_from_errno(e), e,
                      "open file:%s: %s: %s", config, path.c_str(), errno_text(e).c_str());
   }
-  s->base.reset(fd);
-  char resolved[PATH_MAX];
-  s->base_path = ::realpath(path.c_str(), resolved) ? resolved : path;
-  // Without a lock file (a read-only directory) the store can still be read.
-  s->lock_errno = s->locks.open(fd);
   std::random_device rd;
   s->temp_salt = (static_cast<uint64_t>(rd()) << 32) ^ rd() ^
                  (static_cast<uint64_t>(::getpid()) << 16) ^ static_cast<uint64_t>(::time(nullptr));
@@ -127,6 +120,34 @@ const bdb_driver_v1 kTable = {
 };
 
 }  // namespace
+
+bool FileStore::find_base() {
+  if (has_base.load(std::memory_order_acquire)) return true;
+  std::lock_guard<std::mutex> lock(mu);
+  if (has_base.load(std::memory_order_relaxed)) return true;
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  base.reset(fd);
+  has_base.store(true, std::memory_order_release);
+  return true;
+}
+
+int FileStore::prepare_write(const char **what) {
+  *what = "create directory";
+  if (!has_base.load(std::memory_order_acquire)) {
+    if (int e = make_base(path)) return e;
+    if (!find_base()) return errno;
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  if (!locks_open) {
+    // Without a lock file (a read-only directory) the store can still be read.
+    lock_errno = locks_.open(base.get());
+    locks_open = true;
+  }
+  *what = "open";
+  return lock_errno;
+}
+
 }  // namespace filedrv
 
 extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {

@@ -124,7 +124,8 @@ int file_list(void *instance, const char *prefix, const char *token, bdb_drv_lis
     *out = bdb_drv_list{};
     auto &s = *static_cast<FileStore *>(instance);
     Op op{s, "list", prefix, err};
-    Walk w{op, s.base.get(), prefix ? prefix : "", token ? token : "", s.page_size + 1, {}};
+    if (!s.find_base()) return bdbdrv::make_list({}, false, out, err);  // no directory yet
+    Walk w{op, s.base_fd(), prefix ? prefix : "", token ? token : "", s.page_size + 1, {}};
     if (int st = walk(w, "", "")) return st;
     bool truncated = w.keys.size() > s.page_size;
     if (truncated) w.keys.resize(s.page_size);

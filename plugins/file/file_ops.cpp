@@ -113,15 +113,15 @@ int check_conditions(const Op &op, int dirfd, const std::string &path, bool crea
 // delete may remove an empty directory between the two steps; then it starts again.
 int create_temp(const Op &op, FileStore &s, const std::string &dir_rel, Temp *tmp,
                 std::vector<std::string> *created) {
-  tmp->base = s.base.get();
+  tmp->base = s.base_fd();
   tmp->dir_rel = dir_rel;
   for (int attempt = 0; attempt < 100; attempt++) {
-    if (int e = make_dirs(s.base.get(), dir_rel, created)) {
+    if (int e = make_dirs(s.base_fd(), dir_rel, created)) {
       if (e == ENOENT) continue;  // a parent was just removed
       if (e == ENOTDIR || e == EEXIST) return conflict(op);
       return op.sys(e, "mkdir", dir_rel);
     }
-    if (int e = open_dir(s.base.get(), dir_rel, &tmp->dir)) {
+    if (int e = open_dir(s.base_fd(), dir_rel, &tmp->dir)) {
       if (e == ENOENT) continue;
       if (e == ENOTDIR) return conflict(op);
       return op.sys(e, "open", dir_rel);
@@ -138,7 +138,7 @@ int create_temp(const Op &op, FileStore &s, const std::string &dir_rel, Temp *tm
       return op.sys(errno, "create", (dir_rel.empty() ? "" : dir_rel + "/") + tmp->name);
   }
   struct stat st {};
-  if (::fstat(s.base.get(), &st) == 0 && st.st_nlink == 0)
+  if (::fstat(s.base_fd(), &st) == 0 && st.st_nlink == 0)
     return op.fail(BDB_DRV_IO, "the store's directory " + s.base_path + " was removed");
   return op.fail(BDB_DRV_TRANSIENT, "directory " + dir_rel + " keeps disappearing");
 }
@@ -158,7 +158,8 @@ int file_get(void *instance, const char *key, const char *if_none_match, bdb_drv
     Op op{s, "get", key, err};
     std::string rel, why;
     if (!key_to_path(key, &rel, &why)) return op.fail(BDB_DRV_INVALID, why);
-    Fd fd(::openat(s.base.get(), rel.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!s.find_base()) return op.fail(BDB_DRV_NOT_FOUND, "no such key");  // no directory yet
+    Fd fd(::openat(s.base_fd(), rel.c_str(), O_RDONLY | O_CLOEXEC));
     int open_errno = fd.ok() ? 0 : errno;
     struct stat st {};
     if (open_errno && open_errno != ENOENT && open_errno != ENOTDIR)
@@ -195,13 +196,15 @@ int file_put(void *instance, const char *key, const void *data, size_t size,
     std::string rel, why;
     if (!key_to_path(key, &rel, &why)) return op.fail(BDB_DRV_INVALID, why);
     if (size && !data) return op.fail(BDB_DRV_INVALID, "no data");
-    if (s.lock_errno) return op.sys(s.lock_errno, "open", KeyLocks::kFileName);
+    const char *what = nullptr;
+    if (int e = s.prepare_write(&what))
+      return op.sys(e, what, what[0] == 'o' ? KeyLocks::kFileName : s.path);
     bool create_only = options && options->if_none_match;
     std::string if_match_text = bdbdrv::normalize_etag(options ? options->if_match : nullptr);
     const std::string *if_match = options && options->if_match ? &if_match_text : nullptr;
 
     // Fail fast, before writing anything, when the condition already does not hold.
-    if (int st = check_conditions(op, s.base.get(), rel, create_only, if_match, false)) return st;
+    if (int st = check_conditions(op, s.base_fd(), rel, create_only, if_match, false)) return st;
 
     std::string dir_rel, leaf;
     split_path(rel, &dir_rel, &leaf);
@@ -224,7 +227,7 @@ int file_put(void *instance, const char *key, const void *data, size_t size,
 
     // Check and rename under the key's lock, so conditions hold across threads and processes.
     KeyLocks::Guard guard;
-    if (int e = s.locks.lock(key, &guard)) return op.sys(e, "lock", KeyLocks::kFileName);
+    if (int e = s.locks().lock(key, &guard)) return op.sys(e, "lock", KeyLocks::kFileName);
     if (int st2 = check_conditions(op, tmp.dir.get(), leaf, create_only, if_match, true))
       return st2;
     if (::renameat(tmp.dir.get(), tmp.name.c_str(), tmp.dir.get(), leaf.c_str()) != 0) {
@@ -241,7 +244,7 @@ int file_put(void *instance, const char *key, const void *data, size_t size,
     if (::fsync(tmp.dir.get()) != 0) return unsure(errno, dir_rel);
     // Directories made for this key must be durable too before we answer.
     for (const auto &d : created) {
-      int e = fsync_dir(s.base.get(), parent_of(d));
+      int e = fsync_dir(s.base_fd(), parent_of(d));
       if (e && e != ENOENT) return unsure(e, parent_of(d));
     }
     if (out_etag) *out_etag = etag_owner.release();
@@ -255,20 +258,23 @@ int file_del(void *instance, const char *key, bdb_drv_error *err) {
     Op op{s, "delete", key, err};
     std::string rel, why;
     if (!key_to_path(key, &rel, &why)) return op.fail(BDB_DRV_INVALID, why);
-    if (s.lock_errno) return op.sys(s.lock_errno, "open", KeyLocks::kFileName);
+    if (!s.find_base()) return BDB_DRV_OK;  // nothing there: deleted already
+    const char *what = nullptr;
+    if (int e = s.prepare_write(&what))
+      return op.sys(e, what, what[0] == 'o' ? KeyLocks::kFileName : s.path);
     KeyLocks::Guard guard;
-    if (int e = s.locks.lock(key, &guard)) return op.sys(e, "lock", KeyLocks::kFileName);
-    if (::unlinkat(s.base.get(), rel.c_str(), 0) != 0) {
+    if (int e = s.locks().lock(key, &guard)) return op.sys(e, "lock", KeyLocks::kFileName);
+    if (::unlinkat(s.base_fd(), rel.c_str(), 0) != 0) {
       int e = errno;
       if (e == ENOENT || e == ENOTDIR) return BDB_DRV_OK;  // never existed: idempotent
       struct stat st {};
-      if ((e == EISDIR || e == EPERM) && ::fstatat(s.base.get(), rel.c_str(), &st, 0) == 0 &&
+      if ((e == EISDIR || e == EPERM) && ::fstatat(s.base_fd(), rel.c_str(), &st, 0) == 0 &&
           S_ISDIR(st.st_mode))
         return BDB_DRV_OK;  // only other keys under "key/": no object of this name
       return op.sys(e, "unlink", rel);
     }
-    std::string left = remove_empty_dirs(s.base.get(), parent_of(rel));
-    int e = fsync_dir(s.base.get(), left);
+    std::string left = remove_empty_dirs(s.base_fd(), parent_of(rel));
+    int e = fsync_dir(s.base_fd(), left);
     if (e && e != ENOENT) return op.sys(e, "fsync", left);
     return BDB_DRV_OK;
   });

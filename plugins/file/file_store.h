@@ -25,6 +25,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 
 #include "fsutil.h"
@@ -32,14 +33,31 @@
 
 namespace filedrv {
 
+// Nothing is created until the first write: a read of a directory that does not exist finds
+// nothing (and creates nothing: a mistyped path or a read-only command leaves no trace), and
+// the lock file appears with the first put or delete.
 struct FileStore {
-  Fd base;
-  std::string base_path;  // for messages
+  std::string path;       // as configured
+  std::string base_path;  // resolved, for messages
   size_t page_size = 1000;
-  KeyLocks locks;
-  int lock_errno = 0;  // non-zero: no lock file (read-only store), writes refused
   std::atomic<uint64_t> temp_counter{0};
   uint64_t temp_salt = 0;
+
+  // The base directory once it exists (not valid before): set once, under mu.
+  int base_fd() const { return has_base.load(std::memory_order_acquire) ? base.get() : -1; }
+  // Opens the base directory if it exists now; false when it does not (errno set otherwise).
+  bool find_base();
+  // Before a put or delete: creates the base directory and opens the lock file. 0 or errno.
+  int prepare_write(const char **what);
+  KeyLocks &locks() { return locks_; }
+
+ private:
+  std::mutex mu;
+  Fd base;
+  std::atomic<bool> has_base{false};
+  KeyLocks locks_;
+  bool locks_open = false;
+  int lock_errno = 0;  // non-zero: no lock file (a read-only directory), writes refused
 };
 
 // The ETag's second half, from the file's metadata alone.
