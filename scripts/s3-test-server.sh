@@ -12,9 +12,16 @@
 #
 # DIR defaults to $BDB_S3_TEST_DIR or /tmp/bucketdb-s3-test; start wipes it, so it must be
 # new, empty or one of ours. Ports: RGW from $BDB_S3_PORT (default: the first free port from
-# 7480), mon from $BDB_S3_MON_PORT (first free from 3300), so several build trees can each run
-# their own server (starts take turns through a lock file in $TMPDIR). Set
-# BDB_S3_NO_INSTALL=1 to make start fail instead of installing packages.
+# 7480), its slow endpoint from $BDB_S3_SLOW_PORT (the next free one), mon from
+# $BDB_S3_MON_PORT (first free from 3300), so several build trees can each run their own
+# server (starts take turns through a lock file in $TMPDIR). Set BDB_S3_NO_INSTALL=1 to make
+# start fail instead of installing packages.
+#
+# RGW's beast frontend listens twice. The endpoint the tests use sets tcp_nodelay=1: without it
+# RGW writes the headers and a small body (a log entry, Block 0) in two segments, Nagle holds
+# the second until the client's delayed ACK, and every small GET takes about 44 ms on loopback
+# (real S3 has no such stall). The slow endpoint ($BDB_S3_SLOW_ENDPOINT) keeps that stall, for
+# the tests that run against a slow server on purpose.
 #
 # Usage in a shell:  scripts/s3-test-server.sh start && eval "$(scripts/s3-test-server.sh env)"
 set -euo pipefail
@@ -149,10 +156,11 @@ do_start() {
   # until the gateway listens.
   exec 9>"${TMPDIR:-/tmp}/bucketdb-s3-test-server.lock"
   flock 9
-  local rgw_port mon_port
+  local rgw_port slow_port mon_port
   rgw_port=${BDB_S3_PORT:-$(free_port 7480)}
+  slow_port=${BDB_S3_SLOW_PORT:-$(free_port $((rgw_port + 1)))}
   mon_port=${BDB_S3_MON_PORT:-$(free_port 3300)}
-  for p in "$rgw_port" "$mon_port"; do
+  for p in "$rgw_port" "$slow_port" "$mon_port"; do
     if port_in_use "$p"; then log "port $p is already in use"; exit 1; fi
   done
   rm -rf "$D"
@@ -200,7 +208,8 @@ osd objectstore = memstore
 memstore device bytes = 2147483648
 [client.rgw.a]
 rgw data = $D/rgw
-rgw frontends = beast endpoint=127.0.0.1:$rgw_port
+# Two frontends: the tests' endpoint without Nagle's stall, and the slow one with it.
+rgw frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1, beast endpoint=127.0.0.1:$slow_port
 rgw dns name = localhost
 CONF
   # -c on every command line: it keeps each daemon tied to this directory, and pid_of checks it.
@@ -224,6 +233,10 @@ CONF
     sleep 0.5
   done
   if [ $up != 1 ]; then log "RGW did not come up on 127.0.0.1:$rgw_port"; exit 1; fi
+  if ! curl -s -o /dev/null "http://127.0.0.1:$slow_port/"; then
+    log "RGW's slow endpoint did not come up on 127.0.0.1:$slow_port"
+    exit 1
+  fi
   exec 9>&-  # the port is taken now: the next start may look for its own
 
   radosgw-admin -c "$conf" user create --uid=bdb-test --display-name=bdb-test \
@@ -254,6 +267,8 @@ export AWS_REGION=us-east-1
 export BDB_S3_BUCKET=$BUCKET
 export BDB_S3_PORT=$rgw_port
 export BDB_S3_VHOST_ENDPOINT=http://localhost:$rgw_port
+export BDB_S3_SLOW_PORT=$slow_port
+export BDB_S3_SLOW_ENDPOINT=http://127.0.0.1:$slow_port
 export BDB_S3_LIMITED_ACCESS_KEY_ID=$LIMITED_AK
 export BDB_S3_LIMITED_SECRET_ACCESS_KEY=$LIMITED_SK
 ENV

@@ -9,7 +9,9 @@
 // action=fail (default: return status=transient|io|permission|no_space|invalid without doing
 // the call), lose_reply (do the call, then report transient: an ambiguous write), corrupt
 // (a get returns its object with one byte flipped), delay (only sleep delay_ms);
-// delay_ms=N sleeps before every chosen call; conditional=0 makes the store one without
+// delay_ms=N sleeps before every chosen call; jitter_ms=N sleeps N ms more before half of the
+// chosen calls (by a hash of seed and call number: "25 ms on every call, 50 on half" is
+// every=1&action=delay&delay_ms=25&jitter_ms=25); conditional=0 makes the store one without
 // conditional writes (like Backblaze B2): If-Match / If-None-Match are dropped and the
 // capability is not reported.
 #include <bucketdb/driver.h>
@@ -34,13 +36,13 @@ struct Faulty {
   const bdb_driver_host *host = nullptr;
   const bdb_driver_v1 *inner = nullptr;
   void *inner_instance = nullptr;
-  uint64_t nth = 0, every = 0, max = 0, seed = 0, delay_ms = 0;
+  uint64_t nth = 0, every = 0, max = 0, seed = 0, delay_ms = 0, jitter_ms = 0;
   double rate = 0;
   unsigned ops = kGet | kPut | kDel | kList;
   Action action = kFail;
   int status = BDB_DRV_TRANSIENT;
   bool conditional = true;
-  std::atomic<uint64_t> calls{0}, faults{0};
+  std::atomic<uint64_t> calls{0}, faults{0}, jittered{0};
 
   // Decides whether call number n (1-based) of op is chosen.
   bool chosen(Op op, uint64_t *n_out) {
@@ -53,7 +55,14 @@ struct Faulty {
     if (!hit) return false;
     if (max && faults.fetch_add(1) >= max) return false;
     if (!max) faults++;
-    if (delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    uint64_t sleep_ms = delay_ms;
+    // Another hash than rate's, so that the calls chosen by rate are not all jittered.
+    if (jitter_ms &&
+        bdbdrv::fmix64((seed ^ 0x5851f42d4c957f2dULL) * 0x9e3779b97f4a7c15ULL + n) >> 63) {
+      sleep_ms += jitter_ms;
+      jittered++;
+    }
+    if (sleep_ms) std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
     return action != kDelay;
   }
   int injected(bdb_drv_error *err, const char *op, const char *key, uint64_t n, int st) {
@@ -82,6 +91,7 @@ bool configure(Faulty &f, const std::map<std::string, std::string> &opts, std::s
     else if (name == "max") ok = parse_uint(value, &f.max);
     else if (name == "seed") ok = parse_uint(value, &f.seed);
     else if (name == "delay_ms") ok = parse_uint(value, &f.delay_ms) && f.delay_ms <= 600000;
+    else if (name == "jitter_ms") ok = parse_uint(value, &f.jitter_ms) && f.jitter_ms <= 600000;
     else if (name == "conditional") {
       ok = value == "0" || value == "1";
       f.conditional = value == "1";
@@ -241,9 +251,11 @@ uint64_t faulty_capabilities(void *inst) {
 
 int faulty_stats(void *inst, char *buf, size_t cap) {
   auto *f = static_cast<Faulty *>(inst);
-  std::snprintf(buf, cap, "{\"faultyCalls\":%llu,\"faultyInjected\":%llu}",
+  std::snprintf(buf, cap,
+                "{\"faultyCalls\":%llu,\"faultyInjected\":%llu,\"faultyJittered\":%llu}",
                 static_cast<unsigned long long>(f->calls.load()),
-                static_cast<unsigned long long>(f->faults.load()));
+                static_cast<unsigned long long>(f->faults.load()),
+                static_cast<unsigned long long>(f->jittered.load()));
   return BDB_DRV_OK;
 }
 

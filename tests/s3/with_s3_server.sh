@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command against the test S3 server started in DIR (scripts/s3-test-server.sh start DIR):
-# exports its endpoint and keys, then NAME=VALUE pairs in which @ENDPOINT@, @VHOST_ENDPOINT@
-# and @BUCKET@ are replaced by the running server's values (its port is chosen at start).
+# exports its endpoint and keys, then NAME=VALUE pairs in which @ENDPOINT@, @VHOST_ENDPOINT@,
+# @SLOW_ENDPOINT@ (the endpoint that keeps RGW's 44 ms stall on small bodies) and @BUCKET@ are
+# replaced by the running server's values (its ports are chosen at start).
 #   with_s3_server.sh DIR [NAME=VALUE...] -- COMMAND [ARGS...]
 set -euo pipefail
 dir=${1:?usage: with_s3_server.sh DIR [NAME=VALUE...] -- COMMAND...}
@@ -18,6 +19,7 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do
   value=${1#*=}
   value=${value//@ENDPOINT@/$AWS_ENDPOINT_URL}
   value=${value//@VHOST_ENDPOINT@/$BDB_S3_VHOST_ENDPOINT}
+  value=${value//@SLOW_ENDPOINT@/$BDB_S3_SLOW_ENDPOINT}
   value=${value//@BUCKET@/$BDB_S3_BUCKET}
   export "${1%%=*}=$value"
   shift
