@@ -435,12 +435,13 @@ module BucketDB
       BucketDB.fail!(4, "field '#{name}': #{e.message}")
     end
 
-    # Integers go to the library whole; out of every 64-bit range as JSON, which it rejects
-    # with its own message.
+    # Integers go to the library whole (a json field's as JSON text, checked there).
     def write_integer(name, type, value)
       n = @native
-      if type == 9 || !(INT64_RANGE.cover?(value) || value.between?(0, UINT64_MAX))
+      if type == 9
         n.setJson(name, value.to_s)
+      elsif !(INT64_RANGE.cover?(value) || value.between?(0, UINT64_MAX))
+        BucketDB.fail!(4, "field '#{name}': #{value} does not fit 64 bits")
       elsif value.negative? || (!UNSIGNED.include?(type) && value <= INT64_RANGE.end)
         n.setInt(name, value)
       else
