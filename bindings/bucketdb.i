@@ -9,7 +9,7 @@
  *
  *   Options  Database  Batch  Query  Cursor  Doc  Row
  *
- * The shim exists for three reasons:
+ * The shim exists for four reasons:
  *  - Errors: every shim call leaves its status and message in thread-locals. Java, Ruby and
  *    Python turn them into exceptions with %exception. Go has no %exception here (a panic would
  *    skip SWIG's freeing of string arguments), so the Go layer reads them with lastStatus() and
@@ -26,6 +26,9 @@
  *    a zombie instead of freeing it under a call that raced the close. The anchor goes once
  *    the shell is closed and no call is in flight (a count, not a lock: nothing waits), which
  *    frees the engine at close, not at collection.
+ *  - Loggers: the program's logger is the context of bdb_options_set_logger, which must outlive
+ *    every database opened with it. Options, databases and children each hold a reference and
+ *    drop it after freeing their C handle; each language's file makes the logger.
  * Documents (bdb_doc) hold no reference to their database.
  */
 #if defined(SWIGRUBY)
@@ -42,6 +45,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +98,31 @@ static bdbx_bytes bx_none(void) {
   return b;
 }
 
+/* ---- loggers ----------------------------------------------------------------------------- */
+
+/* The context of bdb_options_set_logger. A language's logger is a struct with this one first;
+ * `fn` is its bdb_log_fn, `release` frees it when the last reference goes. */
+typedef struct bdbx_logger {
+  int refs;
+  bdb_log_fn fn;
+  void (*release)(struct bdbx_logger *self);
+} bdbx_logger;
+
+static bdbx_logger *bx_logger_ref(bdbx_logger *l) {
+  if (l) __atomic_add_fetch(&l->refs, 1, __ATOMIC_RELAXED);
+  return l;
+}
+static void bx_logger_unref(bdbx_logger *l) {
+  if (l && __atomic_sub_fetch(&l->refs, 1, __ATOMIC_ACQ_REL) == 0) l->release(l);
+}
+/* The line a logger that cannot reach its language any more writes instead (the library's
+ * own format), so that nothing logged is lost. */
+static void bx_log_to_stderr(int level, const char *subsystem, const char *message) {
+  static const char *const tags[] = {"", "", "warning: ", "error: "};
+  fprintf(stderr, "bucketdb: %s: %s%s\n", subsystem, level >= 0 && level <= 3 ? tags[level] : "",
+          message);
+}
+
 /* ---- databases and their children -------------------------------------------------------- */
 
 enum { BDBX_BATCH = 1, BDBX_QUERY = 2, BDBX_CURSOR = 3 };
@@ -104,11 +133,13 @@ typedef struct bdbx_db {
   unsigned calls;          /* atomic: 2 per call in flight; bit 0 once the anchor goes */
   int closed;              /* atomic */
   pthread_mutex_t close_mu; /* a second close() waits for the first */
+  bdbx_logger *logger;
 } bdbx_db;
 
 typedef struct bdbx_child {
   int kind;
   void *h; /* bdb_batch / bdb_query / bdb_cursor; NULL once freed */
+  bdbx_logger *logger;
 } bdbx_child;
 
 typedef struct bdbx_batch { bdbx_child c; } bdbx_batch;
@@ -118,7 +149,11 @@ typedef struct bdbx_cursor { bdbx_child c; } bdbx_cursor;
 typedef struct bdbx_doc { bdb_doc *d; } bdbx_doc;
 
 /* access_set: the program chose createIfMissing or readOnly itself. */
-typedef struct bdbx_options { bdb_options *o; int access_set; } bdbx_options;
+typedef struct bdbx_options {
+  bdb_options *o;
+  int access_set;
+  bdbx_logger *logger;
+} bdbx_options;
 
 typedef struct bdbx_row {
   uint32_t version;
@@ -157,6 +192,7 @@ static bdbx_db *bx_db_open(const char *uri, const bdbx_options *opts) {
   }
   x->db = db;
   pthread_mutex_init(&x->close_mu, NULL);
+  x->logger = bx_logger_ref(opts ? opts->logger : NULL);
   bdbx_live_add(1);
   return x;
 }
@@ -195,13 +231,18 @@ static void bx_db_leave(bdbx_db *x) {
     bx_db_let_go(x);
 }
 
-/* Closes the database once (a second close waits for the first, then does nothing). */
-static void bx_db_close(bdbx_db *x) {
+/* Closes the database once (a second close waits for the first, then does nothing). report:
+ * bdb_db_close, whose failure (a merge at close that failed) becomes the call's status; else
+ * bdb_close, which logs it (a finalizer must not raise). */
+static void bx_db_close(bdbx_db *x, int report) {
   bdbx_reset();
   if (!x) return;
   pthread_mutex_lock(&x->close_mu);
   if (!__atomic_load_n(&x->closed, __ATOMIC_SEQ_CST)) {
-    bdb_close(x->db);
+    if (report)
+      bdbx_lib(bdb_db_close(x->db));
+    else
+      bdb_close(x->db);
     __atomic_store_n(&x->closed, 1, __ATOMIC_SEQ_CST);
     bx_db_let_go(x);
   }
@@ -210,9 +251,10 @@ static void bx_db_close(bdbx_db *x) {
 
 static void bx_db_release(bdbx_db *x) {
   if (!x) return;
-  bx_db_close(x);
+  bx_db_close(x, 0);
   bx_db_let_go(x); /* no call is in flight: the collector found the shell unreachable */
   pthread_mutex_destroy(&x->close_mu);
+  bx_logger_unref(x->logger); /* after the anchor: a last free may still log */
   free(x);
   bdbx_live_add(-1);
 }
@@ -224,7 +266,7 @@ static void bx_free_handle(int kind, void *h) {
 }
 
 /* Wraps a new child handle h; on failure (no memory) frees h and returns NULL. */
-static void *bx_child_new(int kind, void *h) {
+static void *bx_child_new(int kind, void *h, bdbx_logger *logger) {
   bdbx_child *c = (bdbx_child *)calloc(1, sizeof(bdbx_batch)); /* all three are one bdbx_child */
   if (!c) {
     bx_free_handle(kind, h);
@@ -233,6 +275,7 @@ static void *bx_child_new(int kind, void *h) {
   }
   c->kind = kind;
   c->h = h;
+  c->logger = bx_logger_ref(logger);
   bdbx_live_add(1);
   return c;
 }
@@ -257,6 +300,8 @@ static void bx_child_close(bdbx_child *c) {
   if (!c || !c->h) return;
   bx_free_handle(c->kind, c->h);
   c->h = NULL;
+  bx_logger_unref(c->logger); /* after the free: it may have been the database's last */
+  c->logger = NULL;
 }
 
 static void bx_child_release(bdbx_child *c) {
@@ -418,6 +463,7 @@ struct bdbx_options {};
   ~bdbx_options() {
     if (!$self) return;
     bdb_options_free($self->o);
+    bx_logger_unref($self->logger);
     free($self);
   }
 }
@@ -452,7 +498,8 @@ struct bdbx_row {};
   }
 }
 
-/* Everything below reports failures, except close()/dispose()/isOpen(), which cannot fail. */
+/* Everything below reports failures, except the children's close(), dispose() and isOpen(),
+ * which cannot fail. */
 BDBX_RAISING
 
 %extend bdbx_options {
@@ -478,20 +525,40 @@ BDBX_RAISING
       $self->access_set = 1;
     }
   }
+  /* The databases opened with these options log to `logger` (made from a language's object by
+   * its typemap, which hands over one reference) instead of stderr. */
+  void setLogger(bdbx_logger *logger) {
+    bdbx_reset();
+    if (!$self) {
+      bx_logger_unref(logger);
+      bdbx_fail(BDB_E_INVALID, "the options handle is null");
+      return;
+    }
+    if (!bdbx_lib(bdb_options_set_logger($self->o, logger ? logger->fn : NULL, logger))) {
+      bx_logger_unref(logger);
+      return;
+    }
+    bx_logger_unref($self->logger);
+    $self->logger = logger;
+  }
 }
 
 %extend bdbx_db {
   /* opts may be null. */
   bdbx_db(const char *uri, const bdbx_options *opts) { return bx_db_open(uri, opts); }
   /* Closes the database now (its children fail from then on; the library frees it with the
-   * last of them); the shell stays until collected. A second close does nothing. */
-  void close() { bx_db_close($self); }
+   * last of them); the shell stays until collected. Reports a merge at close that failed
+   * (nothing is lost: the commits are in the log). A second close does nothing. */
+  void close() { bx_db_close($self, 1); }
   int isOpen() {
     bdbx_reset();
     return $self && !__atomic_load_n(&$self->closed, __ATOMIC_SEQ_CST);
   }
 
-  void registerSchema(const char *json) { BDBX_DB_DO($self, bdb_schema_register_json(db_, json)); }
+  /* flags: BDB_SCHEMA_ALLOW_LOSSY or 0. A JSON array registers every schema in it or none. */
+  void registerSchema(const char *json, int flags) {
+    BDBX_DB_DO($self, bdb_schema_register_json_v2(db_, json, (unsigned)flags));
+  }
   char *schemasJson() {
     char *out = NULL;
     BDBX_DB_DO($self, bdb_schema_list_json(db_, &out));
@@ -525,12 +592,12 @@ BDBX_RAISING
   bdbx_batch *batch() {
     bdb_batch *b = NULL;
     BDBX_DB_DO($self, bdb_batch_new(db_, &b));
-    return b ? (bdbx_batch *)bx_child_new(BDBX_BATCH, b) : NULL;
+    return b ? (bdbx_batch *)bx_child_new(BDBX_BATCH, b, $self->logger) : NULL;
   }
   bdbx_query *query(const char *table) {
     bdb_query *q = NULL;
     BDBX_DB_DO($self, bdb_query_new(db_, table, &q));
-    return q ? (bdbx_query *)bx_child_new(BDBX_QUERY, q) : NULL;
+    return q ? (bdbx_query *)bx_child_new(BDBX_QUERY, q, $self->logger) : NULL;
   }
 
   bdbx_bytes blobRead(const char *blobId) {
@@ -652,7 +719,7 @@ BDBX_RAISING
   bdbx_cursor *exec() {
     bdb_cursor *cur = NULL;
     BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_exec(h_, &cur));
-    return cur ? (bdbx_cursor *)bx_child_new(BDBX_CURSOR, cur) : NULL;
+    return cur ? (bdbx_cursor *)bx_child_new(BDBX_CURSOR, cur, $self->c.logger) : NULL;
   }
 }
 
@@ -863,6 +930,21 @@ static char *driverCheck(const char *uri) {
   char *out = NULL;
   bdbx_reset();
   return bdbx_lib(bdb_driver_check(uri, &out)) ? out : NULL;
+}
+%}
+
+/* bdb_recover: looks at the database under the prefix opts names (may be null) without opening
+ * it and reports, as JSON; repairs with flags BDB_RECOVER_WRITE (and
+ * BDB_RECOVER_ACCEPT_LOST_ENTRIES). schemasJson: one schema or an array, or "" for none. */
+%newobject recoverJson;
+%inline %{
+static char *recoverJson(const char *uri, const bdbx_options *opts, const char *schemasJson,
+                         int flags) {
+  char *out = NULL;
+  bdbx_reset();
+  const char *schemas = schemasJson && *schemasJson ? schemasJson : NULL;
+  return bdbx_lib(bdb_recover(uri, opts ? opts->o : NULL, schemas, (unsigned)flags, &out)) ? out
+                                                                                          : NULL;
 }
 %}
 
