@@ -14,31 +14,42 @@ namespace {
 
 using Handle = std::shared_ptr<DbHandle>;
 
-// At environment teardown (process exit, a worker thread's end) a database still open is
-// closed, so that its background threads stop before the process does.
+}  // namespace
+
+// The argument of a database's teardown hook. At environment teardown (process exit, a worker
+// thread's end) a database still open is closed, so that its background threads stop before
+// the process does; its NativeDb may be finalized after that, in the same teardown, and then
+// only frees this (`ran`).
+struct NativeDb::Teardown {
+  Handle db;
+  bool ran = false;
+};
+
+namespace {
+
 void CloseAtTeardown(void *arg) {
-  auto *h = static_cast<Handle *>(arg);
-  (*h)->Close();
-  delete h;
+  auto *t = static_cast<NativeDb::Teardown *>(arg);
+  t->ran = true;
+  t->db->Close();
 }
 
-void ForgetTeardown(Napi::Env env, Handle *arg) {
+void ForgetTeardown(Napi::Env env, NativeDb::Teardown *arg) {
   napi_remove_env_cleanup_hook(env, CloseAtTeardown, arg);
   delete arg;
 }
 
 // Closes a database its program forgot to close, once its NativeDb is collected. It closes
-// through its own reference: at teardown the hook's argument may be gone before it runs (and
-// then Complete never runs).
+// through its own reference: at teardown Complete never runs (and the hook, if it runs, closes
+// the database first).
 class CloseJob : public Job {
  public:
-  explicit CloseJob(Handle *hook) : db_(*hook), hook_(hook) {}
+  explicit CloseJob(NativeDb::Teardown *hook) : db_(hook->db), hook_(hook) {}
   void Execute() override { db_->Close(); }
   void Complete(Napi::Env env) override { ForgetTeardown(env, hook_); }
 
  private:
   Handle db_;
-  Handle *hook_;
+  NativeDb::Teardown *hook_;
 };
 
 std::string Str(const Napi::CallbackInfo &info, size_t i, const char *what) {
@@ -75,12 +86,16 @@ NativeDb::NativeDb(const Napi::CallbackInfo &info) : Napi::ObjectWrap<NativeDb>(
   if (info.Length() != 1 || !info[0].IsExternal())
     Fail(info.Env(), BDB_E_INVALID, "NativeDb is made by NativeDb.open()");
   db_ = *info[0].As<Napi::External<Handle>>().Data();
-  hook_ = new Handle(db_);
+  hook_ = new Teardown{db_};
   napi_add_env_cleanup_hook(info.Env(), CloseAtTeardown, hook_);
 }
 
 NativeDb::~NativeDb() {
-  if (!close_started_) ExecutorOf(Env()).Submit(new CloseJob(hook_));
+  if (close_started_) return;  // close() takes the hook back (or teardown leaves it)
+  if (hook_->ran)
+    delete hook_;  // finalized in the teardown, after the hook closed the database
+  else
+    ExecutorOf(Env()).Submit(new CloseJob(hook_));
 }
 
 // open(uri | null, [[name, value], ...], [tableNames...]) -> Promise<NativeDb>
@@ -367,7 +382,7 @@ Napi::Value NativeDb::Maintenance(const Napi::CallbackInfo &info) {
 Napi::Value NativeDb::Close(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   Handle h = db_;
-  Handle *hook = close_started_ ? nullptr : hook_;
+  Teardown *hook = close_started_ ? nullptr : hook_;
   close_started_ = true;
   return Call::Start(
       env, nullptr, nullptr, Value(),
