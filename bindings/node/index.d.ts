@@ -39,7 +39,7 @@ export interface Logger {
 }
 
 import type { BuiltinDriver, StorageDriver } from './drivers';
-export type { BuiltinDriver, StorageDriver } from './drivers';
+export type { BuiltinDriver, CustomStorageDriver, StorageDriver } from './drivers';
 
 export interface BucketDbOptions {
   /** Root of this database in the bucket (default 'main'). */
@@ -48,7 +48,10 @@ export interface BucketDbOptions {
   nodeId?: number;
   /** How many nodes take turns leading merges (default 1). */
   ringSize?: number;
-  /** Where the data lives; default S3 on BUCKETDB_S3_BUCKET. A URI string works too. */
+  /**
+   * Where the data lives: a built-in driver, an object with async get, put, delete and list
+   * (a driver written in JavaScript), or a URI string; default S3 on BUCKETDB_S3_BUCKET.
+   */
   driver?: StorageDriver | string | null;
   /** How old a read's view may be, ms (default 1000; 0: read-after-write across nodes). */
   readStalenessMs?: number;
@@ -204,7 +207,7 @@ export interface DriverCheckReport {
 export declare function BucketDb(options?: BucketDbOptions): Database;
 /** The factory some of the Node library's pages use: the database, started. */
 export declare function createDatabase(options?: BucketDbOptions): Promise<Database>;
-/** Runs the driver conformance checks against a driver or URI. */
+/** Runs the driver conformance checks against a driver (built-in or JavaScript) or URI. */
 export declare function driverCheck(driver: StorageDriver | string): Promise<DriverCheckReport>;
 
 export {

@@ -235,9 +235,9 @@ class Database {
     openQueue = new Promise((r) => (release = r));
     await wait;
     try {
-      const { uri, env } = this._driver ? await drivers.prepare(this._driver) : { uri: null, env: {} };
+      const { uri, env, handle } = this._driver ? await drivers.prepare(this._driver) : { uri: null, env: {} };
       applyEnv(env);
-      const n = await NativeDb.open(uri, this._pairs);
+      const n = await NativeDb.open(uri, this._pairs, handle);
       this._native = n;
       return n;
     } finally {
@@ -292,13 +292,14 @@ async function createDatabase(options) {
   return BucketDb(options).start();
 }
 
-// Runs the driver conformance checks against a driver (or URI) under a scratch key prefix
-// it deletes afterwards: the report ({ driver, capabilities, passed, failed, skipped,
-// checks }). Rejects only when the driver cannot be loaded or opened. Takes seconds.
+// Runs the driver conformance checks against a driver (a built-in one, a URI, or one written
+// in JavaScript) under a scratch key prefix it deletes afterwards: the report ({ driver,
+// capabilities, passed, failed, skipped, checks }). Rejects only when the driver cannot be
+// loaded or opened. Takes seconds.
 async function driverCheck(driver) {
-  const { uri, env } = await drivers.prepare(driver);
+  const { uri, env, handle } = await drivers.prepare(driver);
   applyEnv(env);
-  return NativeDb.driverCheck(uri);
+  return NativeDb.driverCheck(uri, handle);
 }
 
 if (Symbol.asyncDispose) Database.prototype[Symbol.asyncDispose] = Database.prototype.stop;

@@ -21,6 +21,7 @@
 namespace bdbnode {
 
 class DbHandle;
+class JsRegistration;
 
 // A batch or cursor handle of a database. The wrapper that owns it frees it (Free) or the
 // database does at close, whichever comes first.
@@ -68,6 +69,11 @@ class DbHandle {
     std::lock_guard<std::mutex> lock(mu_);
     return closing_;
   }
+
+  // The JavaScript driver the database was opened on, if any: it outlives the bdb_db (it goes
+  // after bdb_close, with this handle).
+  std::shared_ptr<JsRegistration> js;
+  napi_env env = nullptr;  // the environment it was opened in (main thread)
 
   // Tables whose schema the engine has in memory, so that a document of them can be made on
   // the main thread without the engine reading the log (main thread only).

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "call.h"
+#include "js_driver.h"
 #include "native.h"
 #include "query_spec.h"
 #include "values.h"
@@ -30,6 +31,7 @@ namespace {
 void CloseAtTeardown(void *arg) {
   auto *t = static_cast<NativeDb::Teardown *>(arg);
   t->ran = true;
+  CloseJsDrivers(t->db->env);  // no JavaScript will answer their calls any more
   t->db->Close();
 }
 
@@ -98,11 +100,13 @@ NativeDb::~NativeDb() {
     ExecutorOf(Env()).Submit(new CloseJob(hook_));
 }
 
-// open(uri | null, [[name, value], ...], [tableNames...]) -> Promise<NativeDb>
+// open(uri | null, [[name, value], ...], jsDriverHandle?) -> Promise<NativeDb>; with a handle
+// of registerJsDriver, uri is its scheme's and the database keeps the registration.
 Napi::Value NativeDb::Open(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   bool has_uri = info[0].IsString();
   std::string uri = has_uri ? info[0].As<Napi::String>().Utf8Value() : "";
+  std::shared_ptr<JsRegistration> js = RegistrationOf(info[2]);
   std::vector<std::pair<std::string, std::string>> options;
   if (info[1].IsArray()) {
     auto a = info[1].As<Napi::Array>();
@@ -137,24 +141,30 @@ Napi::Value NativeDb::Open(const Napi::CallbackInfo &info) {
         if (bdb_schema_list_json(r->db, &json) == BDB_OK) r->tables = TableNames(TakeString(json));
         return {};
       },
-      [r](Napi::Env e) -> Napi::Value {
+      [r, js](Napi::Env e) -> Napi::Value {
         auto h = std::make_shared<DbHandle>(r->db);
+        h->env = e;
+        h->js = js;
         r->db = nullptr;
         h->known_tables.insert(r->tables.begin(), r->tables.end());
         return Data(e).db_class.New({Napi::External<Handle>::New(e, &h)});
       },
-      [r] {
-        if (r->db) bdb_close(r->db);  // opened, but never handed over
+      [r, js] {
+        if (!r->db) return;
+        bdb_close(r->db);  // opened, but never handed over; the driver outlives it
+        (void)js;
       });
 }
 
-// driverCheck(uri) -> Promise<report object>
+// driverCheck(uri, jsDriverHandle?) -> Promise<report object>
 Napi::Value NativeDb::DriverCheck(const Napi::CallbackInfo &info) {
   std::string uri = Str(info, 0, "the driver URI");
+  std::shared_ptr<JsRegistration> js = RegistrationOf(info[1]);  // registered while it runs
   auto out = std::make_shared<std::string>();
   return Call::Start(
       info.Env(), nullptr, nullptr, Napi::Object(),
       [=]() -> Status {
+        (void)js;
         char *json = nullptr;
         bdb_status st = bdb_driver_check(uri.c_str(), &json);
         if (st != BDB_OK) return Status::Lib(st);

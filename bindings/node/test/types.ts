@@ -2,7 +2,8 @@
 // API, compiled with `tsc --strict --noEmit`. The @ts-expect-error lines must fail to compile.
 import {
   BucketDb, createDatabase, MemoryDriver, S3Driver, TieredDriver, driverCheck, Types,
-  BucketDbError, ConflictError, type Database, type DbRecord, type Int64,
+  BucketDbError, ConflictError, type CustomStorageDriver, type Database, type DbRecord,
+  type Int64,
 } from 'bucketdb';
 import { FileDriver } from 'bucketdb/drivers';
 
@@ -36,6 +37,28 @@ async function typed(): Promise<void> {
   BucketDb({ driver: TieredDriver({ slow: S3Driver({ bucket: 'b', region: 'r' }), fast: FileDriver('/mnt') }) });
   const report = await driverCheck('memory:');
   const failed: number = report.failed;
+  const store = new Map<string, Buffer>();
+  const mine: CustomStorageDriver = {
+    capabilities: { conditionalPut: false },
+    async get(key) {
+      const b = store.get(key);
+      if (!b) throw Object.assign(new Error(key), { name: 'NoSuchKey' });
+      return { buffer: b };
+    },
+    async put(key, buffer) {
+      store.set(key, buffer);
+    },
+    async delete(key) {
+      store.delete(key);
+    },
+    async list(prefix) {
+      return { keys: [...store.keys()].filter((k) => k.startsWith(prefix)).sort() };
+    },
+  };
+  await driverCheck(mine);
+  BucketDb({ driver: mine });
+  // @ts-expect-error: a driver needs all four methods
+  BucketDb({ driver: { get: mine.get, put: mine.put } });
   try {
     await db.insert('users', { id: 'u1' });
   } catch (e) {
