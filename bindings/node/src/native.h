@@ -23,6 +23,7 @@ class NativeDb : public Napi::ObjectWrap<NativeDb> {
  private:
   static Napi::Value Open(const Napi::CallbackInfo &info);
   static Napi::Value DriverCheck(const Napi::CallbackInfo &info);
+  static Napi::Value Recover(const Napi::CallbackInfo &info);
 
   Napi::Value RegisterSchema(const Napi::CallbackInfo &info);
   Napi::Value Schemas(const Napi::CallbackInfo &info);

@@ -101,6 +101,16 @@ test('a failing JavaScript driver is a StorageError naming the call; a bad answe
   await assert.rejects(db.start(), (e) => e instanceof bucketdb.StorageError && /disk on fire/.test(e.message) && /get /.test(e.message));
   const liar = { ...MapDriver(), get: async () => ({ buffer: 42 }) };
   await assert.rejects(BucketDb({ driver: liar, logLevel: 'silent' }).start(), (e) => /without a Uint8Array/.test(e.message));
+  // A driver that does not claim conditional writes gets none, and the engine says so.
+  const lines = [];
+  const logger = { debug() {}, info() {}, warn: (m) => lines.push(m), error() {} };
+  const plain = MapDriver();
+  delete plain.capabilities;
+  const db2 = BucketDb({ driver: plain, logger });
+  db2.registerSchema(USERS);
+  await db2.insert('users', { id: 'a' });
+  await db2.stop();
+  assert.ok(lines.some((m) => /no conditional writes/.test(m)), JSON.stringify(lines));
 });
 
 test('stop() while many calls wait on a slow JavaScript driver: no deadlock', async () => {

@@ -1,9 +1,9 @@
 // bindings.node.types: the declarations (index.d.ts, drivers.d.ts) against typed uses of the
 // API, compiled with `tsc --strict --noEmit`. The @ts-expect-error lines must fail to compile.
 import {
-  BucketDb, createDatabase, MemoryDriver, S3Driver, TieredDriver, driverCheck, Types,
+  BucketDb, createDatabase, MemoryDriver, S3Driver, TieredDriver, driverCheck, recover, Types,
   BucketDbError, ConflictError, type CustomStorageDriver, type Database, type DbRecord,
-  type Int64,
+  type Int64, type RecoverReport,
 } from 'bucketdb';
 import { FileDriver } from 'bucketdb/drivers';
 
@@ -56,7 +56,10 @@ async function typed(): Promise<void> {
     },
   };
   await driverCheck(mine);
-  BucketDb({ driver: mine });
+  const own = BucketDb({ driver: mine, readOnly: true, createIfMissing: false, maxRequestsInFlight: 8 });
+  await own.registerSchema([{ name: 't', version: 1, fields: { k: { typeId: 10 } }, primaryKey: 'k' }], { allowLossy: true });
+  const rec0: RecoverReport = await recover({ driver: mine, dbPrefix: 'p' }, { write: true, schemas: [] });
+  const missing: boolean = rec0.block0 === 'missing';
   // @ts-expect-error: a driver needs all four methods
   BucketDb({ driver: { get: mine.get, put: mine.put } });
   try {
@@ -70,7 +73,7 @@ async function typed(): Promise<void> {
   db.query('users').where('age', '~', 1);
   // @ts-expect-error: flush() is asynchronous
   const notYet: Int64 = db.batch().flush();
-  void [seq, u, rows, token, n, blob, bytes, failed, notYet];
+  void [seq, u, rows, token, n, blob, bytes, failed, notYet, missing];
 }
 
 void typed;
