@@ -9,22 +9,27 @@
  *
  *   Options  Database  Batch  Query  Cursor  Doc  Row
  *
- * The shim exists for three reasons:
+ * The shim exists for four reasons:
  *  - Errors: every shim call leaves its status and message in thread-locals. Java, Ruby and
  *    Python turn them into exceptions with %exception. Go has no %exception here (a panic would
  *    skip SWIG's freeing of string arguments), so the Go layer reads them with lastStatus() and
  *    lastMessage() while its goroutine is locked to the thread.
- *    lastMessage() while its goroutine is locked to the thread.
- *  - Ownership: garbage collectors finalize in any order and on any thread. A Database counts
- *    references: its own handle and one per live Batch, Query and Cursor. close() (explicit or
- *    from a finalizer) frees every child's C handle first, then calls bdb_close, so no child
- *    outlives its bdb_db in C whatever order the finalizers run in; the small shim structs
- *    go when their last reference does. A read-write lock keeps close() from running while
- *    another thread is inside a call on the database or one of its children.
- *  - Idempotence: close()/dispose() release the C handle now and leave an empty shell, so a
+ *  - Idempotence: garbage collectors finalize in any order and on any thread, and programs
+ *    close twice. close()/dispose() release the C handle now and leave an empty shell, so a
  *    second close, a finalizer after close, or a call after close is an error or a no-op,
- *    never a double free.
- * Documents (bdb_doc) hold no reference to their database and need no lock.
+ *    never a double free. Lifetimes themselves are the library's (bucketdb.h, "Ownership"): a
+ *    database closed while batches, queries or cursors live stays allocated, a zombie whose
+ *    every call fails, until the last of them is freed, so children and their database may be
+ *    freed in any order.
+ *  - A database's pointer stays valid while a call may still use it: the shell holds one
+ *    child of its own (an empty batch, its anchor), so the library keeps a closed database as
+ *    a zombie instead of freeing it under a call that raced the close. The anchor goes once
+ *    the shell is closed and no call is in flight (a count, not a lock: nothing waits), which
+ *    frees the engine at close, not at collection.
+ *  - Loggers: the program's logger is the context of bdb_options_set_logger, which must outlive
+ *    every database opened with it. Options, databases and children each hold a reference and
+ *    drop it after freeing their C handle; each language's file makes the logger.
+ * Documents (bdb_doc) hold no reference to their database.
  */
 #if defined(SWIGRUBY)
 %module "BucketDB::Native" /* lib: bucketdb/native.so */
@@ -34,20 +39,13 @@
 %module bucketdb_native /* Go: -module native from the .swig file; Java: -module BucketDbNative */
 #endif
 
-
-%begin %{
-/* For pthread_rwlockattr_setkind_np: close() must not starve behind a stream of readers. */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
-%}
-
 %{
 #include <bucketdb/bucketdb.h>
 
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,26 +98,49 @@ static bdbx_bytes bx_none(void) {
   return b;
 }
 
+/* ---- loggers ----------------------------------------------------------------------------- */
+
+/* The context of bdb_options_set_logger. A language's logger is a struct with this one first;
+ * `fn` is its bdb_log_fn, `release` frees it when the last reference goes. */
+typedef struct bdbx_logger {
+  int refs;
+  bdb_log_fn fn;
+  void (*release)(struct bdbx_logger *self);
+} bdbx_logger;
+
+static bdbx_logger *bx_logger_ref(bdbx_logger *l) {
+  if (l) __atomic_add_fetch(&l->refs, 1, __ATOMIC_RELAXED);
+  return l;
+}
+static void bx_logger_unref(bdbx_logger *l) {
+  if (l && __atomic_sub_fetch(&l->refs, 1, __ATOMIC_ACQ_REL) == 0) l->release(l);
+}
+/* The line a logger that cannot reach its language any more writes instead (the library's
+ * own format), so that nothing logged is lost. */
+static void bx_log_to_stderr(int level, const char *subsystem, const char *message) {
+  static const char *const tags[] = {"", "", "warning: ", "error: "};
+  fprintf(stderr, "bucketdb: %s: %s%s\n", subsystem, level >= 0 && level <= 3 ? tags[level] : "",
+          message);
+}
+
 /* ---- databases and their children -------------------------------------------------------- */
 
 enum { BDBX_BATCH = 1, BDBX_QUERY = 2, BDBX_CURSOR = 3 };
 
-typedef struct bdbx_db bdbx_db;
+typedef struct bdbx_db {
+  bdb_db *db;
+  bdb_batch *anchor;       /* keeps db allocated (a zombie once closed) while calls may use it */
+  unsigned calls;          /* atomic: 2 per call in flight; bit 0 once the anchor goes */
+  int closed;              /* atomic */
+  pthread_mutex_t close_mu; /* a second close() waits for the first */
+  bdbx_logger *logger;
+} bdbx_db;
 
 typedef struct bdbx_child {
-  bdbx_db *owner;
-  struct bdbx_child *prev, *next; /* in owner's list while h is set */
   int kind;
   void *h; /* bdb_batch / bdb_query / bdb_cursor; NULL once freed */
+  bdbx_logger *logger;
 } bdbx_child;
-
-struct bdbx_db {
-  pthread_rwlock_t gate; /* read: a call on the db or a child; write: close */
-  pthread_mutex_t mu;    /* the child list and refs */
-  bdb_db *db;            /* NULL once closed */
-  unsigned refs;         /* the Database handle + one per child shell */
-  bdbx_child children;   /* list head */
-};
 
 typedef struct bdbx_batch { bdbx_child c; } bdbx_batch;
 typedef struct bdbx_query { bdbx_child c; } bdbx_query;
@@ -128,30 +149,17 @@ typedef struct bdbx_cursor { bdbx_child c; } bdbx_cursor;
 typedef struct bdbx_doc { bdb_doc *d; } bdbx_doc;
 
 /* access_set: the program chose createIfMissing or readOnly itself. */
-typedef struct bdbx_options { bdb_options *o; int access_set; } bdbx_options;
+typedef struct bdbx_options {
+  bdb_options *o;
+  int access_set;
+  bdbx_logger *logger;
+} bdbx_options;
 
 typedef struct bdbx_row {
   uint32_t version;
   void *fixed, *heap;
   size_t fixed_len, heap_len;
 } bdbx_row;
-
-static void bx_free_handle(int kind, void *h) {
-  if (kind == BDBX_BATCH) bdb_batch_free((bdb_batch *)h);
-  else if (kind == BDBX_QUERY) bdb_query_free((bdb_query *)h);
-  else bdb_cursor_free((bdb_cursor *)h);
-}
-
-static void bx_unref(bdbx_db *x) {
-  pthread_mutex_lock(&x->mu);
-  unsigned left = --x->refs;
-  pthread_mutex_unlock(&x->mu);
-  if (left) return;
-  pthread_rwlock_destroy(&x->gate);
-  pthread_mutex_destroy(&x->mu);
-  free(x);
-  bdbx_live_add(-1);
-}
 
 static bdbx_db *bx_db_open(const char *uri, const bdbx_options *opts) {
   bdbx_reset();
@@ -176,99 +184,98 @@ static bdbx_db *bx_db_open(const char *uri, const bdbx_options *opts) {
   bdb_options_free(own);
   if (!opened) return NULL;
   bdbx_db *x = (bdbx_db *)calloc(1, sizeof *x);
-  if (!x) {
+  if (!x || !bdbx_lib(bdb_batch_new(db, &x->anchor))) {
+    free(x);
     bdb_close(db);
-    bdbx_fail(BDB_E_NOMEM, "out of memory");
+    if (bdbx_st == BDB_OK) bdbx_fail(BDB_E_NOMEM, "out of memory");
     return NULL;
   }
-  pthread_rwlockattr_t attr;
-  pthread_rwlockattr_init(&attr);
-#ifdef __GLIBC__
-  /* Writer-preferring: no call takes the read side twice on one thread, so this cannot
-   * deadlock, and close() gets in even while other threads keep calling. */
-  pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-#endif
-  pthread_rwlock_init(&x->gate, &attr);
-  pthread_rwlockattr_destroy(&attr);
-  pthread_mutex_init(&x->mu, NULL);
   x->db = db;
-  x->refs = 1;
-  x->children.prev = x->children.next = &x->children;
+  pthread_mutex_init(&x->close_mu, NULL);
+  x->logger = bx_logger_ref(opts ? opts->logger : NULL);
   bdbx_live_add(1);
   return x;
 }
 
-/* Frees every child's handle, then the database. Idempotent. */
-static void bx_db_close(bdbx_db *x) {
-  bdbx_reset();
-  if (!x) return;
-  pthread_rwlock_wrlock(&x->gate);
-  if (x->db) {
-    pthread_mutex_lock(&x->mu);
-    /* Cursors before queries and batches: the order a C program would use. */
-    for (int kind = BDBX_CURSOR; kind >= BDBX_BATCH; kind--) {
-      bdbx_child *c = x->children.next;
-      while (c != &x->children) {
-        bdbx_child *next = c->next;
-        if (c->kind == kind) {
-          bx_free_handle(c->kind, c->h);
-          c->h = NULL;
-          c->prev->next = c->next;
-          c->next->prev = c->prev;
-          c->prev = c->next = NULL;
-        }
-        c = next;
-      }
-    }
-    pthread_mutex_unlock(&x->mu);
-    bdb_close(x->db);
-    x->db = NULL;
+/* Frees the anchor once the database is closed and no call is in flight; afterwards no call
+ * starts (bit 0 set). Whoever finds it so first (close, or the last call to leave) frees it. */
+static void bx_db_let_go(bdbx_db *x) {
+  unsigned idle = 0;
+  if (__atomic_compare_exchange_n(&x->calls, &idle, 1u, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+    bdb_batch_free(x->anchor);
+    x->anchor = NULL;
   }
-  pthread_rwlock_unlock(&x->gate);
 }
 
-static void bx_db_release(bdbx_db *x) {
-  if (!x) return;
-  bx_db_close(x);
-  bx_unref(x);
-}
-
-/* Enters a call on the database: the read side of the gate, and the db must be open. */
-static bdb_db *bx_enter(bdbx_db *x) {
+/* Starts a call on the database: its bdb_db, or NULL (status set) when the shell is gone. A
+ * call that starts before the close ends gets the library's own BDB_E_INVALID. */
+static bdb_db *bx_db_enter(bdbx_db *x) {
   bdbx_reset();
   if (!x) {
     bdbx_fail(BDB_E_INVALID, "the database handle is null");
     return NULL;
   }
-  pthread_rwlock_rdlock(&x->gate);
-  if (!x->db) {
-    pthread_rwlock_unlock(&x->gate);
-    bdbx_fail(BDB_E_INVALID, "the database is closed");
-    return NULL;
-  }
+  unsigned s = __atomic_load_n(&x->calls, __ATOMIC_SEQ_CST);
+  do {
+    if (s & 1u) {
+      bdbx_fail(BDB_E_INVALID, "the database is closed");
+      return NULL;
+    }
+  } while (!__atomic_compare_exchange_n(&x->calls, &s, s + 2u, 1, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST));
   return x->db;
 }
-static void bx_leave(bdbx_db *x) { pthread_rwlock_unlock(&x->gate); }
+static void bx_db_leave(bdbx_db *x) {
+  if (__atomic_sub_fetch(&x->calls, 2u, __ATOMIC_SEQ_CST) == 0 &&
+      __atomic_load_n(&x->closed, __ATOMIC_SEQ_CST))
+    bx_db_let_go(x);
+}
 
-/* Registers a new child handle h with x; called between bx_enter and bx_leave. On failure
- * (no memory) frees h and returns NULL. */
-static void *bx_adopt(bdbx_db *x, int kind, void *h) {
+/* Closes the database once (a second close waits for the first, then does nothing). report:
+ * bdb_db_close, whose failure (a merge at close that failed) becomes the call's status; else
+ * bdb_close, which logs it (a finalizer must not raise). */
+static void bx_db_close(bdbx_db *x, int report) {
+  bdbx_reset();
+  if (!x) return;
+  pthread_mutex_lock(&x->close_mu);
+  if (!__atomic_load_n(&x->closed, __ATOMIC_SEQ_CST)) {
+    if (report)
+      bdbx_lib(bdb_db_close(x->db));
+    else
+      bdb_close(x->db);
+    __atomic_store_n(&x->closed, 1, __ATOMIC_SEQ_CST);
+    bx_db_let_go(x);
+  }
+  pthread_mutex_unlock(&x->close_mu);
+}
+
+static void bx_db_release(bdbx_db *x) {
+  if (!x) return;
+  bx_db_close(x, 0);
+  bx_db_let_go(x); /* no call is in flight: the collector found the shell unreachable */
+  pthread_mutex_destroy(&x->close_mu);
+  bx_logger_unref(x->logger); /* after the anchor: a last free may still log */
+  free(x);
+  bdbx_live_add(-1);
+}
+
+static void bx_free_handle(int kind, void *h) {
+  if (kind == BDBX_BATCH) bdb_batch_free((bdb_batch *)h);
+  else if (kind == BDBX_QUERY) bdb_query_free((bdb_query *)h);
+  else bdb_cursor_free((bdb_cursor *)h);
+}
+
+/* Wraps a new child handle h; on failure (no memory) frees h and returns NULL. */
+static void *bx_child_new(int kind, void *h, bdbx_logger *logger) {
   bdbx_child *c = (bdbx_child *)calloc(1, sizeof(bdbx_batch)); /* all three are one bdbx_child */
   if (!c) {
     bx_free_handle(kind, h);
     bdbx_fail(BDB_E_NOMEM, "out of memory");
     return NULL;
   }
-  c->owner = x;
   c->kind = kind;
   c->h = h;
-  pthread_mutex_lock(&x->mu);
-  c->next = &x->children;
-  c->prev = x->children.prev;
-  c->prev->next = c;
-  x->children.prev = c;
-  x->refs++;
-  pthread_mutex_unlock(&x->mu);
+  c->logger = bx_logger_ref(logger);
   bdbx_live_add(1);
   return c;
 }
@@ -276,50 +283,32 @@ static void *bx_adopt(bdbx_db *x, int kind, void *h) {
 static const char *const bx_closed_msg[] = {
     "", "the batch is closed", "the query is closed", "the cursor is closed"};
 
-/* Enters a call on a child: its handle, or NULL (status set) when it or its db is closed. */
-static void *bx_child_enter(bdbx_child *c, int kind) {
+/* A child's handle, or NULL (status set) when it is closed. The library answers for a child
+ * of a closed database. */
+static void *bx_child_get(bdbx_child *c, int kind) {
   bdbx_reset();
-  if (!c) {
+  if (!c || !c->h) {
     bdbx_fail(BDB_E_INVALID, bx_closed_msg[kind]);
-    return NULL;
-  }
-  pthread_rwlock_rdlock(&c->owner->gate);
-  if (!c->h) {
-    pthread_rwlock_unlock(&c->owner->gate);
-    bdbx_fail(BDB_E_INVALID, c->owner->db ? bx_closed_msg[kind]
-                                          : "the database this belongs to is closed");
     return NULL;
   }
   return c->h;
 }
-static void bx_child_leave(bdbx_child *c) { pthread_rwlock_unlock(&c->owner->gate); }
 
-/* Frees the child's handle now (if its database has not already). Idempotent. */
+/* Frees the child's handle now. Idempotent. */
 static void bx_child_close(bdbx_child *c) {
   bdbx_reset();
-  if (!c) return;
-  bdbx_db *x = c->owner;
-  pthread_rwlock_rdlock(&x->gate); /* not while close() walks the list */
-  pthread_mutex_lock(&x->mu);
-  void *h = c->h;
-  if (h) {
-    c->h = NULL;
-    c->prev->next = c->next;
-    c->next->prev = c->prev;
-    c->prev = c->next = NULL;
-  }
-  pthread_mutex_unlock(&x->mu);
-  if (h) bx_free_handle(c->kind, h);
-  pthread_rwlock_unlock(&x->gate);
+  if (!c || !c->h) return;
+  bx_free_handle(c->kind, c->h);
+  c->h = NULL;
+  bx_logger_unref(c->logger); /* after the free: it may have been the database's last */
+  c->logger = NULL;
 }
 
 static void bx_child_release(bdbx_child *c) {
   if (!c) return;
-  bdbx_db *x = c->owner;
   bx_child_close(c);
   free(c);
   bdbx_live_add(-1);
-  bx_unref(x);
 }
 
 /* ---- documents --------------------------------------------------------------------------- */
@@ -361,38 +350,32 @@ static void bx_doc_release(bdbx_doc *w) {
   bdbx_live_add(-1);
 }
 
-/* A doc made by one bdb_* call on the database: bdb_doc_new, from_json, key_doc, get. */
-#define BDBX_DB_DOC(x, call)             \
-  do {                                   \
-    bdb_db *db_ = bx_enter(x);           \
-    if (!db_) return NULL;               \
-    bdb_doc *d_ = NULL;                  \
-    int ok_ = bdbx_lib(call);            \
-    bx_leave(x);                         \
-    return ok_ ? bx_doc_wrap(d_) : NULL; \
+/* Runs `call` (a bdb_status expression using db_) on the database. */
+#define BDBX_DB_DO(x, call)       \
+  do {                            \
+    bdb_db *db_ = bx_db_enter(x); \
+    if (db_) {                    \
+      bdbx_lib(call);             \
+      bx_db_leave(x);             \
+    }                             \
   } while (0)
 
-/* Runs `call` (a bdb_status expression using db_) inside the database's gate. */
-#define BDBX_DB_DO(x, call)    \
-  do {                         \
-    bdb_db *db_ = bx_enter(x); \
-    if (db_) {                 \
-      bdbx_lib(call);          \
-      bx_leave(x);             \
-    }                          \
+/* A doc made by one bdb_* call on the database: bdb_doc_new, from_json, key_doc, get. */
+#define BDBX_DB_DOC(x, call)                           \
+  do {                                                 \
+    bdb_doc *d_ = NULL;                                \
+    BDBX_DB_DO(x, call);                               \
+    return bdbx_st == BDB_OK ? bx_doc_wrap(d_) : NULL; \
   } while (0)
 
 /* The child part of a Batch, Query or Cursor; NULL for NULL (a Java proxy after delete()). */
 #define BX_CHILD(self) ((self) ? &(self)->c : NULL)
 
-/* Runs `call` (using h_, the child's handle of type T) inside its database's gate. */
-#define BDBX_CHILD_DO(self, kind, T, call)             \
-  do {                                                 \
-    T *h_ = (T *)bx_child_enter(BX_CHILD(self), kind); \
-    if (h_) {                                          \
-      bdbx_lib(call);                                  \
-      bx_child_leave(BX_CHILD(self));                  \
-    }                                                  \
+/* Runs `call` (using h_, the child's handle of type T). */
+#define BDBX_CHILD_DO(self, kind, T, call)           \
+  do {                                               \
+    T *h_ = (T *)bx_child_get(BX_CHILD(self), kind); \
+    if (h_) bdbx_lib(call);                          \
   } while (0)
 
 static bdb_doc *bx_doc_arg(bdbx_doc *w) {
@@ -480,6 +463,7 @@ struct bdbx_options {};
   ~bdbx_options() {
     if (!$self) return;
     bdb_options_free($self->o);
+    bx_logger_unref($self->logger);
     free($self);
   }
 }
@@ -514,7 +498,8 @@ struct bdbx_row {};
   }
 }
 
-/* Everything below reports failures, except close()/dispose()/isOpen(), which cannot fail. */
+/* Everything below reports failures, except the children's close(), dispose() and isOpen(),
+ * which cannot fail. */
 BDBX_RAISING
 
 %extend bdbx_options {
@@ -540,23 +525,40 @@ BDBX_RAISING
       $self->access_set = 1;
     }
   }
+  /* The databases opened with these options log to `logger` (made from a language's object by
+   * its typemap, which hands over one reference) instead of stderr. */
+  void setLogger(bdbx_logger *logger) {
+    bdbx_reset();
+    if (!$self) {
+      bx_logger_unref(logger);
+      bdbx_fail(BDB_E_INVALID, "the options handle is null");
+      return;
+    }
+    if (!bdbx_lib(bdb_options_set_logger($self->o, logger ? logger->fn : NULL, logger))) {
+      bx_logger_unref(logger);
+      return;
+    }
+    bx_logger_unref($self->logger);
+    $self->logger = logger;
+  }
 }
 
 %extend bdbx_db {
   /* opts may be null. */
   bdbx_db(const char *uri, const bdbx_options *opts) { return bx_db_open(uri, opts); }
-  /* Frees the children's handles and the database now; the shell stays until collected. */
-  void close() { bx_db_close($self); }
+  /* Closes the database now (its children fail from then on; the library frees it with the
+   * last of them); the shell stays until collected. Reports a merge at close that failed
+   * (nothing is lost: the commits are in the log). A second close does nothing. */
+  void close() { bx_db_close($self, 1); }
   int isOpen() {
     bdbx_reset();
-    if (!$self) return 0;
-    pthread_rwlock_rdlock(&$self->gate);
-    int open = $self->db != NULL;
-    pthread_rwlock_unlock(&$self->gate);
-    return open;
+    return $self && !__atomic_load_n(&$self->closed, __ATOMIC_SEQ_CST);
   }
 
-  void registerSchema(const char *json) { BDBX_DB_DO($self, bdb_schema_register_json(db_, json)); }
+  /* flags: BDB_SCHEMA_ALLOW_LOSSY or 0. A JSON array registers every schema in it or none. */
+  void registerSchema(const char *json, int flags) {
+    BDBX_DB_DO($self, bdb_schema_register_json_v2(db_, json, (unsigned)flags));
+  }
   char *schemasJson() {
     char *out = NULL;
     BDBX_DB_DO($self, bdb_schema_list_json(db_, &out));
@@ -588,20 +590,14 @@ BDBX_RAISING
   }
 
   bdbx_batch *batch() {
-    bdb_db *db = bx_enter($self);
-    if (!db) return NULL;
     bdb_batch *b = NULL;
-    void *c = bdbx_lib(bdb_batch_new(db, &b)) ? bx_adopt($self, BDBX_BATCH, b) : NULL;
-    bx_leave($self);
-    return (bdbx_batch *)c;
+    BDBX_DB_DO($self, bdb_batch_new(db_, &b));
+    return b ? (bdbx_batch *)bx_child_new(BDBX_BATCH, b, $self->logger) : NULL;
   }
   bdbx_query *query(const char *table) {
-    bdb_db *db = bx_enter($self);
-    if (!db) return NULL;
     bdb_query *q = NULL;
-    void *c = bdbx_lib(bdb_query_new(db, table, &q)) ? bx_adopt($self, BDBX_QUERY, q) : NULL;
-    bx_leave($self);
-    return (bdbx_query *)c;
+    BDBX_DB_DO($self, bdb_query_new(db_, table, &q));
+    return q ? (bdbx_query *)bx_child_new(BDBX_QUERY, q, $self->logger) : NULL;
   }
 
   bdbx_bytes blobRead(const char *blobId) {
@@ -721,13 +717,9 @@ BDBX_RAISING
     return out;
   }
   bdbx_cursor *exec() {
-    bdb_query *q = (bdb_query *)bx_child_enter(BX_CHILD($self), BDBX_QUERY);
-    if (!q) return NULL;
     bdb_cursor *cur = NULL;
-    void *c = bdbx_lib(bdb_query_exec(q, &cur)) ? bx_adopt($self->c.owner, BDBX_CURSOR, cur)
-                                                 : NULL;
-    bx_child_leave(BX_CHILD($self));
-    return (bdbx_cursor *)c;
+    BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_exec(h_, &cur));
+    return cur ? (bdbx_cursor *)bx_child_new(BDBX_CURSOR, cur, $self->c.logger) : NULL;
   }
 }
 
@@ -938,6 +930,21 @@ static char *driverCheck(const char *uri) {
   char *out = NULL;
   bdbx_reset();
   return bdbx_lib(bdb_driver_check(uri, &out)) ? out : NULL;
+}
+%}
+
+/* bdb_recover: looks at the database under the prefix opts names (may be null) without opening
+ * it and reports, as JSON; repairs with flags BDB_RECOVER_WRITE (and
+ * BDB_RECOVER_ACCEPT_LOST_ENTRIES). schemasJson: one schema or an array, or "" for none. */
+%newobject recoverJson;
+%inline %{
+static char *recoverJson(const char *uri, const bdbx_options *opts, const char *schemasJson,
+                         int flags) {
+  char *out = NULL;
+  bdbx_reset();
+  const char *schemas = schemasJson && *schemasJson ? schemasJson : NULL;
+  return bdbx_lib(bdb_recover(uri, opts ? opts->o : NULL, schemas, (unsigned)flags, &out)) ? out
+                                                                                          : NULL;
 }
 %}
 

@@ -61,5 +61,48 @@ struct bdbx_gobytes {
   }
 %}
 
+/* ---- loggers ------------------------------------------------------------------------------ */
+
+%{
+/* A Go func as a bdb logger: the library's threads call into Go through bdbxGoLog, exported by
+ * internal/native/logger.go (cgo takes calls from threads it did not start), with the
+ * runtime/cgo.Handle of the func. */
+extern void bdbxGoLog(uintptr_t handle, int level, char *subsystem, char *message);
+extern void bdbxGoLogRelease(uintptr_t handle);
+
+typedef struct bdbx_go_logger {
+  bdbx_logger base;
+  uintptr_t handle;
+} bdbx_go_logger;
+
+static void bdbx_go_log(void *ctx, int level, const char *subsystem, const char *message) {
+  bdbxGoLog(((bdbx_go_logger *)ctx)->handle, level, (char *)subsystem, (char *)message);
+}
+static void bdbx_go_release(bdbx_logger *base) {
+  bdbxGoLogRelease(((bdbx_go_logger *)base)->handle);
+  free(base);
+}
+/* NULL (status set) without memory; the handle is released either way. */
+static bdbx_logger *bdbx_go_logger_new(uintptr_t handle) {
+  bdbx_go_logger *l = (bdbx_go_logger *)calloc(1, sizeof *l);
+  if (!l) {
+    bdbxGoLogRelease(handle);
+    bdbx_fail(BDB_E_NOMEM, "out of memory");
+    return NULL;
+  }
+  l->base.refs = 1;
+  l->base.fn = bdbx_go_log;
+  l->base.release = bdbx_go_release;
+  l->handle = handle;
+  return &l->base;
+}
+%}
+/* A cgo.Handle (of a func(level int, subsystem, message string)), taken with one reference. */
+%typemap(gotype) bdbx_logger *logger "uintptr"
+%typemap(imtype) bdbx_logger *logger "uintptr"
+%typemap(in) bdbx_logger *logger %{
+  $1 = bdbx_go_logger_new((uintptr_t)$input);
+%}
+
 %define BDBX_RAISING %enddef
 %define BDBX_SILENT %enddef

@@ -106,11 +106,110 @@ static void bdbx_java_throw(JNIEnv *jenv) {
 %exception;
 %nojavaexception;
 %enddef
-/* close()/dispose()/isOpen() cannot fail. */
-%nojavaexception bdbx_db::close;
+/* The children's close(), dispose() and isOpen() cannot fail (a database's close can). */
 %nojavaexception bdbx_db::isOpen;
 %nojavaexception bdbx_batch::close;
 %nojavaexception bdbx_query::close;
 %nojavaexception bdbx_cursor::close;
 %nojavaexception bdbx_doc::dispose;
 %nojavaexception bdbx_doc::isOpen;
+
+/* ---- loggers ------------------------------------------------------------------------------ */
+
+%{
+/* An io.bucketdb.LogBridge (over a System.Logger) as a bdb logger. The library calls it from
+ * any thread: one the JVM does not know is attached for the call, as a daemon (it never holds
+ * up the JVM's exit), and detached after; the engine logs rarely. */
+typedef struct bdbx_java_logger {
+  bdbx_logger base;
+  JavaVM *vm;
+  jobject target;    /* a global reference to the LogBridge */
+  jmethodID deliver; /* void log(int level, byte[] subsystem, byte[] message) */
+} bdbx_java_logger;
+
+static jbyteArray bdbx_java_utf8(JNIEnv *env, const char *s) {
+  size_t n = strlen(s);
+  jbyteArray a = (*env)->NewByteArray(env, (jsize)n);
+  if (a) (*env)->SetByteArrayRegion(env, a, 0, (jsize)n, (const jbyte *)s);
+  return a;
+}
+
+/* The calling thread's JNIEnv; *attached says whether this call attached it. */
+static JNIEnv *bdbx_java_env(JavaVM *vm, int *attached) {
+  JNIEnv *env = NULL;
+  *attached = 0;
+  jint got = (*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_8);
+  if (got == JNI_EDETACHED) {
+    if ((*vm)->AttachCurrentThreadAsDaemon(vm, (void **)&env, NULL) != JNI_OK) return NULL;
+    *attached = 1;
+  } else if (got != JNI_OK) {
+    return NULL;
+  }
+  return env;
+}
+
+static void bdbx_java_log(void *ctx, int level, const char *subsystem, const char *message) {
+  bdbx_java_logger *l = (bdbx_java_logger *)ctx;
+  int attached = 0;
+  JNIEnv *env = bdbx_java_env(l->vm, &attached);
+  if (!env) { /* the JVM is going away */
+    bx_log_to_stderr(level, subsystem, message);
+    return;
+  }
+  jthrowable pending = (*env)->ExceptionOccurred(env);
+  if (pending) (*env)->ExceptionClear(env);
+  if ((*env)->PushLocalFrame(env, 4) == 0) {
+    jbyteArray sub = bdbx_java_utf8(env, subsystem);
+    jbyteArray msg = sub ? bdbx_java_utf8(env, message) : NULL;
+    if (msg) (*env)->CallVoidMethod(env, l->target, l->deliver, (jint)level, sub, msg);
+    if ((*env)->ExceptionCheck(env)) (*env)->ExceptionClear(env); /* LogBridge catches all */
+    (*env)->PopLocalFrame(env, NULL);
+  } else {
+    (*env)->ExceptionClear(env);
+  }
+  if (pending) (*env)->Throw(env, pending);
+  if (attached) (*l->vm)->DetachCurrentThread(l->vm);
+}
+
+static void bdbx_java_release(bdbx_logger *base) {
+  bdbx_java_logger *l = (bdbx_java_logger *)base;
+  int attached = 0;
+  JNIEnv *env = bdbx_java_env(l->vm, &attached);
+  if (env) (*env)->DeleteGlobalRef(env, l->target);
+  if (attached) (*l->vm)->DetachCurrentThread(l->vm);
+  free(l);
+}
+
+/* NULL with a Java exception pending when target is not a LogBridge. */
+static bdbx_logger *bdbx_java_logger_new(JNIEnv *jenv, jobject target) {
+  if (!target) {
+    jclass npe = (*jenv)->FindClass(jenv, "java/lang/NullPointerException");
+    if (npe) (*jenv)->ThrowNew(jenv, npe, "logger");
+    return NULL;
+  }
+  jclass cls = (*jenv)->GetObjectClass(jenv, target);
+  jmethodID m = cls ? (*jenv)->GetMethodID(jenv, cls, "log", "(I[B[B)V") : NULL;
+  if (!m) return NULL; /* NoSuchMethodError is pending */
+  bdbx_java_logger *l = (bdbx_java_logger *)calloc(1, sizeof *l);
+  if (!l || (*jenv)->GetJavaVM(jenv, &l->vm) != JNI_OK ||
+      !(l->target = (*jenv)->NewGlobalRef(jenv, target))) {
+    free(l);
+    jclass oom = (*jenv)->FindClass(jenv, "java/lang/OutOfMemoryError");
+    if (oom) (*jenv)->ThrowNew(jenv, oom, "bucketdb logger");
+    return NULL;
+  }
+  l->deliver = m;
+  l->base.refs = 1;
+  l->base.fn = bdbx_java_log;
+  l->base.release = bdbx_java_release;
+  return &l->base;
+}
+%}
+%typemap(jni) bdbx_logger *logger "jobject"
+%typemap(jtype) bdbx_logger *logger "Object"
+%typemap(jstype) bdbx_logger *logger "Object"
+%typemap(javain) bdbx_logger *logger "$javainput"
+%typemap(in) bdbx_logger *logger %{
+  $1 = bdbx_java_logger_new(jenv, $input);
+  if (!$1) return $null;
+%}

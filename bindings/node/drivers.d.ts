@@ -5,7 +5,35 @@ export interface BuiltinDriver {
   readonly uri: string;
 }
 
-export type StorageDriver = BuiltinDriver;
+/**
+ * A storage driver written in JavaScript: the Node library's StorageDriver interface. The
+ * engine's threads call it through the main thread, many calls at once.
+ */
+export interface CustomStorageDriver {
+  /** Rejects with an Error whose name is 'NoSuchKey' when the key is missing. */
+  get(key: string): Promise<{ buffer: Uint8Array | ArrayBuffer | string; eTag?: string }>;
+  /**
+   * ifMatch: replace only that ETag; ifNoneMatch '*': create only. Rejects with an Error named
+   * 'PreconditionFailed' when the condition fails. Conditions come only to a driver that
+   * claims capabilities.conditionalPut.
+   */
+  put(
+    key: string,
+    buffer: Buffer,
+    options: { ifMatch?: string; ifNoneMatch?: '*' },
+  ): Promise<{ eTag?: string } | void>;
+  /** No error when the key is missing. */
+  delete(key: string): Promise<unknown>;
+  /** Keys in ascending byte order, a page at a time. */
+  list(
+    prefix: string,
+    options: { continuationToken?: string },
+  ): Promise<{ keys: string[]; IsTruncated?: boolean; NextContinuationToken?: string }>;
+  /** What the driver guarantees: atomic conditional puts; lists that see every finished put. */
+  capabilities?: { conditionalPut?: boolean; strongList?: boolean };
+}
+
+export type StorageDriver = BuiltinDriver | CustomStorageDriver;
 
 export interface FileDriverOptions {
   baseDir: string;

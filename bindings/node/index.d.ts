@@ -30,7 +30,10 @@ export interface SchemaDefinition {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-/** A logger such as Pino's or Winston's. */
+/**
+ * A logger such as Pino's or Winston's. It receives the engine's log (its threads' lines,
+ * "bucketdb: SUBSYSTEM: message", delivered on the main thread) and this package's own reports.
+ */
 export interface Logger {
   debug(message: string): unknown;
   info(message: string): unknown;
@@ -39,7 +42,7 @@ export interface Logger {
 }
 
 import type { BuiltinDriver, StorageDriver } from './drivers';
-export type { BuiltinDriver, StorageDriver } from './drivers';
+export type { BuiltinDriver, CustomStorageDriver, StorageDriver } from './drivers';
 
 export interface BucketDbOptions {
   /** Root of this database in the bucket (default 'main'). */
@@ -48,7 +51,10 @@ export interface BucketDbOptions {
   nodeId?: number;
   /** How many nodes take turns leading merges (default 1). */
   ringSize?: number;
-  /** Where the data lives; default S3 on BUCKETDB_S3_BUCKET. A URI string works too. */
+  /**
+   * Where the data lives: a built-in driver, an object with async get, put, delete and list
+   * (a driver written in JavaScript), or a URI string; default S3 on BUCKETDB_S3_BUCKET.
+   */
   driver?: StorageDriver | string | null;
   /** How old a read's view may be, ms (default 1000; 0: read-after-write across nodes). */
   readStalenessMs?: number;
@@ -58,6 +64,12 @@ export interface BucketDbOptions {
   blockSizeBytes?: number;
   /** Cache of immutable objects, bytes (default 100 MiB). */
   maxMemoryBytes?: number;
+  /** Storage requests kept in flight at once (read-ahead, merges, log catch-up), 1-1024 (64). */
+  maxRequestsInFlight?: number;
+  /** Create the database when it does not exist (default true); false: NotFoundError. */
+  createIfMissing?: boolean;
+  /** Send only GETs and LISTs, never create: writes reject with InvalidArgumentError. */
+  readOnly?: boolean;
   logLevel?: LogLevel;
   logger?: Logger | null;
   mergeIntervalMs?: number;
@@ -95,13 +107,24 @@ export declare class Blob {
 export declare class Database {
   /** Opens the database and starts its background service; resolves when schemas are in. */
   start(): Promise<this>;
-  /** Waits for calls in flight, stops the service, closes. */
+  /**
+   * Waits for calls in flight, stops the service (merging first when due), closes. Rejects
+   * with a merge at close that failed (StorageError, ...); nothing is lost, and the database
+   * is closed all the same.
+   */
   stop(): Promise<void>;
   close(): Promise<void>;
   readonly closed: boolean;
   [Symbol.asyncDispose](): Promise<void>;
 
-  registerSchema(schema: SchemaDefinition | string): Promise<void>;
+  /**
+   * A schema, or an array of them (all or none). A version that would lose values of the
+   * newest one is a SchemaError unless allowLossy (reads then null what does not fit).
+   */
+  registerSchema(
+    schema: SchemaDefinition | SchemaDefinition[] | string,
+    options?: { allowLossy?: boolean },
+  ): Promise<void>;
   schemas(): Promise<SchemaDefinition[]>;
 
   get<T = Row>(table: string, key: Key): Promise<T | null>;
@@ -204,8 +227,29 @@ export interface DriverCheckReport {
 export declare function BucketDb(options?: BucketDbOptions): Database;
 /** The factory some of the Node library's pages use: the database, started. */
 export declare function createDatabase(options?: BucketDbOptions): Promise<Database>;
-/** Runs the driver conformance checks against a driver or URI. */
+/** Runs the driver conformance checks against a driver (built-in or JavaScript) or URI. */
 export declare function driverCheck(driver: StorageDriver | string): Promise<DriverCheckReport>;
+
+export interface RecoverReport {
+  block0: 'present' | 'missing';
+  log: { entries: Int64; first?: Int64; last?: Int64; missing: Int64[] };
+  tables: Record<string, unknown>[];
+  problems: string[];
+  actions: string[];
+  written: boolean;
+}
+
+export interface RecoverOptions {
+  /** Rebuild a lost Block 0 from what remains (only absent objects are created). */
+  write?: boolean;
+  /** With write: give up missing log entries for good. */
+  acceptLostEntries?: boolean;
+  /** Schemas for tables whose blocks no remaining log entry describes. */
+  schemas?: SchemaDefinition | SchemaDefinition[] | string;
+}
+
+/** Examines the database BucketDb(options) would open, without opening it (SQLite's .recover). */
+export declare function recover(options: BucketDbOptions, recoverOptions?: RecoverOptions): Promise<RecoverReport>;
 
 export {
   MemoryDriver, FileDriver, S3Driver, Driver, TieredDriver, CryptDriver, CompressDriver,

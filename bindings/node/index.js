@@ -4,7 +4,7 @@
 // index.mjs re-exports this module for `import`; see README.md.
 const native = require('./lib/native');
 const errors = require('./lib/errors');
-const { BucketDb, createDatabase, Database, driverCheck } = require('./lib/database');
+const { BucketDb, createDatabase, Database, driverCheck, recover } = require('./lib/database');
 const { Batch } = require('./lib/batch');
 const { Query, Cursor } = require('./lib/query');
 const { Blob } = require('./lib/blob');
@@ -26,6 +26,7 @@ module.exports = {
   Blob,
   Types,
   driverCheck,
+  recover,
   MemoryDriver: drivers.MemoryDriver,
   FileDriver: drivers.FileDriver,
   S3Driver: drivers.S3Driver,

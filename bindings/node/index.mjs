@@ -3,7 +3,7 @@ import cjs from './index.js';
 
 export default cjs;
 export const {
-  BucketDb, createDatabase, Database, Batch, Query, Cursor, Blob, Types, driverCheck,
+  BucketDb, createDatabase, Database, Batch, Query, Cursor, Blob, Types, driverCheck, recover,
   MemoryDriver, FileDriver, S3Driver, Driver, TieredDriver, CryptDriver, CompressDriver,
   CacheDriver, BucketDbError, NotFoundError, InvalidArgumentError, SchemaError, TypeMismatchError,
   JsonError, AlreadyExistsError, ConflictError, CorruptError, StorageError, PermissionDeniedError,

@@ -75,3 +75,69 @@ static void bdbx_python_raise(void) {
 %define BDBX_SILENT
 %exception;
 %enddef
+
+/* ---- loggers ------------------------------------------------------------------------------ */
+
+%{
+/* A Python callable log(level, subsystem, message) as a bdb logger. The library calls it from
+ * any thread, several at once: each call takes the GIL for the callable (no thread that waits
+ * in the library holds it, as every shim call gives it up). Once the interpreter is
+ * finalizing, no thread may take the GIL: lines go to stderr instead. */
+typedef struct bdbx_py_logger {
+  bdbx_logger base;
+  PyObject *target;
+} bdbx_py_logger;
+
+static int bdbx_py_finalizing(void) {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing();
+#else
+  return _Py_IsFinalizing();
+#endif
+}
+
+static void bdbx_py_log(void *ctx, int level, const char *subsystem, const char *message) {
+  bdbx_py_logger *l = (bdbx_py_logger *)ctx;
+  if (bdbx_py_finalizing()) {
+    bx_log_to_stderr(level, subsystem, message);
+    return;
+  }
+  PyGILState_STATE g = PyGILState_Ensure();
+  PyObject *sub = PyUnicode_DecodeUTF8(subsystem, (Py_ssize_t)strlen(subsystem), "replace");
+  PyObject *msg = PyUnicode_DecodeUTF8(message, (Py_ssize_t)strlen(message), "replace");
+  PyObject *r = sub && msg ? PyObject_CallFunction(l->target, "iOO", level, sub, msg) : NULL;
+  if (!r) PyErr_WriteUnraisable(l->target); /* a logger must not raise into the library */
+  Py_XDECREF(r);
+  Py_XDECREF(sub);
+  Py_XDECREF(msg);
+  PyGILState_Release(g);
+}
+
+static void bdbx_py_release(bdbx_logger *base) {
+  bdbx_py_logger *l = (bdbx_py_logger *)base;
+  if (!bdbx_py_finalizing()) { /* else the interpreter frees it with everything */
+    PyGILState_STATE g = PyGILState_Ensure();
+    Py_DECREF(l->target);
+    PyGILState_Release(g);
+  }
+  free(l);
+}
+%}
+/* A callable, taken with one reference that Options.setLogger keeps. */
+%typemap(in) bdbx_logger *logger {
+  if (!PyCallable_Check($input)) {
+    PyErr_Format(PyExc_TypeError, "a logger is a callable, not %s", Py_TYPE($input)->tp_name);
+    SWIG_fail;
+  }
+  bdbx_py_logger *l_ = (bdbx_py_logger *)calloc(1, sizeof *l_);
+  if (!l_) {
+    PyErr_NoMemory();
+    SWIG_fail;
+  }
+  l_->base.refs = 1;
+  l_->base.fn = bdbx_py_log;
+  l_->base.release = bdbx_py_release;
+  Py_INCREF($input);
+  l_->target = $input;
+  $1 = &l_->base;
+}

@@ -50,12 +50,29 @@ func DriverCheck(uri string) (json.RawMessage, error) {
 	return json.RawMessage(s), nil
 }
 
-// Options configures Open. The zero value opens with the library's defaults.
+// Options configures Open. The zero value opens with the library's defaults, creating the
+// database when it does not exist yet.
 type Options struct {
 	Prefix   string // dbPrefix: root of the database in the bucket ("" = "main")
 	NodeID   int    // nodeId, 0-255
 	RingSize int    // ringSize (0 = the default, 1)
-	LogLevel string // debug, info, warn, error or silent ("" = the default)
+	LogLevel string // debug, info, warn, error or silent ("" = the default, info)
+	// ErrorIfMissing makes Open of a database that does not exist fail with ErrNotFound
+	// instead of creating it (createIfMissing=0; goleveldb's name for it).
+	ErrorIfMissing bool
+	// ReadOnly opens a handle that sends only GETs and LISTs and never creates anything:
+	// commits, schema registration, Merge and GC fail with ErrInvalid (readOnly=1).
+	ReadOnly bool
+	// MaxRequestsInFlight bounds the storage requests kept in flight at once for read-ahead,
+	// merges, log catch-up and collection (1 to 1024; 0 = the default, 64).
+	MaxRequestsInFlight int
+	// Logger receives the database's log lines (engine and drivers alike, filtered by
+	// LogLevel) instead of stderr: level "debug", "info", "warn" or "error", the subsystem
+	// ("engine", "merge", "driver") and one line of text. It is called from the library's
+	// threads, several at once, and must return quickly without calling into the database.
+	// LogTo(*log.Logger) makes one for the standard library's logger. (A func, not a
+	// log/slog.Handler: this module supports Go 1.19, which has no log/slog.)
+	Logger func(level, subsystem, message string)
 	// Settings sets any option by its name in bucketdb.h, e.g. "readStalenessMs": "0",
 	// "autoMerge": "0", "gcGraceMs": "60000". It wins over the fields above.
 	Settings map[string]string
@@ -75,10 +92,41 @@ func (o Options) pairs() [][2]string {
 	if o.LogLevel != "" {
 		p = append(p, [2]string{"logLevel", o.LogLevel})
 	}
+	if o.ErrorIfMissing {
+		p = append(p, [2]string{"createIfMissing", "0"})
+	}
+	if o.ReadOnly {
+		p = append(p, [2]string{"readOnly", "1"})
+	}
+	if o.MaxRequestsInFlight != 0 {
+		p = append(p, [2]string{"maxRequestsInFlight", strconv.Itoa(o.MaxRequestsInFlight)})
+	}
 	for k, v := range o.Settings {
 		p = append(p, [2]string{k, v})
 	}
 	return p
+}
+
+// native makes the shim's options; the caller deletes them.
+func (o Options) native() (native.Options, error) {
+	n, err := run(nil, func() native.Options { return native.NewOptions() })
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range o.pairs() {
+		if err := run0(nil, func() { n.Set(p[0], p[1]) }); err != nil {
+			native.DeleteOptions(n)
+			return nil, err
+		}
+	}
+	if o.Logger != nil {
+		h := native.NewLogHandle(logFunc(o.Logger))
+		if err := run0(nil, func() { n.SetLogger(h) }); err != nil {
+			native.DeleteOptions(n)
+			return nil, err
+		}
+	}
+	return n, nil
 }
 
 // DB is an open database. It is safe for concurrent use by several goroutines.
@@ -92,16 +140,11 @@ type DB struct {
 // Open opens the database at uri: "file:PATH", "memory:", "memory:NAME", "s3://...",
 // "plugin:/path/driver.so?config" or any "scheme:..." whose driver plugin is installed.
 func Open(uri string, opts Options) (*DB, error) {
-	o, err := run(nil, func() native.Options { return native.NewOptions() })
+	o, err := opts.native()
 	if err != nil {
 		return nil, err
 	}
 	defer native.DeleteOptions(o)
-	for _, p := range opts.pairs() {
-		if err := run0(nil, func() { o.Set(p[0], p[1]) }); err != nil {
-			return nil, err
-		}
-	}
 	n, err := run(nil, func() native.Database { return native.NewDatabase(uri, o) })
 	if err != nil {
 		if n != nil && n.Swigcptr() != 0 {
@@ -114,26 +157,43 @@ func Open(uri string, opts Options) (*DB, error) {
 	return db, nil
 }
 
-// finalize runs when a DB is unreachable: every Batch, Query, Cursor and Doc made from it
-// holds a pointer to it, so they are gone or going too. The shim frees their C handles first.
+// finalize runs when a DB is unreachable. Its Batches, Queries and Cursors may outlive it
+// (a closed database stays allocated until the last of them is freed); a failed merge at
+// close is only logged here.
 func (db *DB) finalize() { native.DeleteDatabase(db.n) }
 
-// Close waits for background work to stop and releases the database, and with it every Batch,
-// Query and Cursor still open on it (they fail with CodeInvalid afterwards). Closing twice is
-// harmless. Docs stay usable.
+// Close waits for calls under way and background work, runs the merge at close when one is
+// due, and closes the database: every later call on it or on a Batch, Query or Cursor made
+// from it fails with CodeInvalid. A merge at close that failed is returned (CodeIO, ...) but
+// loses nothing: every commit is in the log already, and the database is closed all the same.
+// Closing twice is harmless. Docs stay usable.
 func (db *DB) Close() error {
 	_, err := run(db, func() struct{} { db.n.Close(); return struct{}{} })
 	return err
 }
 
-// RegisterSchema registers a table schema in its JSON form:
+// SchemaFlag changes how RegisterSchema treats a new version of a table.
+type SchemaFlag int
+
+// AllowLossy registers a version that drops a field, narrows a maxLength or changes a type in a
+// way some value could not survive (RegisterSchema refuses it otherwise, with ErrSchema naming
+// each field): reads then convert what fits and null the rest. The primary key never changes.
+const AllowLossy SchemaFlag = SchemaFlag(native.BDB_SCHEMA_ALLOW_LOSSY)
+
+// RegisterSchema registers a table schema in its JSON form, or a JSON array of them (all or
+// none):
 //
 //	{"name":"users","version":1,"fields":{"id":{"typeId":10,"maxLength":36},"age":{"typeId":1}},
 //	 "primaryKey":"id","indexes":["age"]}
 //
-// Registering the same version again with the same definition does nothing.
-func (db *DB) RegisterSchema(schemaJSON string) error {
-	return run0(db, func() { db.n.RegisterSchema(schemaJSON) })
+// Registering the same version again with the same definition does nothing. A new version
+// must not lose what the newest one holds unless flags has AllowLossy.
+func (db *DB) RegisterSchema(schemaJSON string, flags ...SchemaFlag) error {
+	var f SchemaFlag
+	for _, x := range flags {
+		f |= x
+	}
+	return run0(db, func() { db.n.RegisterSchema(schemaJSON, int(f)) })
 }
 
 // Schemas returns every registered schema version as a JSON array.

@@ -270,6 +270,36 @@ func TestSchemas(t *testing.T) {
 	}
 }
 
+// A version that loses values needs AllowLossy; an array registers all of its schemas or none.
+func TestLossySchemasAndArrays(t *testing.T) {
+	db := open(t)
+	must(db.Insert("users", map[string]any{"id": "u1", "name": "Alice", "score": 2.5}))
+	noScore := strings.Replace(strings.Replace(users, `"version":1`, `"version":2`, 1),
+		`,"score":{"typeId":7}`, "", 1)
+	wantCode(t, db.RegisterSchema(noScore), CodeSchema, "score")
+	if err := db.RegisterSchema(noScore, AllowLossy); err != nil {
+		t.Fatal(err)
+	}
+	got := must(db.Get("users", "u1"))
+	if _, has := got["score"]; has || got["name"] != "Alice" {
+		t.Fatal(got)
+	}
+
+	a := `{"name":"a","version":1,"fields":{"k":{"typeId":10}},"primaryKey":"k"}`
+	bad := `{"name":"b","version":1,"fields":{"k":{"typeId":99}},"primaryKey":"k"}`
+	b := strings.Replace(bad, "99", "10", 1)
+	wantCode(t, db.RegisterSchema("["+a+","+bad+"]"), CodeSchema)
+	_, err := db.NewDoc("a")
+	wantCode(t, err, CodeSchema, "a")
+	if err := db.RegisterSchema("[" + a + "," + b + "]"); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"a", "b"} {
+		d := must(db.NewDoc(table))
+		d.Close()
+	}
+}
+
 // A row with the extremes of every type, as Go values, and what Get gives back.
 func extremes() (in, out map[string]any) {
 	ts := time.Date(2024, 2, 29, 23, 59, 58, 123e6, time.UTC)

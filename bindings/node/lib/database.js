@@ -11,7 +11,7 @@ const { Blob } = require('./blob');
 const { Batch } = require('./batch');
 const { Query } = require('./query');
 const drivers = require('./drivers');
-const { parseOptions } = require('./options');
+const { parseOptions, defaultDriver } = require('./options');
 
 const { NativeDb } = native;
 const LEVELS = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
@@ -39,20 +39,31 @@ class Watched extends Promise {
   }
 }
 
+// A schema (an object, an array of them, or JSON text of either): its JSON and table names.
 function schemaText(schema) {
+  let parsed = schema;
+  let json;
   if (typeof schema === 'string') {
-    let parsed;
     try {
       parsed = JSON.parse(schema);
     } catch (e) {
       fail(5, `registerSchema: the schema is not JSON: ${e.message}`);
     }
-    return { json: schema, name: parsed?.name };
+    json = schema;
   }
-  if (schema === null || typeof schema !== 'object' || Array.isArray(schema))
-    fail(2, 'registerSchema: expected a schema object { name, version, fields, primaryKey, indexes } or its JSON');
-  return { json: JSON.stringify(schema), name: schema.name };
+  const list = Array.isArray(parsed) ? parsed : [parsed];
+  if (list.some((s) => s === null || typeof s !== 'object' || Array.isArray(s)))
+    fail(2, 'registerSchema: expected a schema object { name, version, fields, primaryKey, indexes }, an array of them, or JSON');
+  json ??= JSON.stringify(schema);
+  return { json, names: list.map((s) => (typeof s.name === 'string' ? s.name : '')) };
 }
+
+// bucketdb.h's BDB_SCHEMA_ALLOW_LOSSY, BDB_RECOVER_WRITE and BDB_RECOVER_ACCEPT_LOST_ENTRIES.
+const ALLOW_LOSSY = 1;
+const RECOVER_WRITE = 1;
+const RECOVER_ACCEPT_LOST_ENTRIES = 2;
+
+const LEVEL_NAMES = ['debug', 'info', 'warn', 'error'];
 
 class Database {
   constructor(options) {
@@ -85,7 +96,9 @@ class Database {
 
   // Waits for calls in flight, stops the background service (merging first when due), frees
   // every batch and cursor still open and closes. Later calls fail with InvalidArgumentError
-  // until start() opens the database again. Stopping twice is harmless.
+  // until start() opens the database again. A merge at close that failed rejects (StorageError,
+  // ...), yet loses nothing: every commit is in the log, and the database is closed all the
+  // same. Stopping twice is harmless.
   async stop() {
     this._stopped = true;
     const opening = this._opening;
@@ -108,18 +121,23 @@ class Database {
   // ---- schemas -----------------------------------------------------------------------------
 
   // Registers a table's schema ({ name, version, fields: { f: { typeId, maxLength } },
-  // primaryKey, indexes }); registering the same version again is a no-op. Returns a promise;
+  // primaryKey, indexes }), or an array of them (all or none); registering the same version
+  // again is a no-op. A new version that would lose values of the newest one (a field
+  // dropped, a maxLength narrowed, a type changed) is a SchemaError naming each field, unless
+  // { allowLossy: true }: then reads convert what fits and null the rest. Returns a promise;
   // the documented code need not await it (calls after it wait for it).
-  registerSchema(schema) {
-    const { json, name } = schemaText(schema);
-    const table = typeof name === 'string' ? name : '';
-    // Until it is in, rows of the table are kept by batches and encoded at flush().
-    this._registering.set(table, (this._registering.get(table) ?? 0) + 1);
-    const step = this._step((n) => n.registerSchema(json, table));
+  registerSchema(schema, { allowLossy = false } = {}) {
+    const { json, names } = schemaText(schema);
+    const name = names.join(', ');
+    // Until they are in, rows of the tables are kept by batches and encoded at flush().
+    for (const t of names) this._registering.set(t, (this._registering.get(t) ?? 0) + 1);
+    const step = this._step((n) => n.registerSchema(json, names, allowLossy ? ALLOW_LOSSY : 0));
     const settled = () => {
-      const left = this._registering.get(table) - 1;
-      if (left) this._registering.set(table, left);
-      else this._registering.delete(table);
+      for (const t of names) {
+        const left = this._registering.get(t) - 1;
+        if (left) this._registering.set(t, left);
+        else this._registering.delete(t);
+      }
     };
     step.then(settled, settled);
     const out = new Watched((resolve, reject) => step.then(resolve, reject));
@@ -235,9 +253,10 @@ class Database {
     openQueue = new Promise((r) => (release = r));
     await wait;
     try {
-      const { uri, env } = this._driver ? await drivers.prepare(this._driver) : { uri: null, env: {} };
+      const { uri, env, handle } = this._driver ? await drivers.prepare(this._driver) : { uri: null, env: {} };
       applyEnv(env);
-      const n = await NativeDb.open(uri, this._pairs);
+      const log = this._logger ? engineLog(this._logger, this._level) : undefined;
+      const n = await NativeDb.open(uri, this._pairs, handle, log);
       this._native = n;
       return n;
     } finally {
@@ -277,6 +296,20 @@ class Database {
   }
 }
 
+// What the addon calls with each line of the engine's log (from the engine's threads, through
+// the main thread): the logger's method of its level. It holds the logger, not the database:
+// the addon keeps it as long as the database, which must stay collectable.
+function engineLog(logger, min) {
+  return (level, subsystem, message) => {
+    if (level < min) return;
+    try {
+      logger[LEVEL_NAMES[level] ?? 'error'](`bucketdb: ${subsystem}: ${message}`);
+    } catch (e) {
+      process.emitWarning(`bucketdb: the logger threw: ${e?.message ?? e}`, { code: 'BUCKETDB' });
+    }
+  };
+}
+
 function checkKey(what, table, key) {
   if (typeof table !== 'string') fail(2, `${what}: the table name must be a string`);
   if (key === undefined || key === null) fail(2, `${what} from ${table}: the primary key is missing`);
@@ -292,15 +325,31 @@ async function createDatabase(options) {
   return BucketDb(options).start();
 }
 
-// Runs the driver conformance checks against a driver (or URI) under a scratch key prefix
-// it deletes afterwards: the report ({ driver, capabilities, passed, failed, skipped,
-// checks }). Rejects only when the driver cannot be loaded or opened. Takes seconds.
+// Runs the driver conformance checks against a driver (a built-in one, a URI, or one written
+// in JavaScript) under a scratch key prefix it deletes afterwards: the report ({ driver,
+// capabilities, passed, failed, skipped, checks }). Rejects only when the driver cannot be
+// loaded or opened. Takes seconds.
 async function driverCheck(driver) {
-  const { uri, env } = await drivers.prepare(driver);
+  const { uri, env, handle } = await drivers.prepare(driver);
   applyEnv(env);
-  return NativeDb.driverCheck(uri);
+  return NativeDb.driverCheck(uri, handle);
+}
+
+// Examines the database BucketDb(options) would open, without opening it, as SQLite's .recover
+// does: { block0: 'present' | 'missing', log: { entries, first, last, missing }, tables,
+// problems, actions, written }. { write: true } rebuilds a lost Block 0 from what remains
+// (creating only absent objects); acceptLostEntries gives up missing log entries for good;
+// schemas (a schema, an array of them, or JSON) describes tables no remaining log entry
+// registers. Rejects with CorruptError, writing nothing, when a problem stands in the way.
+async function recover(options, { write = false, acceptLostEntries = false, schemas } = {}) {
+  const cfg = parseOptions(options);
+  const { uri, env, handle } = await drivers.prepare(cfg.driver ?? defaultDriver());
+  applyEnv(env);
+  const flags = (write ? RECOVER_WRITE : 0) | (acceptLostEntries ? RECOVER_ACCEPT_LOST_ENTRIES : 0);
+  const text = schemas === undefined || schemas === null ? '' : schemaText(schemas).json;
+  return NativeDb.recover(uri, cfg.pairs, handle, text, flags);
 }
 
 if (Symbol.asyncDispose) Database.prototype[Symbol.asyncDispose] = Database.prototype.stop;
 
-module.exports = { BucketDb, createDatabase, Database, driverCheck };
+module.exports = { BucketDb, createDatabase, Database, driverCheck, recover };

@@ -8,6 +8,7 @@
 const path = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { fail } = require('./errors');
+const { isJsDriver, registerJsDriver } = require('./js_driver');
 
 const kDriver = Symbol.for('bucketdb.driver');
 
@@ -28,9 +29,11 @@ function isBuiltin(d) {
   return d instanceof BuiltinDriver;
 }
 
-// Where to open: { uri, env } (env: environment variables the driver reads at open).
+// Where to open: { uri, env, handle } (env: environment variables the driver reads at open;
+// handle: the registration of a driver written in JavaScript, kept while its database lives).
 async function prepare(driver) {
   if (typeof driver === 'string') return { uri: driver, env: {} };
+  if (isJsDriver(driver)) return { ...registerJsDriver(driver), env: {} };
   return driver[kDriver]();
 }
 
@@ -212,5 +215,6 @@ module.exports = {
   CompressDriver,
   CacheDriver,
   isBuiltin,
+  isJsDriver,
   prepare,
 };

@@ -40,8 +40,8 @@ function parseOptions(options) {
     pairs.push([name, optionValue(name, value)]);
   }
   let driver = options.driver ?? null;
-  if (driver !== null && typeof driver !== 'string' && !drivers.isBuiltin(driver))
-    fail(2, 'option driver: expected MemoryDriver(), FileDriver(...), S3Driver(...), Driver(uri) or a URI string');
+  if (driver !== null && typeof driver !== 'string' && !drivers.isBuiltin(driver) && !drivers.isJsDriver(driver))
+    fail(2, 'option driver: expected MemoryDriver(), FileDriver(...), S3Driver(...), Driver(uri), a URI string, or an object with async get, put, delete and list');
   // cacheDriver: the Node library's cache of S3 blocks; here the cache: layer on a directory.
   if (options.cacheDriver !== undefined && options.cacheDriver !== null) {
     const c = options.cacheDriver;

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "executor.h"
+#include "js_driver.h"
 #include "native.h"
 
 namespace bdbnode {
@@ -66,6 +67,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("abiVersion", Napi::Function::New(env, AbiVersion, "abiVersion"));
   exports.Set("headerAbiVersion", Napi::Number::New(env, BDB_ABI_VERSION));
   exports.Set("statusString", Napi::Function::New(env, StatusString, "statusString"));
+  InitJsDriver(env, exports);
   return exports;
 }
 

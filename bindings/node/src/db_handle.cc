@@ -72,14 +72,14 @@ void *DbHandle::Disown(Child *c) {
   return h;
 }
 
-void DbHandle::Close() {
+Status DbHandle::Close(bool report) {
   std::vector<std::pair<Child::Kind, void *>> handles;
   bdb_db *db = nullptr;
   {
     std::unique_lock<std::mutex> lock(mu_);
     if (closing_) {  // another thread closes: wait until it is done
       idle_.wait(lock, [this] { return closed_; });
-      return;
+      return {};
     }
     closing_ = true;
     idle_.wait(lock, [this] { return active_ == 0; });
@@ -95,10 +95,15 @@ void DbHandle::Close() {
     db_ = nullptr;
   }
   for (auto &[kind, h] : handles) FreeHandle(kind, h);
-  bdb_close(db);
+  Status st;
+  if (report)
+    st = Status::Lib(bdb_db_close(db));
+  else
+    bdb_close(db);
   std::lock_guard<std::mutex> lock(mu_);
   closed_ = true;
   idle_.notify_all();
+  return st;
 }
 
 SyncCall::SyncCall(Napi::Env env, DbHandle &db) : db_(db) {

@@ -21,6 +21,8 @@
 namespace bdbnode {
 
 class DbHandle;
+class JsRegistration;
+class LogSink;
 
 // A batch or cursor handle of a database. The wrapper that owns it frees it (Free) or the
 // database does at close, whichever comes first.
@@ -44,7 +46,7 @@ struct Child {
 class DbHandle {
  public:
   explicit DbHandle(bdb_db *db) : db_(db) {}
-  ~DbHandle() { Close(); }
+  ~DbHandle() { Close(false); }
   DbHandle(const DbHandle &) = delete;
   DbHandle &operator=(const DbHandle &) = delete;
 
@@ -61,13 +63,20 @@ class DbHandle {
   void *Disown(Child *c);
 
   // Shuts the gate, waits for calls inside, frees the children's handles, closes. Blocks:
-  // call it off the main thread (or at environment teardown). Idempotent; a second caller
-  // returns once the first has closed.
-  void Close();
+  // call it off the main thread (or at environment teardown). report: bdb_db_close, whose
+  // failure (a merge at close that failed) it returns; else bdb_close, which logs it.
+  // Idempotent; a second caller returns (OK) once the first has closed.
+  Status Close(bool report);
   bool closing() {
     std::lock_guard<std::mutex> lock(mu_);
     return closing_;
   }
+
+  // The JavaScript driver the database was opened on, and the logger it logs to, if any:
+  // both outlive the bdb_db (they go after bdb_close, with this handle).
+  std::shared_ptr<JsRegistration> js;
+  std::shared_ptr<LogSink> log;
+  napi_env env = nullptr;  // the environment it was opened in (main thread)
 
   // Tables whose schema the engine has in memory, so that a document of them can be made on
   // the main thread without the engine reading the log (main thread only).

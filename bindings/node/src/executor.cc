@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "js_driver.h"
+
 namespace bdbnode {
 
 Executor::Executor(Napi::Env env) : env_(env) {
@@ -66,6 +68,8 @@ void Executor::CallJs(napi_env env, napi_value, void *context, void *data) {
 
 void Executor::Teardown(void *arg) {
   auto *self = static_cast<Executor *>(arg);
+  // A thread of the executor may wait for a JavaScript driver, which cannot answer any more.
+  CloseJsDrivers(self->env_);
   self->torn_down_ = true;
   self->Stop();
 }

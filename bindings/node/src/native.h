@@ -18,9 +18,12 @@ class NativeDb : public Napi::ObjectWrap<NativeDb> {
 
   const std::shared_ptr<DbHandle> &handle() const { return db_; }
 
+  struct Teardown;  // the argument of its environment cleanup hook
+
  private:
   static Napi::Value Open(const Napi::CallbackInfo &info);
   static Napi::Value DriverCheck(const Napi::CallbackInfo &info);
+  static Napi::Value Recover(const Napi::CallbackInfo &info);
 
   Napi::Value RegisterSchema(const Napi::CallbackInfo &info);
   Napi::Value Schemas(const Napi::CallbackInfo &info);
@@ -35,7 +38,7 @@ class NativeDb : public Napi::ObjectWrap<NativeDb> {
   Napi::Value Closed(const Napi::CallbackInfo &info);
 
   std::shared_ptr<DbHandle> db_;
-  std::shared_ptr<DbHandle> *hook_;  // the environment cleanup hook's argument
+  Teardown *hook_;
   bool close_started_ = false;
 };
 

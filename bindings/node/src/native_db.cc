@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "call.h"
+#include "js_driver.h"
+#include "log_sink.h"
 #include "native.h"
 #include "query_spec.h"
 #include "values.h"
@@ -14,36 +16,82 @@ namespace {
 
 using Handle = std::shared_ptr<DbHandle>;
 
-// At environment teardown (process exit, a worker thread's end) a database still open is
-// closed, so that its background threads stop before the process does.
+}  // namespace
+
+// The argument of a database's teardown hook. At environment teardown (process exit, a worker
+// thread's end) a database still open is closed, so that its background threads stop before
+// the process does; its NativeDb may be finalized after that, in the same teardown, and then
+// only frees this (`ran`).
+struct NativeDb::Teardown {
+  Handle db;
+  bool ran = false;
+};
+
+namespace {
+
 void CloseAtTeardown(void *arg) {
-  auto *h = static_cast<Handle *>(arg);
-  (*h)->Close();
-  delete h;
+  auto *t = static_cast<NativeDb::Teardown *>(arg);
+  t->ran = true;
+  CloseJsDrivers(t->db->env);  // no JavaScript will answer their calls any more
+  t->db->Close(false);
 }
 
-void ForgetTeardown(Napi::Env env, Handle *arg) {
+void ForgetTeardown(Napi::Env env, NativeDb::Teardown *arg) {
   napi_remove_env_cleanup_hook(env, CloseAtTeardown, arg);
   delete arg;
 }
 
 // Closes a database its program forgot to close, once its NativeDb is collected. It closes
-// through its own reference: at teardown the hook's argument may be gone before it runs (and
-// then Complete never runs).
+// through its own reference: at teardown Complete never runs (and the hook, if it runs, closes
+// the database first).
 class CloseJob : public Job {
  public:
-  explicit CloseJob(Handle *hook) : db_(*hook), hook_(hook) {}
-  void Execute() override { db_->Close(); }
+  explicit CloseJob(NativeDb::Teardown *hook) : db_(hook->db), hook_(hook) {}
+  void Execute() override { db_->Close(false); }
   void Complete(Napi::Env env) override { ForgetTeardown(env, hook_); }
 
  private:
   Handle db_;
-  Handle *hook_;
+  NativeDb::Teardown *hook_;
 };
 
 std::string Str(const Napi::CallbackInfo &info, size_t i, const char *what) {
   if (!info[i].IsString()) Fail(info.Env(), BDB_E_INVALID, std::string(what) + " must be a string");
   return info[i].As<Napi::String>().Utf8Value();
+}
+
+// The strings of a JavaScript array (anything else: none).
+std::vector<std::string> StrList(const Napi::Value &v) {
+  std::vector<std::string> out;
+  if (!v.IsArray()) return out;
+  auto a = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < a.Length(); i++) out.push_back(a.Get(i).ToString().Utf8Value());
+  return out;
+}
+
+// [[name, value], ...] of the JavaScript layer's options.
+std::vector<std::pair<std::string, std::string>> OptionPairs(const Napi::Value &v) {
+  std::vector<std::pair<std::string, std::string>> options;
+  if (!v.IsArray()) return options;
+  auto a = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < a.Length(); i++) {
+    auto pair = a.Get(i).As<Napi::Array>();
+    options.emplace_back(pair.Get(0u).ToString().Utf8Value(), pair.Get(1u).ToString().Utf8Value());
+  }
+  return options;
+}
+
+// bdb_options with those pairs (NULL and a failed status on a bad one).
+bdb_status MakeOptions(const std::vector<std::pair<std::string, std::string>> &pairs,
+                       bdb_options **out) {
+  bdb_status st = bdb_options_new(out);
+  for (auto &[name, value] : pairs)
+    if (st == BDB_OK) st = bdb_options_set(*out, name.c_str(), value.c_str());
+  if (st != BDB_OK) {
+    bdb_options_free(*out);
+    *out = nullptr;
+  }
+  return st;
 }
 
 std::vector<std::string> TableNames(const std::string &schemas_json) {
@@ -62,6 +110,7 @@ Napi::Function NativeDb::Define(Napi::Env env) {
   return DefineClass(
       env, "NativeDb",
       {StaticMethod<&NativeDb::Open>("open"), StaticMethod<&NativeDb::DriverCheck>("driverCheck"),
+       StaticMethod<&NativeDb::Recover>("recover"),
        InstanceMethod<&NativeDb::RegisterSchema>("registerSchema"),
        InstanceMethod<&NativeDb::Schemas>("schemas"), InstanceMethod<&NativeDb::IsKnown>("isKnown"),
        InstanceMethod<&NativeDb::LearnTables>("learnTables"), InstanceMethod<&NativeDb::Get>("get"),
@@ -75,28 +124,34 @@ NativeDb::NativeDb(const Napi::CallbackInfo &info) : Napi::ObjectWrap<NativeDb>(
   if (info.Length() != 1 || !info[0].IsExternal())
     Fail(info.Env(), BDB_E_INVALID, "NativeDb is made by NativeDb.open()");
   db_ = *info[0].As<Napi::External<Handle>>().Data();
-  hook_ = new Handle(db_);
+  hook_ = new Teardown{db_};
   napi_add_env_cleanup_hook(info.Env(), CloseAtTeardown, hook_);
 }
 
 NativeDb::~NativeDb() {
-  if (!close_started_) ExecutorOf(Env()).Submit(new CloseJob(hook_));
+  if (close_started_) return;  // close() takes the hook back (or teardown leaves it)
+  if (hook_->ran)
+    delete hook_;  // finalized in the teardown, after the hook closed the database
+  else
+    ExecutorOf(Env()).Submit(new CloseJob(hook_));
 }
 
-// open(uri | null, [[name, value], ...], [tableNames...]) -> Promise<NativeDb>
+// open(uri | null, [[name, value], ...], jsDriverHandle?, log?) -> Promise<NativeDb>; with a
+// handle of registerJsDriver, uri is its scheme's and the database keeps the registration;
+// log(level, subsystem, message) receives the database's log lines.
 Napi::Value NativeDb::Open(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   bool has_uri = info[0].IsString();
   std::string uri = has_uri ? info[0].As<Napi::String>().Utf8Value() : "";
-  std::vector<std::pair<std::string, std::string>> options;
-  if (info[1].IsArray()) {
-    auto a = info[1].As<Napi::Array>();
-    for (uint32_t i = 0; i < a.Length(); i++) {
-      auto pair = a.Get(i).As<Napi::Array>();
-      options.emplace_back(pair.Get(0u).ToString().Utf8Value(),
-                           pair.Get(1u).ToString().Utf8Value());
-    }
-  }
+  std::shared_ptr<JsRegistration> js = RegistrationOf(info[2]);
+  std::shared_ptr<LogSink> log =
+      info[3].IsFunction() ? LogSink::Make(env, info[3].As<Napi::Function>()) : nullptr;
+  std::vector<std::pair<std::string, std::string>> options = OptionPairs(info[1]);
+  // As the Node library does, a database that does not exist is created, unless the program
+  // says otherwise (createIfMissing: false, or readOnly: true).
+  bool chosen = false;
+  for (auto &[name, value] : options) chosen |= name == "createIfMissing" || name == "readOnly";
+  if (!chosen) options.insert(options.begin(), {"createIfMissing", "1"});
   struct Result {
     bdb_db *db = nullptr;
     std::vector<std::string> tables;
@@ -106,14 +161,8 @@ Napi::Value NativeDb::Open(const Napi::CallbackInfo &info) {
       env, nullptr, nullptr, Napi::Object(),
       [=]() -> Status {
         bdb_options *o = nullptr;
-        bdb_status st = bdb_options_new(&o);
-        // As the Node library does, a database that does not exist is created, unless the
-        // program says otherwise (createIfMissing: false, or readOnly: true).
-        bool chosen = false;
-        for (auto &[name, value] : options) chosen |= name == "createIfMissing" || name == "readOnly";
-        if (st == BDB_OK && !chosen) st = bdb_options_set(o, "createIfMissing", "1");
-        for (auto &[name, value] : options)
-          if (st == BDB_OK) st = bdb_options_set(o, name.c_str(), value.c_str());
+        bdb_status st = MakeOptions(options, &o);
+        if (st == BDB_OK && log) st = bdb_options_set_logger(o, LogSink::Log, log.get());
         if (st == BDB_OK) st = bdb_open(has_uri ? uri.c_str() : nullptr, o, &r->db);
         Status s = st == BDB_OK ? Status() : Status::Lib(st);
         bdb_options_free(o);
@@ -122,24 +171,60 @@ Napi::Value NativeDb::Open(const Napi::CallbackInfo &info) {
         if (bdb_schema_list_json(r->db, &json) == BDB_OK) r->tables = TableNames(TakeString(json));
         return {};
       },
-      [r](Napi::Env e) -> Napi::Value {
+      [r, js, log](Napi::Env e) -> Napi::Value {
         auto h = std::make_shared<DbHandle>(r->db);
+        h->env = e;
+        h->js = js;
+        h->log = log;
         r->db = nullptr;
         h->known_tables.insert(r->tables.begin(), r->tables.end());
         return Data(e).db_class.New({Napi::External<Handle>::New(e, &h)});
       },
-      [r] {
-        if (r->db) bdb_close(r->db);  // opened, but never handed over
+      [r, js, log] {
+        if (!r->db) return;
+        bdb_close(r->db);  // opened, but never handed over; the driver and logger outlive it
+        (void)js;
+        (void)log;
       });
 }
 
-// driverCheck(uri) -> Promise<report object>
-Napi::Value NativeDb::DriverCheck(const Napi::CallbackInfo &info) {
-  std::string uri = Str(info, 0, "the driver URI");
+// recover(uri | null, [[name, value], ...], jsDriverHandle?, schemasJson, flags) ->
+// Promise<report object>: bdb_recover, the database under the options' dbPrefix unopened.
+Napi::Value NativeDb::Recover(const Napi::CallbackInfo &info) {
+  bool has_uri = info[0].IsString();
+  std::string uri = has_uri ? info[0].As<Napi::String>().Utf8Value() : "";
+  auto options = OptionPairs(info[1]);
+  std::shared_ptr<JsRegistration> js = RegistrationOf(info[2]);  // registered while it runs
+  std::string schemas = info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : "";
+  unsigned flags = info[4].IsNumber() ? info[4].As<Napi::Number>().Uint32Value() : 0;
   auto out = std::make_shared<std::string>();
   return Call::Start(
       info.Env(), nullptr, nullptr, Napi::Object(),
       [=]() -> Status {
+        (void)js;
+        bdb_options *o = nullptr;
+        bdb_status st = MakeOptions(options, &o);
+        char *json = nullptr;
+        if (st == BDB_OK)
+          st = bdb_recover(has_uri ? uri.c_str() : nullptr, o,
+                           schemas.empty() ? nullptr : schemas.c_str(), flags, &json);
+        Status s = Status::Lib(st);
+        bdb_options_free(o);
+        if (s.ok()) *out = TakeString(json);
+        return s;
+      },
+      [out](Napi::Env e) { return JsonTextToJs(e, *out); });
+}
+
+// driverCheck(uri, jsDriverHandle?) -> Promise<report object>
+Napi::Value NativeDb::DriverCheck(const Napi::CallbackInfo &info) {
+  std::string uri = Str(info, 0, "the driver URI");
+  std::shared_ptr<JsRegistration> js = RegistrationOf(info[1]);  // registered while it runs
+  auto out = std::make_shared<std::string>();
+  return Call::Start(
+      info.Env(), nullptr, nullptr, Napi::Object(),
+      [=]() -> Status {
+        (void)js;
         char *json = nullptr;
         bdb_status st = bdb_driver_check(uri.c_str(), &json);
         if (st != BDB_OK) return Status::Lib(st);
@@ -149,16 +234,17 @@ Napi::Value NativeDb::DriverCheck(const Napi::CallbackInfo &info) {
       [out](Napi::Env e) { return JsonTextToJs(e, *out); });
 }
 
-// registerSchema(json, tableName) -> Promise<void>
+// registerSchema(json, [tableNames], flags) -> Promise<void>
 Napi::Value NativeDb::RegisterSchema(const Napi::CallbackInfo &info) {
   std::string json = Str(info, 0, "the schema");
-  std::string name = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+  std::vector<std::string> names = StrList(info[1]);
+  unsigned flags = info[2].IsNumber() ? info[2].As<Napi::Number>().Uint32Value() : 0;
   Handle h = db_;
   return Call::Start(
       info.Env(), db_, nullptr, Value(),
-      [=]() { return Status::Lib(bdb_schema_register_json(h->db(), json.c_str())); },
+      [=]() { return Status::Lib(bdb_schema_register_json_v2(h->db(), json.c_str(), flags)); },
       [=](Napi::Env e) -> Napi::Value {
-        if (!name.empty()) h->known_tables.insert(name);
+        h->known_tables.insert(names.begin(), names.end());
         return e.Undefined();
       });
 }
@@ -189,9 +275,7 @@ Napi::Value NativeDb::IsKnown(const Napi::CallbackInfo &info) {
 // the log if another node registered it), so that later documents of it are made on the main
 // thread. Rejects with the engine's error for the first unknown table.
 Napi::Value NativeDb::LearnTables(const Napi::CallbackInfo &info) {
-  std::vector<std::string> names;
-  auto a = info[0].As<Napi::Array>();
-  for (uint32_t i = 0; i < a.Length(); i++) names.push_back(a.Get(i).ToString().Utf8Value());
+  std::vector<std::string> names = StrList(info[0]);
   Handle h = db_;
   return Call::Start(
       info.Env(), db_, nullptr, Value(),
@@ -363,19 +447,15 @@ Napi::Value NativeDb::Maintenance(const Napi::CallbackInfo &info) {
       });
 }
 
-// close() -> Promise<void>: waits for calls in flight, frees every batch and cursor, closes.
+// close() -> Promise<void>: waits for calls in flight, frees every batch and cursor, closes;
+// rejects with a merge at close that failed (the database is closed all the same).
 Napi::Value NativeDb::Close(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   Handle h = db_;
-  Handle *hook = close_started_ ? nullptr : hook_;
+  Teardown *hook = close_started_ ? nullptr : hook_;
   close_started_ = true;
   return Call::Start(
-      env, nullptr, nullptr, Value(),
-      [h]() -> Status {
-        h->Close();
-        return {};
-      },
-      {},
+      env, nullptr, nullptr, Value(), [h]() { return h->Close(true); }, {},
       [env, hook] {
         if (hook) ForgetTeardown(env, hook);
       });

@@ -1,8 +1,9 @@
 // bindings.node.types: the declarations (index.d.ts, drivers.d.ts) against typed uses of the
 // API, compiled with `tsc --strict --noEmit`. The @ts-expect-error lines must fail to compile.
 import {
-  BucketDb, createDatabase, MemoryDriver, S3Driver, TieredDriver, driverCheck, Types,
-  BucketDbError, ConflictError, type Database, type DbRecord, type Int64,
+  BucketDb, createDatabase, MemoryDriver, S3Driver, TieredDriver, driverCheck, recover, Types,
+  BucketDbError, ConflictError, type CustomStorageDriver, type Database, type DbRecord,
+  type Int64, type RecoverReport,
 } from 'bucketdb';
 import { FileDriver } from 'bucketdb/drivers';
 
@@ -36,6 +37,31 @@ async function typed(): Promise<void> {
   BucketDb({ driver: TieredDriver({ slow: S3Driver({ bucket: 'b', region: 'r' }), fast: FileDriver('/mnt') }) });
   const report = await driverCheck('memory:');
   const failed: number = report.failed;
+  const store = new Map<string, Buffer>();
+  const mine: CustomStorageDriver = {
+    capabilities: { conditionalPut: false },
+    async get(key) {
+      const b = store.get(key);
+      if (!b) throw Object.assign(new Error(key), { name: 'NoSuchKey' });
+      return { buffer: b };
+    },
+    async put(key, buffer) {
+      store.set(key, buffer);
+    },
+    async delete(key) {
+      store.delete(key);
+    },
+    async list(prefix) {
+      return { keys: [...store.keys()].filter((k) => k.startsWith(prefix)).sort() };
+    },
+  };
+  await driverCheck(mine);
+  const own = BucketDb({ driver: mine, readOnly: true, createIfMissing: false, maxRequestsInFlight: 8 });
+  await own.registerSchema([{ name: 't', version: 1, fields: { k: { typeId: 10 } }, primaryKey: 'k' }], { allowLossy: true });
+  const rec0: RecoverReport = await recover({ driver: mine, dbPrefix: 'p' }, { write: true, schemas: [] });
+  const missing: boolean = rec0.block0 === 'missing';
+  // @ts-expect-error: a driver needs all four methods
+  BucketDb({ driver: { get: mine.get, put: mine.put } });
   try {
     await db.insert('users', { id: 'u1' });
   } catch (e) {
@@ -47,7 +73,7 @@ async function typed(): Promise<void> {
   db.query('users').where('age', '~', 1);
   // @ts-expect-error: flush() is asynchronous
   const notYet: Int64 = db.batch().flush();
-  void [seq, u, rows, token, n, blob, bytes, failed, notYet];
+  void [seq, u, rows, token, n, blob, bytes, failed, notYet, missing];
 }
 
 void typed;

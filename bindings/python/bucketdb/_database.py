@@ -1,6 +1,7 @@
 """Databases."""
 
 import json
+import logging
 
 from . import native as _native
 from . import _values as v
@@ -10,6 +11,34 @@ from ._errors import NotFound, TypeMismatch
 from ._query import Query
 from ._record import Record
 
+# bdb_log_level to the logging module's levels.
+_LEVELS = (logging.DEBUG, logging.INFO, logging.WARNING, logging.ERROR)
+
+
+def _log_to(logger):
+    """What the library calls for each line, from its own threads (the extension takes the
+    GIL): the line goes to logger as "SUBSYSTEM: message" at its level."""
+    if not callable(getattr(logger, "log", None)):
+        raise TypeMismatch("logger: expected a logging.Logger (or anything with .log(level, msg)), "
+                           f"not {type(logger).__name__}")
+
+    def emit(level, subsystem, message):
+        logger.log(_LEVELS[level] if 0 <= level < len(_LEVELS) else logging.ERROR,
+                   "%s: %s", subsystem, message)
+    return emit
+
+
+def native_options(options):
+    """The extension's Options from open()'s keyword arguments (logger: a logging.Logger)."""
+    o = _native.Options()
+    for key, value in options.items():
+        if key == "logger":
+            if value is not None:
+                o.setLogger(_log_to(value))
+        else:
+            o.set(v.option_name(key), v.option_value(value))
+    return o
+
 
 class Database(Closing):
     """An open database; safe to share between threads. ``with`` closes it at the end."""
@@ -17,15 +46,15 @@ class Database(Closing):
     __slots__ = ("_n", "_tables", "__weakref__")
 
     def __init__(self, uri, **options):
-        o = _native.Options()
-        for key, value in options.items():
-            o.set(v.option_name(key), v.option_value(value))
-        self._n = _native.Database(v.text(uri, "uri"), o)
+        self._n = _native.Database(v.text(uri, "uri"), native_options(options))
         self._tables = {}
 
     def close(self):
-        """Waits for background work and closes the database and every batch, query and
-        cursor still open on it. Records stay usable. Closing twice is harmless."""
+        """Waits for calls under way and background work, runs the merge at close when one is
+        due, and closes the database: later calls on it, and on its batches, queries and
+        cursors, raise InvalidArgument. A merge at close that failed raises (StorageError,
+        ...), yet loses nothing: every commit is in the log, and the database is closed all
+        the same. Records stay usable. Closing twice is harmless."""
         self._n.close()
 
     @property
@@ -35,9 +64,13 @@ class Database(Closing):
     def __repr__(self):
         return "<bucketdb.Database (closed)>" if self.closed else "<bucketdb.Database>"
 
-    def register_schema(self, schema):
-        """Registers a schema: its JSON text, or a dict."""
-        self._n.registerSchema(schema if isinstance(schema, str) else v.dumps(schema))
+    def register_schema(self, schema, *, allow_lossy=False):
+        """Registers a schema: its JSON text, a dict, or a list of them (all or none). A new
+        version of a table that would lose values of the newest one (a field dropped, a
+        maxLength narrowed, a type changed) raises SchemaError naming each field, unless
+        allow_lossy: then reads convert what fits and null the rest."""
+        text = schema if isinstance(schema, str) else v.dumps(schema)
+        self._n.registerSchema(text, _native.BDB_SCHEMA_ALLOW_LOSSY if allow_lossy else 0)
 
     def schemas(self):
         """Every registered schema version."""

@@ -31,10 +31,11 @@ def _read(n, name, t):
 
 
 def _write_int(n, name, t, value):
-    # Integers go to the library whole; beyond every 64-bit range as JSON, which it rejects
-    # with its own message.
-    if t == 9 or not (v.INT64_MIN <= value <= v.UINT64_MAX):
+    # Integers go to the library whole (a json field's as JSON text, checked there).
+    if t == 9:
         n.setJson(name, str(value))
+    elif not v.INT64_MIN <= value <= v.UINT64_MAX:
+        raise TypeMismatch(f"field '{name}': {value} does not fit 64 bits")
     elif value < 0 or (t not in v.UNSIGNED and value <= v.INT64_MAX):
         n.setInt(name, value)
     else:

@@ -74,11 +74,13 @@ def test_with_closes_and_close_is_idempotent_and_final(tmp_path):
         db.get("t", 1)
     with raises_bdb(bucketdb.InvalidArgument, "the database is closed"):
         db.insert("t", {"id": 3})
-    with raises_bdb(bucketdb.InvalidArgument, "the database this belongs to is closed"):
+    # The library names the call and the child: "bdb_batch_commit: the database this batch
+    # belongs to is closed".
+    with raises_bdb(bucketdb.InvalidArgument, "bdb_batch_commit", "this batch belongs to is closed"):
         b.commit()
-    with raises_bdb(bucketdb.InvalidArgument, "the database this belongs to is closed"):
+    with raises_bdb(bucketdb.InvalidArgument, "bdb_query_count", "this query belongs to is closed"):
         q.count()
-    with raises_bdb(bucketdb.InvalidArgument, "the database this belongs to is closed"):
+    with raises_bdb(bucketdb.InvalidArgument, "bdb_cursor_next", "this cursor belongs to is closed"):
         c.next_record()
     assert r.to_dict() == {"id": 1}  # records outlive their database
     r.close()

@@ -56,9 +56,13 @@ module BucketDB
 
   class << self
     # Opens the database at uri ("file:PATH", "memory:", "memory:NAME", "s3://...",
-    # "plugin:/path/driver.so?config", any "scheme:..." with a driver plugin). Options are the
-    # names of bucketdb.h in snake_case or as written (prefix: is dbPrefix). With a block,
-    # yields the database, closes it afterwards and returns the block's value.
+    # "plugin:/path/driver.so?config", any "scheme:..." with a driver plugin), creating it when
+    # it does not exist unless create_if_missing: false (then NotFound) or read_only: true (a
+    # handle that never writes: commits raise InvalidArgument). Options are the names of
+    # bucketdb.h in snake_case or as written (prefix: is dbPrefix), e.g. read_staleness_ms: 0,
+    # max_requests_in_flight: 16, log_level: "debug"; logger: a Logger (or anything with
+    # #add(severity, message, progname)) takes the database's log lines instead of stderr.
+    # With a block, yields the database, closes it afterwards and returns the block's value.
     def open(uri, **opts)
       db = Database.new(uri, **opts)
       return db unless block_given?
@@ -75,6 +79,27 @@ module BucketDB
     # ("driver", "capabilities", "passed", "failed", "skipped", "checks"). Raises only when
     # the driver cannot be loaded or opened. Takes seconds.
     def driver_check(uri) = JSON.parse(Native.driverCheck(uri))
+
+    # Examines the database at uri (under the prefix: option) without opening it, as SQLite's
+    # .recover does: a Hash with "block0" ("present" or "missing"), "log" ({"entries",
+    # "first", "last", "missing"}), "tables", "problems", "actions" and "written".
+    # write: true rebuilds a lost Block 0 from what remains (creating only absent objects);
+    # accept_lost_entries: true also gives up missing log entries for good; schemas: (a Hash,
+    # an Array of them or JSON text) describes tables no remaining log entry registers.
+    # Raises Corrupt, writing nothing, when a problem stands in the way.
+    def recover(uri, write: false, accept_lost_entries: false, schemas: nil, **opts)
+      flags = (write ? Native::BDB_RECOVER_WRITE : 0) |
+              (accept_lost_entries ? Native::BDB_RECOVER_ACCEPT_LOST_ENTRIES : 0)
+      text = schemas.nil? || schemas.is_a?(String) ? schemas.to_s : JSON.generate(schemas)
+      JSON.parse(Native.recoverJson(uri, native_options(opts), text, flags))
+    end
+
+    # The extension's Options for open's keyword arguments (but logger:).
+    def native_options(opts)
+      o = Native::Options.new
+      opts.each { |k, v| o.set(option_name(k), option_value(v)) }
+      o
+    end
 
     def abi_version = Native.abiVersion
     def header_abi_version = Native.headerAbiVersion
@@ -134,30 +159,85 @@ module BucketDB
     end
   end
 
+  # The library's log lines, handed to a Logger by a Ruby thread: the library logs from threads
+  # of its own, which must not wait for Ruby, so the extension queues the lines
+  # (Native::LogQueue) and this thread takes them.
+  class LogDelivery
+    SEVERITIES = [0, 1, 2, 3].freeze # Logger::DEBUG, INFO, WARN, ERROR
+
+    attr_reader :queue
+
+    def initialize(logger)
+      unless logger.respond_to?(:add)
+        BucketDB.fail!(4, "logger: expected a Logger (anything with #add), not a #{logger.class}")
+      end
+      @logger = logger
+      @queue = Native::LogQueue.new
+      @thread = Thread.new { run }
+      @thread.name = "bucketdb log"
+      @thread.report_on_exception = false
+    end
+
+    # No more lines: delivers what is queued, then ends (lines logged later go to stderr).
+    def finish
+      @queue.close
+      @thread.join unless Thread.current == @thread
+    end
+
+    private
+
+    def run
+      while (line = @queue.pop)
+        level, subsystem, message = line
+        begin
+          @logger.add(SEVERITIES.fetch(level, 3), "#{subsystem}: #{message}", "bucketdb")
+        rescue StandardError => e
+          warn "bucketdb: the logger raised #{e.class}: #{e.message}"
+        end
+      end
+    end
+  end
+
   # An open database. Safe to share between threads.
   class Database
-    def initialize(uri, **opts)
-      o = Native::Options.new
-      opts.each { |k, v| o.set(BucketDB.option_name(k), BucketDB.option_value(v)) }
-      @n = Native::Database.new(uri, o)
+    def initialize(uri, logger: nil, **opts)
+      o = BucketDB.native_options(opts)
+      @log = logger && LogDelivery.new(logger)
+      o.setLogger(@log.queue) if @log
+      begin
+        @n = Native::Database.new(uri, o)
+      rescue StandardError
+        @log&.finish # the lines of the failed open are delivered
+        raise
+      end
       @tables = {}
       @tables_lock = Mutex.new
     end
 
-    # Waits for background work and closes the database and every batch, query and cursor
-    # still open on it. Records stay usable. Closing twice is harmless.
+    # Waits for calls under way and background work, runs the merge at close when one is due,
+    # and closes the database: later calls on it, and on its batches, queries and cursors,
+    # raise InvalidArgument. A merge at close that failed raises (StorageError, ...), yet
+    # loses nothing: every commit is in the log, and the database is closed all the same.
+    # With a logger, its lines are delivered before close returns. Records stay usable.
+    # Closing twice is harmless.
     def close
       @n.close
       nil
+    ensure
+      @log&.finish
     end
 
     def closed? = @n.isOpen.zero?
 
     def inspect = "#<BucketDB::Database#{closed? ? ' (closed)' : ''}>"
 
-    # Registers a schema: its JSON text, or a Hash.
-    def register_schema(schema)
-      @n.registerSchema(schema.is_a?(String) ? schema : JSON.generate(schema))
+    # Registers a schema: its JSON text, a Hash, or an Array of them (all or none). A new
+    # version of a table that would lose values of the newest one (a field dropped, a
+    # maxLength narrowed, a type changed) raises SchemaError naming each field, unless
+    # allow_lossy: true: then reads convert what fits and null the rest.
+    def register_schema(schema, allow_lossy: false)
+      text = schema.is_a?(String) ? schema : JSON.generate(schema)
+      @n.registerSchema(text, allow_lossy ? Native::BDB_SCHEMA_ALLOW_LOSSY : 0)
       nil
     end
 
@@ -435,12 +515,13 @@ module BucketDB
       BucketDB.fail!(4, "field '#{name}': #{e.message}")
     end
 
-    # Integers go to the library whole; out of every 64-bit range as JSON, which it rejects
-    # with its own message.
+    # Integers go to the library whole (a json field's as JSON text, checked there).
     def write_integer(name, type, value)
       n = @native
-      if type == 9 || !(INT64_RANGE.cover?(value) || value.between?(0, UINT64_MAX))
+      if type == 9
         n.setJson(name, value.to_s)
+      elsif !(INT64_RANGE.cover?(value) || value.between?(0, UINT64_MAX))
+        BucketDB.fail!(4, "field '#{name}': #{value} does not fit 64 bits")
       elsif value.negative? || (!UNSIGNED.include?(type) && value <= INT64_RANGE.end)
         n.setInt(name, value)
       else

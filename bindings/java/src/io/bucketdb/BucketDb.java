@@ -71,9 +71,76 @@ public final class BucketDb implements AutoCloseable {
       return set("logLevel", level);
     }
 
+    /**
+     * createIfMissing: opening a database that does not exist creates it (the default here, as
+     * {@code sqlite3} does); {@code false} makes it fail with {@code NOT_FOUND} instead.
+     */
+    public Options createIfMissing(boolean create) {
+      return set("createIfMissing", create ? "1" : "0");
+    }
+
+    /**
+     * readOnly: a handle that sends only GETs and LISTs and never creates anything; commits,
+     * schema registration, merge and gc fail with {@code INVALID}.
+     */
+    public Options readOnly(boolean readOnly) {
+      return set("readOnly", readOnly ? "1" : "0");
+    }
+
+    /**
+     * maxRequestsInFlight: storage requests kept in flight at once for read-ahead, merges, log
+     * catch-up and collection (1 to 1024, default 64).
+     */
+    public Options maxRequestsInFlight(int n) {
+      return set("maxRequestsInFlight", Integer.toString(n));
+    }
+
+    /**
+     * The database's log lines (engine and drivers alike, filtered by logLevel) go to {@code
+     * logger} instead of stderr, as "SUBSYSTEM: message" at DEBUG, INFO, WARNING or ERROR, from
+     * the library's own threads. {@code null} restores stderr.
+     */
+    public Options logger(System.Logger logger) {
+      this.logger = logger;
+      return this;
+    }
+
     public Map<String, String> asMap() {
       return Collections.unmodifiableMap(values);
     }
+
+    private System.Logger logger;
+
+    /** The shim's options; the caller deletes them. */
+    NativeOptions toNative() throws BucketDbException {
+      NativeOptions o = new NativeOptions();
+      try {
+        for (Map.Entry<String, String> e : values.entrySet()) o.set(e.getKey(), e.getValue());
+        if (logger != null) o.setLogger(new LogBridge(logger));
+        return o;
+      } catch (BucketDbException | RuntimeException e) {
+        o.delete();
+        throw e;
+      }
+    }
+  }
+
+  /** How {@link #registerSchema(String, SchemaOption...)} treats a new version of a table. */
+  public enum SchemaOption {
+    /**
+     * Register a version that drops a field, narrows a maxLength or changes a type in a way
+     * some value could not survive (refused with {@code SCHEMA} otherwise): reads convert what
+     * fits and null the rest. The primary key never changes.
+     */
+    ALLOW_LOSSY
+  }
+
+  /** What {@link #recover} may do beyond reporting. */
+  public enum RecoverOption {
+    /** Rebuild what is missing (a lost Block 0) from what remains, creating only absent objects. */
+    WRITE,
+    /** With WRITE: give up missing log entries for good (each becomes an empty entry). */
+    ACCEPT_LOST_ENTRIES
   }
 
   private BucketDb(NativeDatabase n) {
@@ -91,13 +158,45 @@ public final class BucketDb implements AutoCloseable {
   }
 
   public static BucketDb open(String uri, Options options) throws BucketDbException {
-    NativeOptions o = new NativeOptions();
+    NativeOptions o = options.toNative();
     try {
-      for (Map.Entry<String, String> e : options.values.entrySet()) o.set(e.getKey(), e.getValue());
       return new BucketDb(new NativeDatabase(uri, o));
     } finally {
       o.delete();
     }
+  }
+
+  /**
+   * Examines the database at {@code uri} (under the options' prefix) without opening it, as
+   * SQLite's .recover does, and returns the report: "block0" ("present" or "missing"), "log"
+   * ({"entries", "first", "last", "missing"}), "tables", "problems", "actions" and "written"
+   * (numbers as Long). {@link RecoverOption#WRITE} rebuilds a lost Block 0 from what remains;
+   * {@code schemasJson} (one schema or an array, or null) describes tables no remaining log
+   * entry registers. Throws {@code CORRUPT}, writing nothing, when a problem stands in the way.
+   */
+  public static Map<String, Object> recover(
+      String uri, Options options, String schemasJson, RecoverOption... flags)
+      throws BucketDbException {
+    int f = 0;
+    for (RecoverOption r : flags) {
+      f |=
+          r == RecoverOption.WRITE
+              ? BucketDbNative.BDB_RECOVER_WRITE
+              : BucketDbNative.BDB_RECOVER_ACCEPT_LOST_ENTRIES;
+    }
+    NativeOptions o = options.toNative();
+    try {
+      return Json.object(
+          BucketDbNative.recoverJson(uri, o, schemasJson == null ? "" : schemasJson, f));
+    } finally {
+      o.delete();
+    }
+  }
+
+  /** {@link #recover(String, Options, String, RecoverOption...)} without schemas. */
+  public static Map<String, Object> recover(String uri, Options options, RecoverOption... flags)
+      throws BucketDbException {
+    return recover(uri, options, null, flags);
   }
 
   /**
@@ -126,12 +225,15 @@ public final class BucketDb implements AutoCloseable {
   }
 
   /**
-   * Waits for background work to stop and closes the database, and with it every Batch, Query
-   * and Cursor still open on it (they fail with {@code INVALID} afterwards). Records stay
-   * usable. Closing twice is harmless.
+   * Waits for calls under way and background work, runs the merge at close when one is due, and
+   * closes the database: later calls on it, and on its batches, queries and cursors, fail with
+   * {@code INVALID}. A merge at close that failed is thrown ({@code IO}, ...), yet loses
+   * nothing: every commit is in the log, and the database is closed all the same. Records stay
+   * usable. Closing twice is harmless. (What a program forgets to close is closed once
+   * unreachable, and such a failure is only logged.)
    */
   @Override
-  public void close() {
+  public void close() throws BucketDbException {
     n.close();
   }
 
@@ -141,11 +243,18 @@ public final class BucketDb implements AutoCloseable {
 
   /**
    * Registers a table schema in its JSON form, e.g. {@code {"name":"users","version":1,
-   * "fields":{"id":{"typeId":10,"maxLength":36},"age":{"typeId":1}},"primaryKey":"id"}}.
-   * Registering the same version again with the same definition does nothing.
+   * "fields":{"id":{"typeId":10,"maxLength":36},"age":{"typeId":1}},"primaryKey":"id"}}, or a
+   * JSON array of them (all or none). Registering the same version again with the same
+   * definition does nothing. A new version that would lose values of the newest one fails with
+   * {@code SCHEMA} naming each field, unless {@link SchemaOption#ALLOW_LOSSY} is given.
    */
-  public void registerSchema(String schemaJson) throws BucketDbException {
-    n.registerSchema(schemaJson);
+  public void registerSchema(String schemaJson, SchemaOption... options)
+      throws BucketDbException {
+    int flags = 0;
+    for (SchemaOption o : options) {
+      if (o == SchemaOption.ALLOW_LOSSY) flags |= BucketDbNative.BDB_SCHEMA_ALLOW_LOSSY;
+    }
+    n.registerSchema(schemaJson, flags);
   }
 
   /** Every registered schema version, as a JSON array. */

@@ -67,7 +67,10 @@ final class Values {
       BigInteger b = (BigInteger) v;
       if (b.signum() >= 0 && b.bitLength() <= 64) d.setUint(name, b.longValue());
       else if (b.bitLength() <= 63) d.setInt(name, b.longValue());
-      else d.setJson(name, b.toString()); // out of every range: the library says so
+      else if (t == FieldType.JSON) d.setJson(name, b.toString()); // checked there
+      else
+        throw new BucketDbException(
+            BucketDbException.Code.TYPE, "field '" + name + "': " + b + " does not fit 64 bits");
     } else if (v instanceof Double || v instanceof Float) {
       d.setDouble(name, ((Number) v).doubleValue());
     } else if (v instanceof Instant) {

@@ -56,7 +56,7 @@ public class BucketDbTest {
   }
 
   @After
-  public void tearDown() {
+  public void tearDown() throws BucketDbException {
     db.close();
   }
 
