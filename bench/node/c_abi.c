@@ -56,6 +56,7 @@ int main(int argc, char **argv) {
   ok(bdb_options_new(&o), "options");
   ok(bdb_options_set(o, "maxMemoryBytes", "1073741824"), "options");
   ok(bdb_options_set(o, "logLevel", "warn"), "options");
+  ok(bdb_options_set(o, "createIfMissing", "1"), "options");
   bdb_db *db;
   ok(bdb_open("memory:", o, &db), "open");
   bdb_options_free(o);

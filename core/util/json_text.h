@@ -67,7 +67,7 @@ class StrictJsonBuilder {
   bool number_float(number_float_t v, const string_t &text) {
     // An integer literal beyond 64 bits arrives as a double: it would not stay exact.
     if (text.find_first_of(".eE") == string_t::npos)
-      return refuse("the integer " + text + " does not fit 64 bits (write it as a string)");
+      return out_of_range("the integer " + text + " does not fit 64 bits (write it as a string)");
     return put(Json(v));
   }
   bool string(string_t &v) { return put(Json(std::move(v))); }
@@ -79,6 +79,7 @@ class StrictJsonBuilder {
   bool key(string_t &k) {
     if (!keys_.back().insert(k).second)
       return refuse("the key '" + k + "' appears twice in one object");
+    if (depth_ == 1) top_key_ = k;
     key_ = std::move(k);
     return true;
   }
@@ -86,7 +87,10 @@ class StrictJsonBuilder {
     keys_.pop_back();
     return close();
   }
-  bool start_array(std::size_t) { return open(Json::array()); }
+  bool start_array(std::size_t) {
+    if (depth_ == 0) root_is_array_ = true;
+    return open(Json::array());
+  }
   bool end_array() { return close(); }
   template <class Exception>
   bool parse_error(std::size_t, const std::string &, const Exception &e) {
@@ -94,17 +98,28 @@ class StrictJsonBuilder {
     auto at = msg.find("parse error");
     auto q1 = msg.find('\''), q2 = msg.rfind('\'');
     if (msg.find("number overflow") != std::string::npos && q1 < q2)
-      return refuse("the number " + msg.substr(q1 + 1, q2 - q1 - 1) + " is out of range");
+      return out_of_range("the number " + msg.substr(q1 + 1, q2 - q1 - 1) + " is out of range");
     return refuse(at == std::string::npos ? msg : msg.substr(at));
   }
 
   Json &result() { return root_; }
   const std::string &error() const { return error_; }
+  // Whether the text was well-formed but held a number no 64-bit value can hold exactly; then
+  // range_field() is the top-level key it was under ("" for a bare value or inside an array).
+  bool range_error() const { return range_error_; }
+  const string_t &range_field() const { return range_field_; }
 
  private:
   bool refuse(std::string why) {
     if (error_.empty()) error_ = std::move(why);
     return false;
+  }
+  bool out_of_range(std::string why) {
+    if (error_.empty()) {
+      range_error_ = true;
+      if (depth_ >= 1 && !root_is_array_) range_field_ = top_key_;
+    }
+    return refuse(std::move(why));
   }
   // Places a value where the parser is; containers stay open (pointers to them stay valid:
   // only the innermost container grows).
@@ -127,10 +142,12 @@ class StrictJsonBuilder {
     return true;
   }
   bool open(Json v) {
+    depth_++;
     if constexpr (Build) stack_.push_back(place(std::move(v)));
     return true;
   }
   bool close() {
+    depth_--;
     if constexpr (Build) stack_.pop_back();
     return true;
   }
@@ -139,18 +156,31 @@ class StrictJsonBuilder {
   std::vector<std::set<string_t>> keys_;
   string_t key_;
   std::string error_;
+  size_t depth_ = 0;
+  bool root_is_array_ = false;
+  string_t top_key_;
+  bool range_error_ = false;
+  string_t range_field_;
 };
 
-// Parses `text` (nlohmann::json or ordered_json) after check_json_depth. Malformed text, an
-// object with a duplicate key, a number out of a double's range and an integer beyond 64 bits
-// are BDB_E_JSON naming `what`.
+// Parses `text` (nlohmann::json or ordered_json) after check_json_depth. Malformed text and an
+// object with a duplicate key are BDB_E_JSON naming `what`; a number out of a double's range
+// and an integer beyond 64 bits are well-formed JSON no field can hold: BDB_E_TYPE naming
+// `what` and the top-level field it was under.
 template <class Json>
 Json parse_json_text(std::string_view text, const std::string &what) {
   check_json_depth(text, what);
   StrictJsonBuilder<Json> builder;
-  if (!Json::sax_parse(text.begin(), text.end(), &builder))
+  if (!Json::sax_parse(text.begin(), text.end(), &builder)) {
+    if (builder.range_error())
+      fail(BDB_E_TYPE, what + ": " +
+                           (builder.range_field().empty()
+                                ? std::string()
+                                : "field '" + std::string(builder.range_field()) + "': ") +
+                           builder.error());
     fail(BDB_E_JSON, "malformed JSON in " + what + ": " +
                          (builder.error().empty() ? "not JSON" : builder.error()));
+  }
   return std::move(builder.result());
 }
 

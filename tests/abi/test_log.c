@@ -33,6 +33,7 @@ static bdb_db *open_logged(const char *uri, const char *level, captured *c, bdb_
   h_ok(bdb_options_new(&o));
   h_ok(bdb_options_set(o, "autoMerge", "0"));
   h_ok(bdb_options_set(o, "logLevel", level));
+  h_ok(bdb_options_set(o, "createIfMissing", "1"));
   h_ok(bdb_options_set_logger(o, capture, c));
   bdb_db *db = NULL;
   *st = bdb_open(uri, o, &db);
@@ -115,6 +116,7 @@ static void failed_merge_at_close_is_logged(void **state) {
   h_ok(bdb_options_set(o, "mergeThresholdEntries", "1"));
   h_ok(bdb_options_set(o, "writeForwardInterval", "60000"));
   h_ok(bdb_options_set(o, "logLevel", "error"));
+  h_ok(bdb_options_set(o, "createIfMissing", "1"));
   h_ok(bdb_options_set_logger(o, capture, &c));
   h_ok(bdb_open(uri, o, &db));
   bdb_options_free(o);

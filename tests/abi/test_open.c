@@ -100,6 +100,7 @@ static char *stats_with(bdb_options *o) {
   char uri[64];
   h_memory_uri(uri, sizeof uri);
   bdb_db *db = NULL;
+  h_ok(bdb_options_set(o, "createIfMissing", "1"));
   h_ok(bdb_open(uri, o, &db));
   char *stats = NULL;
   h_ok(bdb_db_stats_json(db, &stats));
@@ -297,7 +298,15 @@ static void open_memory_private_and_named(void **state) {
 static void open_with_null_options_uses_defaults(void **state) {
   (void)state;
   bdb_db *db = NULL;
-  h_ok(bdb_open("memory:", NULL, &db));
+  /* The defaults do not create a database (createIfMissing=0), as LevelDB's do not. */
+  h_expect_err(bdb_open("memory:", NULL, &db), BDB_E_NOT_FOUND, "no database at memory:",
+               "createIfMissing", NULL);
+  assert_null(db);
+  bdb_options *o = NULL;
+  h_ok(bdb_options_new(&o));
+  h_ok(bdb_options_set(o, "createIfMissing", "1"));
+  h_ok(bdb_open("memory:", o, &db));
+  bdb_options_free(o);
   assert_non_null(db);
   char *stats = NULL;
   h_ok(bdb_db_stats_json(db, &stats));

@@ -27,6 +27,8 @@ run 0 bdb schema list
 "$schemac" --emit-json "$samples/users.fbs" >expected
 diff -u expected out || fail "schema list differs from the compiler's descriptor"
 run 0 bdb schema add "$samples/users.fbs"  # the same version again: a no-op
+run 3 bdb schema add "$src/tests/schemas/compat/users_v2_lossy.fbs"
+grep -qF "field 'age' (uint8) is dropped" err || fail "expected the lossy field named"
 run 0 bdb schema add "$samples/users_v2.fbs"
 run 0 bdb schema list
 [[ $(wc -l <out) == 2 ]] || fail "expected versions 1 and 2"

@@ -24,8 +24,6 @@ run 0 --check-compatible "$samples/users.fbs" "$samples/users_v2.fbs"
 has "users: version 2 can be registered beside version 1"
 has "~ name: varchar(50) -> varchar(80): every value converts"
 has "+ birth_year (uint16): added; rows written before read it as null"
-has "~ score: float64 -> float32: values beyond float32's range become null"
-has "- age (uint8): dropped"
 has "+ index on created"
 has "- index on email"
 has "Rows keep version 1 until a merge rewrites them"
@@ -35,10 +33,18 @@ run 0 --emit-json "$samples/users.fbs"
 cp "$work/out" "$work/registered.ndjson"
 run 0 --check-compatible "$work/registered.ndjson" "$samples/users_v2.fbs"
 has "users: version 2 can be registered beside version 1"
-has "- age (uint8): dropped"
+has "+ birth_year (uint16): added"
 # ...and as one JSON array.
 (echo "["; cat "$work/registered.ndjson"; echo "]") >"$work/registered.json"
 run 0 --check-compatible "$work/registered.json" "$samples/users_v2.fbs"
+has "+ birth_year (uint16): added"
+
+# A version that would lose values: status 3 naming each field, unless --allow-lossy.
+run 3 --check-compatible "$samples/users.fbs" "$compat/users_v2_lossy.fbs"
+has "INCOMPATIBLE: table users version 2 would lose data"
+has "~ score: float64 -> float32: values beyond float32's range become null"
+has "- age (uint8): dropped; reads no longer return its values [loses data]"
+run 0 --allow-lossy --check-compatible "$samples/users.fbs" "$compat/users_v2_lossy.fbs"
 has "- age (uint8): dropped"
 
 # Both versions already registered: registering v2 again is a no-op.

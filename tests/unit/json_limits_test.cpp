@@ -41,10 +41,18 @@ TEST(JsonText, StrictParsingRefusesWhatWouldChangeSilently) {
   };
   EXPECT_EQ(parse(R"({"id":1,"id":2})"), BDB_E_JSON);
   EXPECT_NE(msg.find("the key 'id' appears twice"), std::string::npos) << msg;
-  EXPECT_EQ(parse(R"({"n":123456789012345678901234567890})"), BDB_E_JSON);
-  EXPECT_NE(msg.find("does not fit 64 bits"), std::string::npos) << msg;
-  EXPECT_EQ(parse(R"({"n":1e400})"), BDB_E_JSON);
-  EXPECT_EQ(msg, "malformed JSON in a document of table t: the number 1e400 is out of range");
+  // Well-formed, but no field can hold the number: a type error naming the field.
+  EXPECT_EQ(parse(R"({"n":123456789012345678901234567890})"), BDB_E_TYPE);
+  EXPECT_NE(msg.find("field 'n': the integer 123456789012345678901234567890 does not fit 64 bits"),
+            std::string::npos)
+      << msg;
+  EXPECT_EQ(parse(R"({"n":1e400})"), BDB_E_TYPE);
+  EXPECT_EQ(msg, "a document of table t: field 'n': the number 1e400 is out of range");
+  EXPECT_EQ(parse(R"({"data":{"x":[1e400]}})"), BDB_E_TYPE);
+  EXPECT_NE(msg.find("field 'data': the number 1e400"), std::string::npos) << msg;
+  EXPECT_EQ(parse("[18446744073709551616]"), BDB_E_TYPE);
+  EXPECT_EQ(msg, "a document of table t: the integer 18446744073709551616 does not fit 64 bits "
+                 "(write it as a string)");
   EXPECT_EQ(msg.find("json.exception"), std::string::npos) << "no library text: " << msg;
   EXPECT_EQ(parse(nested(60000)), BDB_E_JSON);
   EXPECT_NE(msg.find("nested deeper than 256 levels"), std::string::npos) << msg;

@@ -86,7 +86,8 @@ same "$OUT" '{"id":"n1","nick":"from node 1"}'
 
 # Another --prefix is another database in the same store.
 status 3 bdb --prefix other query users
-contains "$ERR" users
+contains "$ERR" "no database at"
+contains "$ERR" "other/block0 not found"
 ok bdb --prefix other schema add "$HERE/users.json"
 ok bdb --prefix other query users --count
 same "$OUT" 0
