@@ -111,7 +111,7 @@ bdb_status bdb_schema_register_json_v2(bdb_db *db, const char *json, unsigned fl
     DbCall in(db);
     BDB_REQUIRE(json);
     if (flags & ~static_cast<unsigned>(BDB_SCHEMA_ALLOW_LOSSY))
-      bucketdb::fail(BDB_E_INVALID, std::string(__func__) + ": unknown flags " +
+      bucketdb::fail(BDB_E_INVALID, std::string("bdb_schema_register_json_v2: unknown flags ") +
                                         std::to_string(flags & ~static_cast<unsigned>(
                                                                     BDB_SCHEMA_ALLOW_LOSSY)));
     in.engine().register_schema(json, (flags & BDB_SCHEMA_ALLOW_LOSSY) != 0);

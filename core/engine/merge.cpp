@@ -238,7 +238,10 @@ uint64_t Database::merge(bool only_if_leader) {
     if (newest && table_needs_background_work(t, *newest) && !work.count(t.name))
       work[t.name] = no_changes;
   }
-  for (const auto &[table, ov] : work) {
+  for (const auto &work_item : work) {
+    // Named references, not a structured binding: lambdas below capture them (C++17).
+    const auto &table = work_item.first;
+    const auto &ov = work_item.second;
     SchemaPtr newest = s->schemas->newest(table);
     size_t migrate_budget = kMigrateBlocks;
     auto root_it = std::find_if(nb->tables.begin(), nb->tables.end(),

@@ -66,6 +66,18 @@ int open_store(const char *config, FileStore *s, bdb_drv_error *err) {
     return set_error(err, BDB_DRV_INVALID, 0,
                      "file: needs a directory, e.g. file:./data or file:/var/lib/app");
 
+  // Relative to the working directory of the open, not of the first write (which may come
+  // after a chdir), so made absolute now even when nothing is there yet.
+  if (path[0] != '/') {
+    char cwd[PATH_MAX];
+    if (!::getcwd(cwd, sizeof cwd)) {
+      int e = errno;
+      return set_error(err, bdbdrv::status_from_errno(e), e,
+                       "open file:%s: cannot resolve %s against the working directory: %s",
+                       config, path.c_str(), errno_text(e).c_str());
+    }
+    path = std::string(cwd) + "/" + path;
+  }
   s->path = path;
   char resolved[PATH_MAX];
   s->base_path = ::realpath(path.c_str(), resolved) ? resolved : path;

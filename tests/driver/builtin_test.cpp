@@ -99,13 +99,18 @@ TEST(FileDriver, RefusesBadPaths) {
   }
 }
 
-TEST(FileDriver, CreatesTheBaseDirectoryWithParents) {
+TEST(FileDriver, CreatesTheBaseDirectoryWithParentsAtTheFirstWrite) {
   TempDir dir;
   std::string base = dir.path + "/a/b/c";
   auto s = Storage::open("file:" + base);
-  EXPECT_TRUE(fs::is_directory(base));
   auto url = Storage::open("file://" + base);  // file:///abs form
+  // Reads of a directory that is not there find nothing and create nothing.
+  EXPECT_FALSE(s->get("k"));
+  EXPECT_TRUE(s->list("", "").keys.empty());
+  s->del("k");
+  EXPECT_FALSE(fs::exists(dir.path + "/a")) << "a read or a delete created the directory";
   s->put("k", bytes("v"), {});
+  EXPECT_TRUE(fs::is_directory(base));
   EXPECT_EQ(text(url->get("k")->data), "v");
 }
 

@@ -234,8 +234,15 @@ module BucketDB
     # Registers a schema: its JSON text, a Hash, or an Array of them (all or none). A new
     # version of a table that would lose values of the newest one (a field dropped, a
     # maxLength narrowed, a type changed) raises SchemaError naming each field, unless
-    # allow_lossy: true: then reads convert what fits and null the rest.
-    def register_schema(schema, allow_lossy: false)
+    # allow_lossy: true: then reads convert what fits and null the rest. The Hash may come as
+    # bare keywords: register_schema(name: "users", version: 1, ...).
+    def register_schema(schema = nil, allow_lossy: false, **fields)
+      if schema.nil?
+        raise ArgumentError, "register_schema: no schema given" if fields.empty?
+        schema = fields
+      elsif !fields.empty?
+        raise ArgumentError, "register_schema: unknown keywords #{fields.keys.join(', ')}"
+      end
       text = schema.is_a?(String) ? schema : JSON.generate(schema)
       @n.registerSchema(text, allow_lossy ? Native::BDB_SCHEMA_ALLOW_LOSSY : 0)
       nil
