@@ -4,6 +4,7 @@
 
 #include "core/codec/row_codec.h"
 #include "core/util/error.h"
+#include "core/util/sole_owner.h"
 
 namespace bucketdb {
 
@@ -25,7 +26,7 @@ void apply_entry(Snapshot &snap, const LogEntry &e, const std::string &key, size
     auto it = touched.find(table);
     if (it != touched.end()) return *it->second;
     auto mine = s->overlays.find(table);
-    if (in_place && mine != s->overlays.end() && mine->second.use_count() == 1) {
+    if (in_place && mine != s->overlays.end() && sole_owner(mine->second)) {
       // No other snapshot shares it: grow it where it is instead of copying every row.
       auto same = std::const_pointer_cast<Overlay>(mine->second);
       touched[table] = same;

@@ -16,6 +16,7 @@
 #include "core/schema/evolution.h"
 #include "core/util/error.h"
 #include "core/util/json_text.h"
+#include "core/util/sole_owner.h"
 
 namespace bucketdb {
 
@@ -323,7 +324,7 @@ void Database::apply_locked(const LogEntry &e, size_t object_bytes, bool own) {
     // snapshot, change it where it is (a commit then costs its own rows, not a copy of every
     // unmerged row). Readers wait on state_mu_ meanwhile.
     std::lock_guard<std::mutex> lock(state_mu_);
-    if (snap_.use_count() == 1 && e.seq == snap_->last_seq + 1) {
+    if (sole_owner(snap_) && e.seq == snap_->last_seq + 1) {
       apply_entry(const_cast<Snapshot &>(*snap_), e, log_key(e.seq), object_bytes, true);
       counters_.entries_applied++;
       return;
