@@ -10,8 +10,9 @@ struct ObjectStore::Flight {
 
 ObjectStore::~ObjectStore() = default;
 
+// A flight is marked read-ahead before it is published: a reader joining it must know.
 std::shared_ptr<ObjectStore::Flight> ObjectStore::join_or_start(const std::string &key,
-                                                                bool *mine) {
+                                                                bool ahead, bool *mine) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = flights_.find(key);
   if (it != flights_.end()) {
@@ -19,6 +20,7 @@ std::shared_ptr<ObjectStore::Flight> ObjectStore::join_or_start(const std::strin
     return it->second;
   }
   auto flight = std::make_shared<Flight>();
+  flight->ahead = ahead;
   flights_.emplace(key, flight);
   *mine = true;
   return flight;
@@ -53,7 +55,7 @@ void ObjectStore::finish(const std::string &key, const std::shared_ptr<Flight> &
 
 std::shared_ptr<const void> ObjectStore::load(const std::string &key, const Fetch &fetch) {
   bool mine = false;
-  auto flight = join_or_start(key, &mine);
+  auto flight = join_or_start(key, false, &mine);
   if (mine) finish(key, flight, fetch);
   if (mine || !flight->ahead) return flight->result.get();  // a failure reaches every waiter
   // A read-ahead that failed was nobody's read: this one fetches the object itself (once; a
@@ -61,7 +63,7 @@ std::shared_ptr<const void> ObjectStore::load(const std::string &key, const Fetc
   try {
     return flight->result.get();
   } catch (const std::exception &) {
-    flight = join_or_start(key, &mine);
+    flight = join_or_start(key, false, &mine);
     if (mine) finish(key, flight, fetch);
     return flight->result.get();
   }
@@ -70,9 +72,8 @@ std::shared_ptr<const void> ObjectStore::load(const std::string &key, const Fetc
 void ObjectStore::prefetch(const std::string &key, Fetch fetch) {
   if (cache_.contains(key)) return;
   bool mine = false;
-  auto flight = join_or_start(key, &mine);
+  auto flight = join_or_start(key, true, &mine);
   if (!mine) return;
-  flight->ahead = true;
   io_.submit([this, key, flight, fetch = std::move(fetch)] { finish(key, flight, fetch); });
 }
 

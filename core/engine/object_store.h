@@ -77,7 +77,7 @@ class ObjectStore {
 
  private:
   struct Flight;
-  std::shared_ptr<Flight> join_or_start(const std::string &key, bool *mine);
+  std::shared_ptr<Flight> join_or_start(const std::string &key, bool ahead, bool *mine);
   void finish(const std::string &key, const std::shared_ptr<Flight> &flight, const Fetch &fetch);
 
   Storage &storage_;

@@ -173,11 +173,13 @@ class ScanSource : public RowSource {
     have_key_ = false;
   }
   // Starts fetching the blocks after block b in reading order, up to the window, within the
-  // range that ends at `end` (its far end: "" for none).
+  // range that ends at `end` (its far end: "" for none). With a window wider than one, block b
+  // itself goes out with them: every fetch is then a read-ahead, whose failure the read of
+  // that block retries once, whatever order the requests reach the store in.
   void read_ahead(size_t b, const std::string &end) {
     size_t n = page_->blocks.size();
     size_t want = ahead_.next_window();
-    for (size_t k = 1; k <= want; k++) {
+    for (size_t k = want > 1 ? 0 : 1; k <= want; k++) {
       if (desc_ ? k > b : b + k >= n) break;
       size_t j = desc_ ? b - k : b + k;
       const BlockRef &ref = page_->blocks[j];
