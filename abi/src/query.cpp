@@ -34,20 +34,6 @@ Document key_doc_from_text(Database &engine, const char *table, const char *key_
 
 }  // namespace bucketdb::abi
 
-extern "C" {
-
-bdb_status bdb_key_doc_from_text(bdb_db *db, const char *table, const char *key_text,
-                                 bdb_doc **out) {
-  return guard(__func__, [&] {
-    BDB_REQUIRE(out);
-    *out = nullptr;
-    DbCall in(db);
-    BDB_REQUIRE(table);
-    BDB_REQUIRE(key_text);
-    *out = new bdb_doc(bucketdb::abi::key_doc_from_text(in.engine(), table, key_text));
-  });
-}
-
 namespace {
 
 // The row under key_doc, or BDB_E_NOT_FOUND naming the table and the key.
@@ -64,6 +50,21 @@ bucketdb::Document get_row(bucketdb::Database &engine, const bucketdb::Document 
 }
 
 }  // namespace
+
+extern "C" {
+
+bdb_status bdb_key_doc_from_text(bdb_db *db, const char *table, const char *key_text,
+                                 bdb_doc **out) {
+  return guard(__func__, [&] {
+    BDB_REQUIRE(out);
+    *out = nullptr;
+    DbCall in(db);
+    BDB_REQUIRE(table);
+    BDB_REQUIRE(key_text);
+    *out = new bdb_doc(bucketdb::abi::key_doc_from_text(in.engine(), table, key_text));
+  });
+}
+
 
 bdb_status bdb_get(bdb_db *db, const bdb_doc *key_doc, bdb_doc **out) {
   return guard(__func__, [&] {

@@ -69,10 +69,10 @@ namespace {
 
 // Each character's 6 bits, in both alphabets (standard and URL-safe); -1 for any other.
 struct Base64Values {
-  int8_t of[256];
+  int16_t of[256];
   Base64Values() {
-    for (int8_t &x : of) x = -1;
-    for (int i = 0; i < 64; i++) of[static_cast<uint8_t>(kB64[i])] = static_cast<int8_t>(i);
+    for (int16_t &x : of) x = -1;
+    for (int i = 0; i < 64; i++) of[static_cast<uint8_t>(kB64[i])] = static_cast<int16_t>(i);
     of[static_cast<uint8_t>('-')] = 62;
     of[static_cast<uint8_t>('_')] = 63;
   }

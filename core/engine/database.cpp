@@ -101,7 +101,7 @@ std::unique_ptr<Database> Database::open(const std::string &uri, const Options &
   {
     std::lock_guard<std::mutex> lock(db->write_mu_);
     db->load_initial_block0();
-    db->catch_up_locked(kOpenLogWindow, /*probe_past_tail=*/true);
+    db->catch_up_locked(kOpenLogWindow, /*probe_past_tail=*/true, kOpenLogGrowth);
   }
   db->last_sweep_ms_ = db->steady_ms();
   if (options.auto_merge && !options.read_only)
@@ -233,7 +233,8 @@ void Database::require_writable(const char *what) const {
 
 // Makes `b0` the base of the state. Overlay rows it already holds (seq <= applied_seq) are
 // dropped; newer ones stay. If it is ahead of our log position, the log position jumps to it.
-void Database::install_block0_locked(std::shared_ptr<const Block0> b0, const std::string &etag) {
+void Database::install_block0_locked(const std::shared_ptr<const Block0> &b0,
+                                     const std::string &etag) {
   SnapshotPtr old = snapshot();
   auto s = std::make_shared<Snapshot>();
   s->block0 = b0;
@@ -341,9 +342,9 @@ void Database::apply_locked(const LogEntry &e, size_t object_bytes, bool own) {
 }
 
 // The sequence-guessing loop: GET committed/{last+1}, {last+2}, ... until one is missing,
-// `window` GETs in flight at a time, the window doubling while every GET finds an entry (a
-// reopen over k entries costs about log2(k) + k/64 round trips, not k).
-void Database::catch_up_locked(size_t window, bool probe_past_tail) {
+// `window` GETs in flight at a time, the window growing while every GET finds an entry (a
+// reopen over k entries costs about log(k) + k/64 round trips, not k).
+void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growth) {
   // A node that does not lead merges still learns of the leader's merges when its committed
   // cache grows, so its memory stays bounded (one conditional GET, usually a 304).
   SnapshotPtr before = snapshot();
@@ -380,7 +381,7 @@ void Database::catch_up_locked(size_t window, bool probe_past_tail) {
         if (e.writer && e.writer != writer_id_) last_foreign_ms_ = steady_ms();
       }
       if (found == got.size()) {
-        window = std::min(window * 2, widest);
+        window = std::min(window * growth, widest);
         continue;
       }
       // A missing entry followed by one that exists is a gap, not the end of the log. The
@@ -568,7 +569,7 @@ void Database::service_loop() {
         if (m.applied_seq > s->block0->log_floor && m.time_ms + opts_.gc_grace_ms <= now)
           gc_due = true;
       // The orphan sweep lists the bucket: at most once a day per process.
-      bool sweep_due = steady_ms() - last_sweep_ms_ >= 24 * 3600 * 1000ull;
+      bool sweep_due = steady_ms() - last_sweep_ms_ >= 24ull * 3600 * 1000;
       if (gc_due && is_leader(now) && steady_ms() - last_gc_ms_ >= opts_.write_forward_interval_ms) {
         last_gc_ms_ = steady_ms();
         gc(sweep_due);

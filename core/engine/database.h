@@ -135,7 +135,7 @@ class Database {
   std::shared_ptr<const IndexNode> load_index_node(const std::string &key);
   // Child j of a cached internal node, through the parent's weak reference when cached.
   std::shared_ptr<const IndexNode> load_index_node(const IndexNode &parent, size_t j);
-  void cache_block(const std::string &key, std::shared_ptr<const DataBlock> block) {
+  void cache_block(const std::string &key, const std::shared_ptr<const DataBlock> &block) {
     cache_.put(key, block, block->byte_size(), &block->used);
   }
   // Writes a new (immutable) index node through `writes` and keeps it in the cache.
@@ -170,13 +170,17 @@ class Database {
   // freshness check, where the log usually has nothing new). probe_past_tail: also look one
   // entry past the first missing one when the window does not, which tells a lost entry from
   // the end of the log (an open pays that GET).
-  void catch_up_locked(size_t window = 1, bool probe_past_tail = false);
-  // An open reads its tail 8 entries at a time at first: a short tail in one round trip.
-  static constexpr size_t kOpenLogWindow = 8;
+  // The window grows `growth` times while every GET finds an entry.
+  void catch_up_locked(size_t window = 1, bool probe_past_tail = false, size_t growth = 2);
+  // An open reads the next entry and the one after (the probe) together, then 8, 32, 64 at a
+  // time: a quiet log costs Block 0 and 2 GETs in 2 round trips, a tail of 32 entries (the
+  // merge threshold) 43 GETs in 4. Every miss is a GET billed, so the first window is small.
+  static constexpr size_t kOpenLogWindow = 2;
+  static constexpr size_t kOpenLogGrowth = 4;
   // After a lost race the entry that won is there, and usually little more.
   static constexpr size_t kLostRaceLogWindow = 2;
   void refresh_block0_locked(bool force);
-  void install_block0_locked(std::shared_ptr<const Block0> b0, const std::string &etag);
+  void install_block0_locked(const std::shared_ptr<const Block0> &b0, const std::string &etag);
   void apply_locked(const LogEntry &e, size_t object_bytes, bool own = false);
   void ensure_fresh(bool for_commit);
   // Whether the store's Block 0 is newer than `generation` (re-reading it). An object missing

@@ -93,7 +93,7 @@ Ranges ranges_for(const QuerySpec &q, size_t field, bool index) {
   const Field &f = q.schema->field(field);
   const std::string low = index ? "\1" : "";  // index keys of non-null values start at 0x01
   Ranges out;
-  out.ranges.push_back(KeyRange{index ? "" : "", ""});
+  out.ranges.push_back(KeyRange{"", ""});
   for (const Condition &c : q.where) {
     if (c.field != field) continue;
     std::vector<KeyRange> r;

@@ -52,7 +52,8 @@ inline void check_json_depth(std::string_view text, const std::string &what) {
 // Builds a document from nlohmann's SAX events (or, with Build false, only checks the text),
 // refusing what nlohmann's own parser lets through.
 template <class Json, bool Build = true>
-class StrictJsonBuilder {
+class StrictJsonBuilder {  // NOLINT(bugprone-exception-escape): nlohmann's SAX interface, whose
+                           // callbacks may throw (allocation) into sax_parse, which passes it on
  public:
   using number_integer_t = typename Json::number_integer_t;
   using number_unsigned_t = typename Json::number_unsigned_t;

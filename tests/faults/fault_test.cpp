@@ -190,7 +190,10 @@ TEST_F(Faults, DamagedReadsAreCorruptErrorsNamingTheObject) {
     EXPECT_EQ(st, BDB_E_CORRUPT) << "get #" << nth << ": " << msg;
     EXPECT_NE(msg.find("main/"), std::string::npos) << msg;
   }
-  EXPECT_GE(loud, 3) << "Block 0, the manifest page and the data block are each read once";
+  // Block 0 and the manifest page are read once each; the data block is read ahead, and a
+  // read-ahead that fails (damaged bytes included) is fetched once more by its reader, which
+  // then gets the clean bytes: the full answer, checked above.
+  EXPECT_GE(loud, 2) << "Block 0 and the manifest page";
 }
 
 // Reads lines "i" from fd until EOF; returns the acknowledged indexes.

@@ -179,11 +179,11 @@ TEST_F(ReadShapes, ReadAheadStaysWithinMaxMemoryBytes) {
 }
 
 TEST_F(ReadShapes, AFailedReadAheadIsFetchedAgainByTheReadItself) {
-  // The open reads Block 0 and 8 log keys; the count then the manifest page and the blocks,
-  // many at once: the 12th GET, a block's, fails. The read that needs that block fetches it
+  // The open reads Block 0 and 2 log keys; the count then the manifest page and the blocks,
+  // many at once: the 7th GET, a block's, fails. The read that needs that block fetches it
   // again (a failure is not kept), so the count is right at the price of one GET.
   auto db =
-      test::open_db("faulty:" + uri_ + "?faulty.ops=get&faulty.nth=12&faulty.status=io", options());
+      test::open_db("faulty:" + uri_ + "?faulty.ops=get&faulty.nth=7&faulty.status=io", options());
   uint64_t before = db->storage().counters().gets;
   EXPECT_EQ(db->count(users(*db)), 40u);
   EXPECT_EQ(db->storage().counters().gets - before, 1 + blocks_ + 1);
