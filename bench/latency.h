@@ -85,6 +85,9 @@ void add_rt(Report &report, const std::string &group, const std::string &name, c
 // Whether the counting layer (bench/counting_driver.cpp, built beside this program) is there:
 // an installed bucketdb-bench has none, and skips the rows that count other processes.
 bool counting_available();
+// One line the counting layer appended at a close ("gets puts lists deletes conflicts"), added
+// to *sum; false if the line is not one.
+bool add_count_line(const std::string &line, Requests *sum);
 
 // ---- the groups' parts ----
 void read_rows(const Setup &setup, const Delay &delay, Report &report);    // latency_reads.cpp

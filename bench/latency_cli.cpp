@@ -20,14 +20,7 @@ Requests last_count(const std::string &file) {
   while (std::getline(in, line))
     if (!line.empty()) last = line;
   Requests r;
-  unsigned long long g = 0, p = 0, l = 0, d = 0, c = 0;
-  if (std::sscanf(last.c_str(), "%llu %llu %llu %llu %llu", &g, &p, &l, &d, &c) != 5)
-    die("latency: no request count in " + file);
-  r.gets = g;
-  r.puts = p;
-  r.lists = l;
-  r.deletes = d;
-  r.put_conflicts = c;
+  if (!add_count_line(last, &r)) die("latency: no request count in " + file);
   return r;
 }
 

@@ -49,16 +49,8 @@ std::vector<Event> schedule(uint32_t node, double hours, uint64_t seed) {
 Requests sum_counts(const std::string &file) {
   std::ifstream in(file);
   Requests all;
-  unsigned long long g, p, l, d, c;
   std::string line;
-  while (std::getline(in, line))
-    if (std::sscanf(line.c_str(), "%llu %llu %llu %llu %llu", &g, &p, &l, &d, &c) == 5) {
-      all.gets += g;
-      all.puts += p;
-      all.lists += l;
-      all.deletes += d;
-      all.put_conflicts += c;
-    }
+  while (std::getline(in, line)) add_count_line(line, &all);
   return all;
 }
 

@@ -157,6 +157,17 @@ bool counting_available() {
 #endif
 }
 
+bool add_count_line(const std::string &line, Requests *sum) {
+  unsigned long long g = 0, p = 0, l = 0, d = 0, c = 0;
+  if (std::sscanf(line.c_str(), "%llu %llu %llu %llu %llu", &g, &p, &l, &d, &c) != 5) return false;
+  sum->gets += g;
+  sum->puts += p;
+  sum->lists += l;
+  sum->deletes += d;
+  sum->put_conflicts += c;
+  return true;
+}
+
 double rt_bound(double depth, double rest) {
   return depth + std::ceil(std::max(0.0, rest) / 64);
 }
