@@ -19,7 +19,19 @@ Requests Requests::operator-(const Requests &o) const {
   r.deletes = deletes - o.deletes;
   r.bytes_in = bytes_in - o.bytes_in;
   r.bytes_out = bytes_out - o.bytes_out;
+  r.put_conflicts = put_conflicts - o.put_conflicts;
   return r;
+}
+
+Requests &Requests::operator+=(const Requests &o) {
+  gets += o.gets;
+  puts += o.puts;
+  lists += o.lists;
+  deletes += o.deletes;
+  bytes_in += o.bytes_in;
+  bytes_out += o.bytes_out;
+  put_conflicts += o.put_conflicts;
+  return *this;
 }
 
 Requests requests(bdb_db *db) {
@@ -34,7 +46,30 @@ Requests requests(bdb_db *db) {
   r.deletes = j["deletes"];
   r.bytes_in = j["bytesIn"];
   r.bytes_out = j["bytesOut"];
+  r.put_conflicts = j["putConflicts"];
   return r;
+}
+
+std::string driver_stats(bdb_db *db) {
+  char *text = nullptr;
+  ok(bdb_db_stats_json(db, &text), "stats");
+  std::string out = nlohmann::json::parse(text)["storage"]["driverStats"].dump();
+  bdb_free(text);
+  return out;
+}
+
+std::string request_mix(const Requests &r) {
+  std::string s;
+  auto part = [&](uint64_t n, const char *what) {
+    if (!n) return;
+    if (!s.empty()) s += " + ";
+    s += std::to_string(n) + " " + what;
+  };
+  part(r.gets, "GET");
+  part(r.puts, "PUT");
+  part(r.lists, "LIST");
+  part(r.deletes, "DELETE");
+  return s.empty() ? "none" : s;
 }
 
 bdb_db *open_db(const std::string &uri,

@@ -20,10 +20,16 @@ void ok(bdb_status st, const char *what);
 // The storage counters of one handle (bdb_db_stats_json's "storage").
 struct Requests {
   uint64_t gets = 0, puts = 0, lists = 0, deletes = 0, bytes_in = 0, bytes_out = 0;
+  uint64_t put_conflicts = 0;  // of the puts: lost conditional writes (412)
   uint64_t total() const { return gets + puts + lists + deletes; }
   Requests operator-(const Requests &o) const;
+  Requests &operator+=(const Requests &o);
 };
 Requests requests(bdb_db *db);
+// The driver's own counters (bdb_db_stats_json's storage.driverStats), as JSON text.
+std::string driver_stats(bdb_db *db);
+// "3 GET + 1 PUT" (or "none").
+std::string request_mix(const Requests &r);
 
 bdb_db *open_db(const std::string &uri,
                 std::initializer_list<std::pair<const char *, std::string>> options = {});

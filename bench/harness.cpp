@@ -40,29 +40,56 @@ std::string figure(double v, const std::string &unit) {
 
 }  // namespace
 
+namespace {
+
+bool against_targets(const std::vector<Result> &results, const std::string &group) {
+  for (const Result &r : results)
+    if (r.group == group && (r.requests >= 0 || r.bound > 0)) return true;
+  return false;
+}
+
+std::string ratio_text(const Result &r) {
+  if (r.ratio() <= 0) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2fx", r.ratio());
+  return buf;
+}
+
+}  // namespace
+
 void Report::print_table(const std::string &machine) const {
   std::printf("BucketDB %s benchmarks on %s\n", "side-by-side", machine.c_str());
   std::string group;
+  bool targets = false;
   for (const Result &r : results_) {
     if (r.group != group) {
       group = r.group;
-      std::printf("\n%-44s %12s %12s %8s  %s\n", group.c_str(), "BucketDB", "peer", "ratio",
-                  "unit");
+      targets = against_targets(results_, group);
+      if (targets)
+        std::printf("\n%-58s %9s %9s %8s %8s %7s  %s\n", group.c_str(), "requests", "measured",
+                    "bound", "target", "ratio", "unit");
+      else
+        std::printf("\n%-44s %12s %12s %8s  %s\n", group.c_str(), "BucketDB", "peer", "ratio",
+                    "unit");
     }
     std::string peer = r.peer > 0 ? figure(r.peer, r.unit) : "-";
-    std::string ratio = "-";
-    if (r.ratio() > 0) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.2fx", r.ratio());
-      ratio = buf;
-    }
-    std::string unit = r.unit + (r.peer > 0 ? " (peer: " + r.peer_name + ")" : "");
+    std::string unit = r.unit;
+    if (r.peer > 0 && r.peer_name != "target") unit += " (peer: " + r.peer_name + ")";
     if (!r.note.empty()) unit += "; " + r.note;
-    std::printf("  %-42s %12s %12s %8s  %s\n", r.name.c_str(), figure(r.bucketdb, r.unit).c_str(),
-                peer.c_str(), ratio.c_str(), unit.c_str());
+    if (targets) {
+      std::string requests = r.requests >= 0 ? figure(r.requests, "requests") : "-";
+      std::string bound = r.bound > 0 ? figure(r.bound, r.unit) : "-";
+      std::printf("  %-56s %9s %9s %8s %8s %7s  %s\n", r.name.c_str(), requests.c_str(),
+                  figure(r.bucketdb, r.unit).c_str(), bound.c_str(), peer.c_str(),
+                  ratio_text(r).c_str(), unit.c_str());
+    } else {
+      std::printf("  %-42s %12s %12s %8s  %s\n", r.name.c_str(), figure(r.bucketdb, r.unit).c_str(),
+                  peer.c_str(), ratio_text(r).c_str(), unit.c_str());
+    }
   }
   std::printf(
-      "\nratio > 1: BucketDB ahead (rates: ours / peer; latencies and counts: peer / ours)\n");
+      "\nratio > 1: BucketDB ahead (rates: ours / peer; latencies and counts: peer / ours), or "
+      "its target met\n");
 }
 
 std::string Report::json(const std::string &machine) const {
@@ -80,6 +107,8 @@ std::string Report::json(const std::string &machine) const {
       j["peerName"] = r.peer_name;
       j["ratio"] = r.ratio();
     }
+    if (r.requests >= 0) j["requests"] = r.requests;
+    if (r.bound > 0) j["bound"] = r.bound;
     j["higherIsBetter"] = r.higher_is_better;
     if (!r.note.empty()) j["note"] = r.note;
     out["results"].push_back(j);

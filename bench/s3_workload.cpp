@@ -16,19 +16,8 @@ namespace bench {
 namespace {
 
 std::string mix(const Requests &r) {
-  std::string s;
-  auto part = [&](uint64_t n, const char *what) {
-    if (!n) return;
-    if (!s.empty()) s += " + ";
-    s += std::to_string(n) + " " + what;
-  };
-  part(r.gets, "GET");
-  part(r.puts, "PUT");
-  part(r.lists, "LIST");
-  part(r.deletes, "DELETE");
-  if (s.empty()) s = "none";
-  return s + "; " + std::to_string(r.bytes_out) + " bytes out, " + std::to_string(r.bytes_in) +
-         " in";
+  return request_mix(r) + "; " + std::to_string(r.bytes_out) + " bytes out, " +
+         std::to_string(r.bytes_in) + " in";
 }
 
 }  // namespace
