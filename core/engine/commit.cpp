@@ -302,6 +302,7 @@ uint64_t Database::commit_entry(
     }
     if (out == PutOutcome::kOk) {
       apply_locked(e, obj.size(), true);
+      if (losses == 0 && !timeshare()) check_contention_locked();
       return e.seq;
     }
     if (out == PutOutcome::kPreconditionFailedAfterRetry) {
@@ -316,13 +317,50 @@ uint64_t Database::commit_entry(
     // many nodes are racing: a random wait that doubles with each loss spreads them out.
     counters_.commit_retries++;
     catch_up_locked(kLostRaceLogWindow);
-    if (++losses >= 3) {
+    if (++losses >= 2) signal_contention_locked();
+    if (losses >= 3) {
       thread_local std::mt19937_64 rng{std::random_device{}()};
       uint64_t rt = std::max<uint64_t>(put_ms_.load(std::memory_order_relaxed), 1);
-      uint64_t cap = std::min<uint64_t>(rt << std::min(losses - 2, 6), 2000);
+      uint64_t cap = std::min<uint64_t>(rt << std::min(losses - 2, 2), 2000);
       std::uniform_int_distribution<uint64_t> pick(0, cap);
       std::this_thread::sleep_for(std::chrono::milliseconds(pick(rng)));
     }
+  }
+}
+
+void Database::signal_contention_locked() {
+  const uint64_t now = steady_ms();
+  if (signalled_ms_ && now - signalled_ms_ < kSignalEveryMs) return;
+  signalled_ms_ = now;
+  try {
+    std::string who = std::to_string(writer_id_);
+    storage_->put(contention_key(), Bytes(who.begin(), who.end()), PutCondition{});
+    counters_.contention_signalled++;
+  } catch (const Error &) {
+    // A hint only: the commit goes on without it.
+  }
+}
+
+void Database::check_contention_locked() {
+  if (++wins_unchecked_ < kCheckEveryWins) return;
+  wins_unchecked_ = 0;
+  const uint64_t foreign = last_foreign_ms_.load(std::memory_order_relaxed);
+  if (foreign && steady_ms() - foreign < 10000) return;  // pacing already
+  try {
+    bool not_modified = false;
+    auto got = storage_->get_if_changed(contention_key(), contention_etag_, &not_modified);
+    if (not_modified) return;
+    const bool news = contention_known_;  // what was there at the first look is old news
+    contention_known_ = true;
+    if (!got) return;
+    contention_etag_ = got->etag;
+    std::string who(got->data.begin(), got->data.end());
+    if (news && who != std::to_string(writer_id_)) {
+      last_foreign_ms_ = steady_ms();
+      counters_.contention_seen++;
+    }
+  } catch (const Error &) {
+    // A hint only.
   }
 }
 

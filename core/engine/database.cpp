@@ -24,6 +24,7 @@ std::string Database::prefixed(const std::string &sub) const {
   return opts_.db_prefix + "/" + sub;
 }
 std::string Database::block0_key() const { return prefixed("block0"); }
+std::string Database::contention_key() const { return prefixed("contended"); }
 std::string Database::log_key(uint64_t seq) const {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%020" PRIu64, seq);

@@ -41,7 +41,7 @@ struct StoredRow {
 struct EngineCounters {
   std::atomic<uint64_t> commits{0}, commit_retries{0}, entries_applied{0}, merges{0},
       merges_lost{0}, merged_entries{0}, blocks_written{0}, gc_deleted{0}, blobs_uploaded{0},
-      sort_runs_spilled{0}, index_plans_scanned{0};
+      sort_runs_spilled{0}, index_plans_scanned{0}, contention_signalled{0}, contention_seen{0};
 };
 
 // Whether the leader has background work on a table: blocks in an older schema version to
@@ -104,6 +104,8 @@ class Database {
   // Keys of this database's objects.
   std::string block0_key() const;
   std::string log_key(uint64_t seq) const;
+  // A writer losing races says so here (see signal_contention_locked).
+  std::string contention_key() const;
   std::string blob_key(const std::string &uuid) const;
 
   // For the read path (read.cpp) and tests.
@@ -265,8 +267,21 @@ class Database {
   bool gathering_ = false;           // a group writer waits for the queue to fill (pace_group)
   size_t last_group_size_ = 0;       // batches in the last group
   std::atomic<uint64_t> put_ms_{0};  // a commit PUT's round trip, smoothed (0: none yet)
-  // When this node last applied an entry another writer wrote (steady ms; 0: never).
+  // When this node last applied an entry another writer wrote, or learnt from the contention
+  // object that one is losing races (steady ms; 0: never).
   std::atomic<uint64_t> last_foreign_ms_{0};
+  // The writer that wins every race sees no entry of the others, so it would never pace its
+  // groups (pace_group): a writer that lost two races in a row says so in one small object
+  // (contention_key, at most once per kSignalEveryMs), and a writer that keeps winning looks
+  // at that object every kCheckEveryWins commits (a conditional GET, usually a 304).
+  static constexpr uint64_t kSignalEveryMs = 2000;
+  static constexpr uint64_t kCheckEveryWins = 16;
+  void signal_contention_locked();
+  void check_contention_locked();
+  uint64_t signalled_ms_ = 0;        // write_mu_: when this handle last wrote the object
+  uint64_t wins_unchecked_ = 0;      // write_mu_: commits since the object was last looked at
+  std::string contention_etag_;      // write_mu_: its ETag when last looked at
+  bool contention_known_ = false;    // write_mu_: looked at once (what was there is old news)
   const uint64_t writer_id_ = random_u64() | 1;  // names this handle in its log entries
 
   struct Pins {

@@ -166,6 +166,8 @@ std::string Database::stats_json() {
   if (out["storage"]["driverStats"].is_discarded()) out["storage"]["driverStats"] = ojson::object();
   out["engine"] = {{"commits", counters_.commits.load()},
                    {"commitRetries", counters_.commit_retries.load()},
+                   {"contentionSignalled", counters_.contention_signalled.load()},
+                   {"contentionSeen", counters_.contention_seen.load()},
                    {"entriesApplied", counters_.entries_applied.load()},
                    {"merges", counters_.merges.load()},
                    {"mergesLost", counters_.merges_lost.load()},

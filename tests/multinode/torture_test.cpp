@@ -128,6 +128,9 @@ void torture(const std::string &uri, const std::string &prefix, const TortureRun
     if (sub == "block0") decode_block0(obj->data, key);
     else if (sub.rfind("committed/", 0) == 0) decode_log_entry(obj->data, key);
     else if (sub.rfind("manifest/", 0) == 0) decode_manifest_page(obj->data, key);
+    else if (sub == "contended")  // the hint a losing writer leaves: a writer id
+      EXPECT_EQ(std::string(obj->data.begin(), obj->data.end()).find_first_not_of("0123456789"),
+                std::string::npos);
     else if (sub.rfind("data/", 0) == 0)
       DataBlock::parse(obj->data, key, s->schemas->version("t", DataBlock::peek_version(obj->data, key)));
     else ADD_FAILURE() << "unexpected object " << key;

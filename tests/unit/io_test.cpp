@@ -248,5 +248,36 @@ TEST_F(ReadShapes, AMergeWhoseWritesPartlyFailNamesNothingMissing) {
   EXPECT_EQ(db->count(users(*db)), 240u);
 }
 
+
+// The writer that wins every race sees no entry of the others: it learns of them from the
+// object a losing writer writes, looked at every 16th commit (a conditional GET), and paces.
+TEST_F(ReadShapes, AWriterThatKeepsWinningLearnsThatAnotherIsLosing) {
+  auto db = test::open_db(uri_, options());
+  auto commit_one = [&](int i) {
+    Batch b;
+    Document d(db->table_schema("users"));
+    d.set_json_object({{"id", "w" + std::to_string(i)}, {"name", "w"}, {"age", 1}});
+    b.stage(StagedOp::kUpdate, d);
+    db->commit(b);
+  };
+  auto seen = [&] {
+    return nlohmann::json::parse(db->stats_json())["engine"]["contentionSeen"].get<uint64_t>();
+  };
+  uint64_t gets = db->storage().counters().gets;
+  for (int i = 0; i < 16; i++) commit_one(i);
+  EXPECT_EQ(db->storage().counters().gets - gets, 1u) << "one look in 16 commits";
+  EXPECT_EQ(seen(), 0u) << "nothing there yet";
+  const std::string key = db->contention_key();
+  std::string other = "12345";
+  keep_->put(key, Bytes(other.begin(), other.end()), PutCondition{});  // a losing writer
+  for (int i = 16; i < 32; i++) commit_one(i);
+  EXPECT_EQ(seen(), 1u);
+  // An object that was there before this handle first looked is old news.
+  auto fresh = test::open_db(uri_, options());
+  db = std::move(fresh);
+  for (int i = 32; i < 64; i++) commit_one(i);
+  EXPECT_EQ(seen(), 0u);
+}
+
 }  // namespace
 }  // namespace bucketdb
