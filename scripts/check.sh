@@ -2,8 +2,9 @@
 # Installs what is missing, builds everything with AddressSanitizer and
 # UndefinedBehaviorSanitizer, and runs every test (CTest: GoogleTest, cmocka, driver
 # conformance, command line, install). Then builds a second tree with ThreadSanitizer, only
-# the targets whose tests run threads, and runs those (CTest label "threads"). CI runs this
-# (.ci/run). Arguments go to the first ctest and skip the ThreadSanitizer tree.
+# the targets whose tests run threads, and runs those (CTest label "threads"), and last
+# scripts/lint.sh (clang-format, clang-tidy). CI runs this (.ci/run). Arguments go to the
+# first ctest and skip the ThreadSanitizer tree and the lint.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build/asan"
@@ -24,3 +25,4 @@ cmake --build "$tsan" -j"$(nproc)" --target bdb_unit_tests bdb_driver_tests bdb_
   bdb_abi_lifetime bdb_abi_driver_register
 TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
   ctest --test-dir "$tsan" -L threads -j"$(nproc)" --output-on-failure --timeout 300
+"$root/scripts/lint.sh" "$build"

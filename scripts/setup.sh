@@ -16,6 +16,7 @@ packages=(
   libsqlite3-dev                                     # differential query tests, examples/driver
   flatbuffers-compiler libflatbuffers-dev            # schema compiler (schemas/)
   clang libclang-rt-14-dev                           # libFuzzer for schemas.fuzz_decode
+  clang-format clang-tidy                            # scripts/lint.sh
   libcurl4-openssl-dev libssl-dev                    # s3 driver; crypt: layer (AES-GCM)
   libzstd-dev                                        # compress: layer
   ceph-mon ceph-osd radosgw                          # s3 test server (scripts/s3-test-server.sh)

@@ -49,10 +49,10 @@ bdb_status guard(const char *call, Fn &&fn) noexcept {
 }
 
 // Fails with BDB_E_INVALID naming the argument when a required pointer is NULL.
-#define BDB_REQUIRE(ptr)                                                              \
-  do {                                                                                \
-    if (!(ptr))                                                                       \
-      ::bucketdb::fail(BDB_E_INVALID,                                                 \
+#define BDB_REQUIRE(ptr)                                                                     \
+  do {                                                                                       \
+    if (!(ptr))                                                                              \
+      ::bucketdb::fail(BDB_E_INVALID,                                                        \
                        std::string(::bucketdb::abi::current_call()) + ": " #ptr " is NULL"); \
   } while (0)
 

@@ -41,7 +41,9 @@ bdb_status bdb_options_set_logger(bdb_options *opts, bdb_log_fn fn, void *ctx) {
   });
 }
 
-void bdb_options_free(bdb_options *opts) { delete opts; }
+void bdb_options_free(bdb_options *opts) {
+  delete opts;
+}
 
 bdb_status bdb_open(const char *uri, const bdb_options *opts, bdb_db **out) {
   return guard(__func__, [&] {
@@ -94,9 +96,13 @@ bdb_status close_db(bdb_db *db, const char *call, bool log_failure) {
 
 extern "C" {
 
-bdb_status bdb_db_close(bdb_db *db) { return close_db(db, __func__, false); }
+bdb_status bdb_db_close(bdb_db *db) {
+  return close_db(db, __func__, false);
+}
 
-void bdb_close(bdb_db *db) { (void)close_db(db, __func__, true); }
+void bdb_close(bdb_db *db) {
+  (void)close_db(db, __func__, true);
+}
 
 bdb_status bdb_schema_register_json(bdb_db *db, const char *json) {
   return guard(__func__, [&] {
@@ -111,9 +117,9 @@ bdb_status bdb_schema_register_json_v2(bdb_db *db, const char *json, unsigned fl
     DbCall in(db);
     BDB_REQUIRE(json);
     if (flags & ~static_cast<unsigned>(BDB_SCHEMA_ALLOW_LOSSY))
-      bucketdb::fail(BDB_E_INVALID, std::string("bdb_schema_register_json_v2: unknown flags ") +
-                                        std::to_string(flags & ~static_cast<unsigned>(
-                                                                    BDB_SCHEMA_ALLOW_LOSSY)));
+      bucketdb::fail(BDB_E_INVALID,
+                     std::string("bdb_schema_register_json_v2: unknown flags ") +
+                         std::to_string(flags & ~static_cast<unsigned>(BDB_SCHEMA_ALLOW_LOSSY)));
     in.engine().register_schema(json, (flags & BDB_SCHEMA_ALLOW_LOSSY) != 0);
   });
 }

@@ -6,11 +6,11 @@
 #include "core/codec/json_values.h"
 #include "core/codec/row_codec.h"
 
+using bucketdb::fail;
 using bucketdb::Value;
 using bucketdb::abi::DbCall;
 using bucketdb::abi::dup_for_caller;
 using bucketdb::abi::guard;
-using bucketdb::fail;
 
 namespace {
 
@@ -69,7 +69,9 @@ bdb_status bdb_doc_from_json(bdb_db *db, const char *table, const char *json, bd
   });
 }
 
-void bdb_doc_free(bdb_doc *doc) { delete doc; }
+void bdb_doc_free(bdb_doc *doc) {
+  delete doc;
+}
 
 bdb_status bdb_doc_from_row(bdb_db *db, const char *table, uint32_t version, const void *row,
                             size_t row_len, const void *heap, size_t heap_len, bdb_doc **out) {
@@ -115,7 +117,9 @@ bdb_status bdb_doc_to_row(const bdb_doc *doc, uint32_t *out_version, void **out_
   });
 }
 
-uint32_t bdb_doc_schema_version(const bdb_doc *doc) { return doc ? doc->doc.schema().version() : 0; }
+uint32_t bdb_doc_schema_version(const bdb_doc *doc) {
+  return doc ? doc->doc.schema().version() : 0;
+}
 
 bdb_status bdb_doc_to_json(const bdb_doc *doc, char **out_json) {
   return guard(__func__, [&] {
@@ -152,8 +156,12 @@ int bdb_doc_has(const bdb_doc *doc, const char *field) {
   return doc->doc.is_set(f) && !bucketdb::is_null(doc->doc.get(f));
 }
 
-uint64_t bdb_doc_version(const bdb_doc *doc) { return doc ? doc->doc.version : 0; }
-uint64_t bdb_doc_misc(const bdb_doc *doc) { return doc ? doc->doc.misc : 0; }
+uint64_t bdb_doc_version(const bdb_doc *doc) {
+  return doc ? doc->doc.version : 0;
+}
+uint64_t bdb_doc_misc(const bdb_doc *doc) {
+  return doc ? doc->doc.misc : 0;
+}
 
 bdb_status bdb_doc_set_null(bdb_doc *doc, const char *field) {
   return set_field(__func__, doc, field, [](size_t) { return Value{}; });
@@ -173,7 +181,8 @@ bdb_status bdb_doc_set_double(bdb_doc *doc, const char *field, double value) {
 bdb_status bdb_doc_set_string(bdb_doc *doc, const char *field, const char *value, size_t len) {
   return set_field(__func__, doc, field, [&](size_t f) {
     if (!value && len) fail(BDB_E_INVALID, "bdb_doc_set_string: value is NULL");
-    if (doc->doc.schema().field(f).type_id == BDB_TYPE_BYTES) wrong_type(doc, field, "varchar or json");
+    if (doc->doc.schema().field(f).type_id == BDB_TYPE_BYTES)
+      wrong_type(doc, field, "varchar or json");
     return Value{std::string(value ? value : "", len)};
   });
 }
@@ -252,10 +261,14 @@ bdb_status bdb_doc_get_double(const bdb_doc *doc, const char *field, double *out
   return guard(__func__, [&] {
     BDB_REQUIRE(out);
     const Value &v = value_of(doc, field);
-    if (auto *d = std::get_if<double>(&v)) *out = *d;
-    else if (auto *i = std::get_if<int64_t>(&v)) *out = static_cast<double>(*i);
-    else if (auto *u = std::get_if<uint64_t>(&v)) *out = static_cast<double>(*u);
-    else wrong_type(doc, field, "a number");
+    if (auto *d = std::get_if<double>(&v))
+      *out = *d;
+    else if (auto *i = std::get_if<int64_t>(&v))
+      *out = static_cast<double>(*i);
+    else if (auto *u = std::get_if<uint64_t>(&v))
+      *out = static_cast<double>(*u);
+    else
+      wrong_type(doc, field, "a number");
   });
 }
 

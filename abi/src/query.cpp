@@ -6,11 +6,11 @@
 #include "abi/src/handles.h"
 #include "core/codec/json_values.h"
 
+using bucketdb::fail;
 using bucketdb::abi::ChildCall;
 using bucketdb::abi::DbCall;
 using bucketdb::abi::dup_for_caller;
 using bucketdb::abi::guard;
-using bucketdb::fail;
 
 namespace bucketdb::abi {
 
@@ -65,7 +65,6 @@ bdb_status bdb_key_doc_from_text(bdb_db *db, const char *table, const char *key_
   });
 }
 
-
 bdb_status bdb_get(bdb_db *db, const bdb_doc *key_doc, bdb_doc **out) {
   return guard(__func__, [&] {
     BDB_REQUIRE(out);
@@ -102,7 +101,9 @@ bdb_status bdb_query_new(bdb_db *db, const char *table, bdb_query **out) {
   });
 }
 
-void bdb_query_free(bdb_query *query) { bucketdb::abi::free_child(query); }
+void bdb_query_free(bdb_query *query) {
+  bucketdb::abi::free_child(query);
+}
 
 bdb_status bdb_query_where(bdb_query *query, const char *field, const char *op,
                            const char *value_json) {
@@ -221,6 +222,8 @@ bdb_status bdb_cursor_page_token(bdb_cursor *cursor, char **out_token) {
   });
 }
 
-void bdb_cursor_free(bdb_cursor *cursor) { bucketdb::abi::free_child(cursor); }
+void bdb_cursor_free(bdb_cursor *cursor) {
+  bucketdb::abi::free_child(cursor);
+}
 
 }  // extern "C"

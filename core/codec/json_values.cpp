@@ -30,12 +30,18 @@ double shortest_float32(float f) {
 
 const char *json_kind(const nlohmann::json &j) {
   switch (j.type()) {
-    case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::boolean: return "boolean";
-    case nlohmann::json::value_t::string: return "string";
-    case nlohmann::json::value_t::array: return "array";
-    case nlohmann::json::value_t::object: return "object";
-    default: return "number";
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::boolean:
+      return "boolean";
+    case nlohmann::json::value_t::string:
+      return "string";
+    case nlohmann::json::value_t::array:
+      return "array";
+    case nlohmann::json::value_t::object:
+      return "object";
+    default:
+      return "number";
   }
 }
 
@@ -90,9 +96,12 @@ Value value_from_json(const TableSchema &s, const Field &f, const nlohmann::json
 nlohmann::json value_to_json(const Field &f, const Value &v) {
   if (is_null(v)) return nullptr;
   switch (f.type->kind) {
-    case Kind::kUInt: return std::get<uint64_t>(v);
-    case Kind::kInt: return std::get<int64_t>(v);
-    case Kind::kBool: return std::get<bool>(v);
+    case Kind::kUInt:
+      return std::get<uint64_t>(v);
+    case Kind::kInt:
+      return std::get<int64_t>(v);
+    case Kind::kBool:
+      return std::get<bool>(v);
     case Kind::kFloat: {
       double d = std::get<double>(v);
       if (std::isnan(d)) return "NaN";
@@ -114,8 +123,10 @@ nlohmann::json value_to_json(const Field &f, const Value &v) {
         if (!j.is_discarded()) return j;
       }
       return std::get<std::string>(v);
-    case Kind::kBytes: return base64_encode(std::get<std::string>(v));
-    case Kind::kBlob: return uuid_text(std::get<Id128>(v));
+    case Kind::kBytes:
+      return base64_encode(std::get<std::string>(v));
+    case Kind::kBlob:
+      return uuid_text(std::get<Id128>(v));
   }
   return nullptr;
 }

@@ -66,9 +66,8 @@ std::string_view RowView::heap_value(size_t field) const {
   const uint8_t *slot = fixed_ + schema_->field(field).offset;
   uint64_t off = load_le(slot, 4), len = load_le(slot + 4, 4);
   if (off > heap_.size() || len > heap_.size() - off)
-    fail(BDB_E_CORRUPT, "corrupt object " + (what_ ? *what_ : std::string("?")) +
-                            ": field '" + schema_->field(field).name +
-                            "' points outside the heap");
+    fail(BDB_E_CORRUPT, "corrupt object " + (what_ ? *what_ : std::string("?")) + ": field '" +
+                            schema_->field(field).name + "' points outside the heap");
   return heap_.substr(static_cast<size_t>(off), static_cast<size_t>(len));
 }
 

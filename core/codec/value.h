@@ -13,7 +13,9 @@ namespace bucketdb {
 
 using Value = std::variant<std::monostate, uint64_t, int64_t, bool, double, std::string, Id128>;
 
-inline bool is_null(const Value &v) { return std::holds_alternative<std::monostate>(v); }
+inline bool is_null(const Value &v) {
+  return std::holds_alternative<std::monostate>(v);
+}
 
 using Values = std::vector<Value>;
 

@@ -14,13 +14,20 @@ namespace bucketdb {
 
 const char *value_kind_name(const Value &v) {
   switch (v.index()) {
-    case 0: return "null";
-    case 1: return "unsigned integer";
-    case 2: return "integer";
-    case 3: return "boolean";
-    case 4: return "number";
-    case 5: return "string";
-    default: return "blob";
+    case 0:
+      return "null";
+    case 1:
+      return "unsigned integer";
+    case 2:
+      return "integer";
+    case 3:
+      return "boolean";
+    case 4:
+      return "number";
+    case 5:
+      return "string";
+    default:
+      return "blob";
   }
 }
 
@@ -30,9 +37,15 @@ namespace {
   fail(BDB_E_TYPE, "table " + s.name() + ", field '" + f.name + "' (" + f.type->name + "): " + why);
 }
 
-uint64_t umax(int width) { return width == 8 ? ~uint64_t{0} : (uint64_t{1} << (width * 8)) - 1; }
-int64_t imax(int width) { return static_cast<int64_t>(umax(width) >> 1); }
-int64_t imin(int width) { return -imax(width) - 1; }
+uint64_t umax(int width) {
+  return width == 8 ? ~uint64_t{0} : (uint64_t{1} << (width * 8)) - 1;
+}
+int64_t imax(int width) {
+  return static_cast<int64_t>(umax(width) >> 1);
+}
+int64_t imin(int width) {
+  return -imax(width) - 1;
+}
 
 // An integral double that fits int64/uint64 exactly converts; anything else does not.
 // A number written with a fraction or exponent converts to an integer field only when it is
@@ -56,7 +69,6 @@ bool reject(std::string *why, const std::string &reason) {
   return false;
 }
 
-
 // The rules behind check_value; on failure returns false with the reason in *why.
 bool coerce(const Field &f, Value &v, std::string *why) {
   if (is_null(v)) return true;
@@ -69,13 +81,16 @@ bool coerce(const Field &f, Value &v, std::string *why) {
         if (*i < 0) return reject(why, std::to_string(*i) + " is negative");
         u = static_cast<uint64_t>(*i);
       } else if (auto *d = std::get_if<double>(&v)) {
-        if (!double_to_uint(*d, &u)) return reject(why, "expected an unsigned integer, got a fraction or a number out of range");
+        if (!double_to_uint(*d, &u))
+          return reject(why,
+                        "expected an unsigned integer, got a fraction or a number out of range");
       } else {
-        return reject(why, std::string("expected an unsigned integer, got a ") + value_kind_name(v));
+        return reject(why,
+                      std::string("expected an unsigned integer, got a ") + value_kind_name(v));
       }
       if (u > umax(f.type->width))
         return reject(why, std::to_string(u) + " is out of range (max " +
-                             std::to_string(umax(f.type->width)) + ")");
+                               std::to_string(umax(f.type->width)) + ")");
       v = u;
       return true;
     }
@@ -88,14 +103,15 @@ bool coerce(const Field &f, Value &v, std::string *why) {
           return reject(why, std::to_string(*u) + " is out of range");
         i = static_cast<int64_t>(*u);
       } else if (auto *d = std::get_if<double>(&v)) {
-        if (!double_to_int(*d, &i)) return reject(why, "expected an integer, got a fraction or a number out of range");
+        if (!double_to_int(*d, &i))
+          return reject(why, "expected an integer, got a fraction or a number out of range");
       } else {
         return reject(why, std::string("expected an integer, got a ") + value_kind_name(v));
       }
       if (i > imax(f.type->width) || i < imin(f.type->width))
         return reject(why, std::to_string(i) + " is out of range (" +
-                             std::to_string(imin(f.type->width)) + " to " +
-                             std::to_string(imax(f.type->width)) + ")");
+                               std::to_string(imin(f.type->width)) + " to " +
+                               std::to_string(imax(f.type->width)) + ")");
       v = i;
       return true;
     }
@@ -105,10 +121,14 @@ bool coerce(const Field &f, Value &v, std::string *why) {
       return true;
     case Kind::kFloat: {
       double d;
-      if (auto *p = std::get_if<double>(&v)) d = *p;
-      else if (auto *i = std::get_if<int64_t>(&v)) d = static_cast<double>(*i);
-      else if (auto *u = std::get_if<uint64_t>(&v)) d = static_cast<double>(*u);
-      else return reject(why, std::string("expected a number, got a ") + value_kind_name(v));
+      if (auto *p = std::get_if<double>(&v))
+        d = *p;
+      else if (auto *i = std::get_if<int64_t>(&v))
+        d = static_cast<double>(*i);
+      else if (auto *u = std::get_if<uint64_t>(&v))
+        d = static_cast<double>(*u);
+      else
+        return reject(why, std::string("expected a number, got a ") + value_kind_name(v));
       if (f.type->width == 4 && std::isfinite(d) &&
           std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max()))
         return reject(why, "number is out of float32 range");
@@ -128,11 +148,11 @@ bool coerce(const Field &f, Value &v, std::string *why) {
           return reject(why, "text is not valid JSON: " + bad_json);
         if (f.max_length && p->size() > f.max_length)
           return reject(why, "JSON text of " + std::to_string(p->size()) +
-                               " bytes is longer than maxLength " + std::to_string(f.max_length));
+                                 " bytes is longer than maxLength " + std::to_string(f.max_length));
       } else if (f.max_length && *chars > f.max_length) {
         return reject(why, "text of " + std::to_string(*chars) +
-                             " characters is longer than maxLength " +
-                             std::to_string(f.max_length) + " (it is never truncated)");
+                               " characters is longer than maxLength " +
+                               std::to_string(f.max_length) + " (it is never truncated)");
       }
       if (p->size() > 0x7fffffffu) return reject(why, "value larger than 2 GiB");
       return true;
@@ -142,7 +162,7 @@ bool coerce(const Field &f, Value &v, std::string *why) {
       if (!p) return reject(why, std::string("expected bytes, got a ") + value_kind_name(v));
       if (f.max_length && p->size() > f.max_length)
         return reject(why, std::to_string(p->size()) + " bytes is longer than maxLength " +
-                             std::to_string(f.max_length));
+                               std::to_string(f.max_length));
       if (p->size() > 0x7fffffffu) return reject(why, "value larger than 2 GiB");
       return true;
     }
@@ -164,8 +184,7 @@ Value check_value(const TableSchema &s, const Field &f, Value v) {
 
 Value convert_value(const Field &from, const Field &to, const Value &v) {
   if (is_null(v)) return v;
-  if (from.type_id == to.type_id && (!to.max_length || to.max_length >= from.max_length))
-    return v;
+  if (from.type_id == to.type_id && (!to.max_length || to.max_length >= from.max_length)) return v;
   Value out = v;
   std::string why;
   return coerce(to, out, &why) ? out : Value{};
@@ -179,8 +198,9 @@ Values convert_values(const TableSchema &from, const Values &v, const TableSchem
   Values out(to.fields().size());
   for (size_t i = 0; i < out.size(); i++) {
     int j = from.field_index(to.field(i).name);
-    if (j >= 0) out[i] = convert_value(from.field(static_cast<size_t>(j)), to.field(i),
-                                       v[static_cast<size_t>(j)]);
+    if (j >= 0)
+      out[i] =
+          convert_value(from.field(static_cast<size_t>(j)), to.field(i), v[static_cast<size_t>(j)]);
   }
   return out;
 }

@@ -80,8 +80,8 @@ void apply_entry(Snapshot &snap, const LogEntry &e, const std::string &key, size
           fail(BDB_E_CORRUPT, "corrupt object " + key + ": row of unknown schema " + op.table +
                                   " v" + std::to_string(op.schema_version));
         if (op.fixed.size() != sp->row_width())
-          fail(BDB_E_CORRUPT, "corrupt object " + key + ": row width does not match " +
-                                  op.table + " v" + std::to_string(op.schema_version));
+          fail(BDB_E_CORRUPT, "corrupt object " + key + ": row width does not match " + op.table +
+                                  " v" + std::to_string(op.schema_version));
         auto row = std::make_shared<OverlayRow>();
         row->seq = e.seq;
         row->misc = e.misc;

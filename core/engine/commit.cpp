@@ -33,8 +33,8 @@ void Batch::stage(StagedOp::Kind kind, const Document &doc) {
 namespace {
 
 std::string key_text(const TableSchema &s, const Value &v) {
-  return value_to_json(s.primary_key_field(), v).dump(-1, ' ', false,
-                                                      nlohmann::json::error_handler_t::replace);
+  return value_to_json(s.primary_key_field(), v)
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // Blob ids a document names without bringing bytes must be the ones the row already holds.
@@ -61,8 +61,7 @@ void check_blob_ownership(const Document &doc, const PendingRow &cur, const std:
 // versions so that a writer with an older schema never drops fields it does not know.
 Values patched(const PendingRow &cur, const Document &doc, SchemaPtr *out_schema,
                const std::string &what) {
-  SchemaPtr target = cur.schema->version() > doc.schema().version() ? cur.schema
-                                                                     : doc.schema_ptr();
+  SchemaPtr target = cur.schema->version() > doc.schema().version() ? cur.schema : doc.schema_ptr();
   Values merged = convert_values(*cur.schema, cur.values, *target);
   const TableSchema &ds = doc.schema();
   for (size_t i = 0; i < ds.fields().size(); i++) {
@@ -141,10 +140,9 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
     }
     std::string what = table + " " + key_text(*schema, doc.get(pk));
     if (op.has_expected && p.version_before != op.expected_version)
-      fail(BDB_E_CONFLICT, what + ": expected version " + std::to_string(op.expected_version) +
-                               ", found " +
-                               (p.existed_before ? std::to_string(p.version_before)
-                                                 : std::string("no row")));
+      fail(BDB_E_CONFLICT,
+           what + ": expected version " + std::to_string(op.expected_version) + ", found " +
+               (p.existed_before ? std::to_string(p.version_before) : std::string("no row")));
     switch (op.kind) {
       case StagedOp::kInsert:
         if (p.exists)
@@ -286,8 +284,8 @@ uint64_t Database::commit_entry(
                            " could not be read back");
       }
       if (!got)
-        fail(BDB_E_IO, std::string(err.what()) + "; nothing was committed (" + key +
-                           " does not exist)");
+        fail(BDB_E_IO,
+             std::string(err.what()) + "; nothing was committed (" + key + " does not exist)");
       out = PutOutcome::kPreconditionFailedAfterRetry;
     }
     if (out == PutOutcome::kOk && timeshare()) {

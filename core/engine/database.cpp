@@ -23,8 +23,12 @@ namespace bucketdb {
 std::string Database::prefixed(const std::string &sub) const {
   return opts_.db_prefix + "/" + sub;
 }
-std::string Database::block0_key() const { return prefixed("block0"); }
-std::string Database::contention_key() const { return prefixed("contended"); }
+std::string Database::block0_key() const {
+  return prefixed("block0");
+}
+std::string Database::contention_key() const {
+  return prefixed("contended");
+}
 std::string Database::log_key(uint64_t seq) const {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%020" PRIu64, seq);
@@ -37,7 +41,8 @@ std::string Database::data_key(const std::string &table) const {
   return prefixed(opts_.data_prefix + "/" + table + "/" + hex_text(time_id(now_ms())));
 }
 std::string Database::index_node_key(const std::string &table, const std::string &field) const {
-  return prefixed(opts_.index_prefix + "/" + table + "/" + field + "/" + hex_text(time_id(now_ms())));
+  return prefixed(opts_.index_prefix + "/" + table + "/" + field + "/" +
+                  hex_text(time_id(now_ms())));
 }
 std::string Database::manifest_key(const std::string &table) const {
   return prefixed(opts_.manifest_prefix + "/" + table + "/" + hex_text(time_id(now_ms())));
@@ -114,7 +119,8 @@ Database::~Database() {
   try {
     close();
   } catch (const std::exception &e) {
-    opts_.logger().log(LogLevel::kError, "merge", std::string("merge at close failed: ") + e.what());
+    opts_.logger().log(LogLevel::kError, "merge",
+                       std::string("merge at close failed: ") + e.what());
   }
 }
 
@@ -350,7 +356,8 @@ void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growt
   // cache grows, so its memory stays bounded (one conditional GET, usually a 304).
   SnapshotPtr before = snapshot();
   bool big = before->unmerged_entries >= opts_.merge_threshold_entries;
-  refresh_block0_locked(big && steady_ms() - block0_read_ms_.load() >= opts_.write_forward_interval_ms);
+  refresh_block0_locked(big &&
+                        steady_ms() - block0_read_ms_.load() >= opts_.write_forward_interval_ms);
   const size_t widest = std::max<size_t>(objects_.max_in_flight(), 1);
   window = std::clamp<size_t>(window, 1, widest);
   // Every entry found is applied to one private copy of the state, published once: copying the
@@ -423,7 +430,9 @@ void Database::ensure_fresh(bool for_commit) {
   catch_up_locked();
 }
 
-void Database::refresh() { force_refresh_ = true; }
+void Database::refresh() {
+  force_refresh_ = true;
+}
 
 namespace {
 
@@ -522,8 +531,8 @@ void Database::wait_for_own_window(const char *what) {
     fail(BDB_E_INVALID, std::string(what) + ": storage " + storage_->uri() +
                             " has no conditional writes, so only nodes 0 to ringSize-1 may "
                             "write, each in its own window; this node (nodeId " +
-                            std::to_string(opts_.node_id) + ", ringSize " +
-                            std::to_string(ring) + ") has none");
+                            std::to_string(opts_.node_id) + ", ringSize " + std::to_string(ring) +
+                            ") has none");
   for (;;) {
     uint64_t now = now_ms(), window = now / interval, into = now % interval;
     if (in_own_window(now)) return;
@@ -571,12 +580,14 @@ void Database::service_loop() {
           gc_due = true;
       // The orphan sweep lists the bucket: at most once a day per process.
       bool sweep_due = steady_ms() - last_sweep_ms_ >= 24ull * 3600 * 1000;
-      if (gc_due && is_leader(now) && steady_ms() - last_gc_ms_ >= opts_.write_forward_interval_ms) {
+      if (gc_due && is_leader(now) &&
+          steady_ms() - last_gc_ms_ >= opts_.write_forward_interval_ms) {
         last_gc_ms_ = steady_ms();
         gc(sweep_due);
       }
     } catch (const std::exception &e) {
-      opts_.logger().log(LogLevel::kWarn, "merge", std::string("write-forward service: ") + e.what());
+      opts_.logger().log(LogLevel::kWarn, "merge",
+                         std::string("write-forward service: ") + e.what());
     }
   }
 }

@@ -83,7 +83,7 @@ class Database {
   // Reads.
   std::optional<Document> get(const Document &key_doc);
   std::unique_ptr<Cursor> query(const QuerySpec &q);  // honours q.as_of_*
-  std::string explain(const QuerySpec &q);             // the plan and its estimated reads
+  std::string explain(const QuerySpec &q);            // the plan and its estimated reads
   uint64_t count(const QuerySpec &q);
   std::string read_blob(const std::string &blob_id);
 
@@ -227,8 +227,8 @@ class Database {
                          const std::vector<BlockRef> &old_blocks, const Overlay &changes);
   // Deletes objects concurrently; failures are left for the orphan sweep.
   void delete_quietly(const std::vector<std::string> &keys);
-  uint64_t now_ms() const;        // wall clock
-  uint64_t steady_ms() const;     // monotonic
+  uint64_t now_ms() const;     // wall clock
+  uint64_t steady_ms() const;  // monotonic
   // The monotonic clock's coarse reading: no clock read of its own, up to a tick behind; used
   // only when the staleness allowed is long enough that a tick more does not matter
   // (coarse_clock_ok_).
@@ -278,10 +278,10 @@ class Database {
   static constexpr uint64_t kCheckEveryWins = 16;
   void signal_contention_locked();
   void check_contention_locked();
-  uint64_t signalled_ms_ = 0;        // write_mu_: when this handle last wrote the object
-  uint64_t wins_unchecked_ = 0;      // write_mu_: commits since the object was last looked at
-  std::string contention_etag_;      // write_mu_: its ETag when last looked at
-  bool contention_known_ = false;    // write_mu_: looked at once (what was there is old news)
+  uint64_t signalled_ms_ = 0;      // write_mu_: when this handle last wrote the object
+  uint64_t wins_unchecked_ = 0;    // write_mu_: commits since the object was last looked at
+  std::string contention_etag_;    // write_mu_: its ETag when last looked at
+  bool contention_known_ = false;  // write_mu_: looked at once (what was there is old news)
   const uint64_t writer_id_ = random_u64() | 1;  // names this handle in its log entries
 
   struct Pins {

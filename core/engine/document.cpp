@@ -10,7 +10,8 @@
 namespace bucketdb {
 
 Document::Document(SchemaPtr schema)
-    : schema_(std::move(schema)), values_(schema_->fields().size()),
+    : schema_(std::move(schema)),
+      values_(schema_->fields().size()),
       set_(schema_->fields().size(), false) {}
 
 size_t Document::field(std::string_view name) const {
@@ -31,9 +32,10 @@ void Document::set_blob_bytes(size_t f, std::string bytes) {
   if (fd.type_id != BDB_TYPE_BLOB)
     fail(BDB_E_TYPE, "table " + schema_->name() + ", field '" + fd.name + "' (" + fd.type->name +
                          ") is not a blob field");
-  values_[f] = time_id(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count()));
+  values_[f] =
+      time_id(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count()));
   if (!all_set_) set_[f] = true;
   blobs_[f] = std::move(bytes);
 }

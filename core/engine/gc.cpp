@@ -63,8 +63,8 @@ uint64_t Database::gc(bool sweep) {
                                   [&](const MergeMark &m) { return m.applied_seq <= floor; }),
                    nb->merges.end());
   std::string etag;
-  PutOutcome out = storage_->put(block0_key(), encode_block0(*nb),
-                                 PutCondition{s->block0_etag, false}, &etag);
+  PutOutcome out =
+      storage_->put(block0_key(), encode_block0(*nb), PutCondition{s->block0_etag, false}, &etag);
   if (out != PutOutcome::kOk) {
     refresh_block0_locked(true);
     counters_.gc_deleted += deleted;
@@ -88,7 +88,9 @@ uint64_t Database::gc(bool sweep) {
 
 namespace {
 
-std::string last_segment(const std::string &key) { return key.substr(key.rfind('/') + 1); }
+std::string last_segment(const std::string &key) {
+  return key.substr(key.rfind('/') + 1);
+}
 
 // The sequence number of a log key's last segment (20 digits), or nullopt.
 std::optional<uint64_t> parse_log_seq(const std::string &name) {

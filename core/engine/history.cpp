@@ -61,8 +61,8 @@ SnapshotPtr Database::snapshot_as_of_seq(uint64_t seq) {
     std::string key = log_key(q);
     auto obj = storage_->get(key);
     if (!obj)
-      fail(BDB_E_NOT_FOUND, "history: log entry " + std::to_string(q) + " (" + key +
-                                ") is no longer retained");
+      fail(BDB_E_NOT_FOUND,
+           "history: log entry " + std::to_string(q) + " (" + key + ") is no longer retained");
     LogEntry e = decode_log_entry(obj->data, key);
     apply_entry(*s, e, key, obj->data.size());
   }

@@ -42,8 +42,7 @@ std::vector<IndexTreeWriter::Ref> IndexTreeWriter::write_level(uint8_t level,
 
 std::vector<IndexTreeWriter::Ref> IndexTreeWriter::update(const std::string &node_key,
                                                           Muts::const_iterator b,
-                                                          Muts::const_iterator e,
-                                                          uint8_t *level) {
+                                                          Muts::const_iterator e, uint8_t *level) {
   auto node = db_.load_index_node(node_key);
   *level = node->level;
   replaced_.push_back(node_key);
@@ -205,8 +204,8 @@ std::optional<std::string> index_last_before(Database &db, const std::string &ro
   return last_before(db, db.load_index_node(root), lo, hi);
 }
 
-void index_scan(Database &db, const std::string &root, const std::string &lo,
-                const std::string &hi, const std::function<bool(const std::string &)> &fn) {
+void index_scan(Database &db, const std::string &root, const std::string &lo, const std::string &hi,
+                const std::function<bool(const std::string &)> &fn) {
   if (!root.empty()) visit(db, db.load_index_node(root), lo, hi, fn);
 }
 

@@ -63,8 +63,8 @@ class IndexTreeWriter {
 
 // Calls fn(key) for every key k of the tree with lo <= k < hi (hi "" = no upper bound), in
 // order, until fn returns false.
-void index_scan(Database &db, const std::string &root, const std::string &lo,
-                const std::string &hi, const std::function<bool(const std::string &)> &fn);
+void index_scan(Database &db, const std::string &root, const std::string &lo, const std::string &hi,
+                const std::function<bool(const std::string &)> &fn);
 
 // The greatest key k of the tree with lo <= k < hi (hi "" = no upper bound), if any.
 std::optional<std::string> index_last_before(Database &db, const std::string &root,

@@ -80,11 +80,15 @@ std::string Database::inspect_json(const std::string &what) {
     for (const auto &t : b.tables) {
       ojson ixs = ojson::array();
       for (const auto &ix : t.indexes)
-        ixs.push_back({{"field", ix.field}, {"typeId", ix.type_id}, {"root", ix.root},
-                       {"built", ix.built}});
-      tables.push_back({{"name", t.name}, {"manifest", t.manifest_key}, {"rows", t.rows},
-                        {"blocks", t.blocks}, {"bytes", t.bytes},
-                        {"oldestVersion", t.oldest_version}, {"indexes", ixs}});
+        ixs.push_back(
+            {{"field", ix.field}, {"typeId", ix.type_id}, {"root", ix.root}, {"built", ix.built}});
+      tables.push_back({{"name", t.name},
+                        {"manifest", t.manifest_key},
+                        {"rows", t.rows},
+                        {"blocks", t.blocks},
+                        {"bytes", t.bytes},
+                        {"oldestVersion", t.oldest_version},
+                        {"indexes", ixs}});
     }
     out["tables"] = tables;
     ojson garbage = ojson::array();
@@ -133,8 +137,10 @@ std::string Database::inspect_json(const std::string &what) {
       ojson blocks = ojson::array();
       if (!t.manifest_key.empty())
         for (const auto &ref : load_manifest(t.manifest_key)->blocks)
-          blocks.push_back({{"key", ref.key}, {"schemaVersion", ref.schema_version},
-                            {"rows", ref.rows}, {"bytes", ref.bytes},
+          blocks.push_back({{"key", ref.key},
+                            {"schemaVersion", ref.schema_version},
+                            {"rows", ref.rows},
+                            {"bytes", ref.bytes},
                             {"firstKey", key_json(s, t.name, ref.first_key)},
                             {"lastKey", key_json(s, t.name, ref.last_key)}});
       tj["blocks"] = blocks;

@@ -104,16 +104,17 @@ class BlockWriter {
 };
 
 // The indexes a table should have: those its newest schema declares, with their types.
-std::vector<IndexRoot> wanted_indexes(const TableSchema &newest, const std::vector<IndexRoot> &have) {
+std::vector<IndexRoot> wanted_indexes(const TableSchema &newest,
+                                      const std::vector<IndexRoot> &have) {
   std::vector<IndexRoot> out;
   for (size_t f : newest.indexes()) {
     const Field &field = newest.field(f);
     auto it = std::find_if(have.begin(), have.end(), [&](const IndexRoot &ix) {
       return ix.field == field.name && ix.type_id == static_cast<uint32_t>(field.type_id);
     });
-    out.push_back(it != have.end() ? *it
-                                   : IndexRoot{field.name, static_cast<uint32_t>(field.type_id),
-                                               "", false, ""});
+    out.push_back(it != have.end()
+                      ? *it
+                      : IndexRoot{field.name, static_cast<uint32_t>(field.type_id), "", false, ""});
   }
   return out;
 }
@@ -122,7 +123,8 @@ std::vector<IndexRoot> wanted_indexes(const TableSchema &newest, const std::vect
 class IndexKeys {
  public:
   IndexKeys(const TableSchema &newest, const std::vector<IndexRoot> &indexes) {
-    for (const auto &ix : indexes) fields_.push_back(&newest.field(static_cast<size_t>(newest.field_index(ix.field))));
+    for (const auto &ix : indexes)
+      fields_.push_back(&newest.field(static_cast<size_t>(newest.field_index(ix.field))));
     removes.resize(indexes.size());
     adds.resize(indexes.size());
   }

@@ -42,7 +42,7 @@ class ObjectCache {
     std::string key;
     std::shared_ptr<const void> value;
     uint64_t bytes;
-    bool recent;  // read since it last reached the back of the list
+    bool recent;          // read since it last reached the back of the list
     const UseMark *mark;  // or marked there
   };
   mutable std::mutex mu_;

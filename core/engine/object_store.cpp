@@ -11,8 +11,8 @@ struct ObjectStore::Flight {
 ObjectStore::~ObjectStore() = default;
 
 // A flight is marked read-ahead before it is published: a reader joining it must know.
-std::shared_ptr<ObjectStore::Flight> ObjectStore::join_or_start(const std::string &key,
-                                                                bool ahead, bool *mine) {
+std::shared_ptr<ObjectStore::Flight> ObjectStore::join_or_start(const std::string &key, bool ahead,
+                                                                bool *mine) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = flights_.find(key);
   if (it != flights_.end()) {

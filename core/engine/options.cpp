@@ -10,8 +10,7 @@ namespace bucketdb {
 
 namespace {
 
-uint64_t parse_uint(const std::string &name, const std::string &value, uint64_t min,
-                    uint64_t max) {
+uint64_t parse_uint(const std::string &name, const std::string &value, uint64_t min, uint64_t max) {
   if (value.empty() || value[0] < '0' || value[0] > '9')
     fail(BDB_E_INVALID, "option " + name + ": '" + value + "' is not a non-negative integer");
   errno = 0;
@@ -60,19 +59,30 @@ void set_prefix(std::string &dst, const std::string &name, const std::string &va
 
 void Options::set(const std::string &name, const std::string &value) {
   const uint64_t kMax = ~uint64_t{0} >> 1;
-  if (name == "dbPrefix") set_prefix(db_prefix, name, value);
-  else if (name == "nodeId") node_id = static_cast<uint32_t>(parse_uint(name, value, 0, 255));
-  else if (name == "ringSize") ring_size = static_cast<uint32_t>(parse_uint(name, value, 1, 256));
-  else if (name == "writeForwardInterval") write_forward_interval_ms = parse_uint(name, value, 10, kMax);
-  else if (name == "readStalenessMs") read_staleness_ms = parse_uint(name, value, 0, kMax);
-  else if (name == "blockSizeBytes") block_size_bytes = parse_uint(name, value, 512, 1ull << 30);
-  else if (name == "maxMemoryBytes") max_memory_bytes = parse_uint(name, value, 0, kMax);
+  if (name == "dbPrefix")
+    set_prefix(db_prefix, name, value);
+  else if (name == "nodeId")
+    node_id = static_cast<uint32_t>(parse_uint(name, value, 0, 255));
+  else if (name == "ringSize")
+    ring_size = static_cast<uint32_t>(parse_uint(name, value, 1, 256));
+  else if (name == "writeForwardInterval")
+    write_forward_interval_ms = parse_uint(name, value, 10, kMax);
+  else if (name == "readStalenessMs")
+    read_staleness_ms = parse_uint(name, value, 0, kMax);
+  else if (name == "blockSizeBytes")
+    block_size_bytes = parse_uint(name, value, 512, 1ull << 30);
+  else if (name == "maxMemoryBytes")
+    max_memory_bytes = parse_uint(name, value, 0, kMax);
   else if (name == "maxRequestsInFlight")
     max_requests_in_flight = static_cast<uint32_t>(parse_uint(name, value, 1, 1024));
-  else if (name == "mergeIntervalMs") merge_interval_ms = parse_uint(name, value, 0, kMax);
-  else if (name == "mergeThresholdBytes") merge_threshold_bytes = parse_uint(name, value, 1, kMax);
-  else if (name == "mergeThresholdEntries") merge_threshold_entries = parse_uint(name, value, 1, kMax);
-  else if (name == "gcGraceMs") gc_grace_ms = parse_uint(name, value, 0, kMax);
+  else if (name == "mergeIntervalMs")
+    merge_interval_ms = parse_uint(name, value, 0, kMax);
+  else if (name == "mergeThresholdBytes")
+    merge_threshold_bytes = parse_uint(name, value, 1, kMax);
+  else if (name == "mergeThresholdEntries")
+    merge_threshold_entries = parse_uint(name, value, 1, kMax);
+  else if (name == "gcGraceMs")
+    gc_grace_ms = parse_uint(name, value, 0, kMax);
   else if (name == "autoMerge")
     auto_merge = parse_flag(name, value);
   else if (name == "createIfMissing")
@@ -84,14 +94,19 @@ void Options::set(const std::string &name, const std::string &value) {
   else if (name == "logLevel") {
     if (value != "debug" && value != "info" && value != "warn" && value != "error" &&
         value != "silent")
-      fail(BDB_E_INVALID, "option logLevel: '" + value +
-                              "' is not one of debug, info, warn, error, silent");
+      fail(BDB_E_INVALID,
+           "option logLevel: '" + value + "' is not one of debug, info, warn, error, silent");
     log_level = value;
-  } else if (name == "dataPrefix") set_prefix(data_prefix, name, value);
-  else if (name == "committedPrefix") set_prefix(committed_prefix, name, value);
-  else if (name == "blobPrefix") set_prefix(blob_prefix, name, value);
-  else if (name == "indexPrefix") set_prefix(index_prefix, name, value);
-  else if (name == "manifestPrefix") set_prefix(manifest_prefix, name, value);
+  } else if (name == "dataPrefix")
+    set_prefix(data_prefix, name, value);
+  else if (name == "committedPrefix")
+    set_prefix(committed_prefix, name, value);
+  else if (name == "blobPrefix")
+    set_prefix(blob_prefix, name, value);
+  else if (name == "indexPrefix")
+    set_prefix(index_prefix, name, value);
+  else if (name == "manifestPrefix")
+    set_prefix(manifest_prefix, name, value);
   else
     fail(BDB_E_INVALID,
          "unknown option '" + name +

@@ -16,21 +16,31 @@ namespace {
 bool exact(const Field &f, const Literal &l, Value *out) {
   switch (f.type->kind) {
     case Kind::kUInt:
-      if (l.kind == Literal::kUInt) *out = l.u;
-      else if (l.kind == Literal::kInt && l.i >= 0) *out = static_cast<uint64_t>(l.i);
-      else return false;
+      if (l.kind == Literal::kUInt)
+        *out = l.u;
+      else if (l.kind == Literal::kInt && l.i >= 0)
+        *out = static_cast<uint64_t>(l.i);
+      else
+        return false;
       return true;
     case Kind::kInt:
-      if (l.kind == Literal::kInt) *out = l.i;
-      else if (l.kind == Literal::kUInt && l.u <= INT64_MAX) *out = static_cast<int64_t>(l.u);
-      else return false;
+      if (l.kind == Literal::kInt)
+        *out = l.i;
+      else if (l.kind == Literal::kUInt && l.u <= INT64_MAX)
+        *out = static_cast<int64_t>(l.u);
+      else
+        return false;
       return true;
     case Kind::kFloat:
       if (f.type->width != 8) return false;  // float32 rounding would move the bounds
-      if (l.kind == Literal::kDouble) *out = l.d;
-      else if (l.kind == Literal::kInt && std::llabs(l.i) <= (int64_t{1} << 53)) *out = static_cast<double>(l.i);
-      else if (l.kind == Literal::kUInt && l.u <= (uint64_t{1} << 53)) *out = static_cast<double>(l.u);
-      else return false;
+      if (l.kind == Literal::kDouble)
+        *out = l.d;
+      else if (l.kind == Literal::kInt && std::llabs(l.i) <= (int64_t{1} << 53))
+        *out = static_cast<double>(l.i);
+      else if (l.kind == Literal::kUInt && l.u <= (uint64_t{1} << 53))
+        *out = static_cast<double>(l.u);
+      else
+        return false;
       return true;
     case Kind::kBool:
       if (l.kind != Literal::kBool) return false;
@@ -84,7 +94,8 @@ std::vector<KeyRange> intersect(const std::vector<KeyRange> &a, const std::vecto
       std::string hi = x.hi.empty() ? y.hi : (y.hi.empty() ? x.hi : std::min(x.hi, y.hi));
       if (hi.empty() || lo < hi) out.push_back(KeyRange{lo, hi});
     }
-  std::sort(out.begin(), out.end(), [](const KeyRange &p, const KeyRange &q) { return p.lo < q.lo; });
+  std::sort(out.begin(), out.end(),
+            [](const KeyRange &p, const KeyRange &q) { return p.lo < q.lo; });
   return out;
 }
 
@@ -104,15 +115,19 @@ Ranges ranges_for(const QuerySpec &q, size_t field, bool index) {
       case Op::kIn: {
         bool ok = true;
         for (size_t i = 0; i < c.values.size() && ok; i++) {
-          if (!exact(f, c.values[i], &v)) ok = false;
+          if (!exact(f, c.values[i], &v))
+            ok = false;
           else if (fits(f, v)) {
             std::string e = enc(f, v, index);
             r.push_back(KeyRange{e, prefix_successor(e)});
           }
         }
         if (!ok) continue;
-        std::sort(r.begin(), r.end(), [](const KeyRange &p, const KeyRange &q2) { return p.lo < q2.lo; });
-        r.erase(std::unique(r.begin(), r.end(), [](const KeyRange &p, const KeyRange &q2) { return p.lo == q2.lo; }), r.end());
+        std::sort(r.begin(), r.end(),
+                  [](const KeyRange &p, const KeyRange &q2) { return p.lo < q2.lo; });
+        r.erase(std::unique(r.begin(), r.end(),
+                            [](const KeyRange &p, const KeyRange &q2) { return p.lo == q2.lo; }),
+                r.end());
         rank = 3;
         break;
       }

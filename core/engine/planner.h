@@ -33,8 +33,8 @@ struct Plan {
   // order without a sort (then `ordered` too).
   bool reverse = false;
   std::string describe() const;
-  uint64_t blocks_total = 0;     // data blocks of the table
-  uint64_t blocks_touched = 0;   // primary-key plans: blocks overlapping the ranges
+  uint64_t blocks_total = 0;    // data blocks of the table
+  uint64_t blocks_touched = 0;  // primary-key plans: blocks overlapping the ranges
 };
 
 Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q);

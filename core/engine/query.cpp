@@ -47,8 +47,10 @@ Op parse_op(const QuerySpec &q, std::string op) {
 Literal literal_for(const QuerySpec &q, const Field &f, const nlohmann::json &j) {
   Literal l;
   auto bad = [&](const char *want) -> Literal {
-    qfail(q, "field '" + f.name + "' (" + f.type->name + ") cannot be compared with " + j.dump() +
-                 ": expected " + want, BDB_E_TYPE);
+    qfail(q,
+          "field '" + f.name + "' (" + f.type->name + ") cannot be compared with " + j.dump() +
+              ": expected " + want,
+          BDB_E_TYPE);
   };
   switch (f.type->kind) {
     case Kind::kUInt:
@@ -100,7 +102,9 @@ Literal literal_for(const QuerySpec &q, const Field &f, const nlohmann::json &j)
   return l;
 }
 
-int sign(long double x) { return x < 0 ? -1 : x > 0; }
+int sign(long double x) {
+  return x < 0 ? -1 : x > 0;
+}
 
 // Compares a non-null field value with a literal of a compatible kind. Numbers compare
 // exactly across unsigned, signed and floating point; NaN sorts above every number.
@@ -121,18 +125,26 @@ int compare(const Value &v, const Literal &l) {
   if (vnan || lnan) return vnan == lnan ? 0 : (vnan ? 1 : -1);
   if (l.kind == Literal::kDouble || std::holds_alternative<double>(v)) {
     long double a = 0, b = 0;  // long double holds every int64/uint64 exactly
-    if (auto *u = std::get_if<uint64_t>(&v)) a = static_cast<long double>(*u);
-    else if (auto *i = std::get_if<int64_t>(&v)) a = static_cast<long double>(*i);
-    else a = static_cast<long double>(std::get<double>(v));
-    if (l.kind == Literal::kUInt) b = static_cast<long double>(l.u);
-    else if (l.kind == Literal::kInt) b = static_cast<long double>(l.i);
-    else b = static_cast<long double>(l.d);
+    if (auto *u = std::get_if<uint64_t>(&v))
+      a = static_cast<long double>(*u);
+    else if (auto *i = std::get_if<int64_t>(&v))
+      a = static_cast<long double>(*i);
+    else
+      a = static_cast<long double>(std::get<double>(v));
+    if (l.kind == Literal::kUInt)
+      b = static_cast<long double>(l.u);
+    else if (l.kind == Literal::kInt)
+      b = static_cast<long double>(l.i);
+    else
+      b = static_cast<long double>(l.d);
     return sign(a - b) ? (a < b ? -1 : 1) : 0;
   }
   // Both integers.
   bool vneg = false, lneg = l.kind == Literal::kInt && l.i < 0;
-  uint64_t vm = 0, lm = lneg ? static_cast<uint64_t>(-(l.i + 1)) + 1 : (l.kind == Literal::kInt ? static_cast<uint64_t>(l.i) : l.u);
-  if (auto *u = std::get_if<uint64_t>(&v)) vm = *u;
+  uint64_t vm = 0, lm = lneg ? static_cast<uint64_t>(-(l.i + 1)) + 1
+                             : (l.kind == Literal::kInt ? static_cast<uint64_t>(l.i) : l.u);
+  if (auto *u = std::get_if<uint64_t>(&v))
+    vm = *u;
   else {
     int64_t i = std::get<int64_t>(v);
     vneg = i < 0;
@@ -172,7 +184,8 @@ bool test_non_null(const Condition &c, Cmp &&cmp, std::string_view text) {
       const std::string &p = c.values[0].s;
       return text.size() >= p.size() && text.compare(0, p.size(), p) == 0;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -195,8 +208,8 @@ bool test_bytes(const Condition &c, std::string_view s) {
 
 void QuerySpec::add_condition(const std::string &field, const std::string &op_text,
                               const char *value_json) {
-  asked_.push_back(Asked{field, op_text, value_json ? std::optional<std::string>(value_json)
-                                                    : std::nullopt});
+  asked_.push_back(
+      Asked{field, op_text, value_json ? std::optional<std::string>(value_json) : std::nullopt});
   int fi = schema->field_index(field);
   if (fi < 0) qfail(*this, "unknown field '" + field + "'", BDB_E_SCHEMA);
   const Field &f = schema->field(static_cast<size_t>(fi));
@@ -208,7 +221,8 @@ void QuerySpec::add_condition(const std::string &field, const std::string &op_te
     return;
   }
   if (!value_json) qfail(*this, "operator " + op_text + " on '" + field + "' needs a value");
-  nlohmann::json j = parse_json(value_json, "query on " + schema->name() + ": the value for '" + field + "'");
+  nlohmann::json j =
+      parse_json(value_json, "query on " + schema->name() + ": the value for '" + field + "'");
   if (c.op == Op::kIn) {
     if (!j.is_array()) qfail(*this, "'in' on '" + field + "' needs a JSON array", BDB_E_TYPE);
     for (const auto &e : j)
@@ -217,8 +231,9 @@ void QuerySpec::add_condition(const std::string &field, const std::string &op_te
     if (j.is_null())
       qfail(*this, "compare '" + field + "' with null using isnull or notnull", BDB_E_TYPE);
     if (c.op == Op::kPrefix && f.type->kind != Kind::kText && f.type->kind != Kind::kBytes)
-      qfail(*this, "prefix needs a varchar, json or bytes field; '" + field + "' is " +
-                       f.type->name, BDB_E_TYPE);
+      qfail(*this,
+            "prefix needs a varchar, json or bytes field; '" + field + "' is " + f.type->name,
+            BDB_E_TYPE);
     c.values.push_back(literal_for(*this, f, j));
   }
   where.push_back(std::move(c));

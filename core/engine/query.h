@@ -39,7 +39,7 @@ struct Condition {
 };
 
 struct QuerySpec {
-  SchemaPtr schema;  // the table's newest version when the query was made
+  SchemaPtr schema;              // the table's newest version when the query was made
   std::vector<Condition> where;  // the group being built (AND)
   // Groups closed by add_or(): a row matches when every condition of some group holds
   // (these, or `where`). Empty: `where` alone.

@@ -217,8 +217,7 @@ Document Database::document_from_row(const std::string &table, uint32_t version,
                                      std::string_view row, std::string_view heap) {
   table_schema(table);  // BDB_E_SCHEMA for an unknown table, after looking at the log
   SchemaPtr s = snapshot()->schemas->version(table, version);
-  if (!s)
-    fail(BDB_E_SCHEMA, "table " + table + " has no version " + std::to_string(version));
+  if (!s) fail(BDB_E_SCHEMA, "table " + table + " has no version " + std::to_string(version));
   if (row.size() != s->row_width())
     fail(BDB_E_TYPE, "a row of " + table + " version " + std::to_string(version) + " is " +
                          std::to_string(s->row_width()) + " bytes, not " +

@@ -14,7 +14,7 @@ class SchemaSet {
  public:
   // The newest version of a table; BDB_E_SCHEMA naming the table when there is none.
   SchemaPtr newest(const std::string &table) const;
-  SchemaPtr find_newest(const std::string &table) const;  // nullptr when none
+  SchemaPtr find_newest(const std::string &table) const;                // nullptr when none
   SchemaPtr version(const std::string &table, uint32_t version) const;  // nullptr when none
   // A set with `s` added. Same name and version with a different definition is BDB_E_SCHEMA;
   // with the same definition, *added is false and the set is unchanged.

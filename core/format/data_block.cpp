@@ -50,7 +50,8 @@ std::shared_ptr<const DataBlock> DataBlock::parse(Bytes object, const std::strin
   std::string table(r.blob());
   if (table != schema->name()) r.corrupt("belongs to table '" + table + "'");
   uint32_t version = r.u32();
-  if (version != schema->version()) r.corrupt("unexpected schema version " + std::to_string(version));
+  if (version != schema->version())
+    r.corrupt("unexpected schema version " + std::to_string(version));
   uint32_t rows = r.u32(), width = r.u32(), heap = r.u32();
   if (width != schema->row_width())
     r.corrupt("row width " + std::to_string(width) + " does not match schema " + table + " v" +

@@ -10,12 +10,18 @@ namespace bucketdb {
 
 const char *object_kind_name(ObjectKind kind) {
   switch (kind) {
-    case ObjectKind::kBlock0: return "block0";
-    case ObjectKind::kLogEntry: return "log entry";
-    case ObjectKind::kDataBlock: return "data block";
-    case ObjectKind::kManifestPage: return "manifest page";
-    case ObjectKind::kIndexNode: return "index node";
-    case ObjectKind::kBlob: return "blob";
+    case ObjectKind::kBlock0:
+      return "block0";
+    case ObjectKind::kLogEntry:
+      return "log entry";
+    case ObjectKind::kDataBlock:
+      return "data block";
+    case ObjectKind::kManifestPage:
+      return "manifest page";
+    case ObjectKind::kIndexNode:
+      return "index node";
+    case ObjectKind::kBlob:
+      return "blob";
   }
   return "object";
 }
@@ -24,7 +30,9 @@ uint8_t format_version(ObjectKind kind) {
   return kind == ObjectKind::kLogEntry ? 2 : kFormatVersion;
 }
 
-Bytes begin_object() { return Bytes(kEnvelopeHeader, 0); }
+Bytes begin_object() {
+  return Bytes(kEnvelopeHeader, 0);
+}
 
 void seal_in_place(ObjectKind kind, Bytes &o) {
   std::memcpy(o.data(), "BKDB", 4);
@@ -55,8 +63,8 @@ std::string_view open_object(ObjectKind kind, const Bytes &o, const std::string 
   uint64_t stored = load_le(o.data() + o.size() - 8, 8);
   if (XXH64(o.data(), o.size() - 8, 0) != stored) corrupt("checksum mismatch");
   if (o[4] != static_cast<uint8_t>(kind))
-    corrupt("holds a " + std::string(object_kind_name(static_cast<ObjectKind>(o[4]))) +
-            " (kind " + std::to_string(o[4]) + ")");
+    corrupt("holds a " + std::string(object_kind_name(static_cast<ObjectKind>(o[4]))) + " (kind " +
+            std::to_string(o[4]) + ")");
   if (o[5] < 1 || o[5] > format_version(kind))
     corrupt("format version " + std::to_string(o[5]) + " is not supported (this build reads 1 to " +
             std::to_string(format_version(kind)) + "; a newer BucketDB wrote it)");

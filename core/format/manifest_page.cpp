@@ -57,8 +57,7 @@ std::shared_ptr<const ManifestPage> decode_manifest_page(const Bytes &object,
     if (b.last_key < b.first_key) r.corrupt("block " + b.key + " has last key before first key");
   }
   for (size_t i = 1; i < p->blocks.size(); i++)
-    if (p->blocks[i].first_key <= p->blocks[i - 1].last_key)
-      r.corrupt("blocks out of key order");
+    if (p->blocks[i].first_key <= p->blocks[i - 1].last_key) r.corrupt("blocks out of key order");
   r.expect_done();
   p->first_keys.build(p->blocks.size(),
                       [&](size_t i) { return std::string_view(p->blocks[i].first_key); });

@@ -29,7 +29,7 @@ struct BlockRef {
 struct ManifestPage {
   std::string table;
   std::vector<BlockRef> blocks;
-  KeyProbes first_keys;  // over the blocks' first keys, built when decoded
+  KeyProbes first_keys;         // over the blocks' first keys, built when decoded
   WeakSlots<BlockHint> loaded;  // the engine's cached data blocks, by entry
   UseMark used;                 // for the object cache, by readers that come through a root
 

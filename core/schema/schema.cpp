@@ -55,8 +55,9 @@ std::shared_ptr<const TableSchema> TableSchema::from_json(std::string_view json)
   if (!j.contains("name") || !j["name"].is_string()) bad("", "'name' (a string) is required");
   table = j["name"].get<std::string>();
   if (!valid_identifier(table))
-    bad(table, "table name must be letters, digits and '_', not starting with a digit, at most "
-               "128 bytes");
+    bad(table,
+        "table name must be letters, digits and '_', not starting with a digit, at most "
+        "128 bytes");
   s->name_ = table;
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string &k = it.key();
@@ -74,7 +75,8 @@ std::shared_ptr<const TableSchema> TableSchema::from_json(std::string_view json)
     const std::string &fname = it.key();
     std::string where = "field '" + fname + "'";
     if (!valid_identifier(fname))
-      bad(table, where + ": field names must be letters, digits and '_', not starting with a digit");
+      bad(table,
+          where + ": field names must be letters, digits and '_', not starting with a digit");
     const ojson &fj = it.value();
     if (!fj.is_object()) bad(table, where + " must be an object like {\"typeId\": 10}");
     for (auto m = fj.begin(); m != fj.end(); ++m)
@@ -87,8 +89,7 @@ std::shared_ptr<const TableSchema> TableSchema::from_json(std::string_view json)
     f.type = type_info(f.type_id);
     if (!f.type) bad(table, where + ": unknown typeId " + std::to_string(f.type_id) + " (1-16)");
     if (fj.contains("maxLength")) {
-      if (!f.type->heap)
-        bad(table, where + ": maxLength applies only to varchar, json and bytes");
+      if (!f.type->heap) bad(table, where + ": maxLength applies only to varchar, json and bytes");
       f.max_length =
           static_cast<uint32_t>(unsigned_member(fj, "maxLength", table, where, 0x7fffffffu));
     }

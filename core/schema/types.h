@@ -15,8 +15,8 @@ struct TypeInfo {
   const char *name;
   uint32_t slot;  // bytes in the fixed part of a row
   Kind kind;
-  bool heap;      // value lives in the heap; the slot holds (offset, length)
-  int width;      // integer/float width in bytes, or 0
+  bool heap;  // value lives in the heap; the slot holds (offset, length)
+  int width;  // integer/float width in bytes, or 0
 };
 
 // nullptr for an unknown id.

@@ -215,8 +215,14 @@ std::string plugin_search_path() {
 }
 
 HostContext::HostContext(Logger logger)
-    : table{BDB_DRIVER_ABI_VERSION, sizeof(bdb_driver_host), host_log,     host_open_inner,
-            host_close_inner,       this,                    nullptr,      0},
+    : table{BDB_DRIVER_ABI_VERSION,
+            sizeof(bdb_driver_host),
+            host_log,
+            host_open_inner,
+            host_close_inner,
+            this,
+            nullptr,
+            0},
       log(std::move(logger)) {
   table.log_level = static_cast<int32_t>(log.min);
 }

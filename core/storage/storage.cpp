@@ -41,10 +41,11 @@ std::string Storage::driver_name() const {
 void Storage::raise(const char *op, const std::string &key, int st,
                     const bdb_drv_error &err) const {
   // Drivers name the operation and key themselves; add them only when a driver did not.
-  std::string msg = err.message[0] ? std::string(err.message)
-                                   : std::string(op) + " " + key + " failed (status " +
-                                         std::to_string(st) + ")";
-  if (err.message[0] && msg.find(key) == std::string::npos) msg = std::string(op) + " " + key + ": " + msg;
+  std::string msg =
+      err.message[0] ? std::string(err.message)
+                     : std::string(op) + " " + key + " failed (status " + std::to_string(st) + ")";
+  if (err.message[0] && msg.find(key) == std::string::npos)
+    msg = std::string(op) + " " + key + ": " + msg;
   fail(status_from_driver(st), msg);
 }
 
@@ -54,7 +55,8 @@ int Storage::with_retries(const char *op, const std::string &key, Fn &&fn, bdb_d
   thread_local std::mt19937_64 rng{std::random_device{}()};
   int delay = base_delay_ms;
   // A driver that retries itself (S3) gets one more try from here, not a second full round.
-  const int attempts = (capabilities() & BDB_DRV_CAP_RETRIES) ? std::min(max_attempts, 2) : max_attempts;
+  const int attempts =
+      (capabilities() & BDB_DRV_CAP_RETRIES) ? std::min(max_attempts, 2) : max_attempts;
   for (int attempt = 1;; attempt++) {
     err = bdb_drv_error{};
     int st = fn();
@@ -79,19 +81,21 @@ std::optional<StoredObject> Storage::get(const std::string &key) {
   return get_if_changed(key, std::string(), &nm);
 }
 
-std::optional<StoredObject> Storage::get_if_changed(const std::string &key,
-                                                    const std::string &etag,
+std::optional<StoredObject> Storage::get_if_changed(const std::string &key, const std::string &etag,
                                                     bool *not_modified) {
   const bdb_driver_v1 *t = driver_->table();
   bdb_drv_object obj{};
   bdb_drv_error err{};
   *not_modified = false;
-  int st = with_retries("get", key, [&] {
-    counters_.gets++;
-    obj = bdb_drv_object{};
-    return t->get(driver_->instance(), key.c_str(), etag.empty() ? nullptr : etag.c_str(), &obj,
-                  &err);
-  }, err);
+  int st = with_retries(
+      "get", key,
+      [&] {
+        counters_.gets++;
+        obj = bdb_drv_object{};
+        return t->get(driver_->instance(), key.c_str(), etag.empty() ? nullptr : etag.c_str(), &obj,
+                      &err);
+      },
+      err);
   if (st == BDB_DRV_NOT_FOUND) {
     counters_.get_misses++;
     return std::nullopt;
@@ -136,12 +140,16 @@ PutOutcome Storage::put(const std::string &key, const Bytes &data, const PutCond
   char *etag = nullptr;
   bdb_drv_error err{};
   bool retried = false;
-  int st = with_retries("put", key, [&] {
-    counters_.puts++;
-    counters_.bytes_out += data.size();
-    etag = nullptr;
-    return t->put(driver_->instance(), key.c_str(), data.data(), data.size(), &opts, &etag, &err);
-  }, err, &retried);
+  int st = with_retries(
+      "put", key,
+      [&] {
+        counters_.puts++;
+        counters_.bytes_out += data.size();
+        etag = nullptr;
+        return t->put(driver_->instance(), key.c_str(), data.data(), data.size(), &opts, &etag,
+                      &err);
+      },
+      err, &retried);
   if (st == BDB_DRV_PRECONDITION_FAILED) {
     counters_.put_conflicts++;
     return retried ? PutOutcome::kPreconditionFailedAfterRetry : PutOutcome::kPreconditionFailed;
@@ -156,10 +164,13 @@ void Storage::del(const std::string &key) {
   check_writable("delete", key);
   const bdb_driver_v1 *t = driver_->table();
   bdb_drv_error err{};
-  int st = with_retries("delete", key, [&] {
-    counters_.deletes++;
-    return t->del(driver_->instance(), key.c_str(), &err);
-  }, err);
+  int st = with_retries(
+      "delete", key,
+      [&] {
+        counters_.deletes++;
+        return t->del(driver_->instance(), key.c_str(), &err);
+      },
+      err);
   if (st != BDB_DRV_OK && st != BDB_DRV_NOT_FOUND) raise("delete", key, st, err);
 }
 
@@ -167,12 +178,15 @@ Storage::Page Storage::list(const std::string &prefix, const std::string &token)
   const bdb_driver_v1 *t = driver_->table();
   bdb_drv_list out{};
   bdb_drv_error err{};
-  int st = with_retries("list", prefix, [&] {
-    counters_.lists++;
-    out = bdb_drv_list{};
-    return t->list(driver_->instance(), prefix.c_str(), token.empty() ? nullptr : token.c_str(),
-                   &out, &err);
-  }, err);
+  int st = with_retries(
+      "list", prefix,
+      [&] {
+        counters_.lists++;
+        out = bdb_drv_list{};
+        return t->list(driver_->instance(), prefix.c_str(), token.empty() ? nullptr : token.c_str(),
+                       &out, &err);
+      },
+      err);
   Page page;
   if (st == BDB_DRV_NOT_FOUND) return page;
   if (st != BDB_DRV_OK) raise("list", prefix, st, err);

@@ -22,8 +22,8 @@ struct StoredObject {
 };
 
 struct PutCondition {
-  std::string if_match;       // empty: none
-  bool if_none_match = false; // create only
+  std::string if_match;        // empty: none
+  bool if_none_match = false;  // create only
 };
 
 enum class PutOutcome {

@@ -54,8 +54,8 @@ class Writer {
 class Reader {
  public:
   // what: the object being read, for error messages.
-  Reader(std::string_view data, std::string what) : p_(data.data()), end_(p_ + data.size()),
-                                                    what_(std::move(what)) {}
+  Reader(std::string_view data, std::string what)
+      : p_(data.data()), end_(p_ + data.size()), what_(std::move(what)) {}
   uint8_t u8() { return static_cast<uint8_t>(fixed(1)); }
   uint16_t u16() { return static_cast<uint16_t>(fixed(2)); }
   uint32_t u32() { return static_cast<uint32_t>(fixed(4)); }

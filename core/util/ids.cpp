@@ -32,7 +32,8 @@ Id128 random_id() {
 
 Id128 time_id(uint64_t unix_ms) {
   Id128 id = random_id();
-  for (int i = 0; i < 6; i++) id[static_cast<size_t>(i)] = static_cast<uint8_t>(unix_ms >> (8 * (5 - i)));
+  for (int i = 0; i < 6; i++)
+    id[static_cast<size_t>(i)] = static_cast<uint8_t>(unix_ms >> (8 * (5 - i)));
   id[6] = static_cast<uint8_t>((id[6] & 0x0f) | 0x70);  // version 7
   return id;
 }

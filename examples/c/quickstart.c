@@ -13,7 +13,7 @@ static int check(bdb_status st, const char *what) {
   fprintf(stderr, "quickstart: %s failed: %s (%s)\n", what, bdb_errmsg(), bdb_status_str(st));
   return 1;
 }
-#define CHECK(call) \
+#define CHECK(call)             \
   do {                          \
     if (check((call), #call)) { \
       rc = 1;                   \

@@ -247,7 +247,7 @@ int cache_stats(void *inst, char *buf, size_t cap) {
 
 extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
   static const bdb_driver_v1 t = bdbdrv::layer_table(
-      "cache", cache_open, cache_close, cache_get, cache_put, cache_del, cache_list,
-      cache_release, cache_release_list, cache_stats, cache_capabilities);
+      "cache", cache_open, cache_close, cache_get, cache_put, cache_del, cache_list, cache_release,
+      cache_release_list, cache_stats, cache_capabilities);
   return host_abi >= 1 ? &t : nullptr;
 }

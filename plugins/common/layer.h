@@ -159,8 +159,7 @@ inline int take_etag(const Inner &in, char **etag, const char *key, bdb_drv_erro
 
 // Checks that the host can open inner drivers.
 inline int check_host(const bdb_driver_host *host, const char *layer, bdb_drv_error *err) {
-  if (!host || !BDB_DRIVER_HOST_HAS(host, host_ctx) || !host->open_inner ||
-      !host->close_inner)
+  if (!host || !BDB_DRIVER_HOST_HAS(host, host_ctx) || !host->open_inner || !host->close_inner)
     return set_error(err, BDB_DRV_INVALID, 0, "%s: the host cannot open inner drivers", layer);
   return BDB_DRV_OK;
 }
@@ -195,7 +194,6 @@ inline bool parse_flag(const std::string &s, bool *out) {
   *out = s == "1";
   return true;
 }
-
 
 // A JSON string literal for s (quotes, backslashes and control characters escaped).
 inline std::string json_string(const std::string &s) {

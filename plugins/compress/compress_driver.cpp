@@ -228,8 +228,9 @@ int compress_stats(void *inst, char *buf, size_t cap) {
 }  // namespace
 
 extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
-  static const bdb_driver_v1 t = bdbdrv::layer_table(
-      "compress", compress_open, compress_close, compress_get, compress_put, compress_del, compress_list,
-      compress_release, compress_release_list, compress_stats, compress_capabilities);
+  static const bdb_driver_v1 t =
+      bdbdrv::layer_table("compress", compress_open, compress_close, compress_get, compress_put,
+                          compress_del, compress_list, compress_release, compress_release_list,
+                          compress_stats, compress_capabilities);
   return host_abi >= 1 ? &t : nullptr;
 }

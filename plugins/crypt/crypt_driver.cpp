@@ -161,7 +161,7 @@ int crypt_stats(void *inst, char *buf, size_t cap) {
 
 extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
   static const bdb_driver_v1 t = bdbdrv::layer_table(
-      "crypt", crypt_open, crypt_close, crypt_get, crypt_put, crypt_del, crypt_list,
-      crypt_release, crypt_release_list, crypt_stats, crypt_capabilities);
+      "crypt", crypt_open, crypt_close, crypt_get, crypt_put, crypt_del, crypt_list, crypt_release,
+      crypt_release_list, crypt_stats, crypt_capabilities);
   return host_abi >= 1 ? &t : nullptr;
 }

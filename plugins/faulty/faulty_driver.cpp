@@ -86,17 +86,22 @@ bool parse_uint(const std::string &s, uint64_t *out) {
 bool configure(Faulty &f, const std::map<std::string, std::string> &opts, std::string *why) {
   for (const auto &[name, value] : opts) {
     bool ok = true;
-    if (name == "nth") ok = parse_uint(value, &f.nth);
-    else if (name == "every") ok = parse_uint(value, &f.every);
-    else if (name == "max") ok = parse_uint(value, &f.max);
-    else if (name == "seed") ok = parse_uint(value, &f.seed);
-    else if (name == "delay_ms") ok = parse_uint(value, &f.delay_ms) && f.delay_ms <= 600000;
-    else if (name == "jitter_ms") ok = parse_uint(value, &f.jitter_ms) && f.jitter_ms <= 600000;
+    if (name == "nth")
+      ok = parse_uint(value, &f.nth);
+    else if (name == "every")
+      ok = parse_uint(value, &f.every);
+    else if (name == "max")
+      ok = parse_uint(value, &f.max);
+    else if (name == "seed")
+      ok = parse_uint(value, &f.seed);
+    else if (name == "delay_ms")
+      ok = parse_uint(value, &f.delay_ms) && f.delay_ms <= 600000;
+    else if (name == "jitter_ms")
+      ok = parse_uint(value, &f.jitter_ms) && f.jitter_ms <= 600000;
     else if (name == "conditional") {
       ok = value == "0" || value == "1";
       f.conditional = value == "1";
-    }
-    else if (name == "rate") {
+    } else if (name == "rate") {
       char *end = nullptr;
       f.rate = std::strtod(value.c_str(), &end);
       ok = end && !*end && f.rate >= 0 && f.rate <= 1;
@@ -107,26 +112,42 @@ bool configure(Faulty &f, const std::map<std::string, std::string> &opts, std::s
         size_t comma = value.find(',', start);
         if (comma == std::string::npos) comma = value.size();
         std::string op = value.substr(start, comma - start);
-        if (op == "get") f.ops |= kGet;
-        else if (op == "put") f.ops |= kPut;
-        else if (op == "del" || op == "delete") f.ops |= kDel;
-        else if (op == "list") f.ops |= kList;
-        else ok = false;
+        if (op == "get")
+          f.ops |= kGet;
+        else if (op == "put")
+          f.ops |= kPut;
+        else if (op == "del" || op == "delete")
+          f.ops |= kDel;
+        else if (op == "list")
+          f.ops |= kList;
+        else
+          ok = false;
         start = comma + 1;
       }
     } else if (name == "action") {
-      if (value == "fail") f.action = kFail;
-      else if (value == "lose_reply") f.action = kLoseReply;
-      else if (value == "corrupt") f.action = kCorrupt;
-      else if (value == "delay") f.action = kDelay;
-      else ok = false;
+      if (value == "fail")
+        f.action = kFail;
+      else if (value == "lose_reply")
+        f.action = kLoseReply;
+      else if (value == "corrupt")
+        f.action = kCorrupt;
+      else if (value == "delay")
+        f.action = kDelay;
+      else
+        ok = false;
     } else if (name == "status") {
-      if (value == "transient") f.status = BDB_DRV_TRANSIENT;
-      else if (value == "io") f.status = BDB_DRV_IO;
-      else if (value == "permission") f.status = BDB_DRV_PERMISSION;
-      else if (value == "no_space") f.status = BDB_DRV_NO_SPACE;
-      else if (value == "invalid") f.status = BDB_DRV_INVALID;
-      else ok = false;
+      if (value == "transient")
+        f.status = BDB_DRV_TRANSIENT;
+      else if (value == "io")
+        f.status = BDB_DRV_IO;
+      else if (value == "permission")
+        f.status = BDB_DRV_PERMISSION;
+      else if (value == "no_space")
+        f.status = BDB_DRV_NO_SPACE;
+      else if (value == "invalid")
+        f.status = BDB_DRV_INVALID;
+      else
+        ok = false;
     } else {
       *why = "unknown option faulty." + name;
       return false;
@@ -251,8 +272,7 @@ uint64_t faulty_capabilities(void *inst) {
 
 int faulty_stats(void *inst, char *buf, size_t cap) {
   auto *f = static_cast<Faulty *>(inst);
-  std::snprintf(buf, cap,
-                "{\"faultyCalls\":%llu,\"faultyInjected\":%llu,\"faultyJittered\":%llu}",
+  std::snprintf(buf, cap, "{\"faultyCalls\":%llu,\"faultyInjected\":%llu,\"faultyJittered\":%llu}",
                 static_cast<unsigned long long>(f->calls.load()),
                 static_cast<unsigned long long>(f->faults.load()),
                 static_cast<unsigned long long>(f->jittered.load()));

@@ -73,8 +73,8 @@ int open_store(const char *config, FileStore *s, bdb_drv_error *err) {
     if (!::getcwd(cwd, sizeof cwd)) {
       int e = errno;
       return set_error(err, bdbdrv::status_from_errno(e), e,
-                       "open file:%s: cannot resolve %s against the working directory: %s",
-                       config, path.c_str(), errno_text(e).c_str());
+                       "open file:%s: cannot resolve %s against the working directory: %s", config,
+                       path.c_str(), errno_text(e).c_str());
     }
     path = std::string(cwd) + "/" + path;
   }

@@ -133,7 +133,8 @@ int parse_config(const std::string &config, const EnvFn &env, Config *out, std::
   size_t slash = location.find('/');
   std::string prefix;
   if (!bdbdrv::percent_decode(location.substr(0, slash), &c.bucket) ||
-      (slash != std::string::npos && !bdbdrv::percent_decode(location.substr(slash + 1), &prefix))) {
+      (slash != std::string::npos &&
+       !bdbdrv::percent_decode(location.substr(slash + 1), &prefix))) {
     *why = "malformed percent-encoding in '" + location + "'";
     return BDB_DRV_INVALID;
   }

@@ -87,9 +87,8 @@ int s3_stats(void *instance, char *buf, size_t cap) {
 
 // AWS S3 has strong read-after-write consistency for puts, deletes and lists; so do RGW, R2,
 // MinIO and Tigris.
-constexpr uint64_t kCapabilities =
-    BDB_DRV_CAP_CONDITIONAL_PUT | BDB_DRV_CAP_STRONG_LIST | BDB_DRV_CAP_IF_NONE_MATCH_GET |
-    BDB_DRV_CAP_RETRIES;
+constexpr uint64_t kCapabilities = BDB_DRV_CAP_CONDITIONAL_PUT | BDB_DRV_CAP_STRONG_LIST |
+                                   BDB_DRV_CAP_IF_NONE_MATCH_GET | BDB_DRV_CAP_RETRIES;
 
 // A store opened with conditional_writes=off (Backblaze B2 answers conditional puts with 501)
 // says so, and the engine falls back to the timeshare rule.

@@ -57,8 +57,7 @@ int tiered_open(const bdb_driver_host *host, const char *config, void **out, bdb
       if (name == "fast") {
         fast = value;  // decoded once by split_layer (uri_options.h), like every value
         ok = !fast.empty();
-      }
-      else if (name == "mirror")
+      } else if (name == "mirror")
         ok = bdbdrv::parse_flag(value, &t->mirror);
       else if (name == "seed")
         ok = bdbdrv::parse_flag(value, &t->seed);

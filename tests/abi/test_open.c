@@ -299,8 +299,8 @@ static void open_with_null_options_uses_defaults(void **state) {
   (void)state;
   bdb_db *db = NULL;
   /* The defaults do not create a database (createIfMissing=0), as LevelDB's do not. */
-  h_expect_err(bdb_open("memory:", NULL, &db), BDB_E_NOT_FOUND, "no database at memory:",
-               "createIfMissing", NULL);
+  h_expect_err(bdb_open("memory:", NULL, &db), BDB_E_NOT_FOUND,
+               "no database at memory:", "createIfMissing", NULL);
   assert_null(db);
   bdb_options *o = NULL;
   h_ok(bdb_options_new(&o));

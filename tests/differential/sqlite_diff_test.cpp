@@ -24,12 +24,16 @@ struct Col {
   int type;
 };
 
-const int kTypes[] = {BDB_TYPE_UINT8,  BDB_TYPE_UINT16, BDB_TYPE_UINT32, BDB_TYPE_INT8,
-                      BDB_TYPE_INT16,  BDB_TYPE_INT32,  BDB_TYPE_INT64,  BDB_TYPE_TIMESTAMP,
-                      BDB_TYPE_BOOL,   BDB_TYPE_FLOAT64, BDB_TYPE_VARCHAR, BDB_TYPE_UINT64};
+const int kTypes[] = {BDB_TYPE_UINT8, BDB_TYPE_UINT16,  BDB_TYPE_UINT32,  BDB_TYPE_INT8,
+                      BDB_TYPE_INT16, BDB_TYPE_INT32,   BDB_TYPE_INT64,   BDB_TYPE_TIMESTAMP,
+                      BDB_TYPE_BOOL,  BDB_TYPE_FLOAT64, BDB_TYPE_VARCHAR, BDB_TYPE_UINT64};
 
-bool is_text(int t) { return t == BDB_TYPE_VARCHAR; }
-bool is_float(int t) { return t == BDB_TYPE_FLOAT64; }
+bool is_text(int t) {
+  return t == BDB_TYPE_VARCHAR;
+}
+bool is_float(int t) {
+  return t == BDB_TYPE_FLOAT64;
+}
 
 struct Cond {
   std::string field, op;
@@ -48,22 +52,28 @@ struct Q {
       const Cond &c = where[i];
       bool or_here = std::find(or_at.begin(), or_at.end(), i) != or_at.end();
       s += i == 0 ? (or_at.empty() ? " WHERE " : " WHERE (") : or_here ? ") OR (" : " AND ";
-      if (c.op == "isnull") s += c.field + " IS NULL";
-      else if (c.op == "notnull") s += c.field + " IS NOT NULL";
-      else if (c.op == "in") s += c.field + " IN " + list(c.value);
+      if (c.op == "isnull")
+        s += c.field + " IS NULL";
+      else if (c.op == "notnull")
+        s += c.field + " IS NOT NULL";
+      else if (c.op == "in")
+        s += c.field + " IN " + list(c.value);
       else if (c.op == "prefix")
         s += "substr(" + c.field + ",1,length(" + lit(c.value) + "))=" + lit(c.value);
-      else s += c.field + " " + c.op + " " + lit(c.value);
+      else
+        s += c.field + " " + c.op + " " + lit(c.value);
     }
     if (!or_at.empty()) s += ")";
     s += " ORDER BY " + (order.empty() ? pk : order + (desc ? " DESC" : "") + ", " + pk);
-    if (limit >= 0 || offset) s += " LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
+    if (limit >= 0 || offset)
+      s += " LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
     return s;
   }
   static std::string lit(const nlohmann::json &v) {
     if (v.is_string()) {
       std::string out = "'";
-      for (char ch : v.get<std::string>()) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+      for (char ch : v.get<std::string>())
+        out += ch == '\'' ? std::string("''") : std::string(1, ch);
       return out + "'";
     }
     if (v.is_boolean()) return v.get<bool>() ? "1" : "0";
@@ -116,7 +126,11 @@ class Fixture {
     ASSERT_EQ(sqlite3_open(":memory:", &lite_), SQLITE_OK);
     std::string ddl = "CREATE TABLE t (";
     for (size_t i = 0; i < cols_.size(); i++)
-      ddl += (i ? ", " : "") + cols_[i].name + " " + (is_text(cols_[i].type) ? "TEXT" : is_float(cols_[i].type) ? "REAL" : "INTEGER") + (i == 0 ? " PRIMARY KEY" : "");
+      ddl += (i ? ", " : "") + cols_[i].name + " " +
+             (is_text(cols_[i].type)    ? "TEXT"
+              : is_float(cols_[i].type) ? "REAL"
+                                        : "INTEGER") +
+             (i == 0 ? " PRIMARY KEY" : "");
     exec(ddl + ")");
     // Three rounds of writes with merges between: rows in blocks, rows changed and deleted
     // after their index entries were written, rows only in the committed cache.
@@ -203,8 +217,10 @@ class Fixture {
         if (x.is_number_float() && std::isinf(x.get<double>()))
           x = x.get<double>() > 0 ? "Infinity" : "-Infinity";
       };
-      if (v.is_array()) for (auto &x : v) fix(x);
-      else fix(v);
+      if (v.is_array())
+        for (auto &x : v) fix(x);
+      else
+        fix(v);
       return v.dump();
     };
     for (size_t i = 0; i < q.where.size(); i++) {
@@ -229,7 +245,8 @@ class Fixture {
     }
     while (sqlite3_step(st) == SQLITE_ROW) {
       if (sqlite3_column_type(st, 0) == SQLITE_TEXT)
-        out.push_back(nlohmann::json(reinterpret_cast<const char *>(sqlite3_column_text(st, 0))).dump());
+        out.push_back(
+            nlohmann::json(reinterpret_cast<const char *>(sqlite3_column_text(st, 0))).dump());
       else
         out.push_back(std::to_string(sqlite3_column_int64(st, 0)));
     }
@@ -257,7 +274,11 @@ class Fixture {
             at.push_back(n);
         }
         t.or_at = at;
-        if (fails(t)) { q = t; again = true; break; }
+        if (fails(t)) {
+          q = t;
+          again = true;
+          break;
+        }
       }
       for (size_t i = 0; !again && i < q.or_at.size(); i++) {
         Q t = q;
@@ -267,8 +288,23 @@ class Fixture {
           again = true;
         }
       }
-      if (!again && !q.order.empty()) { Q t = q; t.order.clear(); if (fails(t)) { q = t; again = true; } }
-      if (!again && q.limit >= 0) { Q t = q; t.limit = -1; t.offset = 0; if (fails(t)) { q = t; again = true; } }
+      if (!again && !q.order.empty()) {
+        Q t = q;
+        t.order.clear();
+        if (fails(t)) {
+          q = t;
+          again = true;
+        }
+      }
+      if (!again && q.limit >= 0) {
+        Q t = q;
+        t.limit = -1;
+        t.offset = 0;
+        if (fails(t)) {
+          q = t;
+          again = true;
+        }
+      }
     }
     return q;
   }
@@ -277,7 +313,9 @@ class Fixture {
   uint64_t sort_runs_spilled() const {
     return nlohmann::json::parse(db_->stats_json())["engine"]["sortRunsSpilled"].get<uint64_t>();
   }
-  ~Fixture() { if (lite_) sqlite3_close(lite_); }
+  ~Fixture() {
+    if (lite_) sqlite3_close(lite_);
+  }
 
  private:
   void exec(const std::string &sql) {
@@ -289,7 +327,8 @@ class Fixture {
   }
 
   void make_schema() {
-    int pk_type = std::vector<int>{BDB_TYPE_INT64, BDB_TYPE_VARCHAR, BDB_TYPE_UINT32, BDB_TYPE_INT16}[rng_() % 4];
+    int pk_type = std::vector<int>{BDB_TYPE_INT64, BDB_TYPE_VARCHAR, BDB_TYPE_UINT32,
+                                   BDB_TYPE_INT16}[rng_() % 4];
     cols_ = {{"k", pk_type}};
     int n = 3 + static_cast<int>(rng_() % 4);
     for (int i = 0; i < n; i++) cols_.push_back({"f" + std::to_string(i), kTypes[rng_() % 12]});
@@ -309,20 +348,39 @@ class Fixture {
     if (allow_null && rng_() % 7 == 0) return nullptr;
     auto pick = [&](std::initializer_list<int64_t> v) { return *(v.begin() + rng_() % v.size()); };
     switch (type) {
-      case BDB_TYPE_UINT8: return pick({0, 1, 7, 42, 254, 255});
-      case BDB_TYPE_UINT16: return pick({0, 3, 1000, 65535});
-      case BDB_TYPE_UINT32: return pick({0, 5, 77777, 4294967295});
-      case BDB_TYPE_UINT64: return pick({0, 9, 1ll << 40, std::numeric_limits<int64_t>::max()});
-      case BDB_TYPE_INT8: return pick({-128, -1, 0, 3, 127});
-      case BDB_TYPE_INT16: return pick({-32768, -5, 0, 12, 32767});
-      case BDB_TYPE_INT32: return pick({std::numeric_limits<int32_t>::min(), -9, 0, 9, std::numeric_limits<int32_t>::max()});
+      case BDB_TYPE_UINT8:
+        return pick({0, 1, 7, 42, 254, 255});
+      case BDB_TYPE_UINT16:
+        return pick({0, 3, 1000, 65535});
+      case BDB_TYPE_UINT32:
+        return pick({0, 5, 77777, 4294967295});
+      case BDB_TYPE_UINT64:
+        return pick({0, 9, 1ll << 40, std::numeric_limits<int64_t>::max()});
+      case BDB_TYPE_INT8:
+        return pick({-128, -1, 0, 3, 127});
+      case BDB_TYPE_INT16:
+        return pick({-32768, -5, 0, 12, 32767});
+      case BDB_TYPE_INT32:
+        return pick(
+            {std::numeric_limits<int32_t>::min(), -9, 0, 9, std::numeric_limits<int32_t>::max()});
       case BDB_TYPE_INT64:
       case BDB_TYPE_TIMESTAMP:
-        return pick({std::numeric_limits<int64_t>::min(), -1, 0, 1700000000000, std::numeric_limits<int64_t>::max()});
-      case BDB_TYPE_BOOL: return static_cast<bool>(rng_() % 2);
+        return pick({std::numeric_limits<int64_t>::min(), -1, 0, 1700000000000,
+                     std::numeric_limits<int64_t>::max()});
+      case BDB_TYPE_BOOL:
+        return static_cast<bool>(rng_() % 2);
       case BDB_TYPE_FLOAT64: {
-        double v[] = {0.0, -0.0, 1.5, -2.25, 1e300, -1e300, 5e-324, 3.0, 42.0,
-                      std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+        double v[] = {0.0,
+                      -0.0,
+                      1.5,
+                      -2.25,
+                      1e300,
+                      -1e300,
+                      5e-324,
+                      3.0,
+                      42.0,
+                      std::numeric_limits<double>::infinity(),
+                      -std::numeric_limits<double>::infinity()};
         return v[rng_() % 11];
       }
       default: {
@@ -337,7 +395,8 @@ class Fixture {
     for (size_t c = 0; c < cols_.size(); c++) {
       if (c == 0) {
         int k = static_cast<int>(rng_() % static_cast<unsigned>(key_range_));
-        row["k"] = is_text(cols_[0].type) ? nlohmann::json("k" + std::to_string(k)) : nlohmann::json(k);
+        row["k"] =
+            is_text(cols_[0].type) ? nlohmann::json("k" + std::to_string(k)) : nlohmann::json(k);
       } else {
         row[cols_[c].name] = random_value(cols_[c].type, true);
       }
@@ -406,10 +465,10 @@ TEST(Differential, RandomQueriesEqualSqlite) {
         std::string gs, ws;
         for (auto &x : g) gs += x + " ";
         for (auto &x : w) ws += x + " ";
-        FAIL() << "mismatch with SQLite (seed " << seed << ", query " << i << ")\n  schema: "
-               << f.schema_json() << "\n  query:  " << small.describe() << "\n  sql:    "
-               << small.sql("t", "k") << "\n  plan:   " << p << "\n  ours:   " << gs
-               << "\n  sqlite: " << ws;
+        FAIL() << "mismatch with SQLite (seed " << seed << ", query " << i
+               << ")\n  schema: " << f.schema_json() << "\n  query:  " << small.describe()
+               << "\n  sql:    " << small.sql("t", "k") << "\n  plan:   " << p
+               << "\n  ours:   " << gs << "\n  sqlite: " << ws;
       }
       if (i % 5 == 0) {  // the whole result again, page by page with keyset tokens
         Q whole = q;
@@ -458,10 +517,10 @@ TEST(Differential, SpillingSortsEqualSqlite) {
         auto g = f.ours(small, &n, &p), w = f.theirs(small);
         size_t at = 0;
         while (at < g.size() && at < w.size() && g[at] == w[at]) at++;
-        FAIL() << "mismatch with SQLite (seed " << seed << ", query " << i << ")\n  schema: "
-               << f.schema_json() << "\n  query:  " << small.describe() << "\n  sql:    "
-               << small.sql("t", "k") << "\n  plan:   " << p << "\n  ours:   " << g.size()
-               << " rows (count " << n << ")\n  sqlite: " << w.size()
+        FAIL() << "mismatch with SQLite (seed " << seed << ", query " << i
+               << ")\n  schema: " << f.schema_json() << "\n  query:  " << small.describe()
+               << "\n  sql:    " << small.sql("t", "k") << "\n  plan:   " << p
+               << "\n  ours:   " << g.size() << " rows (count " << n << ")\n  sqlite: " << w.size()
                << " rows\n  first difference at row " << at << ": ours "
                << (at < g.size() ? g[at] : "-") << ", sqlite " << (at < w.size() ? w[at] : "-");
       }

@@ -51,8 +51,8 @@ TEST(UriOptions, LayersTakeTheirOwnOptionsAndPassTheRestOnAsWritten) {
   std::string inner, why;
   Options o;
   ASSERT_TRUE(bdbdrv::split_layer_config(
-      "file:/d?page=2&tiered.fast=memory:f%3Fpage%3D1&x=a%26b&tiered.mirror=1", "tiered",
-      &inner, &o, &why));
+      "file:/d?page=2&tiered.fast=memory:f%3Fpage%3D1&x=a%26b&tiered.mirror=1", "tiered", &inner,
+      &o, &why));
   EXPECT_EQ(inner, "file:/d?page=2&x=a%26b");  // still encoded: the inner driver decodes it
   EXPECT_EQ(o, (Options{{"fast", "memory:f?page=1"}, {"mirror", "1"}}));
   // The inner URI parsed in turn gives the inner driver its decoded values.

@@ -58,11 +58,15 @@ void check_objects(Database &db, const std::string &prefix) {
     auto obj = db.storage().get(key);
     if (!obj) continue;
     std::string sub = key.substr(prefix.size() + 1);
-    if (sub == "block0") decode_block0(obj->data, key);
-    else if (sub.rfind("committed/", 0) == 0) decode_log_entry(obj->data, key);
-    else if (sub.rfind("manifest/", 0) == 0) decode_manifest_page(obj->data, key);
+    if (sub == "block0")
+      decode_block0(obj->data, key);
+    else if (sub.rfind("committed/", 0) == 0)
+      decode_log_entry(obj->data, key);
+    else if (sub.rfind("manifest/", 0) == 0)
+      decode_manifest_page(obj->data, key);
     else if (sub.rfind("data/", 0) == 0)
-      DataBlock::parse(obj->data, key, s->schemas->version("t", DataBlock::peek_version(obj->data, key)));
+      DataBlock::parse(obj->data, key,
+                       s->schemas->version("t", DataBlock::peek_version(obj->data, key)));
     n++;
   }
   EXPECT_GT(n, 0u);
@@ -161,7 +165,8 @@ TEST_F(Faults, DamagedReadsAreCorruptErrorsNamingTheObject) {
     auto db = test::open_db(plain());
     db->register_schema(kSchema);
     Batch b;
-    for (int i = 0; i < 20; i++) b.stage(StagedOp::kUpdate, doc(*db, {{"id", "k" + std::to_string(i)}, {"n", i}}));
+    for (int i = 0; i < 20; i++)
+      b.stage(StagedOp::kUpdate, doc(*db, {{"id", "k" + std::to_string(i)}, {"n", i}}));
     db->commit(b);
     db->merge();
   }

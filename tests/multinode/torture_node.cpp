@@ -28,7 +28,8 @@ Document doc(Database &db, const nlohmann::json &j) {
 
 int main(int argc, char **argv) {
   if (argc < 7) {
-    std::fprintf(stderr, "usage: %s URI NODE RING BATCHES SEED OUT [OFFSET_MS GRACE_MS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s URI NODE RING BATCHES SEED OUT [OFFSET_MS GRACE_MS]\n",
+                 argv[0]);
     return 2;
   }
   std::string uri = argv[1];

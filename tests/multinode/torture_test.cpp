@@ -70,8 +70,8 @@ void torture(const std::string &uri, const std::string &prefix, const TortureRun
     waitpid(pid, &status, 0);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "a node failed";
   }
-  uint64_t commits = 0, conflicts = 0, increments[3] = {0, 0, 0}, merges = 0, lost = 0,
-           gc = 0, retries = 0, commit_retries = 0;
+  uint64_t commits = 0, conflicts = 0, increments[3] = {0, 0, 0}, merges = 0, lost = 0, gc = 0,
+           retries = 0, commit_retries = 0;
   for (int n = 0; n < run.nodes; n++) {
     std::ifstream in(dir.path() + "/node" + std::to_string(n) + ".json");
     nlohmann::json j = nlohmann::json::parse(in);
@@ -84,11 +84,12 @@ void torture(const std::string &uri, const std::string &prefix, const TortureRun
     commit_retries += j["stats"]["engine"]["commitRetries"].get<uint64_t>();
     retries += j["stats"]["storage"]["retries"].get<uint64_t>();
   }
-  std::printf("torture: %llu commits, %llu CAS conflicts, %llu lost log races, %llu merges "
-              "(%llu lost), %llu objects collected, %llu storage retries\n",
-              (unsigned long long)commits, (unsigned long long)conflicts,
-              (unsigned long long)commit_retries, (unsigned long long)merges,
-              (unsigned long long)lost, (unsigned long long)gc, (unsigned long long)retries);
+  std::printf(
+      "torture: %llu commits, %llu CAS conflicts, %llu lost log races, %llu merges "
+      "(%llu lost), %llu objects collected, %llu storage retries\n",
+      (unsigned long long)commits, (unsigned long long)conflicts,
+      (unsigned long long)commit_retries, (unsigned long long)merges, (unsigned long long)lost,
+      (unsigned long long)gc, (unsigned long long)retries);
   EXPECT_EQ(commits, static_cast<uint64_t>(run.nodes * run.batches));
 
   // Every node, reading at staleness 0, sees the same state.
@@ -100,8 +101,10 @@ void torture(const std::string &uri, const std::string &prefix, const TortureRun
     on.ring_size = static_cast<uint32_t>(run.nodes);
     auto db = test::open_db(uri, on);
     auto r = rows(*db);
-    if (n == 0) first = r;
-    else EXPECT_EQ(r, first) << "node " << n << " sees another state";
+    if (n == 0)
+      first = r;
+    else
+      EXPECT_EQ(r, first) << "node " << n << " sees another state";
   }
   // Every commit's own row exactly once; counters equal successful increments.
   std::set<std::string> ids;
@@ -125,15 +128,20 @@ void torture(const std::string &uri, const std::string &prefix, const TortureRun
     auto obj = db->storage().get(key);
     if (!obj) continue;  // collected meanwhile
     std::string sub = key.substr(prefix.size() + 1);
-    if (sub == "block0") decode_block0(obj->data, key);
-    else if (sub.rfind("committed/", 0) == 0) decode_log_entry(obj->data, key);
-    else if (sub.rfind("manifest/", 0) == 0) decode_manifest_page(obj->data, key);
+    if (sub == "block0")
+      decode_block0(obj->data, key);
+    else if (sub.rfind("committed/", 0) == 0)
+      decode_log_entry(obj->data, key);
+    else if (sub.rfind("manifest/", 0) == 0)
+      decode_manifest_page(obj->data, key);
     else if (sub == "contended")  // the hint a losing writer leaves: a writer id
       EXPECT_EQ(std::string(obj->data.begin(), obj->data.end()).find_first_not_of("0123456789"),
                 std::string::npos);
     else if (sub.rfind("data/", 0) == 0)
-      DataBlock::parse(obj->data, key, s->schemas->version("t", DataBlock::peek_version(obj->data, key)));
-    else ADD_FAILURE() << "unexpected object " << key;
+      DataBlock::parse(obj->data, key,
+                       s->schemas->version("t", DataBlock::peek_version(obj->data, key)));
+    else
+      ADD_FAILURE() << "unexpected object " << key;
   }
 }
 

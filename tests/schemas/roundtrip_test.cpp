@@ -104,10 +104,10 @@ bdbtest_all_types_row to_c(const Record &r) {
     c.f = *r.f;     \
     c.has.f = true; \
   }
-  SCALAR(u8)
-  SCALAR(u16)
-  SCALAR(u32) SCALAR(u64) SCALAR(i8) SCALAR(i16) SCALAR(i32) SCALAR(i64) SCALAR(flag) SCALAR(f32)
-      SCALAR(f64) SCALAR(ts)
+  // clang-format off
+  SCALAR(u8) SCALAR(u16) SCALAR(u32) SCALAR(u64) SCALAR(i8) SCALAR(i16) SCALAR(i32) SCALAR(i64)
+  SCALAR(flag) SCALAR(f32) SCALAR(f64) SCALAR(ts)
+  // clang-format on
 #undef SCALAR
 #define TEXT(f)                                  \
   if (r.f) {                                     \

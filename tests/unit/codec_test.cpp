@@ -36,18 +36,17 @@ TEST(RowCodec, EveryTypeAtItsEdges) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<Values> rows = {
       {int64_t{1}, uint64_t{0}, uint64_t{0}, uint64_t{0}, int64_t{0}, int64_t{0}, false, 0.0,
-       int64_t{0}, std::string("{}"), std::string(""), Id128{}, uint64_t{0}, int64_t{0},
-       int64_t{0}, 0.0, std::string("")},
+       int64_t{0}, std::string("{}"), std::string(""), Id128{}, uint64_t{0}, int64_t{0}, int64_t{0},
+       0.0, std::string("")},
       {int64_t{2}, uint64_t{255}, uint64_t{4294967295u}, ~uint64_t{0},
        int64_t{std::numeric_limits<int32_t>::max()}, std::numeric_limits<int64_t>::max(), true,
        std::numeric_limits<double>::max(), std::numeric_limits<int64_t>::max(),
-       std::string("[1,\"x\"]"), std::string("héllo"), random_id(), uint64_t{65535},
-       int64_t{127}, int64_t{32767}, double{std::numeric_limits<float>::max()},
-       std::string("\0\xff\0", 3)},
-      {int64_t{3}, uint64_t{1}, uint64_t{1}, uint64_t{1}, int64_t{std::numeric_limits<int32_t>::min()},
-       std::numeric_limits<int64_t>::min(), true, -0.0, std::numeric_limits<int64_t>::min(),
-       std::string("null"), std::string("\0a", 2), random_id(), uint64_t{1}, int64_t{-128},
-       int64_t{-32768}, -1.5, std::string(1000, 'x')},
+       std::string("[1,\"x\"]"), std::string("héllo"), random_id(), uint64_t{65535}, int64_t{127},
+       int64_t{32767}, double{std::numeric_limits<float>::max()}, std::string("\0\xff\0", 3)},
+      {int64_t{3}, uint64_t{1}, uint64_t{1}, uint64_t{1},
+       int64_t{std::numeric_limits<int32_t>::min()}, std::numeric_limits<int64_t>::min(), true,
+       -0.0, std::numeric_limits<int64_t>::min(), std::string("null"), std::string("\0a", 2),
+       random_id(), uint64_t{1}, int64_t{-128}, int64_t{-32768}, -1.5, std::string(1000, 'x')},
       {int64_t{4}, {}, {}, {}, {}, {}, {}, nan, {}, {}, {}, {}, {}, {}, {}, {}, {}},
   };
   for (const auto &row : rows) {
@@ -139,16 +138,21 @@ TEST(KeyCodec, OrderMatchesValueOrder) {
     for (int i = 0; i < 300; i++) {
       Value v;
       switch (fd.type->kind) {
-        case Kind::kUInt: v = fd.type->width == 8 ? rng() : rng() % (uint64_t{1} << (fd.type->width * 8)); break;
+        case Kind::kUInt:
+          v = fd.type->width == 8 ? rng() : rng() % (uint64_t{1} << (fd.type->width * 8));
+          break;
         case Kind::kInt: {
           int64_t x = static_cast<int64_t>(rng());
           if (fd.type->width < 8) x >>= (64 - fd.type->width * 8);
           v = x;
           break;
         }
-        case Kind::kBool: v = static_cast<bool>(rng() & 1); break;
+        case Kind::kBool:
+          v = static_cast<bool>(rng() & 1);
+          break;
         case Kind::kFloat: {
-          double d = std::ldexp(static_cast<double>(static_cast<int64_t>(rng())), static_cast<int>(rng() % 40) - 20);
+          double d = std::ldexp(static_cast<double>(static_cast<int64_t>(rng())),
+                                static_cast<int>(rng() % 40) - 20);
           if (i % 50 == 0) d = i % 100 ? INFINITY : -INFINITY;
           if (fd.type->width == 4) d = static_cast<float>(d);
           v = d;
@@ -194,7 +198,8 @@ TEST(Text, Utf8AndBase64) {
   EXPECT_FALSE(utf8_length("\xc0\x80"));      // overlong
   EXPECT_FALSE(utf8_length("\xed\xa0\x80"));  // surrogate
   EXPECT_FALSE(utf8_length("\xe2\x82"));      // truncated
-  for (std::string s : std::vector<std::string>{"", "f", "fo", "foo", "foob", std::string("\0\xff\x10", 3)})
+  for (std::string s :
+       std::vector<std::string>{"", "f", "fo", "foo", "foob", std::string("\0\xff\x10", 3)})
     EXPECT_EQ(base64_decode(base64_encode(s)), s);
   EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
   EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");

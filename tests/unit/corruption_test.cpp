@@ -56,9 +56,9 @@ TEST_P(Corruption, EveryObjectEveryRegion) {
       Batch b;
       for (int i = 0; i < 12; i++) {
         Document d(w->table_schema("users"));
-        d.set_json_object(nlohmann::json::parse(
-            R"({"id":"u)" + std::to_string(i * 3 + round) + R"(","name":"n)" +
-            std::to_string(i) + R"(","age":)" + std::to_string(i) + "}"));
+        d.set_json_object(nlohmann::json::parse(R"({"id":"u)" + std::to_string(i * 3 + round) +
+                                                R"(","name":"n)" + std::to_string(i) +
+                                                R"(","age":)" + std::to_string(i) + "}"));
         if (i == 5) {
           d.set_blob_bytes(6, "blob-" + std::to_string(round));
           blob_ids.push_back(uuid_text(std::get<Id128>(d.get(6))));

@@ -266,8 +266,9 @@ TEST_P(Engine, RandomOperationsMatchAModel) {
         next.erase(id);
       } else {
         int age = static_cast<int>(rng() % 200);
-        b.stage(StagedOp::kUpdate, doc_from(*db, "users", R"({"id":")" + id + R"(","age":)" +
-                                                              std::to_string(age) + "}"));
+        b.stage(
+            StagedOp::kUpdate,
+            doc_from(*db, "users", R"({"id":")" + id + R"(","age":)" + std::to_string(age) + "}"));
         next[id] = age;
       }
     }
@@ -313,12 +314,15 @@ TEST_P(Engine, GroupCommitKeepsEachBatchsOwnOutcome) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; i++) {
         Batch b;
-        b.stage(StagedOp::kUpdate, doc_from(*db, "users", R"({"id":"g)" + std::to_string(t) +
-                                                              "-" + std::to_string(i) + "\"}"));
+        b.stage(StagedOp::kUpdate,
+                doc_from(*db, "users",
+                         R"({"id":"g)" + std::to_string(t) + "-" + std::to_string(i) + "\"}"));
         if (i % 10 == 0)  // this batch must fail alone, without its group
           b.stage(StagedOp::kInsert, doc_from(*db, "users", R"({"id":"taken"})"));
-        if (status_of([&] { db->commit(b); }) == BDB_E_EXISTS) exists_errors++;
-        else ok++;
+        if (status_of([&] { db->commit(b); }) == BDB_E_EXISTS)
+          exists_errors++;
+        else
+          ok++;
       }
     });
   for (auto &th : threads) th.join();
@@ -408,8 +412,9 @@ TEST_P(Engine, MigrationRewritesOldBlocksInTheBackgroundAndShowsProgress) {
   db->register_schema(test::kUsersSchema);
   Batch b;
   for (int i = 0; i < 600; i++)
-    b.stage(StagedOp::kUpdate, doc_from(*db, "users", R"({"id":"m)" + std::to_string(1000 + i) +
-                                                          R"(","age":)" + std::to_string(i % 200) + "}"));
+    b.stage(StagedOp::kUpdate, doc_from(*db, "users",
+                                        R"({"id":"m)" + std::to_string(1000 + i) + R"(","age":)" +
+                                            std::to_string(i % 200) + "}"));
   db->commit(b);
   db->merge();
   auto before = all(*db);
@@ -450,8 +455,8 @@ TEST_P(Engine, HistoryQueriesSeeEveryRetainedPastState) {
     if (rng() % 4 == 0)
       b.stage(StagedOp::kDelete, doc_from(*db, "users", R"({"id":")" + id + "\"}"));
     else
-      b.stage(StagedOp::kUpdate, doc_from(*db, "users", R"({"id":")" + id + R"(","age":)" +
-                                                            std::to_string(i) + "}"));
+      b.stage(StagedOp::kUpdate,
+              doc_from(*db, "users", R"({"id":")" + id + R"(","age":)" + std::to_string(i) + "}"));
     uint64_t seq = db->commit(b);
     past[seq] = all(*db);
     misc_of[seq] = db->snapshot()->misc_high;

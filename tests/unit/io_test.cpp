@@ -248,7 +248,6 @@ TEST_F(ReadShapes, AMergeWhoseWritesPartlyFailNamesNothingMissing) {
   EXPECT_EQ(db->count(users(*db)), 240u);
 }
 
-
 // The writer that wins every race sees no entry of the others: it learns of them from the
 // object a losing writer writes, looked at every 16th commit (a conditional GET), and paces.
 TEST_F(ReadShapes, AWriterThatKeepsWinningLearnsThatAnotherIsLosing) {

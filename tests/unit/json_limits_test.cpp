@@ -51,8 +51,9 @@ TEST(JsonText, StrictParsingRefusesWhatWouldChangeSilently) {
   EXPECT_EQ(parse(R"({"data":{"x":[1e400]}})"), BDB_E_TYPE);
   EXPECT_NE(msg.find("field 'data': the number 1e400"), std::string::npos) << msg;
   EXPECT_EQ(parse("[18446744073709551616]"), BDB_E_TYPE);
-  EXPECT_EQ(msg, "a document of table t: the integer 18446744073709551616 does not fit 64 bits "
-                 "(write it as a string)");
+  EXPECT_EQ(msg,
+            "a document of table t: the integer 18446744073709551616 does not fit 64 bits "
+            "(write it as a string)");
   EXPECT_EQ(msg.find("json.exception"), std::string::npos) << "no library text: " << msg;
   EXPECT_EQ(parse(nested(60000)), BDB_E_JSON);
   EXPECT_NE(msg.find("nested deeper than 256 levels"), std::string::npos) << msg;

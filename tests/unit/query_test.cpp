@@ -32,10 +32,10 @@ bool ref_test(const nlohmann::json &v, const std::string &op, const nlohmann::js
   auto cmp = [&](const nlohmann::json &l) -> int {
     if (v.is_string()) return v.get<std::string>() < l.get<std::string>() ? -1 : (v == l ? 0 : 1);
     if (v.is_boolean()) return static_cast<int>(v.get<bool>()) - static_cast<int>(l.get<bool>());
-    long double a = v.is_number_unsigned() ? static_cast<long double>(v.get<uint64_t>())
+    long double a = v.is_number_unsigned()  ? static_cast<long double>(v.get<uint64_t>())
                     : v.is_number_integer() ? static_cast<long double>(v.get<int64_t>())
                                             : static_cast<long double>(v.get<double>());
-    long double b = l.is_number_unsigned() ? static_cast<long double>(l.get<uint64_t>())
+    long double b = l.is_number_unsigned()  ? static_cast<long double>(l.get<uint64_t>())
                     : l.is_number_integer() ? static_cast<long double>(l.get<int64_t>())
                                             : static_cast<long double>(l.get<double>());
     return a < b ? -1 : (a > b ? 1 : 0);
@@ -130,16 +130,21 @@ TEST(Query, RandomQueriesMatchReference) {
     }
     if (!order.empty()) {
       const Field &fd = s->field(static_cast<size_t>(s->field_index(order)));
-      std::stable_sort(want.begin(), want.end(), [&](const nlohmann::json &a, const nlohmann::json &b) {
-        Value va = a[order].is_null() ? Value{} : value_from_json(*s, fd, a[order]);
-        Value vb = b[order].is_null() ? Value{} : value_from_json(*s, fd, b[order]);
-        if (fd.type->kind == Kind::kInt && std::holds_alternative<uint64_t>(va)) va = static_cast<int64_t>(std::get<uint64_t>(va));
-        if (fd.type->kind == Kind::kInt && std::holds_alternative<uint64_t>(vb)) vb = static_cast<int64_t>(std::get<uint64_t>(vb));
-        if (fd.type->kind == Kind::kUInt && std::holds_alternative<int64_t>(va)) va = static_cast<uint64_t>(std::get<int64_t>(va));
-        if (fd.type->kind == Kind::kUInt && std::holds_alternative<int64_t>(vb)) vb = static_cast<uint64_t>(std::get<int64_t>(vb));
-        int c = compare_values(*fd.type, va, vb);
-        return desc ? c > 0 : c < 0;
-      });
+      std::stable_sort(
+          want.begin(), want.end(), [&](const nlohmann::json &a, const nlohmann::json &b) {
+            Value va = a[order].is_null() ? Value{} : value_from_json(*s, fd, a[order]);
+            Value vb = b[order].is_null() ? Value{} : value_from_json(*s, fd, b[order]);
+            if (fd.type->kind == Kind::kInt && std::holds_alternative<uint64_t>(va))
+              va = static_cast<int64_t>(std::get<uint64_t>(va));
+            if (fd.type->kind == Kind::kInt && std::holds_alternative<uint64_t>(vb))
+              vb = static_cast<int64_t>(std::get<uint64_t>(vb));
+            if (fd.type->kind == Kind::kUInt && std::holds_alternative<int64_t>(va))
+              va = static_cast<uint64_t>(std::get<int64_t>(va));
+            if (fd.type->kind == Kind::kUInt && std::holds_alternative<int64_t>(vb))
+              vb = static_cast<uint64_t>(std::get<int64_t>(vb));
+            int c = compare_values(*fd.type, va, vb);
+            return desc ? c > 0 : c < 0;
+          });
     }
     size_t from = std::min<size_t>(q.offset, want.size());
     size_t to = q.limit >= want.size() - from ? want.size() : from + q.limit;

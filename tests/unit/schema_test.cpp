@@ -37,7 +37,8 @@ TEST(Schema, LayoutFollowsDeclarationOrder) {
 TEST(Schema, ErrorsNameTheTableAndField) {
   expect_error("{", BDB_E_JSON, "malformed");
   expect_error("[]", BDB_E_SCHEMA, "object");
-  expect_error(R"({"version":1,"fields":{"a":{"typeId":1}},"primaryKey":"a"})", BDB_E_SCHEMA, "name");
+  expect_error(R"({"version":1,"fields":{"a":{"typeId":1}},"primaryKey":"a"})", BDB_E_SCHEMA,
+               "name");
   expect_error(R"({"name":"t","version":1,"fields":{"a":{"typeId":99}},"primaryKey":"a"})",
                BDB_E_SCHEMA, "field 'a'");
   expect_error(R"({"name":"t","version":1,"fields":{"a":{"typeId":1}},"primaryKey":"b"})",
@@ -48,14 +49,18 @@ TEST(Schema, ErrorsNameTheTableAndField) {
                BDB_E_SCHEMA, "version");
   expect_error(R"({"name":"bad/name","version":1,"fields":{"a":{"typeId":1}},"primaryKey":"a"})",
                BDB_E_SCHEMA, "table name");
-  expect_error(R"({"name":"t","version":1,"fields":{"a":{"typeId":1,"maxLength":3}},"primaryKey":"a"})",
-               BDB_E_SCHEMA, "maxLength");
-  expect_error(R"({"name":"t","version":1,"fields":{"a":{"typeId":1}},"primaryKey":"a","indexes":["zz"]})",
-               BDB_E_SCHEMA, "'zz'");
-  expect_error(R"({"name":"t","version":1,"fields":{"a":{"typeId":1},"j":{"typeId":9}},"primaryKey":"a","indexes":["j"]})",
-               BDB_E_SCHEMA, "cannot be indexed");
-  expect_error(R"({"name":"t","version":1,"fields":{"a":{"typeId":1,"tyepId":2}},"primaryKey":"a"})",
-               BDB_E_SCHEMA, "tyepId");
+  expect_error(
+      R"({"name":"t","version":1,"fields":{"a":{"typeId":1,"maxLength":3}},"primaryKey":"a"})",
+      BDB_E_SCHEMA, "maxLength");
+  expect_error(
+      R"({"name":"t","version":1,"fields":{"a":{"typeId":1}},"primaryKey":"a","indexes":["zz"]})",
+      BDB_E_SCHEMA, "'zz'");
+  expect_error(
+      R"({"name":"t","version":1,"fields":{"a":{"typeId":1},"j":{"typeId":9}},"primaryKey":"a","indexes":["j"]})",
+      BDB_E_SCHEMA, "cannot be indexed");
+  expect_error(
+      R"({"name":"t","version":1,"fields":{"a":{"typeId":1,"tyepId":2}},"primaryKey":"a"})",
+      BDB_E_SCHEMA, "tyepId");
   expect_error(R"({"name":"t","version":1,"fields":{"a":{"typeId":1}},"primaryKey":"a","extra":1})",
                BDB_E_SCHEMA, "extra");
 }

@@ -59,20 +59,20 @@ extern "C" {
 
 typedef enum bdb_status {
   BDB_OK = 0,
-  BDB_E_NOT_FOUND = 1,  /* no such document, blob or object */
-  BDB_E_INVALID = 2,    /* bad argument or option, misuse of the API */
-  BDB_E_SCHEMA = 3,     /* unknown table or field, bad or conflicting schema */
-  BDB_E_TYPE = 4,       /* value of the wrong type, out of range, or too long */
-  BDB_E_JSON = 5,       /* malformed JSON text */
-  BDB_E_EXISTS = 6,     /* insert of a primary key that already exists */
-  BDB_E_CONFLICT = 7,   /* a precondition (expected version) did not hold */
-  BDB_E_CORRUPT = 8,    /* an object in storage failed its checks */
-  BDB_E_IO = 9,         /* storage failed (after retries), with the storage's own detail */
-  BDB_E_PERMISSION = 10,/* storage refused the credentials or the operation */
-  BDB_E_URI = 11,       /* malformed database URI, or its driver cannot be found or loaded */
+  BDB_E_NOT_FOUND = 1,   /* no such document, blob or object */
+  BDB_E_INVALID = 2,     /* bad argument or option, misuse of the API */
+  BDB_E_SCHEMA = 3,      /* unknown table or field, bad or conflicting schema */
+  BDB_E_TYPE = 4,        /* value of the wrong type, out of range, or too long */
+  BDB_E_JSON = 5,        /* malformed JSON text */
+  BDB_E_EXISTS = 6,      /* insert of a primary key that already exists */
+  BDB_E_CONFLICT = 7,    /* a precondition (expected version) did not hold */
+  BDB_E_CORRUPT = 8,     /* an object in storage failed its checks */
+  BDB_E_IO = 9,          /* storage failed (after retries), with the storage's own detail */
+  BDB_E_PERMISSION = 10, /* storage refused the credentials or the operation */
+  BDB_E_URI = 11,        /* malformed database URI, or its driver cannot be found or loaded */
   BDB_E_NOMEM = 12,
-  BDB_E_NO_SPACE = 13,  /* storage is full */
-  BDB_E_BUSY = 14,      /* the operation could not finish in time (e.g. endless contention) */
+  BDB_E_NO_SPACE = 13, /* storage is full */
+  BDB_E_BUSY = 14,     /* the operation could not finish in time (e.g. endless contention) */
   BDB_E_INTERNAL = 15
 } bdb_status;
 
@@ -100,7 +100,7 @@ typedef enum bdb_type {
   BDB_TYPE_INT8 = 13,
   BDB_TYPE_INT16 = 14,
   BDB_TYPE_FLOAT32 = 15,
-  BDB_TYPE_BYTES = 16     /* raw bytes; base64 in JSON */
+  BDB_TYPE_BYTES = 16 /* raw bytes; base64 in JSON */
 } bdb_type;
 
 /* ---- library ------------------------------------------------------------------------------ */
@@ -222,7 +222,8 @@ BDB_API uint32_t bdb_doc_schema_version(const bdb_doc *doc);
 
 BDB_API const char *bdb_doc_table(const bdb_doc *doc); /* borrowed */
 BDB_API size_t bdb_doc_field_count(const bdb_doc *doc);
-BDB_API const char *bdb_doc_field_name(const bdb_doc *doc, size_t index); /* borrowed; NULL if out of range */
+BDB_API const char *bdb_doc_field_name(const bdb_doc *doc,
+                                       size_t index); /* borrowed; NULL if out of range */
 /* Type id of a field, or 0 when the field is unknown. */
 BDB_API int bdb_doc_field_type(const bdb_doc *doc, const char *field);
 /* 1 if the field holds a value, 0 if it is null or unset (or unknown). */
@@ -247,8 +248,7 @@ BDB_API bdb_status bdb_doc_set_bytes(bdb_doc *doc, const char *field, const void
  * re-serialised compactly (bdb_doc_set_string stores json text verbatim instead). */
 BDB_API bdb_status bdb_doc_set_json(bdb_doc *doc, const char *field, const char *json);
 /* Stages bytes for a blob field; they are uploaded when the batch commits. */
-BDB_API bdb_status bdb_doc_set_blob(bdb_doc *doc, const char *field, const void *data,
-                                    size_t len);
+BDB_API bdb_status bdb_doc_set_blob(bdb_doc *doc, const char *field, const void *data, size_t len);
 
 /* Getters return BDB_E_NOT_FOUND if the field is null or unset, BDB_E_SCHEMA if unknown,
  * BDB_E_TYPE if the value does not convert (e.g. get_int on a varchar, or a uint64 > INT64_MAX). */
@@ -271,9 +271,12 @@ BDB_API bdb_status bdb_doc_get_blob_id(const bdb_doc *doc, const char *field, ch
 BDB_API bdb_status bdb_batch_new(bdb_db *db, bdb_batch **out);
 BDB_API void bdb_batch_free(bdb_batch *batch);
 /* Stage operations; nothing touches storage until commit. The doc is copied. */
-BDB_API bdb_status bdb_batch_insert(bdb_batch *batch, const bdb_doc *doc); /* error if the key exists */
-BDB_API bdb_status bdb_batch_update(bdb_batch *batch, const bdb_doc *doc); /* upsert of a full row */
-BDB_API bdb_status bdb_batch_patch(bdb_batch *batch, const bdb_doc *doc);  /* set fields of an existing row */
+BDB_API bdb_status bdb_batch_insert(bdb_batch *batch,
+                                    const bdb_doc *doc); /* error if the key exists */
+BDB_API bdb_status bdb_batch_update(bdb_batch *batch,
+                                    const bdb_doc *doc); /* upsert of a full row */
+BDB_API bdb_status bdb_batch_patch(bdb_batch *batch,
+                                   const bdb_doc *doc); /* set fields of an existing row */
 BDB_API bdb_status bdb_batch_delete(bdb_batch *batch, const bdb_doc *key_doc); /* by primary key */
 /* The same, from JSON text. delete takes the key as text (see bdb_key_doc_from_text). */
 BDB_API bdb_status bdb_batch_insert_json(bdb_batch *batch, const char *table, const char *json);
@@ -358,8 +361,7 @@ BDB_API bdb_status bdb_cursor_page_token(bdb_cursor *cursor, char **out_token);
 BDB_API void bdb_cursor_free(bdb_cursor *cursor);
 
 /* Reads a managed blob by id. Free *out_data with bdb_free. */
-BDB_API bdb_status bdb_blob_read(bdb_db *db, const char *blob_id, void **out_data,
-                                 size_t *out_len);
+BDB_API bdb_status bdb_blob_read(bdb_db *db, const char *blob_id, void **out_data, size_t *out_len);
 
 /* ---- maintenance and introspection -------------------------------------------------------- */
 

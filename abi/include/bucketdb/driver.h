@@ -123,11 +123,12 @@ typedef enum bdb_drv_status {
    driver does not claim, the host works around: without CONDITIONAL_PUT the engine sends no
    conditions and falls back to the timeshare rule (SPEC section 4), without
    IF_NONE_MATCH_GET it compares ETags itself. Claim only what holds. */
-#define BDB_DRV_CAP_CONDITIONAL_PUT 0x1u /* put honours if_match and if_none_match atomically */
-#define BDB_DRV_CAP_STRONG_LIST 0x2u     /* list sees every completed put at once */
+#define BDB_DRV_CAP_CONDITIONAL_PUT 0x1u   /* put honours if_match and if_none_match atomically */
+#define BDB_DRV_CAP_STRONG_LIST 0x2u       /* list sees every completed put at once */
 #define BDB_DRV_CAP_IF_NONE_MATCH_GET 0x4u /* get honours if_none_match (else it ignores it) */
-#define BDB_DRV_CAP_RETRIES 0x8u /* the driver already retries transient failures with backoff;
-                                    the host then retries at most once more */
+#define BDB_DRV_CAP_RETRIES                                           \
+  0x8u /* the driver already retries transient failures with backoff; \
+          the host then retries at most once more */
 
 /* Filled by the driver on failure: a message naming the operation and key, and, where there
    is one, the storage's own status (an HTTP status for S3, an errno for files). The host
@@ -149,15 +150,15 @@ typedef struct bdb_drv_object {
 typedef struct bdb_drv_list {
   char **keys; /* full keys, in ascending byte order */
   size_t count;
-  int truncated;            /* non-zero: call again with next_token */
-  char *next_token;         /* NULL when not truncated; opaque to the host, never the same
-                               twice in a row */
+  int truncated;    /* non-zero: call again with next_token */
+  char *next_token; /* NULL when not truncated; opaque to the host, never the same
+                       twice in a row */
 } bdb_drv_list;
 
 typedef struct bdb_drv_put_options {
-  const char *if_match;      /* replace only if the current ETag is this one (maybe quoted);
-                                NULL: no condition. A missing key fails it. */
-  int if_none_match;         /* non-zero: create only if the key does not exist ("*") */
+  const char *if_match; /* replace only if the current ETag is this one (maybe quoted);
+                           NULL: no condition. A missing key fails it. */
+  int if_none_match;    /* non-zero: create only if the key does not exist ("*") */
   /* Both checked and applied atomically, against every other writer of the store, when the
      driver claims BDB_DRV_CAP_CONDITIONAL_PUT. A failed condition changes nothing. */
 } bdb_drv_put_options;
@@ -232,8 +233,8 @@ typedef struct bdb_driver_v1 {
   int (*del)(void *instance, const char *key, bdb_drv_error *err);
   /* Keys starting with prefix, ascending, up to an implementation-chosen page size.
      continuation_token is NULL for the first page. */
-  int (*list)(void *instance, const char *prefix, const char *continuation_token,
-              bdb_drv_list *out, bdb_drv_error *err);
+  int (*list)(void *instance, const char *prefix, const char *continuation_token, bdb_drv_list *out,
+              bdb_drv_error *err);
 
   void (*release)(void *instance, void *ptr);
   void (*release_list)(void *instance, bdb_drv_list *list);
