@@ -26,11 +26,12 @@ struct Tiered {
     slow.close();
   }
 
-  // Block 0 (".../block0") and log entries (".../committed/<digits>") live on the fast store.
+  // Block 0 (".../block0"), log entries (".../committed/<digits>") and the hint of writers
+  // losing races for the log (".../contended") live on the fast store.
   bool fast_key(const char *key) const {
     const char *last = std::strrchr(key, '/');
     const char *name = last ? last + 1 : key;
-    if (std::strcmp(name, "block0") == 0) return true;
+    if (std::strcmp(name, "block0") == 0 || std::strcmp(name, "contended") == 0) return true;
     if (!last || !*name) return false;
     for (const char *p = name; *p; p++)
       if (*p < '0' || *p > '9') return false;

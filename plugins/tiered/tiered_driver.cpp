@@ -21,8 +21,8 @@
 //   committed=NAME  the log's sub-prefix when the database sets committedPrefix (default
 //                   committed)
 //
-// Routing by key shape: ".../block0" and ".../<committed>/<digits>" go to the fast store,
-// everything else to the slow store; list merges both. Conditional puts of fast keys are the
+// Routing by key shape: ".../block0", ".../contended" and ".../<committed>/<digits>" go to
+// the fast store, everything else to the slow store; list merges both. Conditional puts of fast keys are the
 // fast store's (atomic there); the capability is claimed when the fast store has it. For slow
 // keys, when the slow store cannot do conditional puts (Backblaze B2), conditions are checked
 // with a get first: not atomic, which only immutable, uniquely named objects ever meet.
