@@ -19,7 +19,8 @@ build=${1:-build/asan}
 
 status=0
 if ! clang-format --dry-run --Werror "${sources[@]}" 2>/tmp/bdb-format.$$; then
-  grep -o '^[^:]*' /tmp/bdb-format.$$ | sort -u | sed 's/^/lint: not formatted: /' >&2
+  grep -E '^[^ ]+:[0-9]+:[0-9]+: (error|warning): ' /tmp/bdb-format.$$ | cut -d: -f1 | sort -u |
+    sed 's/^/lint: not formatted: /' >&2
   echo "lint: run scripts/lint.sh --fix (clang-format -i) and commit the result" >&2
   status=1
 fi

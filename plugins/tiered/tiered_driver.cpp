@@ -22,10 +22,10 @@
 //                   committed)
 //
 // Routing by key shape: ".../block0", ".../contended" and ".../<committed>/<digits>" go to
-// the fast store, everything else to the slow store; list merges both. Conditional puts of fast keys are the
-// fast store's (atomic there); the capability is claimed when the fast store has it. For slow
-// keys, when the slow store cannot do conditional puts (Backblaze B2), conditions are checked
-// with a get first: not atomic, which only immutable, uniquely named objects ever meet.
+// the fast store, everything else to the slow store; list merges both. Conditional puts of fast
+// keys are the fast store's (atomic there); the capability is claimed when the fast store has it.
+// For slow keys, when the slow store cannot do conditional puts (Backblaze B2), conditions are
+// checked with a get first: not atomic, which only immutable, uniquely named objects ever meet.
 #include <bucketdb/driver.h>
 
 #include <memory>
