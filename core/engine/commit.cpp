@@ -1,6 +1,7 @@
 // The write path: resolve a batch against exact state, upload its blobs, and write it as one
 // log entry with put-if-absent at the next sequence number (SPEC section 4).
 #include <chrono>
+#include <cstdio>
 #include <map>
 #include <random>
 #include <thread>
@@ -232,14 +233,17 @@ uint64_t Database::commit_entry(
     if (attempt > 0 && opts_.gc_grace_ms >= 2000 && steady_ms() - started > opts_.gc_grace_ms / 2)
       fail(BDB_E_BUSY, "commit abandoned after " + std::to_string(steady_ms() - started) +
                            " ms of lost races (over gcGraceMs / 2); nothing was committed");
-    // Never commit from a view of Block 0 older than gcGraceMs / 2 (SPEC section 6): a long
-    // run of lost races re-reads it here.
-    refresh_block0_locked(false);
     if (attempt >= 10000)
       fail(BDB_E_BUSY, "commit gave up after 10000 lost races for the next log position");
+    // No conditional writes: write only in our window, after reading the whole log.
+    const uint64_t window = timeshare() ? wait_for_own_window("commit") : 0;
+    // Never commit from a view of Block 0 older than gcGraceMs / 2 (SPEC section 6): a long
+    // run of lost races, or a long wait for our window, re-reads it here. (Read before the
+    // wait, a view could miss merged entries that garbage collection removed meanwhile, and
+    // the commit would take a collected entry's number.)
+    refresh_block0_locked(false);
     if (timeshare()) {
-      // No conditional writes: write only in our window, after reading the whole log.
-      wait_for_own_window("commit");
+      recheck_first_in_window_locked(window);
       catch_up_locked();
     }
     SnapshotPtr s = pinned(snapshot());
@@ -263,7 +267,7 @@ uint64_t Database::commit_entry(
     s.reset();  // resolved: let apply_locked find the snapshot unshared
     // Without conditional writes, a put that starts after our window would race the next
     // node's: when resolving ran late (a slow machine), start again in our next window.
-    if (timeshare() && !in_own_window(now_ms())) continue;
+    if (timeshare() && !still_in_window(window)) continue;
     std::string key = log_key(e.seq);
     PutOutcome out;
     const uint64_t put_started = steady_ms();
@@ -289,9 +293,19 @@ uint64_t Database::commit_entry(
       out = PutOutcome::kPreconditionFailedAfterRetry;
     }
     if (out == PutOutcome::kOk && timeshare()) {
-      // The store cannot refuse a clash; a node with a wrong clock may have written the same
-      // key. Read it back: if it is not ours, ours was overwritten and goes to the next seq.
+      // The store cannot refuse a clash; a node with a wrong clock, or the next node when our
+      // put ended late, may have written the same key. Read it back: if it is not ours, ours
+      // was overwritten and goes to the next seq.
+      const bool late = !landed_in_window(window);
+      if (late) late_write_settled("commit");
       auto got = storage_->get(key);
+      if (!got && late) refresh_block0_locked(true);
+      if (!got && late && snapshot()->block0->log_floor >= e.seq)
+        // Merged and collected while we waited: whose entry it was, nothing tells any more.
+        fail(BDB_E_IO, "commit outcome unknown: " + key + " (written after this node's window, " +
+                           "on a store without conditional writes) was merged and collected " +
+                           "before it could be read back; raise gcGraceMs above ringSize x " +
+                           "writeForwardInterval");
       if (!got || decode_log_entry(got->data, key).commit_id != commit_id) {
         counters_.commit_retries++;
         catch_up_locked();
@@ -300,6 +314,8 @@ uint64_t Database::commit_entry(
     }
     if (out == PutOutcome::kOk) {
       apply_locked(e, obj.size(), true);
+      if (timeshare() && first_in_window_.window != window)
+        first_in_window_ = {window, e.seq, commit_id};
       if (losses == 0 && !timeshare()) check_contention_locked();
       return e.seq;
     }
@@ -326,13 +342,32 @@ uint64_t Database::commit_entry(
   }
 }
 
+void Database::recheck_first_in_window_locked(uint64_t window) {
+  const FirstInWindow f = first_in_window_;
+  if (!f.seq || f.window == window) return;
+  first_in_window_ = {};
+  if (f.seq <= snapshot()->block0->log_floor) return;  // merged and collected: too late to tell
+  const std::string key = log_key(f.seq);
+  auto got = storage_->get(key);
+  if (got && decode_log_entry(got->data, key).commit_id == f.commit_id) return;
+  counters_.timeshare_lost_commits++;
+  opts_.logger().log(LogLevel::kError, "engine",
+                     "commit " + uuid_text(f.commit_id) + " at " + key + " on " + storage_->uri() +
+                         " was replaced after it was read back: another node's write, sent "
+                         "in its window, landed after ours (a store without conditional "
+                         "writes, and a write slower than half a window). Its changes are "
+                         "lost; raise writeForwardInterval");
+}
+
 void Database::signal_contention_locked() {
   const uint64_t now = steady_ms();
   if (signalled_ms_ && now - signalled_ms_ < kSignalEveryMs) return;
   signalled_ms_ = now;
   try {
-    std::string who = std::to_string(writer_id_);
-    storage_->put(contention_key(), Bytes(who.begin(), who.end()), PutCondition{});
+    // "WRITER_ID WALL_MS": who is losing, and since when (clocks agree within about a second,
+    // as the engine assumes elsewhere).
+    std::string body = std::to_string(writer_id_) + " " + std::to_string(now_ms());
+    storage_->put(contention_key(), Bytes(body.begin(), body.end()), PutCondition{});
     counters_.contention_signalled++;
   } catch (const Error &) {
     // A hint only: the commit goes on without it.
@@ -340,6 +375,16 @@ void Database::signal_contention_locked() {
 }
 
 void Database::check_contention_locked() {
+  // Only a writer committing back to back can starve another (one that pauses between commits
+  // leaves the others room): a writer that commits now and then never pays the look.
+  const uint64_t now = steady_ms();
+  const uint64_t gap = now - last_win_ms_;
+  last_win_ms_ = now;
+  const uint64_t rt = put_ms_.load(std::memory_order_relaxed);
+  if (gap > std::max<uint64_t>(2 * rt, kBackToBackMs)) {
+    wins_unchecked_ = 1;  // this commit starts a new run
+    return;
+  }
   if (++wins_unchecked_ < kCheckEveryWins) return;
   wins_unchecked_ = 0;
   const uint64_t foreign = last_foreign_ms_.load(std::memory_order_relaxed);
@@ -347,13 +392,15 @@ void Database::check_contention_locked() {
   try {
     bool not_modified = false;
     auto got = storage_->get_if_changed(contention_key(), contention_etag_, &not_modified);
-    if (not_modified) return;
-    const bool news = contention_known_;  // what was there at the first look is old news
-    contention_known_ = true;
-    if (!got) return;
+    if (not_modified || !got) return;
     contention_etag_ = got->etag;
-    std::string who(got->data.begin(), got->data.end());
-    if (news && who != std::to_string(writer_id_)) {
+    // Another writer's, written in the last kContendedForMs: news. Anything else (this
+    // handle's own, an old one, text of no known shape) is not.
+    unsigned long long who = 0, at = 0;
+    std::string body(got->data.begin(), got->data.end());
+    const uint64_t wall = now_ms();
+    if (std::sscanf(body.c_str(), "%llu %llu", &who, &at) == 2 && who != writer_id_ &&
+        at + kContendedForMs >= wall && at <= wall + kContendedForMs) {
       last_foreign_ms_ = steady_ms();
       counters_.contention_seen++;
     }

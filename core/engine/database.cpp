@@ -219,7 +219,12 @@ void Database::load_initial_block0() {
     if (!opts_.create_if_missing)
       fail(BDB_E_NOT_FOUND, "no database at " + storage_->uri() + " (" + key +
                                 " not found); open it with createIfMissing to create one");
-    if (timeshare()) wait_for_own_window("creating the database");
+    if (timeshare()) {
+      // Nothing would stop a put from replacing a Block 0 another node wrote while we waited
+      // for our window: look again in it, and put only while it lasts.
+      const uint64_t window = wait_for_own_window("creating the database");
+      if (storage_->get(key) || !still_in_window(window)) continue;
+    }
     auto fresh = std::make_shared<Block0>();
     fresh->merge_time_ms = now_ms();
     std::string etag;
@@ -241,7 +246,7 @@ void Database::require_writable(const char *what) const {
 // Makes `b0` the base of the state. Overlay rows it already holds (seq <= applied_seq) are
 // dropped; newer ones stay. If it is ahead of our log position, the log position jumps to it.
 void Database::install_block0_locked(const std::shared_ptr<const Block0> &b0,
-                                     const std::string &etag) {
+                                     const std::string &etag, bool rewind) {
   SnapshotPtr old = snapshot();
   auto s = std::make_shared<Snapshot>();
   s->block0 = b0;
@@ -260,7 +265,7 @@ void Database::install_block0_locked(const std::shared_ptr<const Block0> &b0,
   }
   s->schemas = schemas;
   s->misc_high = std::max(old ? old->misc_high : 0, b0->misc_high);
-  if (old && old->last_seq > b0->applied_seq) {
+  if (old && !rewind && old->last_seq > b0->applied_seq) {
     s->last_seq = old->last_seq;
     s->last_commit_id = old->last_commit_id;
     for (const auto &[table, ov] : old->overlays) {
@@ -313,6 +318,27 @@ void Database::refresh_block0_locked(bool force) {
     fail(BDB_E_CORRUPT, "object " + block0_key() + " went back from generation " +
                             std::to_string(s->block0->generation) + " to " +
                             std::to_string(b0->generation));
+  if (b0->applied_seq < s->block0->applied_seq) {
+    // Only a store without conditional writes lets a swap replace a newer one (a write that
+    // ended after its writer's window). The entries between the two were dropped from this
+    // view when the newer one was installed: read them again, or say they are gone.
+    const Block0 &newer = *s->block0;
+    if (newer.log_floor > b0->applied_seq)
+      fail(BDB_E_CORRUPT,
+           "object " + block0_key() + " went back from applied sequence " +
+               std::to_string(newer.applied_seq) + " to " + std::to_string(b0->applied_seq) +
+               " (another node's late write on a store without conditional writes) and log "
+               "entries up to " +
+               std::to_string(newer.log_floor) +
+               " were already collected; `bucketdb recover` rebuilds Block 0 from the blocks");
+    opts_.logger().log(LogLevel::kWarn, "engine",
+                       "object " + block0_key() + " went back from applied sequence " +
+                           std::to_string(newer.applied_seq) + " to " +
+                           std::to_string(b0->applied_seq) + "; the log after it is read again");
+    install_block0_locked(b0, obj->etag, /*rewind=*/true);
+    catch_up_locked(kOpenLogWindow, /*probe_past_tail=*/true, kOpenLogGrowth);
+    return;
+  }
   install_block0_locked(b0, obj->etag);
 }
 
@@ -525,7 +551,27 @@ bool Database::in_own_window(uint64_t now) const {
   return (now / interval) % opts_.ring_size == opts_.node_id && now % interval < interval / 2;
 }
 
-void Database::wait_for_own_window(const char *what) {
+bool Database::still_in_window(uint64_t window) const {
+  const uint64_t now = now_ms();
+  return now / opts_.write_forward_interval_ms == window && in_own_window(now);
+}
+
+bool Database::landed_in_window(uint64_t window) const {
+  const uint64_t now = now_ms(), interval = opts_.write_forward_interval_ms;
+  return now / interval == window && now % interval < interval - interval / 4;
+}
+
+uint64_t Database::late_write_settled(const char *what) {
+  counters_.timeshare_late_writes++;
+  opts_.logger().log(
+      LogLevel::kWarn, "engine",
+      std::string(what) + " on " + storage_->uri() +
+          " (no conditional writes) ended after this node's window; it is read back in the "
+          "node's next window, once the node after it has had its turn");
+  return wait_for_own_window(what);
+}
+
+uint64_t Database::wait_for_own_window(const char *what) {
   const uint64_t interval = opts_.write_forward_interval_ms, ring = opts_.ring_size;
   if (opts_.node_id >= ring)
     fail(BDB_E_INVALID, std::string(what) + ": storage " + storage_->uri() +
@@ -535,7 +581,7 @@ void Database::wait_for_own_window(const char *what) {
                             ") has none");
   for (;;) {
     uint64_t now = now_ms(), window = now / interval, into = now % interval;
-    if (in_own_window(now)) return;
+    if (in_own_window(now)) return window;
     uint64_t ahead = (opts_.node_id + ring - window % ring) % ring;
     if (ahead == 0) ahead = ring;
     uint64_t wait = ahead * interval - into;

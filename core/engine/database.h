@@ -41,7 +41,8 @@ struct StoredRow {
 struct EngineCounters {
   std::atomic<uint64_t> commits{0}, commit_retries{0}, entries_applied{0}, merges{0},
       merges_lost{0}, merged_entries{0}, blocks_written{0}, gc_deleted{0}, blobs_uploaded{0},
-      sort_runs_spilled{0}, index_plans_scanned{0}, contention_signalled{0}, contention_seen{0};
+      sort_runs_spilled{0}, index_plans_scanned{0}, contention_signalled{0}, contention_seen{0},
+      timeshare_late_writes{0}, timeshare_lost_commits{0};
 };
 
 // Whether the leader has background work on a table: blocks in an older schema version to
@@ -150,9 +151,27 @@ class Database {
   bool is_leader(uint64_t misc_ms) const;
   bool merge_due_now() const { return merge_due(*snapshot()); }
   // Without conditional writes (SPEC section 4), only the node whose window it is may write
-  // the log or Block 0: this waits for the start of this node's next usable window.
+  // the log or Block 0: this waits for the start of this node's next usable window and
+  // returns its number. A write checks that it goes out in the same window as the reads it
+  // was built from (a slow merge must not write in this node's next window, a whole ring of
+  // other nodes' writes later).
   bool timeshare() const { return !storage_->conditional_put(); }
-  void wait_for_own_window(const char *what);
+  uint64_t wait_for_own_window(const char *what);
+  bool still_in_window(uint64_t window) const;
+  // Whether a write that started in `window` has ended in time: in the same window, before
+  // its last quarter (the margin for clock skew). A later one may have crossed the next node's
+  // reads; its writer looks again in its next window (late_write_settled).
+  bool landed_in_window(uint64_t window) const;
+  uint64_t late_write_settled(const char *what);
+  // The first commit of a window is the one a late write of the node before may replace
+  // after it was read back: in its next window the node reads it once more, and says so
+  // loudly (log error, stats timeshareLostCommits) when it is gone.
+  struct FirstInWindow {
+    uint64_t window = 0, seq = 0;
+    Id128 commit_id{};
+  };
+  FirstInWindow first_in_window_;  // write_mu_
+  void recheck_first_in_window_locked(uint64_t window);
   bool in_own_window(uint64_t misc_ms) const;
 
  private:
@@ -182,7 +201,9 @@ class Database {
   // After a lost race the entry that won is there, and usually little more.
   static constexpr size_t kLostRaceLogWindow = 2;
   void refresh_block0_locked(bool force);
-  void install_block0_locked(const std::shared_ptr<const Block0> &b0, const std::string &etag);
+  // `rewind`: forget the log past b0 (it is read again), for a Block 0 behind the last one.
+  void install_block0_locked(const std::shared_ptr<const Block0> &b0, const std::string &etag,
+                             bool rewind = false);
   void apply_locked(const LogEntry &e, size_t object_bytes, bool own = false);
   void ensure_fresh(bool for_commit);
   // Whether the store's Block 0 is newer than `generation` (re-reading it). An object missing
@@ -273,16 +294,19 @@ class Database {
   // The writer that wins every race sees no entry of the others, so it would never pace its
   // groups (pace_group): a writer that lost two races in a row says so in one small object
   // (contention_key, at most once per kSignalEveryMs), and a writer that keeps winning looks
-  // at that object every kCheckEveryWins commits (a conditional GET, usually a 304).
+  // at that object every kCheckEveryWins commits made back to back (a conditional GET,
+  // usually a 304; a writer that pauses between commits never looks).
   static constexpr uint64_t kSignalEveryMs = 2000;
   static constexpr uint64_t kCheckEveryWins = 16;
   void signal_contention_locked();
   void check_contention_locked();
-  uint64_t signalled_ms_ = 0;      // write_mu_: when this handle last wrote the object
-  uint64_t wins_unchecked_ = 0;    // write_mu_: commits since the object was last looked at
-  std::string contention_etag_;    // write_mu_: its ETag when last looked at
-  bool contention_known_ = false;  // write_mu_: looked at once (what was there is old news)
-  const uint64_t writer_id_ = random_u64() | 1;  // names this handle in its log entries
+  uint64_t signalled_ms_ = 0;  // write_mu_: when this handle last wrote the object
+  static constexpr uint64_t kBackToBackMs = 20;  // or two round trips, the longer
+  uint64_t last_win_ms_ = 0;                     // write_mu_: when this handle's last commit landed
+  uint64_t wins_unchecked_ = 0;  // write_mu_: commits since the object was last looked at
+  std::string contention_etag_;  // write_mu_: its ETag when last looked at
+  static constexpr uint64_t kContendedForMs = 10000;  // how long a hint stays news
+  const uint64_t writer_id_ = random_u64() | 1;       // names this handle in its log entries
 
   struct Pins {
     std::mutex mu;

@@ -16,7 +16,7 @@ namespace bucketdb {
 uint64_t Database::gc(bool sweep) {
   require_writable("garbage collection");
   std::lock_guard<std::mutex> merge_lock(merge_mu_);
-  if (timeshare()) wait_for_own_window("garbage collection");
+  const uint64_t window = timeshare() ? wait_for_own_window("garbage collection") : 0;
   std::lock_guard<std::mutex> lock(write_mu_);
   refresh_block0_locked(true);
   SnapshotPtr s = snapshot();
@@ -63,8 +63,29 @@ uint64_t Database::gc(bool sweep) {
                                   [&](const MergeMark &m) { return m.applied_seq <= floor; }),
                    nb->merges.end());
   std::string etag;
-  PutOutcome out =
-      storage_->put(block0_key(), encode_block0(*nb), PutCondition{s->block0_etag, false}, &etag);
+  if (timeshare() && !still_in_window(window)) {
+    // Without If-Match, a swap after our window could undo the next node's merge. What was
+    // deleted stays listed as garbage and is deleted again later (delete is idempotent).
+    counters_.gc_deleted += deleted;
+    return deleted;
+  }
+  const Bytes obj = encode_block0(*nb);
+  PutOutcome out = storage_->put(block0_key(), obj, PutCondition{s->block0_etag, false}, &etag);
+  if (out == PutOutcome::kOk && timeshare()) {
+    // The store cannot refuse a clash: read it back. What is there counts when it keeps our
+    // floor (ours, or newer and built on it): the entries below it may go.
+    if (!landed_in_window(window)) late_write_settled("garbage collection");
+    auto got = storage_->get(block0_key());
+    out = PutOutcome::kPreconditionFailed;
+    if (got) {
+      auto cur = std::make_shared<Block0>(decode_block0(got->data, block0_key()));
+      if (cur->generation >= nb->generation && cur->log_floor >= floor) {
+        out = PutOutcome::kOk;
+        etag = got->etag;
+        nb = std::move(cur);
+      }
+    }
+  }
   if (out != PutOutcome::kOk) {
     refresh_block0_locked(true);
     counters_.gc_deleted += deleted;

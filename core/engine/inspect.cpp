@@ -177,6 +177,8 @@ std::string Database::stats_json() {
                    {"entriesApplied", counters_.entries_applied.load()},
                    {"merges", counters_.merges.load()},
                    {"mergesLost", counters_.merges_lost.load()},
+                   {"timeshareLateWrites", counters_.timeshare_late_writes.load()},
+                   {"timeshareLostCommits", counters_.timeshare_lost_commits.load()},
                    {"mergedEntries", counters_.merged_entries.load()},
                    {"blocksWritten", counters_.blocks_written.load()},
                    {"gcDeleted", counters_.gc_deleted.load()},

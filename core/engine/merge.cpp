@@ -209,9 +209,12 @@ uint64_t Database::merge(bool only_if_leader) {
   require_writable("merge");
   std::lock_guard<std::mutex> merge_lock(merge_mu_);
   if (only_if_leader && !is_leader(now_ms())) return 0;
-  if (timeshare()) wait_for_own_window("merge");
+  const uint64_t window = timeshare() ? wait_for_own_window("merge") : 0;
   {
     std::lock_guard<std::mutex> lock(write_mu_);
+    // Without If-Match nothing stops a swap built on an old Block 0 from replacing a newer
+    // one: read the current one after the wait.
+    if (timeshare()) refresh_block0_locked(true);
     catch_up_locked();
   }
   SnapshotPtr s = snapshot();
@@ -428,7 +431,7 @@ uint64_t Database::merge(bool only_if_leader) {
   }
 
   std::lock_guard<std::mutex> lock(write_mu_);
-  if (timeshare() && !in_own_window(now_ms())) {
+  if (timeshare() && !still_in_window(window)) {
     // Without If-Match, a swap after our window could overwrite the next node's merge (and
     // its garbage collection would then remove log entries our Block 0 still needs).
     counters_.merges_lost++;
@@ -438,13 +441,18 @@ uint64_t Database::merge(bool only_if_leader) {
   Bytes obj = encode_block0(*nb);
   std::string etag;
   PutOutcome out = storage_->put(block0_key(), obj, PutCondition{s->block0_etag, false}, &etag);
+  if (out == PutOutcome::kOk && timeshare() && !landed_in_window(window))
+    late_write_settled("merge");
   if (out == PutOutcome::kPreconditionFailedAfterRetry || (out == PutOutcome::kOk && timeshare())) {
-    // Our swap may have landed before its answer was lost: its merge id tells.
+    // Our swap may have landed before its answer was lost: its merge id tells. What is there
+    // may be newer than ours and built on it (a garbage collection keeps the merge id): that
+    // is what gets installed.
     if (auto got = storage_->get(block0_key())) {
       Block0 cur = decode_block0(got->data, block0_key());
       if (cur.merge_id == nb->merge_id) {
         out = PutOutcome::kOk;
         etag = got->etag;
+        nb = std::make_shared<Block0>(std::move(cur));
       } else {
         out = PutOutcome::kPreconditionFailed;
       }

@@ -52,24 +52,7 @@ bdb_status status_of(Fn &&fn) {
 
 // Every object of the database decodes and passes its checksum.
 void check_objects(Database &db, const std::string &prefix) {
-  auto s = db.snapshot();
-  size_t n = 0;
-  for (const std::string &key : db.storage().list_all(prefix + "/")) {
-    auto obj = db.storage().get(key);
-    if (!obj) continue;
-    std::string sub = key.substr(prefix.size() + 1);
-    if (sub == "block0")
-      decode_block0(obj->data, key);
-    else if (sub.rfind("committed/", 0) == 0)
-      decode_log_entry(obj->data, key);
-    else if (sub.rfind("manifest/", 0) == 0)
-      decode_manifest_page(obj->data, key);
-    else if (sub.rfind("data/", 0) == 0)
-      DataBlock::parse(obj->data, key,
-                       s->schemas->version("t", DataBlock::peek_version(obj->data, key)));
-    n++;
-  }
-  EXPECT_GT(n, 0u);
+  EXPECT_GT(test::check_every_object(db, prefix, "t"), 0u);
 }
 
 class Faults : public ::testing::Test {

@@ -1,7 +1,8 @@
 // One node of the torture test: commits `batches` batches at random moments against a shared
 // database, each inserting one row of its own, and some updating shared keys or doing a
 // compare-and-set increment of a shared counter. Writes what succeeded to a JSON file.
-//   bdb_torture_node URI NODE RING BATCHES SEED OUT_JSON [CLOCK_OFFSET_MS GC_GRACE_MS]
+//   bdb_torture_node URI NODE RING BATCHES SEED OUT_JSON [CLOCK_OFFSET_MS GC_GRACE_MS
+//   WRITE_FORWARD_INTERVAL_MS]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -28,7 +29,8 @@ Document doc(Database &db, const nlohmann::json &j) {
 
 int main(int argc, char **argv) {
   if (argc < 7) {
-    std::fprintf(stderr, "usage: %s URI NODE RING BATCHES SEED OUT [OFFSET_MS GRACE_MS]\n",
+    std::fprintf(stderr,
+                 "usage: %s URI NODE RING BATCHES SEED OUT [OFFSET_MS GRACE_MS INTERVAL_MS]\n",
                  argv[0]);
     return 2;
   }
@@ -39,7 +41,7 @@ int main(int argc, char **argv) {
   Options o;
   o.set("nodeId", argv[2]);
   o.set("ringSize", argv[3]);
-  o.set("writeForwardInterval", "200");
+  o.set("writeForwardInterval", argc > 9 ? argv[9] : "200");
   o.set("mergeThresholdEntries", "20");
   o.set("readStalenessMs", "0");
   o.set("logLevel", "silent");

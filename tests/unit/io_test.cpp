@@ -267,11 +267,25 @@ TEST_F(ReadShapes, AWriterThatKeepsWinningLearnsThatAnotherIsLosing) {
   EXPECT_EQ(db->storage().counters().gets - gets, 1u) << "one look in 16 commits";
   EXPECT_EQ(seen(), 0u) << "nothing there yet";
   const std::string key = db->contention_key();
-  std::string other = "12345";
-  keep_->put(key, Bytes(other.begin(), other.end()), PutCondition{});  // a losing writer
+  auto hint = [&](uint64_t age_ms) {  // a losing writer's, written age_ms ago
+    auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+    std::string body = "12345 " + std::to_string(static_cast<uint64_t>(wall) - age_ms);
+    keep_->put(key, Bytes(body.begin(), body.end()), PutCondition{});
+  };
+  hint(0);
   for (int i = 16; i < 32; i++) commit_one(i);
   EXPECT_EQ(seen(), 1u);
-  // An object that was there before this handle first looked is old news.
+  // A writer that pauses between commits cannot starve another, and never pays the look.
+  gets = db->storage().counters().gets;
+  for (int i = 100; i < 120; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    commit_one(i);
+  }
+  EXPECT_EQ(db->storage().counters().gets - gets, 0u);
+  // A hint written long ago is old news.
+  hint(60000);
   auto fresh = test::open_db(uri_, options());
   db = std::move(fresh);
   for (int i = 32; i < 64; i++) commit_one(i);

@@ -1,5 +1,7 @@
 #include "tests/unit/test_support.h"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <ctime>
@@ -7,7 +9,41 @@
 #include <fstream>
 #include <unistd.h>
 
+#include "core/format/block0.h"
+#include "core/format/data_block.h"
+#include "core/format/index_node.h"
+#include "core/format/log_entry.h"
+#include "core/format/manifest_page.h"
+
 namespace bucketdb::test {
+
+size_t check_every_object(Database &db, const std::string &prefix, const std::string &table) {
+  auto s = db.snapshot();
+  size_t n = 0;
+  for (const std::string &key : db.storage().list_all(prefix + "/")) {
+    auto obj = db.storage().get(key);
+    if (!obj) continue;  // collected meanwhile
+    std::string sub = key.substr(prefix.size() + 1);
+    if (sub == "block0")
+      decode_block0(obj->data, key);
+    else if (sub.rfind("committed/", 0) == 0)
+      decode_log_entry(obj->data, key);
+    else if (sub.rfind("manifest/", 0) == 0)
+      decode_manifest_page(obj->data, key);
+    else if (sub.rfind("data/", 0) == 0)
+      DataBlock::parse(obj->data, key,
+                       s->schemas->version(table, DataBlock::peek_version(obj->data, key)));
+    else if (sub == "contended")  // the hint a losing writer leaves: "WRITER_ID WALL_MS"
+      EXPECT_EQ(std::string(obj->data.begin(), obj->data.end()).find_first_not_of("0123456789 "),
+                std::string::npos);
+    else if (sub.rfind("indexes/", 0) == 0)
+      decode_index_node(obj->data, key);
+    else
+      ADD_FAILURE() << "unexpected object " << key;
+    n++;
+  }
+  return n;
+}
 
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "bdb-unit-XXXXXX").string();

@@ -35,6 +35,11 @@ Options quiet_options();  // autoMerge off, log silent, createIfMissing
 
 std::unique_ptr<Database> open_db(const std::string &uri, Options o = quiet_options());
 
+// Decodes every object under PREFIX/ by its kind (Block 0, log entries, manifest pages, data
+// blocks of `table`, the contention hint), so each passes its checksum; an object of no known
+// kind is a test failure. Returns how many were read.
+size_t check_every_object(Database &db, const std::string &prefix, const std::string &table);
+
 extern const char *kUsersSchema;  // id varchar PK, name varchar, age uint8, score float64, ...
 
 }  // namespace bucketdb::test
