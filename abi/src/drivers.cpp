@@ -1,5 +1,5 @@
 // Storage drivers: in-process registration (core/storage/driver_registry.h) and the
-// conformance checks (core/storage/driver_check.h) for any URI.
+// conformance suite (conformance/, loaded by core/storage/driver_check.h) for any URI.
 #include "abi/src/abi_guard.h"
 #include "core/storage/driver_check.h"
 #include "core/storage/driver_registry.h"
@@ -33,7 +33,7 @@ bdb_status bdb_driver_check(const char *uri, char **out_json) {
     BDB_REQUIRE(uri);
     BDB_REQUIRE(out_json);
     *out_json = nullptr;
-    *out_json = dup_for_caller(bucketdb::check_driver(uri).json());
+    *out_json = dup_for_caller(bucketdb::check_driver(uri));
   });
 }
 

@@ -1,36 +1,15 @@
-// The driver conformance checks users run on their own plugin (`bucketdb driver-check URI`,
-// bdb_driver_check): get/put/delete/list semantics, pagination, ETags, both conditional puts,
-// races between threads, odd and long keys, large objects. They work through Storage like the
-// engine does, under a random key prefix that they delete afterwards, so they are safe on a
-// store that holds other data. tests/driver is the fuller suite the project runs on itself.
+// bdb_driver_check's side in the library: the driver conformance suite lives in a module of
+// its own (conformance/, bucketdb-conformance.so, found where the driver plugins are), loaded
+// the first time it runs, so libbucketdb carries none of it. The module checks the store
+// through the engine's view of it (storage_driver.h).
 #pragma once
 
-#include <cstdint>
 #include <string>
-#include <vector>
 
 namespace bucketdb {
 
-struct DriverCheck {
-  enum Outcome { kPass, kFail, kSkip };
-  std::string name;
-  Outcome outcome = kPass;
-  std::string message;  // why it failed or was skipped
-  uint64_t ms = 0;
-};
-
-struct DriverCheckReport {
-  std::string uri;
-  std::string driver;  // its scheme name
-  uint64_t capabilities = 0;
-  std::string prefix;  // the key prefix the checks used
-  std::vector<DriverCheck> checks;
-
-  size_t count(DriverCheck::Outcome o) const;
-  std::string json() const;
-};
-
-// Throws Error when the driver cannot be found, loaded or opened.
-DriverCheckReport check_driver(const std::string &uri);
+// The report as JSON (bucketdb.h, bdb_driver_check). Throws Error when the driver cannot be
+// found, loaded or opened (BDB_E_URI, ...), or the module cannot be found or loaded.
+std::string check_driver(const std::string &uri);
 
 }  // namespace bucketdb

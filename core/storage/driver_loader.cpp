@@ -137,10 +137,8 @@ Resolved resolve(const std::string &uri) {
     fail(BDB_E_URI, "bad database URI '" + uri + "': invalid scheme '" + scheme + "'");
   if (const bdb_driver_v1 *table = registered_driver(scheme)) return {"", rest, table};
   std::string file = "bucketdb-driver-" + scheme + ".so";
-  for (const auto &dir : search_dirs()) {
-    std::string path = dir + "/" + file;
-    if (is_file(path)) return {path, rest};
-  }
+  std::string path = find_in_plugin_path(file);
+  if (!path.empty()) return {path, rest};
   // Every package (the library, the wheel, the gem, bucketdb.jar) carries the drivers beside
   // libbucketdb, so a missing one means a damaged install or a third-party scheme.
   fail(BDB_E_URI,
@@ -212,6 +210,14 @@ std::string plugin_search_path() {
   std::string s;
   for (const auto &d : search_dirs()) s += (s.empty() ? "" : ":") + d;
   return s.empty() ? "(nowhere)" : s;
+}
+
+std::string find_in_plugin_path(const std::string &file) {
+  for (const auto &dir : search_dirs()) {
+    std::string path = dir + "/" + file;
+    if (is_file(path)) return path;
+  }
+  return "";
 }
 
 HostContext::HostContext(Logger logger)

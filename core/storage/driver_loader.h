@@ -61,5 +61,7 @@ std::unique_ptr<DriverHandle> open_driver(const std::string &uri, const Logger &
 
 // The directories searched for "scheme:" plugins, for error messages and tests.
 std::string plugin_search_path();
+// The first file of that name in those directories; "" when there is none.
+std::string find_in_plugin_path(const std::string &file);
 
 }  // namespace bucketdb

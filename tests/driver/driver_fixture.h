@@ -1,7 +1,7 @@
-// The driver conformance suite: every TEST_P runs against each store kind, each time on a fresh
-// store, through bucketdb::Storage only.
+// Helpers of the driver tests: the stores the conformance suite runs on, and what the tests of
+// the built-in drivers share.
 //
-// Store kinds: "memory" (memory:conf-<unique>), "file" (file:<fresh dir under /tmp>), and one
+// Stores: "memory" (memory:conf-<unique>), "file" (file:<fresh dir under /tmp>), and one
 // "envN" per URI in BDB_CONFORMANCE_URIS (space-separated, e.g. an s3:// URI): those cannot be
 // made fresh, so each test works under its own random key prefix and deletes it afterwards.
 //
@@ -12,8 +12,6 @@
 
 #include <gtest/gtest.h>
 
-#include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,53 +34,38 @@ struct Backend {
 };
 
 std::vector<Backend> backends();
-inline void PrintTo(const Backend &b, std::ostream *os) {
-  *os << b.label;
-}
-inline std::string backend_name(const ::testing::TestParamInfo<Backend> &p) {
-  return p.param.label;
-}
+
+// A store for one test: made fresh (memory, file, wrapped in BDB_CONFORMANCE_LAYER), or a
+// random prefix of an external one; removed or emptied again by the destructor.
+class TestStore {
+ public:
+  explicit TestStore(const Backend &backend);
+  ~TestStore();
+  TestStore(const TestStore &) = delete;
+  TestStore &operator=(const TestStore &) = delete;
+
+  const std::string &uri() const { return uri_; }
+  const std::string &prefix() const { return prefix_; }
+  // "memory" or "file" for the built-in stores, layered or not; "" for an external one.
+  std::string builtin() const;
+  // The scheme the store must report: the outermost layer's, or memory / file; "" for any.
+  std::string expected_name() const;
+
+ private:
+  void wrap_in_layer();
+  Kind kind_;
+  std::string uri_;
+  std::string dir_;     // file stores and layer options: the temp directory to remove
+  std::string prefix_;  // external stores: this test's key prefix
+};
 
 Bytes bytes(const std::string &s);
 std::string text(const Bytes &b);
-Bytes random_bytes(size_t n, uint64_t seed);
 
 // A fresh, unique directory under /tmp (not created).
 std::string fresh_temp_dir();
 // A process-unique suffix for store names.
 std::string unique_suffix();
-
-class DriverTest : public ::testing::TestWithParam<Backend> {
- protected:
-  void SetUp() override;
-  void TearDown() override;
-  void wrap_in_layer();
-
-  Kind kind() const { return GetParam().kind; }
-  bool builtin() const { return kind() != Kind::kExternal; }
-  // The scheme the store reports: the outermost layer's, or memory / file.
-  std::string expected_driver_name() const;
-  // The fresh store's URI, optionally with a list page size (?page=N).
-  std::string uri(size_t page = 0) const;
-  // Another handle on the same store (two "database handles", or a child process's own).
-  std::unique_ptr<Storage> open(size_t page = 0) const;
-  Storage &store() { return *store_; }
-
-  // Test keys live under the store's prefix ("" for fresh stores).
-  std::string key(const std::string &k) const { return prefix_ + k; }
-  std::vector<std::string> list_keys(Storage &s, const std::string &prefix) const;
-
-  // put helpers: the outcome, and the ETag through *etag.
-  PutOutcome put(Storage &s, const std::string &k, const std::string &data,
-                 const PutCondition &cond = {}, std::string *etag = nullptr) const;
-  std::string put_ok(const std::string &k, const std::string &data);
-  std::optional<std::string> get_text(const std::string &k);
-
-  std::string base_uri_;
-  std::string dir_;     // file stores: the temp directory to remove
-  std::string prefix_;  // external stores: this test's key prefix
-  std::unique_ptr<Storage> store_;
-};
 
 // Runs fn, which must throw bucketdb::Error; returns it.
 template <typename Fn>

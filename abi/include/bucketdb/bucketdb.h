@@ -428,13 +428,18 @@ BDB_API bdb_status bdb_driver_register(const char *scheme, const struct bdb_driv
 /* Removes a registration (open instances keep their table); BDB_E_NOT_FOUND when none. */
 BDB_API bdb_status bdb_driver_unregister(const char *scheme);
 
-/* Runs the driver conformance checks (get/put/delete/list semantics, pagination, ETags,
- * conditional puts, races between threads, odd keys, large objects) against the store of `uri`
- * (any URI bdb_open takes, e.g. "plugin:/path/x.so?config"), under a random key prefix that
- * it deletes afterwards. *out_json: {"driver","capabilities":[...],"passed","failed",
- * "skipped","checks":[{"name","result":"pass|fail|skip","message","ms"}]}; free it with
+/* Runs the driver conformance suite (get/put/delete/list semantics, pagination, ETags,
+ * conditional puts, races between threads and between processes, odd keys, large objects:
+ * the very checks the project's own driver tests run) against the store of `uri` (any URI
+ * bdb_open takes, e.g. "plugin:/path/x.so?config"), under a random key prefix that it deletes
+ * afterwards. *out_json: {"uri","driver","capabilities":[...],"prefix","passed","failed",
+ * "skipped","checks":[{"name","result":"pass|fail|skip","message","ms","id"}]}; free it with
  * bdb_free. Returns BDB_OK when the checks ran, whatever their results ("failed" counts the
- * failures), and an error when the driver cannot be loaded or opened. Takes seconds. */
+ * failures), and an error when the driver cannot be loaded or opened. Takes seconds.
+ * The suite is a module of its own, bucketdb-conformance.so, loaded the first time from where
+ * the driver plugins are: BDB_E_NOT_FOUND naming it when it is not installed. The checks
+ * across processes fork() the caller (not for memory: stores); each child only talks to the
+ * store and exits. */
 BDB_API bdb_status bdb_driver_check(const char *uri, char **out_json);
 
 #ifdef __cplusplus

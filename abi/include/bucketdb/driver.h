@@ -6,7 +6,7 @@
  * iVersion, OpenSSL 3 provider dispatch tables). The engine sees storage only through it.
  * Include only this header; link nothing of BucketDB. examples/driver/ is a complete driver
  * built outside the project, and `bucketdb driver-check 'plugin:/path/x.so?config'` runs the
- * conformance checks against any driver.
+ * conformance suite against any driver: the same checks the project's own drivers pass.
  *
  * ABI rules
  *  - `abi_version` says which fields the table has; `struct_size` is sizeof the table the driver

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# libbucketdb exports exactly the bdb_* C symbols and each driver plugin exactly
-# bdb_driver_entry: no C++ symbol (libstdc++ templates included) leaks through.
+# libbucketdb exports exactly the bdb_* C symbols, each driver plugin exactly bdb_driver_entry
+# and the conformance module its bdb_conformance_* entry points (conformance/entry.h): no C++
+# symbol (libstdc++ templates included) leaks through.
 #   check.sh LIBRARY PLUGIN...
 set -euo pipefail
 lib=$1
@@ -16,6 +17,10 @@ echo "$lib: $count bdb_* symbols, nothing else"
 
 for plugin in "$@"; do
   got=$(symbols "$plugin" | tr '\n' ' ')
-  [ "$got" = "bdb_driver_entry " ] || { echo "$plugin exports: $got"; exit 1; }
-  echo "$plugin: bdb_driver_entry only"
+  want="bdb_driver_entry "
+  case "$plugin" in
+    */bucketdb-conformance.so) want="bdb_conformance_abi bdb_conformance_free bdb_conformance_run " ;;
+  esac
+  [ "$got" = "$want" ] || { echo "$plugin exports: $got"; exit 1; }
+  echo "$plugin: $want"
 done

@@ -30,7 +30,7 @@ for uri in \
   "compress:crypt:cache:tiered:file:$tmp/slow?cache.dir=$tmp/cache&tiered.fast=file:$tmp/fast" \
   "plugin:$crypt_plugin?file:$tmp/plugin-store?crypt.key_id=check"; do
   check 0 "$uri"
-  grep -q '^23 checks: 2[23] passed, 0 failed' "$tmp/out" || fail "not all checks passed for '$uri'"
+  grep -q '^41 checks: 3[89] passed, 0 failed' "$tmp/out" || fail "not all checks passed for '$uri'"
   if grep -q FAIL "$tmp/out"; then fail "a FAIL line for '$uri'"; fi
 done
 grep -q '^driver crypt (conditional_put, strong_list' "$tmp/out" || fail "no driver line"
