@@ -233,7 +233,14 @@ CONF
     sleep 0.5
   done
   if [ $up != 1 ]; then log "RGW did not come up on 127.0.0.1:$rgw_port"; exit 1; fi
-  if ! curl -s -o /dev/null "http://127.0.0.1:$slow_port/"; then
+  # The second frontend may open its port a moment after the first answers.
+  up=0
+  for _ in $(seq 1 40); do
+    if curl -s -o /dev/null "http://127.0.0.1:$slow_port/"; then up=1; break; fi
+    pid_of rgw >/dev/null || break
+    sleep 0.5
+  done
+  if [ $up != 1 ]; then
     log "RGW's slow endpoint did not come up on 127.0.0.1:$slow_port"
     exit 1
   fi
