@@ -83,6 +83,10 @@ std::vector<std::string> race_processes(int n, const std::function<std::string(i
 std::vector<std::string> race_children(Context &c, int n,
                                        const std::function<std::string(Store &, int)> &fn) {
   if (c.builtin("memory") || c.store().name() == "memory") skip("memory stores are per process");
+  if (!c.target().fork)
+    skip(
+        "the driver is registered by this program (bdb_driver_register): a forked child "
+        "cannot call it");
   c.store().del(c.key("procs/probe"));
   auto results = race_processes(
       n,

@@ -27,13 +27,15 @@ __attribute__((visibility("default"))) uint32_t bdb_conformance_abi(void) {
 }
 
 __attribute__((visibility("default"))) int bdb_conformance_run(const bdb_driver_host *host,
-                                                               const char *uri, char **out_json,
+                                                               const char *uri, uint32_t flags,
+                                                               char **out_json,
                                                                bdb_drv_error *err) {
   *out_json = nullptr;
   try {
     bucketdb::conformance::Target target;
     target.host = host;
     target.uri = uri;
+    target.fork = (flags & BDB_CONFORMANCE_NO_FORK) == 0;
     {
       // The built-in drivers' stricter promises hold when the store is one of them.
       bucketdb::conformance::Store probe(host, uri);

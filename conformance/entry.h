@@ -11,7 +11,11 @@ extern "C" {
 #endif
 
 /* Raised whenever the entry points below change. */
-#define BDB_CONFORMANCE_ABI_VERSION 1u
+#define BDB_CONFORMANCE_ABI_VERSION 2u
+
+/* The store's driver lives in the calling program (bdb_driver_register: a JavaScript or Python
+ * driver): a forked child could not call it, so the checks between processes are skipped. */
+#define BDB_CONFORMANCE_NO_FORK 1u
 
 typedef uint32_t (*bdb_conformance_abi_fn)(void);
 
@@ -19,9 +23,9 @@ typedef uint32_t (*bdb_conformance_abi_fn)(void);
  * out the engine's view of it: core/storage/storage_driver.h), under a random key prefix it
  * deletes afterwards. On BDB_DRV_OK *out_json is the report (bdb_driver_check's format, see
  * bucketdb.h), freed with bdb_conformance_free; otherwise err says why the store could not be
- * opened or the report made. */
-typedef int (*bdb_conformance_run_fn)(const bdb_driver_host *host, const char *uri, char **out_json,
-                                      bdb_drv_error *err);
+ * opened or the report made. `flags`: BDB_CONFORMANCE_* bits. */
+typedef int (*bdb_conformance_run_fn)(const bdb_driver_host *host, const char *uri, uint32_t flags,
+                                      char **out_json, bdb_drv_error *err);
 typedef void (*bdb_conformance_free_fn)(char *json);
 
 #ifdef __cplusplus

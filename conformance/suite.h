@@ -24,6 +24,9 @@ struct Target {
   // limit, the file store's refusal of keys that leave its directory). "" for any other.
   std::string builtin;
   std::string expected_name;  // the scheme the store must report; "" for any
+  // False when the driver lives in the calling program (registered in process): a forked
+  // child cannot call it, so the checks between processes skip.
+  bool fork = true;
 };
 
 class Context;

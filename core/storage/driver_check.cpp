@@ -7,6 +7,7 @@
 
 #include "conformance/entry.h"
 #include "core/storage/driver_loader.h"
+#include "core/storage/driver_registry.h"
 #include "core/storage/driver_status.h"
 #include "core/storage/storage.h"
 #include "core/storage/storage_driver.h"
@@ -61,7 +62,13 @@ std::string check_driver(const std::string &uri) {
   Module m = load_module();
   char *json = nullptr;
   bdb_drv_error err{};
-  int st = m.run(storage_host(), uri.c_str(), &json, &err);
+  // A driver registered in this process (for any scheme of a layered URI) cannot be called
+  // from a forked child.
+  uint32_t flags = 0;
+  for (size_t at = 0, colon; (colon = uri.find(':', at)) != std::string::npos; at = colon + 1)
+    if (valid_scheme(uri.substr(at, colon - at)) && registered_driver(uri.substr(at, colon - at)))
+      flags |= BDB_CONFORMANCE_NO_FORK;
+  int st = m.run(storage_host(), uri.c_str(), flags, &json, &err);
   if (st != BDB_DRV_OK)
     fail(status_from_driver(st), std::string("driver check of ") + uri + ": " + err.message);
   std::unique_ptr<char, bdb_conformance_free_fn> owned(json, m.free);

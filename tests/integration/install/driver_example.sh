@@ -25,7 +25,9 @@ check() {
   echo "$out"
   [ "$rc" = 0 ] || { echo "driver-check '$1' exited $rc" >&2; exit 1; }
   grep -q '^driver sqlite (conditional_put, strong_list' <<<"$out"
-  grep -Eq '^23 checks: 2[23] passed, 0 failed' <<<"$out"
+  # Every check of the conformance suite ran and none failed (a few may skip, with reasons).
+  grep -Eq '^[0-9]+ checks: [0-9]+ passed, 0 failed' <<<"$out"
+  awk '/^[0-9]+ checks: / {exit !($1 >= 40 && $3 >= $1 - 3)}' <<<"$out"
 }
 check "plugin:$plugin?path=$tmp/by-path.sqlite&page=3"
 
