@@ -136,6 +136,7 @@ static inproc_driver g_race[2];
 
 typedef struct opener {
   int opened, missing, other;
+  char other_message[256]; /* the last unexpected failure, shown when the test fails */
 } opener;
 
 static void *register_loop(void *arg) {
@@ -155,6 +156,7 @@ static void *open_loop(void *arg) {
     bdb_options_new(&opts);
     bdb_options_set(opts, "autoMerge", "0");
     bdb_options_set(opts, "logLevel", "silent");
+    bdb_options_set(opts, "createIfMissing", "1"); /* each table's store starts empty */
     bdb_status st = bdb_open("inproc-race:race", opts, &db);
     bdb_options_free(opts);
     if (st == BDB_OK) {
@@ -164,6 +166,7 @@ static void *open_loop(void *arg) {
       o->missing++;
     } else {
       o->other++;
+      snprintf(o->other_message, sizeof o->other_message, "status %d: %s", (int)st, bdb_errmsg());
     }
   }
   return NULL;
@@ -180,9 +183,13 @@ static void register_from_any_thread(void **state) {
     assert_int_equal(pthread_create(&reg[i], NULL, register_loop, NULL), 0);
     assert_int_equal(pthread_create(&op[i], NULL, open_loop, &o[i]), 0);
   }
+  /* Every thread is joined before any verdict: a failed assertion leaves the test at once. */
   for (int i = 0; i < 2; i++) {
     pthread_join(reg[i], NULL);
     pthread_join(op[i], NULL);
+  }
+  for (int i = 0; i < 2; i++) {
+    if (o[i].other) print_error("opener %d: %s\n", i, o[i].other_message);
     assert_int_equal(o[i].other, 0);
     assert_int_equal(o[i].opened + o[i].missing, kRounds);
   }
