@@ -91,6 +91,15 @@ bdb_status bdb_batch_expect_version(bdb_batch *batch, uint64_t version) {
   });
 }
 
+bdb_status bdb_batch_expect_exists(bdb_batch *batch) {
+  return guard(__func__, [&] {
+    ChildCall in(batch, "batch");
+    if (batch->batch.ops.empty())
+      fail(BDB_E_INVALID, "bdb_batch_expect_exists: the batch has no operation to apply it to");
+    batch->batch.ops.back().must_exist = true;
+  });
+}
+
 size_t bdb_batch_size(const bdb_batch *batch) {
   size_t n = 0;
   guard(__func__, [&] {

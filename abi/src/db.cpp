@@ -1,5 +1,8 @@
 // bdb_options_*, bdb_open/close, schemas, maintenance and introspection.
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 
 #include "abi/src/abi_guard.h"
 #include "abi/src/handles.h"
@@ -37,6 +40,19 @@ bdb_status bdb_options_set_logger(bdb_options *opts, bdb_log_fn fn, void *ctx) {
     opts->options.log_sink = [fn, ctx](bucketdb::LogLevel level, const char *subsystem,
                                        const char *message) {
       fn(ctx, static_cast<int>(level), subsystem, message);
+    };
+  });
+}
+
+bdb_status bdb_options_set_progress(bdb_options *opts, bdb_progress_fn fn, void *ctx) {
+  return guard(__func__, [&] {
+    BDB_REQUIRE(opts);
+    if (!fn) {
+      opts->options.progress_sink = nullptr;
+      return;
+    }
+    opts->options.progress_sink = [fn, ctx](const char *task, uint64_t done, uint64_t total) {
+      fn(ctx, task, done, total);
     };
   });
 }
@@ -130,6 +146,68 @@ bdb_status bdb_schema_list_json(bdb_db *db, char **out_json) {
     BDB_REQUIRE(out_json);
     *out_json = dup_for_caller(in.engine().schemas_json());
   });
+}
+
+bdb_status bdb_table_drop(bdb_db *db, const char *table) {
+  return guard(__func__, [&] {
+    DbCall in(db);
+    BDB_REQUIRE(table);
+    in.engine().drop_table(table);
+  });
+}
+
+bdb_status bdb_index_drop(bdb_db *db, const char *table, const char *field) {
+  return guard(__func__, [&] {
+    DbCall in(db);
+    BDB_REQUIRE(table);
+    BDB_REQUIRE(field);
+    in.engine().drop_index(table, field);
+  });
+}
+
+bdb_status bdb_db_verify(bdb_db *db, char **out_report) {
+  return guard(__func__, [&] {
+    BDB_REQUIRE(out_report);
+    *out_report = nullptr;
+    DbCall in(db);
+    *out_report = dup_for_caller(in.engine().verify_json());
+  });
+}
+
+bdb_status bdb_db_export(bdb_db *db, const char *path, uint64_t *out_rows) {
+  return guard(__func__, [&] {
+    DbCall in(db);
+    BDB_REQUIRE(path);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out)
+      bucketdb::fail(BDB_E_IO, std::string("bdb_db_export: cannot write ") + path + ": " +
+                                   std::strerror(errno));
+    uint64_t rows = in.engine().export_ndjson(out);
+    out.close();
+    if (!out)
+      bucketdb::fail(BDB_E_IO, std::string("bdb_db_export: writing ") + path +
+                                   " failed: " + std::strerror(errno));
+    if (out_rows) *out_rows = rows;
+  });
+}
+
+bdb_status bdb_db_import(bdb_db *db, const char *path, uint64_t batch_rows, unsigned flags,
+                         uint64_t *out_rows) {
+  uint64_t rows = 0;
+  bdb_status st = guard(__func__, [&] {
+    DbCall in(db);
+    BDB_REQUIRE(path);
+    if (flags & ~static_cast<unsigned>(BDB_IMPORT_UPSERT))
+      bucketdb::fail(BDB_E_INVALID, std::string(__func__) + ": unknown flags " +
+                                        std::to_string(flags & ~BDB_IMPORT_UPSERT));
+    std::ifstream file(path, std::ios::binary);
+    if (!file)
+      bucketdb::fail(BDB_E_IO, std::string("bdb_db_import: cannot read ") + path + ": " +
+                                   std::strerror(errno));
+    rows = in.engine().import_ndjson(file, path, batch_rows, (flags & BDB_IMPORT_UPSERT) != 0);
+  });
+  if (out_rows) *out_rows = rows;
+  return st;
 }
 
 bdb_status bdb_blob_read(bdb_db *db, const char *blob_id, void **out_data, size_t *out_len) {

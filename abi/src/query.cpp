@@ -19,15 +19,18 @@ Document key_doc_from_text(Database &engine, const char *table, const char *key_
   const Field &pk = schema->primary_key_field();
   std::string text = key_text;
   Document d(schema);
-  bool is_text = pk.type_id == BDB_TYPE_VARCHAR || pk.type_id == BDB_TYPE_BYTES;
-  if (is_text && (text.empty() || text[0] != '"')) {
+  bool bare = text.empty() || text[0] != '"';
+  if (pk.type_id == BDB_TYPE_VARCHAR && bare) {
     // Verbatim, no quoting needed on a command line: the value as it is (what a JSON string
     // of it gives), without building and walking a JSON object.
     d.set(schema->primary_key(), Value{std::move(text)});
     return d;
   }
   nlohmann::json obj = nlohmann::json::object();
-  obj[pk.name] = parse_json(text, "the primary key of " + std::string(table));
+  // A bytes key prints as base64 (a JSON string): bare, it is that string's text.
+  obj[pk.name] = pk.type_id == BDB_TYPE_BYTES && bare
+                     ? nlohmann::json(std::move(text))
+                     : parse_json(text, "the primary key of " + std::string(table));
   d.set_json_object(obj);
   return d;
 }
@@ -127,6 +130,14 @@ bdb_status bdb_query_order(bdb_query *query, const char *field, int descending) 
     ChildCall in(query, "query");
     BDB_REQUIRE(field);
     query->spec.set_order(field, descending != 0);
+  });
+}
+
+bdb_status bdb_query_order_then(bdb_query *query, const char *field, int descending) {
+  return guard(__func__, [&] {
+    ChildCall in(query, "query");
+    BDB_REQUIRE(field);
+    query->spec.add_order(field, descending != 0);
   });
 }
 

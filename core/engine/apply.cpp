@@ -97,6 +97,26 @@ void apply_entry(Snapshot &snap, const LogEntry &e, const std::string &key, size
         ov[op.key] = row;
         break;
       }
+      case LogOp::kDropTable: {
+        // The table and its versions go; the name is free (docs/SPEC.md section 3). Its
+        // unmerged rows go with it, their blobs becoming garbage as a delete's would.
+        const auto &tables = s->schemas->tables();
+        auto versions = tables.find(op.table);
+        if (versions == tables.end())
+          fail(BDB_E_CORRUPT, "corrupt object " + key + ": drop of unknown table " + op.table);
+        DroppedTable d;
+        d.name = op.table;
+        d.seq = e.seq;
+        for (const auto &[v, sp] : versions->second) d.schemas.push_back(sp->canonical_json());
+        s->dropped.push_back(std::move(d));
+        s->schemas = s->schemas->without(op.table);
+        auto cur = s->overlays.find(op.table);
+        if (cur != s->overlays.end())
+          for (const auto &[k, row] : *cur->second) drop_blobs(row, nullptr);
+        touched.erase(op.table);
+        s->overlays.erase(op.table);
+        break;
+      }
       case LogOp::kDelete: {
         if (!s->schemas->find_newest(op.table))
           fail(BDB_E_CORRUPT, "corrupt object " + key + ": delete in unknown table " + op.table);

@@ -17,6 +17,8 @@ struct StagedOp {
   Document doc;
   bool has_expected = false;
   uint64_t expected_version = 0;  // 0: the row must not exist
+  // The row must exist when the operation applies, else BDB_E_NOT_FOUND (bdb_batch_expect_exists).
+  bool must_exist = false;
 };
 
 struct Batch {

@@ -28,7 +28,7 @@ void Batch::stage(StagedOp::Kind kind, const Document &doc) {
                              "': a blob belongs to one row; give its bytes ({\"base64\": ...}) "
                              "instead of the id of an existing blob");
   }
-  ops.push_back(StagedOp{kind, doc, false, 0});
+  ops.push_back(StagedOp{kind, doc, false, 0, false});
 }
 
 namespace {
@@ -93,6 +93,8 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
     const SchemaPtr &schema = doc.schema_ptr();
     const std::string &table = schema->name();
     SchemaPtr own = s->schemas->version(table, schema->version());
+    if (!s->schemas->find_newest(table))
+      fail(BDB_E_SCHEMA, "unknown table '" + table + "' (it was dropped)");
     if (!own || own->canonical_json() != schema->canonical_json())
       fail(BDB_E_SCHEMA, "a document of table " + table + " version " +
                              std::to_string(schema->version()) +
@@ -110,7 +112,7 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
     for (size_t i = 0; i < schema->fields().size() && !names_blobs; i++)
       names_blobs = schema->field(i).type_id == BDB_TYPE_BLOB && doc.is_set(i) &&
                     !is_null(doc.get(i)) && !doc.pending_blobs().count(i);
-    bool needs_row = op.has_expected || op.kind == StagedOp::kInsert ||
+    bool needs_row = op.has_expected || op.must_exist || op.kind == StagedOp::kInsert ||
                      op.kind == StagedOp::kPatch || names_blobs;
     auto it = state.find(id);
     if (it == state.end()) {
@@ -144,6 +146,9 @@ std::vector<LogOp> Database::resolve_batch(const SnapshotPtr &s, const Batch &ba
       fail(BDB_E_CONFLICT,
            what + ": expected version " + std::to_string(op.expected_version) + ", found " +
                (p.existed_before ? std::to_string(p.version_before) : std::string("no row")));
+    if (op.must_exist && !p.exists)
+      fail(BDB_E_NOT_FOUND,
+           (op.kind == StagedOp::kDelete ? "delete from " : "") + what + ": no such row");
     switch (op.kind) {
       case StagedOp::kInsert:
         if (p.exists)

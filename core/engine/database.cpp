@@ -13,6 +13,7 @@
 
 #include "core/codec/key_codec.h"
 #include "core/engine/apply.h"
+#include "core/engine/drop.h"
 #include "core/schema/evolution.h"
 #include "core/util/error.h"
 #include "core/util/json_text.h"
@@ -251,19 +252,9 @@ void Database::install_block0_locked(const std::shared_ptr<const Block0> &b0,
   auto s = std::make_shared<Snapshot>();
   s->block0 = b0;
   s->block0_etag = etag;
-  auto schemas = old ? old->schemas : std::make_shared<const SchemaSet>();
-  for (const auto &json : b0->schemas) {
-    SchemaPtr sp;
-    try {
-      sp = TableSchema::from_json(json);
-    } catch (const Error &e) {
-      fail(BDB_E_CORRUPT, "corrupt object " + block0_key() + ": bad schema: " + e.what());
-    }
-    bool added = false;
-    auto next = schemas->with(sp, &added);
-    if (added) schemas = next;
-  }
-  s->schemas = schemas;
+  // Tables dropped on either side are not brought back (drop.cpp).
+  s->schemas = schemas_with_block0(old.get(), *b0, block0_key());
+  s->dropped = drops_after(old.get(), *b0);
   s->misc_high = std::max(old ? old->misc_high : 0, b0->misc_high);
   if (old && !rewind && old->last_seq > b0->applied_seq) {
     s->last_seq = old->last_seq;
@@ -470,8 +461,8 @@ std::vector<SchemaPtr> parse_schemas(const std::string &json) {
     out.push_back(TableSchema::from_json(json));
     return out;
   }
-  auto list = nlohmann::ordered_json::parse(json, nullptr, false);
-  if (list.is_discarded()) out.push_back(TableSchema::from_json(json));  // its own message
+  // Strict: nlohmann's own parser would keep the last of a duplicated key, silently.
+  auto list = parse_json_text<nlohmann::ordered_json>(json, "schema");
   for (const auto &item : list) out.push_back(TableSchema::from_json(item.dump()));
   if (out.empty()) fail(BDB_E_SCHEMA, "schema: an empty array registers nothing");
   return out;

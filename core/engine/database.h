@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -78,6 +79,11 @@ class Database {
   Document document_from_row(const std::string &table, uint32_t version, std::string_view row,
                              std::string_view heap);
 
+  // Drops (drop.cpp, SPEC section 3): a table, as a log entry of its own (BDB_E_SCHEMA when
+  // unknown); an index, by registering the table's next version without it.
+  void drop_table(const std::string &table);
+  void drop_index(const std::string &table, const std::string &field);
+
   // Writes. Returns the log sequence number of the entry holding the batch.
   uint64_t commit(Batch &batch);
 
@@ -101,6 +107,17 @@ class Database {
   void refresh();  // next read looks at the log
   std::string inspect_json(const std::string &what);
   std::string stats_json();
+  // Reads and checks every object the current Block 0 reaches, and the unmerged log, straight
+  // from storage; a JSON report naming each damaged object (verify.cpp).
+  std::string verify_json();
+  // The whole database as NDJSON: a header, every schema version, every row (export.cpp).
+  // Returns the rows written.
+  uint64_t export_ndjson(std::ostream &out);
+  // Reads what export_ndjson wrote (`name` names it in messages): registers its schemas, then
+  // inserts (or, with upsert, upserts) its rows, committing every batch_rows rows (0: all in
+  // one batch). Returns the rows imported.
+  uint64_t import_ndjson(std::istream &in, const std::string &name, uint64_t batch_rows,
+                         bool upsert);
 
   // Keys of this database's objects.
   std::string block0_key() const;

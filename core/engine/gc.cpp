@@ -48,8 +48,12 @@ uint64_t Database::gc(bool sweep) {
   // safe, and a lost swap only means they are deleted again later (delete is idempotent).
   {
     ObjectStore::Writes deletes(objects_);  // all in flight together
-    for (const auto &g : gone) deletes.del(g.key);
+    for (size_t i = 0; i < gone.size(); i++) {
+      opts_.progress("gc", i, gone.size());  // del() waits while the requests in flight are many
+      deletes.del(gone[i].key);
+    }
     deletes.wait();
+    opts_.progress("gc", gone.size(), gone.size());
     deleted += gone.size();
   }
   auto nb = std::make_shared<Block0>(b0);
@@ -58,6 +62,9 @@ uint64_t Database::gc(bool sweep) {
   nb->history.erase(std::remove_if(nb->history.begin(), nb->history.end(),
                                    [&](const HistoryPoint &h) { return due(h.superseded_ms); }),
                     nb->history.end());
+  nb->dropped.erase(std::remove_if(nb->dropped.begin(), nb->dropped.end(),
+                                   [&](const DroppedTable &d) { return due(d.since_ms); }),
+                    nb->dropped.end());
   nb->log_floor = floor;
   nb->merges.erase(std::remove_if(nb->merges.begin(), nb->merges.end(),
                                   [&](const MergeMark &m) { return m.applied_seq <= floor; }),

@@ -4,6 +4,7 @@
 
 #include "core/engine/apply.h"
 #include "core/engine/database.h"
+#include "core/engine/drop.h"
 #include "core/util/error.h"
 
 namespace bucketdb {
@@ -31,6 +32,18 @@ std::vector<Base> bases(const Block0 &b0) {
 SnapshotPtr Database::snapshot_as_of_seq(uint64_t seq) {
   ensure_fresh(false);
   SnapshotPtr cur = snapshot();
+  if (seq > cur->last_seq) {
+    {
+      // Another node may have written it a moment ago: look at the log before saying no.
+      std::lock_guard<std::mutex> lock(write_mu_);
+      catch_up_locked();
+    }
+    cur = snapshot();
+    if (seq > cur->last_seq)
+      fail(BDB_E_INVALID, "history: log position " + std::to_string(seq) +
+                              " has not been written yet (the newest is " +
+                              std::to_string(cur->last_seq) + ")");
+  }
   if (seq >= cur->last_seq) return pinned(cur);
   std::vector<Base> all = bases(*cur->block0);
   const Base *base = nullptr;
@@ -54,7 +67,8 @@ SnapshotPtr Database::snapshot_as_of_seq(uint64_t seq) {
     b0->tables.push_back(std::move(t));
   }
   s->block0 = b0;
-  s->schemas = cur->schemas;  // versions are never removed: a superset is fine
+  // The current versions (a superset is fine), with tables dropped since given theirs back.
+  s->schemas = schemas_at(*cur, base->applied_seq);
   s->last_seq = base->applied_seq;
   s->misc_high = base->misc_high;
   for (uint64_t q = base->applied_seq + 1; q <= seq; q++) {

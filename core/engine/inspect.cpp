@@ -98,6 +98,13 @@ std::string Database::inspect_json(const std::string &what) {
     for (const auto &m : b.merges)
       merges.push_back({{"appliedSeq", m.applied_seq}, {"timeMs", m.time_ms}});
     out["merges"] = merges;
+    ojson dropped = ojson::array();
+    for (const auto &d : b.dropped)
+      dropped.push_back({{"name", d.name},
+                         {"seq", d.seq},
+                         {"sinceMs", d.since_ms},
+                         {"versions", d.schemas.size()}});
+    out["dropped"] = dropped;
   } else if (what == "log") {
     out["appliedSeq"] = b.applied_seq;
     out["logFloor"] = b.log_floor;
@@ -119,11 +126,17 @@ std::string Database::inspect_json(const std::string &what) {
         e["commitId"] = hex_text(le.commit_id);
         e["misc"] = le.misc;
         uint64_t puts = 0, dels = 0, schemas = 0;
-        for (const auto &op : le.ops)
-          (op.type == LogOp::kPut ? puts : op.type == LogOp::kDelete ? dels : schemas)++;
+        ojson drops = ojson::array();
+        for (const auto &op : le.ops) {
+          if (op.type == LogOp::kDropTable)
+            drops.push_back(op.table);
+          else
+            (op.type == LogOp::kPut ? puts : op.type == LogOp::kDelete ? dels : schemas)++;
+        }
         e["puts"] = puts;
         e["deletes"] = dels;
         e["schemas"] = schemas;
+        if (!drops.empty()) e["drops"] = drops;
       }
       entries.push_back(e);
     }
@@ -131,6 +144,7 @@ std::string Database::inspect_json(const std::string &what) {
   } else if (what == "blocks") {
     ojson tables = ojson::array();
     for (const auto &t : b.tables) {
+      if (!s->table_root(t.name)) continue;  // dropped since Block 0 (drop.h)
       ojson tj;
       tj["table"] = t.name;
       tj["manifest"] = t.manifest_key;

@@ -13,6 +13,7 @@
 #include "core/codec/value_check.h"
 #include "core/codec/index_key.h"
 #include "core/engine/database.h"
+#include "core/engine/drop.h"
 #include "core/engine/index_tree.h"
 #include "core/util/error.h"
 #include "core/util/sort_strings.h"
@@ -243,6 +244,7 @@ uint64_t Database::merge(bool only_if_leader) {
     if (newest && table_needs_background_work(t, *newest) && !work.count(t.name))
       work[t.name] = no_changes;
   }
+  fold_drops(*this, s, *nb, now, b0.generation + 1);  // before the work finds roots by name
   for (const auto &work_item : work) {
     // Named references, not a structured binding: lambdas below capture them (C++17).
     const auto &table = work_item.first;
@@ -288,7 +290,9 @@ uint64_t Database::merge(bool only_if_leader) {
       for (auto &b : writer.out) blocks.push_back(std::move(b));
       writer.out.clear();
     };
+    const std::string task = "merge " + table;  // progress: blocks of the table looked at
     for (size_t i = 0; i < old_blocks.size(); i++) {
+      opts_.progress(task.c_str(), i, old_blocks.size());
       const BlockRef &ref = old_blocks[i];
       const std::string *next_first =
           i + 1 < old_blocks.size() ? &old_blocks[i + 1].first_key : nullptr;
@@ -389,6 +393,7 @@ uint64_t Database::merge(bool only_if_leader) {
       ix.root = tree.apply(ix.root, ixk.removes[i], std::move(ixk.adds[i]));
       for (const auto &k : replaced) nb->garbage.push_back(Garbage{k, now, b0.generation + 1});
     }
+    drop_index_nodes(*this, root.indexes, indexes, *nb, now, b0.generation + 1);
     root.indexes = indexes;
     root.manifest_page = {};
 

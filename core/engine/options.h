@@ -2,11 +2,16 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "core/util/log.h"
 
 namespace bucketdb {
+
+// Progress of long work (bdb_options_set_progress): the task ("merge", "gc", "verify"), what
+// is done of it and the total (0: unknown). Called on the thread doing the work.
+using ProgressSink = std::function<void(const char *task, uint64_t done, uint64_t total)>;
 
 struct Options {
   std::string db_prefix = "main";
@@ -37,7 +42,17 @@ struct Options {
   std::string blob_prefix = "blobs";
   std::string index_prefix = "indexes";
   std::string manifest_prefix = "manifest";
-  LogSink log_sink;  // where log lines go (bdb_options_set_logger); empty: stderr
+  LogSink log_sink;            // where log lines go (bdb_options_set_logger); empty: stderr
+  ProgressSink progress_sink;  // empty: no progress reported
+
+  // Reports progress when a sink is set (a throwing sink is ignored: progress is advisory).
+  void progress(const char *task, uint64_t done, uint64_t total) const {
+    if (!progress_sink) return;
+    try {
+      progress_sink(task, done, total);
+    } catch (...) {
+    }
+  }
 
   // The log of a database with these options: logLevel and the sink.
   Logger logger() const { return Logger{parse_log_level(log_level), log_sink}; }

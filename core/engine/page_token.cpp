@@ -15,7 +15,8 @@ namespace bucketdb {
 
 namespace {
 
-constexpr uint8_t kVersion = 2;  // 2: the order field's type id follows its name
+// 2: one order key, its type id after its name; 3: the table first, then every order key.
+constexpr uint8_t kVersion = 3;
 
 // The low 32 bits of XXH64 over the body catch a token cut short or edited by hand (not a
 // security measure: a token only names a position in rows the caller may read anyway).
@@ -31,29 +32,48 @@ std::string to_url(std::string b64) {
 
 }  // namespace
 
+std::vector<OrderKey> PageAfter::keys() const {
+  std::vector<OrderKey> out{OrderKey{field, descending}};
+  for (const Next &n : then) out.push_back(n.key);
+  return out;
+}
+
 bool PageAfter::admits(const TableSchema &schema, const Values &row) const {
   std::string k;
-  append_nullable_key(k, *schema.field(field).type, row[field]);
-  int c = k.compare(value_key);
-  if (c != 0) return descending ? c < 0 : c > 0;
+  auto decides = [&](size_t f, bool desc, const std::string &at, int *verdict) {
+    k.clear();
+    append_nullable_key(k, *schema.field(f).type, row[f]);
+    int c = k.compare(at);
+    if (c == 0) return false;
+    *verdict = desc ? c < 0 : c > 0;
+    return true;
+  };
+  int verdict = 0;
+  if (decides(field, descending, value_key, &verdict)) return verdict;
+  for (const Next &n : then)
+    if (decides(n.key.field, n.key.descending, n.value_key, &verdict)) return verdict;
   k.clear();
   append_key(k, *schema.primary_key_field().type, row[schema.primary_key()]);
   return k > pk_key;
 }
 
-std::string make_page_token(const TableSchema &schema, size_t field, bool descending,
-                            const Value &value, const Value &pk) {
-  const Field &f = schema.field(field);
+std::string make_page_token(const TableSchema &schema, const std::vector<OrderKey> &keys,
+                            const Values &values, const Value &pk) {
   std::string k;
   Bytes raw;
   Writer w(raw);
   w.u8(kVersion);
-  w.u8(descending ? 1 : 0);
   w.blob(schema.name());
-  w.blob(f.name);
-  w.varint(static_cast<uint64_t>(f.type_id));
-  append_nullable_key(k, *f.type, value);
-  w.blob(k);
+  w.varint(keys.size());
+  for (size_t i = 0; i < keys.size(); i++) {
+    const Field &f = schema.field(keys[i].field);
+    w.u8(keys[i].descending ? 1 : 0);
+    w.blob(f.name);
+    w.varint(static_cast<uint64_t>(f.type_id));
+    k.clear();
+    append_nullable_key(k, *f.type, values[i]);
+    w.blob(k);
+  }
   k.clear();
   append_key(k, *schema.primary_key_field().type, pk);
   w.blob(k);
@@ -70,18 +90,38 @@ PageAfter parse_page_token(const TableSchema &schema, std::string_view token) {
   std::string_view body(raw->data(), raw->size() - 4);
   if (Reader(std::string_view(*raw).substr(body.size()), "page token").u32() != check_of(body))
     return bad("is damaged (its checksum does not match)");
-  PageAfter a;
-  std::string table, field;
-  uint64_t type_id = 0;
+  struct Key {
+    bool descending = false;
+    std::string field;
+    uint64_t type_id = 0;
+    std::string value_key;
+  };
+  std::vector<Key> keys;
+  std::string table, pk_key;
   try {
     Reader r(body, "page token");
-    if (r.u8() != kVersion) return bad("has an unknown version");
-    a.descending = r.u8() != 0;
-    table = std::string(r.blob());
-    field = std::string(r.blob());
-    type_id = r.varint();
-    a.value_key = std::string(r.blob());
-    a.pk_key = std::string(r.blob());
+    uint8_t version = r.u8();
+    if (version == 2) {  // one key: direction, table, field, type, value
+      Key k;
+      k.descending = r.u8() != 0;
+      table = std::string(r.blob());
+      k.field = std::string(r.blob());
+      k.type_id = r.varint();
+      k.value_key = std::string(r.blob());
+      keys.push_back(std::move(k));
+    } else if (version == kVersion) {
+      table = std::string(r.blob());
+      keys.resize(r.count(4));
+      for (Key &k : keys) {
+        k.descending = r.u8() != 0;
+        k.field = std::string(r.blob());
+        k.type_id = r.varint();
+        k.value_key = std::string(r.blob());
+      }
+    } else {
+      return bad("has an unknown version");
+    }
+    pk_key = std::string(r.blob());
     r.expect_done();
   } catch (const Error &e) {
     if (e.status() != BDB_E_CORRUPT) throw;
@@ -89,21 +129,39 @@ PageAfter parse_page_token(const TableSchema &schema, std::string_view token) {
   }
   // Names this library wrote are identifiers: anything else is forged, and its bytes (maybe
   // not even UTF-8) stay out of the message, which every binding turns into a string.
-  if (!valid_identifier(table) || !valid_identifier(field)) return bad("is malformed");
+  if (!valid_identifier(table) || keys.empty()) return bad("is malformed");
+  for (const Key &k : keys)
+    if (!valid_identifier(k.field)) return bad("is malformed");
   if (table != schema.name()) return bad("was made for table " + table);
-  int fi = schema.field_index(field);
-  if (fi < 0)
-    fail(BDB_E_SCHEMA, "query on " + schema.name() + ": page token orders by '" + field +
-                           "', which the table no longer has");
-  a.field = static_cast<size_t>(fi);
-  // A new table version may retype the field: the position's bytes would mean another value.
-  if (type_id != static_cast<uint64_t>(schema.field(a.field).type_id))
-    return bad("was made when '" + field + "' had another type; start again from the first page");
-  // Both parts must be whole keys of the fields' current types.
-  auto n = index_field_length(*schema.field(a.field).type, a.value_key);
+  PageAfter a;
+  a.pk_key = std::move(pk_key);
+  for (size_t i = 0; i < keys.size(); i++) {
+    const Key &k = keys[i];
+    int fi = schema.field_index(k.field);
+    if (fi < 0)
+      fail(BDB_E_SCHEMA, "query on " + schema.name() + ": page token orders by '" + k.field +
+                             "', which the table no longer has");
+    const Field &f = schema.field(static_cast<size_t>(fi));
+    // A new table version may retype the field: the position's bytes would mean another value.
+    if (k.type_id != static_cast<uint64_t>(f.type_id))
+      return bad("was made when '" + k.field +
+                 "' had another type; start again from the first page");
+    // Each part must be a whole key of its field's current type.
+    auto n = index_field_length(*f.type, k.value_key);
+    if (!n || *n != k.value_key.size())
+      return bad("does not fit the types of " + schema.name() + "." + k.field + " and its key");
+    if (i == 0) {
+      a.field = static_cast<size_t>(fi);
+      a.descending = k.descending;
+      a.value_key = k.value_key;
+    } else {
+      a.then.push_back(
+          PageAfter::Next{OrderKey{static_cast<size_t>(fi), k.descending}, k.value_key});
+    }
+  }
   auto m = index_field_length(*schema.primary_key_field().type, "\1" + a.pk_key);
-  if (!n || *n != a.value_key.size() || !m || *m != a.pk_key.size() + 1 || a.pk_key.empty())
-    return bad("does not fit the types of " + schema.name() + "." + field + " and its key");
+  if (!m || *m != a.pk_key.size() + 1 || a.pk_key.empty())
+    return bad("does not fit the types of " + schema.name() + "." + keys[0].field + " and its key");
   return a;
 }
 

@@ -180,8 +180,9 @@ Ranges ranges_for(const QuerySpec &q, size_t field, bool index) {
 // An index plan reading rows in the order of its field, when the query orders by that field
 // and is limited: a scan would read every block to sort, the index reads only what it returns.
 void prefer_index_order(const TableRoot *root, const QuerySpec &q, Plan &p) {
+  // Several keys: the index gives the first only, and ties need the others (a sort).
   if (!root || !q.order_field || *q.order_field == q.schema->primary_key() ||
-      q.limit == std::numeric_limits<uint64_t>::max())
+      !q.single_key_order() || q.limit == std::numeric_limits<uint64_t>::max())
     return;
   const Field &f = q.schema->field(*q.order_field);
   const IndexRoot *ix = nullptr;

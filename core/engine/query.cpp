@@ -106,8 +106,13 @@ int sign(long double x) {
   return x < 0 ? -1 : x > 0;
 }
 
-// Compares a non-null field value with a literal of a compatible kind. Numbers compare
-// exactly across unsigned, signed and floating point; NaN sorts above every number.
+// compare()'s answer when NaN is on either side: IEEE 754 orders NaN with nothing, so it is
+// neither equal to, less than nor greater than any number, itself included, and only != holds.
+// (Orders are another matter: ORDER BY puts NaN above +Infinity, as the key encoding does.)
+constexpr int kUnordered = 2;
+
+// Compares a non-null field value with a literal of a compatible kind: -1, 0, 1, or
+// kUnordered. Numbers compare exactly across unsigned, signed and floating point.
 int compare_text(std::string_view s, const Literal &l) {
   int c = s.compare(l.s);
   return c < 0 ? -1 : c > 0;
@@ -122,7 +127,7 @@ int compare(const Value &v, const Literal &l) {
   }
   bool vnan = false, lnan = l.kind == Literal::kDouble && std::isnan(l.d);
   if (auto *d = std::get_if<double>(&v)) vnan = std::isnan(*d);
-  if (vnan || lnan) return vnan == lnan ? 0 : (vnan ? 1 : -1);
+  if (vnan || lnan) return kUnordered;
   if (l.kind == Literal::kDouble || std::holds_alternative<double>(v)) {
     long double a = 0, b = 0;  // long double holds every int64/uint64 exactly
     if (auto *u = std::get_if<uint64_t>(&v))
@@ -169,13 +174,17 @@ bool test_non_null(const Condition &c, Cmp &&cmp, std::string_view text) {
     case Op::kNe:
       return cmp(c.values[0]) != 0;
     case Op::kLt:
-      return cmp(c.values[0]) < 0;
-    case Op::kLe:
-      return cmp(c.values[0]) <= 0;
+      return cmp(c.values[0]) == -1;
+    case Op::kLe: {
+      int r = cmp(c.values[0]);
+      return r == -1 || r == 0;
+    }
     case Op::kGt:
-      return cmp(c.values[0]) > 0;
-    case Op::kGe:
-      return cmp(c.values[0]) >= 0;
+      return cmp(c.values[0]) == 1;
+    case Op::kGe: {
+      int r = cmp(c.values[0]);
+      return r == 1 || r == 0;
+    }
     case Op::kIn:
       for (const auto &l : c.values)
         if (cmp(l) == 0) return true;
@@ -252,13 +261,13 @@ void QuerySpec::check() const {
   if (!or_groups.empty() && where.empty())
     qfail(*this, "'or' needs conditions after it (an empty side would match every row)",
           BDB_E_INVALID);
-  if (after && (after->field != effective_order() || after->descending != descending)) {
-    auto order = [&](size_t f, bool desc) {
-      return schema->field(f).name + (desc ? " descending" : "");
-    };
-    qfail(*this, "the page token was made for a query ordered by " +
-                     order(after->field, after->descending) + ", not by " +
-                     order(effective_order(), descending));
+  if (after && after->keys() != order_keys()) {
+    std::string made;
+    for (const OrderKey &k : after->keys())
+      made += (made.empty() ? "" : ", ") + schema->field(k.field).name +
+              (k.descending ? " descending" : "");
+    qfail(*this,
+          "the page token was made for a query ordered by " + made + ", not by " + order_text());
   }
 }
 
@@ -276,6 +285,38 @@ void QuerySpec::set_order(const std::string &field, bool desc) {
   order_field = static_cast<size_t>(fi);
   descending = desc;
   order_name_ = field;
+  then_by.clear();
+  then_names_.clear();
+}
+
+void QuerySpec::add_order(const std::string &field, bool desc) {
+  if (!order_field) return set_order(field, desc);
+  int fi = schema->field_index(field);
+  if (fi < 0) qfail(*this, "cannot order by unknown field '" + field + "'", BDB_E_SCHEMA);
+  size_t f = static_cast<size_t>(fi);
+  if (f == *order_field) qfail(*this, "the order names '" + field + "' twice");
+  for (const OrderKey &k : then_by)
+    if (k.field == f) qfail(*this, "the order names '" + field + "' twice");
+  then_by.push_back(OrderKey{f, desc});
+  then_names_.push_back(field);
+}
+
+std::vector<OrderKey> QuerySpec::order_keys() const {
+  std::vector<OrderKey> keys{OrderKey{effective_order(), descending}};
+  if (keys[0].field == schema->primary_key()) return keys;
+  for (const OrderKey &k : then_by) {
+    keys.push_back(k);
+    if (k.field == schema->primary_key()) break;
+  }
+  return keys;
+}
+
+std::string QuerySpec::order_text() const {
+  std::string text;
+  for (const OrderKey &k : order_keys())
+    text += (text.empty() ? "" : ", ") + schema->field(k.field).name +
+            (k.descending ? " descending" : "");
+  return text;
 }
 
 void QuerySpec::add_select(const std::string &field) {
@@ -299,6 +340,8 @@ QuerySpec QuerySpec::bound_to(SchemaPtr other) const {
       q.add_condition(a.field, a.op, a.value ? a.value->c_str() : nullptr);
   }
   if (!order_name_.empty()) q.set_order(order_name_, descending);
+  for (size_t i = 0; i < then_names_.size(); i++)
+    q.add_order(then_names_[i], then_by[i].descending);
   for (const auto &f : select_names_) q.add_select(f);
   q.set_after(after_token_);
   return q;
@@ -422,14 +465,15 @@ class SortedCursor : public Cursor {
  public:
   SortedCursor(Database &db, std::unique_ptr<RowSource> scan, SchemaPtr newest, SpecPtr q)
       : spec_(std::move(q)), newest_(std::move(newest)) {
-    size_t field = q_.order_field ? *q_.order_field : newest_->primary_key();
-    const TypeInfo &type = *newest_->field(field).type;
-    bool desc = q_.descending;
+    const std::vector<OrderKey> keys = q_.order_keys();
     const uint64_t budget = sort_budget(db.options());
     uint64_t seqno = 0;  // scan position: ties keep primary-key order
     auto before = [&](const Item &a, const Item &b) {
-      int c = compare_values(type, a.f.values[field], b.f.values[field]);
-      if (c != 0) return desc ? c > 0 : c < 0;
+      for (const OrderKey &k : keys) {
+        int c =
+            compare_values(*newest_->field(k.field).type, a.f.values[k.field], b.f.values[k.field]);
+        if (c != 0) return k.descending ? c > 0 : c < 0;
+      }
       return a.pos < b.pos;
     };
     uint64_t keep = q_.limit == std::numeric_limits<uint64_t>::max()
@@ -440,7 +484,7 @@ class SortedCursor : public Cursor {
     uint64_t top_bytes = 0;  // the heap's rows, roughly as they sit in memory
     std::unique_ptr<RowSorter> sorter;
     if (keep == std::numeric_limits<uint64_t>::max())
-      sorter = std::make_unique<RowSorter>(newest_, field, desc, budget);
+      sorter = std::make_unique<RowSorter>(newest_, keys, budget);
     Item it;
     while (scan->next(it.f.values, it.f.seq, it.f.misc)) {
       if (!wanted(q_, *scan, it.f.values)) continue;
@@ -470,7 +514,7 @@ class SortedCursor : public Cursor {
         top = {};
         std::sort(held.begin(), held.end(),
                   [](const Item &a, const Item &b) { return a.pos < b.pos; });
-        sorter = std::make_unique<RowSorter>(newest_, field, desc, budget);
+        sorter = std::make_unique<RowSorter>(newest_, keys, budget);
         for (Item &h : held) {
           sorter->add(h.f.values, h.f.seq, h.f.misc);
           h = Item{};
@@ -532,8 +576,7 @@ class PagedCursor : public Cursor {
   PagedCursor(std::unique_ptr<Cursor> rows, const QuerySpec &q)
       : rows_(std::move(rows)),
         schema_(q.schema),
-        field_(q.effective_order()),
-        descending_(q.descending),
+        keys_(q.order_keys()),
         select_(q.select),
         token_(q.after_token()) {}
   std::optional<Document> next() override {
@@ -542,7 +585,8 @@ class PagedCursor : public Cursor {
     if (failed_) fail(failed_->first, failed_->second);
     std::optional<Document> d = guarded_next();
     if (!d) return d;
-    last_value_ = d->get(field_);
+    last_values_.clear();
+    for (const OrderKey &k : keys_) last_values_.push_back(d->get(k.field));
     last_key_ = d->get(schema_->primary_key());
     token_.clear();
     d->project(select_);
@@ -562,16 +606,16 @@ class PagedCursor : public Cursor {
   uint64_t count() override { return rows_->count(); }
   std::string page_token() const override {
     if (!token_.empty() || is_null(last_key_)) return token_;
-    return token_ = make_page_token(*schema_, field_, descending_, last_value_, last_key_);
+    return token_ = make_page_token(*schema_, keys_, last_values_, last_key_);
   }
 
  private:
   std::unique_ptr<Cursor> rows_;
   SchemaPtr schema_;
-  size_t field_;
-  bool descending_;
+  std::vector<OrderKey> keys_;
   std::vector<size_t> select_;
-  Value last_value_, last_key_;
+  Values last_values_;
+  Value last_key_;
   mutable std::string token_;  // made when asked
   std::optional<std::pair<bdb_status, std::string>> failed_;
 };
@@ -683,7 +727,7 @@ std::unique_ptr<Cursor> Database::query_once(const QuerySpec &asked) {
   Plan plan = plan_query(*this, *snap, q);
   auto source = open_source(*this, snap, newest, spec, plan);
   std::unique_ptr<Cursor> rows;
-  if (q.key_order() || plan.ordered)
+  if (q.key_order() || plan.ordered)  // an ordered plan gives a single-key order only
     rows = std::make_unique<StreamCursor>(std::move(source), newest, spec, plan.past_token);
   else
     rows = std::make_unique<SortedCursor>(*this, std::move(source), newest, spec);
@@ -706,11 +750,11 @@ std::string Database::explain(const QuerySpec &asked) {
             std::to_string(sort_budget(opts_) >> 10) + " KiB)";
   if (!q.key_order() && !plan.ordered)
     text += q.limit == std::numeric_limits<uint64_t>::max()
-                ? "; then sorts the matching rows by " + q.schema->field(*q.order_field).name +
+                ? "; then sorts the matching rows by " + q.order_text() +
                       " (spilling to temporary files beyond " +
                       std::to_string(sort_budget(opts_) >> 10) + " KiB)"
                 : "; then keeps the first " + std::to_string(q.offset + q.limit) + " by " +
-                      q.schema->field(*q.order_field).name;
+                      q.order_text();
   return text;
 }
 

@@ -14,6 +14,7 @@
 #include "core/codec/row_codec.h"
 #include "core/codec/value.h"
 #include "core/engine/document.h"
+#include "core/engine/order_key.h"
 #include "core/engine/page_token.h"
 #include "core/schema/schema.h"
 
@@ -44,8 +45,11 @@ struct QuerySpec {
   // Groups closed by add_or(): a row matches when every condition of some group holds
   // (these, or `where`). Empty: `where` alone.
   std::vector<std::vector<Condition>> or_groups;
-  std::optional<size_t> order_field;  // none: primary key
+  // The order's first key (none: primary key), then further keys (add_order) that break its
+  // ties; rows equal in every key come in primary-key order.
+  std::optional<size_t> order_field;
   bool descending = false;
+  std::vector<OrderKey> then_by;
   uint64_t offset = 0;
   uint64_t limit = std::numeric_limits<uint64_t>::max();
   std::vector<size_t> select;
@@ -63,21 +67,35 @@ struct QuerySpec {
   // Before running: BDB_E_INVALID when an OR has no condition on one of its sides, or when
   // the page token was made for another order.
   void check() const;
+  // One key: replaces the order (and any further keys).
   void set_order(const std::string &field, bool desc);
+  // A further key, after those set (the first when none is).
+  void add_order(const std::string &field, bool desc);
   void add_select(const std::string &field);
   // Continues after the page a cursor's page_token() ended ("" starts from the beginning).
   void set_after(const std::string &token);
   const std::string &after_token() const { return after_token_; }
-  // The field and direction rows come in: the primary key, ascending, unless ordered.
+  // The field and direction rows come in first: the primary key, ascending, unless ordered.
   size_t effective_order() const { return order_field.value_or(schema->primary_key()); }
+  // Every key of the order, the primary key ascending when none is set; keys after the
+  // primary key are left out (it is unique: they never decide).
+  std::vector<OrderKey> order_keys() const;
+  // Whether the order is the first key alone (an index or the primary key can give it).
+  bool single_key_order() const {
+    return then_by.empty() || effective_order() == schema->primary_key();
+  }
   bool key_order() const {
     return !order_field || (*order_field == schema->primary_key() && !descending);
   }
   void clear_order() {
     order_field.reset();
     descending = false;
+    then_by.clear();
     order_name_.clear();
+    then_names_.clear();
   }
+  // The order as text for messages ("name, age descending").
+  std::string order_text() const;
 
   // The same query against another version of the table (a newer one registered since the
   // query was built): fields are found again by name and literals re-checked against their
@@ -92,6 +110,7 @@ struct QuerySpec {
   };
   std::vector<Asked> asked_;
   std::string order_name_;
+  std::vector<std::string> then_names_;
   std::vector<std::string> select_names_;
   std::string after_token_;
 };

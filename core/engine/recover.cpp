@@ -163,8 +163,11 @@ class Recovery {
         add(TableSchema::from_json(s.dump()), "a schema given");
     }
     for (const auto &[seq, e] : entries_)
-      for (const LogOp &op : e.ops)
+      for (const LogOp &op : e.ops) {
         if (op.type == LogOp::kSchema) add(TableSchema::from_json(op.schema_json), log_key(seq));
+        // A drop frees the name: a later registration of it is another table.
+        if (op.type == LogOp::kDropTable) set = set->without(op.table);
+      }
     return set;
   }
 

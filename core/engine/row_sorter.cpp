@@ -293,9 +293,7 @@ struct Block {
 
 struct RowSorter::State {
   SchemaPtr schema;
-  size_t field = 0;
-  const TypeInfo *type = nullptr;
-  bool desc = false;
+  std::vector<OrderKey> keys;
   uint64_t budget = 0, capacity = 0;
   size_t io = 0, block = 0, fan_in = 2, min_body = 0;
   std::string dir;
@@ -430,12 +428,14 @@ struct RowSorter::State {
 
 RowSorter::RowSorter(SchemaPtr schema, size_t field, bool descending, uint64_t budget_bytes,
                      size_t io_buffer_bytes)
+    : RowSorter(std::move(schema), {OrderKey{field, descending}}, budget_bytes, io_buffer_bytes) {}
+
+RowSorter::RowSorter(SchemaPtr schema, std::vector<OrderKey> keys, uint64_t budget_bytes,
+                     size_t io_buffer_bytes)
     : s_(std::make_unique<State>()) {
   State &s = *s_;
   s.schema = std::move(schema);
-  s.field = field;
-  s.type = s.schema->field(field).type;
-  s.desc = descending;
+  s.keys = std::move(keys);
   s.budget = budget_bytes;
   s.io = io_buffer_bytes
              ? io_buffer_bytes
@@ -457,9 +457,13 @@ void RowSorter::add(const Values &values, uint64_t seq, uint64_t misc) {
   State &s = *s_;
   if (s.finished) fail(BDB_E_INTERNAL, "RowSorter: a row added after finish()");
   s.key.clear();
-  append_nullable_key(s.key, *s.type, values[s.field]);
-  if (s.desc)  // the encodings are prefix-free: complemented, they sort in reverse
-    for (char &c : s.key) c = static_cast<char>(~static_cast<unsigned char>(c));
+  for (const OrderKey &k : s.keys) {
+    size_t from = s.key.size();
+    append_nullable_key(s.key, *s.schema->field(k.field).type, values[k.field]);
+    if (k.descending)  // the encodings are prefix-free: complemented, they sort in reverse
+      for (size_t i = from; i < s.key.size(); i++)
+        s.key[i] = static_cast<char>(~static_cast<unsigned char>(s.key[i]));
+  }
   for (int i = 7; i >= 0; i--) s.key += static_cast<char>((s.rows >> (8 * i)) & 0xff);
   s.fixed.clear();
   s.heap.clear();

@@ -1,16 +1,18 @@
-// An external sort of query rows by one field (SPEC section 7: a cursor streams rows in
-// bounded memory whatever the result size).
+// An external sort of query rows by one field or several (SPEC section 7: a cursor streams
+// rows in bounded memory whatever the result size).
 //
-// Rows arrive in primary-key order and leave ordered by one field, ascending or descending in
-// the total order of compare_values (nulls first ascending, last descending), ties in arrival
-// order. Each row is held encoded: a sort key (append_nullable_key of the value, every byte
-// complemented when descending, then the 8-byte big-endian arrival number) and the row in the
-// row codec's layout. While the rows fit the budget they stay in memory; beyond it the
-// buffered rows are sorted and written as a run to a temporary file (created in $TMPDIR, else
-// the system's temporary directory, and unlinked at once so nothing is left behind even after
-// a crash). At the end the runs are merged k ways through a heap, streaming; when there are
-// more runs than the budget affords read buffers for, whole passes merge them first (two
-// files, each emptied once read).
+// Rows arrive in primary-key order and leave ordered by the keys, each ascending or
+// descending in the total order of compare_values (nulls first ascending, last descending),
+// a key breaking the ties of those before it, remaining ties in arrival order. Each row is
+// held encoded: a sort key (append_nullable_key of each key's value, every byte of it
+// complemented when that key is descending: the encodings are prefix-free, so the
+// concatenation orders as the keys do; then the 8-byte big-endian arrival number) and the row in
+// the row codec's layout. While the rows fit the budget they stay in memory; beyond it the buffered
+// rows are sorted and written as a run to a temporary file (created in $TMPDIR, else the system's
+// temporary directory, and unlinked at once so nothing is left behind even after a crash). At the
+// end the runs are merged k ways through a heap, streaming; when there are more runs than the
+// budget affords read buffers for, whole passes merge them first (two files, each emptied once
+// read).
 //
 // Memory: rows in memory (their encoded bytes, 16 bytes of sort index each, and the unused
 // end of an arena block left behind) stay within row_capacity() = budget - one I/O buffer;
@@ -26,8 +28,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/codec/value.h"
+#include "core/engine/order_key.h"
 #include "core/schema/schema.h"
 
 namespace bucketdb {
@@ -38,6 +42,9 @@ class RowSorter {
   // budget_bytes: memory for rows and I/O buffers, as above. io_buffer_bytes: the size of one
   // read or write buffer of a temporary file; 0 picks budget/32 within [4 KiB, 256 KiB].
   RowSorter(SchemaPtr schema, size_t field, bool descending, uint64_t budget_bytes,
+            size_t io_buffer_bytes = 0);
+  // Orders by several keys, each breaking the ties of those before it.
+  RowSorter(SchemaPtr schema, std::vector<OrderKey> keys, uint64_t budget_bytes,
             size_t io_buffer_bytes = 0);
   ~RowSorter();
   RowSorter(const RowSorter &) = delete;

@@ -47,4 +47,10 @@ std::shared_ptr<const SchemaSet> SchemaSet::with(SchemaPtr s, bool *added) const
   return next;
 }
 
+std::shared_ptr<const SchemaSet> SchemaSet::without(const std::string &table) const {
+  auto next = std::make_shared<SchemaSet>(*this);
+  next->tables_.erase(table);
+  return next;
+}
+
 }  // namespace bucketdb

@@ -19,6 +19,8 @@ class SchemaSet {
   // A set with `s` added. Same name and version with a different definition is BDB_E_SCHEMA;
   // with the same definition, *added is false and the set is unchanged.
   std::shared_ptr<const SchemaSet> with(SchemaPtr s, bool *added) const;
+  // A set without any version of `table` (a drop: the name is free again).
+  std::shared_ptr<const SchemaSet> without(const std::string &table) const;
   const std::map<std::string, std::map<uint32_t, SchemaPtr>> &tables() const { return tables_; }
 
  private:

@@ -41,8 +41,16 @@ struct Snapshot {
   // MISC stamp of the oldest unmerged entry: its age, by the wall clock, steers when to
   // merge (clock skew only changes when, never what).
   uint64_t first_unmerged_misc = 0;
+  // Tables dropped by entries not yet merged (seq > block0->applied_seq), oldest first, with
+  // the schema versions they had: Block 0 still names their blocks, which no read may use
+  // (the name may be a new table already), and the merge lists them as garbage.
+  std::vector<DroppedTable> dropped;
 
+  // The table's blocks and indexes in Block 0; nullptr when it has none, or when the table
+  // they belong to was dropped since.
   const TableRoot *table_root(const std::string &table) const {
+    for (const auto &d : dropped)
+      if (d.name == table) return nullptr;
     for (const auto &t : block0->tables)
       if (t.name == table) return &t;
     return nullptr;

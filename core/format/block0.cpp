@@ -7,7 +7,9 @@ namespace bucketdb {
 Bytes encode_block0(const Block0 &b) {
   Bytes o = begin_object();
   Writer w(o);
-  w.u32(2);
+  // Format 3 adds the dropped tables; written only when there are some, so a database that
+  // never dropped a table stays readable by builds that read format 2.
+  w.u32(b.dropped.empty() ? 2 : 3);
   w.u64(b.generation);
   w.u64(b.applied_seq);
   w.u64(b.log_floor);
@@ -57,6 +59,16 @@ Bytes encode_block0(const Block0 &b) {
       w.blob(key);
     }
   }
+  if (!b.dropped.empty()) {
+    w.varint(b.dropped.size());
+    for (const auto &d : b.dropped) {
+      w.blob(d.name);
+      w.u64(d.seq);
+      w.u64(d.since_ms);
+      w.varint(d.schemas.size());
+      for (const auto &s : d.schemas) w.blob(s);
+    }
+  }
   seal_in_place(ObjectKind::kBlock0, o);
   return o;
 }
@@ -65,9 +77,10 @@ Block0 decode_block0(const Bytes &object, const std::string &key) {
   Reader r(open_object(ObjectKind::kBlock0, object, key), key);
   Block0 b;
   b.format = r.u32();
-  if (b.format != 1 && b.format != 2)
+  if (b.format < 1 || b.format > 3)
     r.corrupt("unsupported Block 0 format " + std::to_string(b.format) +
-              " (this build reads 1 and 2; a newer BucketDB wrote it)");
+              " (this build reads 1 to 3; a newer BucketDB wrote it)");
+  const uint32_t format = b.format;
   b.generation = r.u64();
   b.applied_seq = r.u64();
   b.log_floor = r.u64();
@@ -120,6 +133,16 @@ Block0 decode_block0(const Bytes &object, const std::string &key) {
     for (auto &[table, manifest] : h.manifests) {
       table = std::string(r.blob());
       manifest = std::string(r.blob());
+    }
+  }
+  if (format >= 3) {
+    b.dropped.resize(r.count(18));
+    for (auto &d : b.dropped) {
+      d.name = std::string(r.blob());
+      d.seq = r.u64();
+      d.since_ms = r.u64();
+      d.schemas.resize(r.count(1));
+      for (auto &s : d.schemas) s = std::string(r.blob());
     }
   }
   r.expect_done();

@@ -58,8 +58,18 @@ struct HistoryPoint {
   std::vector<std::pair<std::string, std::string>> manifests;  // table, manifest key
 };
 
+// A table dropped by log entry `seq` (docs/SPEC.md section 3, "Dropping"): its schema
+// versions, kept while history may read its blocks (until since_ms + gcGraceMs, like its
+// objects in `garbage`). since_ms is the merge that folded the drop (0 while unmerged).
+struct DroppedTable {
+  std::string name;
+  uint64_t seq = 0;
+  uint64_t since_ms = 0;
+  std::vector<std::string> schemas;  // canonical JSON, as in Block0::schemas
+};
+
 struct Block0 {
-  uint32_t format = 2;
+  uint32_t format = 2;  // 3 when `dropped` is not empty
   uint64_t generation = 0;
   uint64_t applied_seq = 0;  // newest log entry folded into blocks
   uint64_t log_floor = 0;    // entries at or below may be deleted
@@ -72,6 +82,7 @@ struct Block0 {
   std::vector<Garbage> garbage;
   std::vector<MergeMark> merges;
   std::vector<HistoryPoint> history;  // oldest first
+  std::vector<DroppedTable> dropped;  // format 3
 };
 
 Bytes encode_block0(const Block0 &b);

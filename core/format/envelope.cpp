@@ -27,7 +27,7 @@ const char *object_kind_name(ObjectKind kind) {
 }
 
 uint8_t format_version(ObjectKind kind) {
-  return kind == ObjectKind::kLogEntry ? 2 : kFormatVersion;
+  return kind == ObjectKind::kLogEntry ? 3 : kFormatVersion;
 }
 
 Bytes begin_object() {
@@ -35,9 +35,13 @@ Bytes begin_object() {
 }
 
 void seal_in_place(ObjectKind kind, Bytes &o) {
+  seal_in_place(kind, o, format_version(kind));
+}
+
+void seal_in_place(ObjectKind kind, Bytes &o, uint8_t version) {
   std::memcpy(o.data(), "BKDB", 4);
   o[4] = static_cast<uint8_t>(kind);
-  o[5] = format_version(kind);
+  o[5] = version;
   o[6] = o[7] = 0;
   store_le(o.data() + 8, o.size() - kEnvelopeHeader, 8);
   uint64_t h = XXH64(o.data(), o.size(), 0);
@@ -53,11 +57,33 @@ Bytes seal(ObjectKind kind, std::string_view payload) {
   return o;
 }
 
+namespace {
+
+// An object a storage layer wrote, read without that layer (the database opened as file:...
+// instead of crypt:file:...): its first bytes say which layer. The core knows no plugin, so
+// the layers' stored forms are recognised here by their first bytes:
+//  - crypt: "BDBC" then its format version (plugins/crypt/crypt_format.h);
+//  - compress: 0x3C then the object as it is, or 0xC3 then one zstd frame, whose magic is
+//    28 B5 2F FD (plugins/compress/compress_driver.cpp).
+const char *layer_of(const Bytes &o) {
+  if (o.size() >= 5 && std::memcmp(o.data(), "BDBC", 4) == 0) return "crypt";
+  if (o.size() >= 5 && o[0] == 0x3C && std::memcmp(o.data() + 1, "BKDB", 4) == 0) return "compress";
+  static const uint8_t kZstd[4] = {0x28, 0xB5, 0x2F, 0xFD};
+  if (o.size() >= 5 && o[0] == 0xC3 && std::memcmp(o.data() + 1, kZstd, 4) == 0) return "compress";
+  return nullptr;
+}
+
+}  // namespace
+
 std::string_view open_object(ObjectKind kind, const Bytes &o, const std::string &key,
                              uint8_t *version) {
   auto corrupt = [&](const std::string &why) {
     fail(BDB_E_CORRUPT, "corrupt object " + key + " (" + object_kind_name(kind) + "): " + why);
   };
+  if (const char *layer = layer_of(o))
+    corrupt(std::string("it was written through the ") + layer + ": layer; open the database " +
+            "through it (e.g. " + layer + ":file:PATH or " + layer +
+            ":s3://...), with the layers it was written through, in the same order");
   if (o.size() < kEnvelopeOverhead) corrupt("too short (" + std::to_string(o.size()) + " bytes)");
   if (std::memcmp(o.data(), "BKDB", 4) != 0) corrupt("bad magic");
   uint64_t stored = load_le(o.data() + o.size() - 8, 8);

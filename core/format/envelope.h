@@ -22,8 +22,9 @@ enum class ObjectKind : uint8_t {
   kBlob = 6,
 };
 
-// The format version writers use for each kind (readers take every version from 1 up to it).
-// Log entries are at 2 (each names the commit before it).
+// The newest format version of each kind: readers take every version from 1 up to it, and
+// writers use it unless seal_in_place is given an older one. Log entries are at 3: 2 names
+// the commit before it, 3 may hold a table drop (an entry without one is still written as 2).
 constexpr uint8_t kFormatVersion = 1;
 uint8_t format_version(ObjectKind kind);
 constexpr size_t kEnvelopeHeader = 16;
@@ -36,6 +37,7 @@ Bytes seal(ObjectKind kind, std::string_view payload);
 // Starts an object in place: write the payload after the header, then call seal_in_place.
 Bytes begin_object();
 void seal_in_place(ObjectKind kind, Bytes &object);
+void seal_in_place(ObjectKind kind, Bytes &object, uint8_t version);
 // The payload of a sealed object, after every check; *version (may be null) is its format
 // version.
 std::string_view open_object(ObjectKind kind, const Bytes &object, const std::string &key,

@@ -30,9 +30,13 @@ Bytes encode_log_entry(const LogEntry &e) {
       case LogOp::kSchema:
         w.blob(op.schema_json);
         break;
+      case LogOp::kDropTable:
+        break;
     }
   }
-  seal_in_place(ObjectKind::kLogEntry, o);
+  bool drops = false;
+  for (const LogOp &op : e.ops) drops |= op.type == LogOp::kDropTable;
+  seal_in_place(ObjectKind::kLogEntry, o, drops ? 3 : 2);
   return o;
 }
 
@@ -70,6 +74,10 @@ LogEntry decode_log_entry(const Bytes &object, const std::string &key) {
       case LogOp::kSchema:
         op.type = LogOp::kSchema;
         op.schema_json = std::string(r.blob());
+        break;
+      case LogOp::kDropTable:
+        if (version < 3) r.corrupt("a table drop in an entry of format " + std::to_string(version));
+        op.type = LogOp::kDropTable;
         break;
       default:
         r.corrupt("unknown operation type " + std::to_string(t));

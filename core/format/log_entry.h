@@ -1,6 +1,8 @@
 // A committed log entry (`committed/{seq}`): the resolved effects of one or more batches.
 // Puts carry the full row in the schema version it was written with; deletes carry the
-// primary key; schema ops carry a schema's canonical JSON.
+// primary key; schema ops carry a schema's canonical JSON; a table drop names the table
+// (docs/SPEC.md section 3, "Dropping"). An entry holding a drop is written in format 3, so a
+// build that does not know drops says a newer BucketDB wrote it instead of misreading it.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +15,7 @@
 namespace bucketdb {
 
 struct LogOp {
-  enum Type : uint8_t { kPut = 1, kDelete = 2, kSchema = 3 };
+  enum Type : uint8_t { kPut = 1, kDelete = 2, kSchema = 3, kDropTable = 4 };
   Type type = kPut;
   std::string table;
   uint32_t schema_version = 0;  // kPut

@@ -92,6 +92,11 @@ std::shared_ptr<const TableSchema> TableSchema::from_json(std::string_view json)
       if (!f.type->heap) bad(table, where + ": maxLength applies only to varchar, json and bytes");
       f.max_length =
           static_cast<uint32_t>(unsigned_member(fj, "maxLength", table, where, 0x7fffffffu));
+      // 0 is how "no limit" is stored, so accepting it would silently mean the opposite.
+      if (f.max_length == 0)
+        bad(table, where +
+                       ": maxLength 0 would allow only empty values; give at least 1, or "
+                       "leave maxLength out for no limit");
     }
     s->by_name_[fname] = s->fields_.size();
     s->fields_.push_back(f);

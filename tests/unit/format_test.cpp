@@ -106,6 +106,64 @@ TEST(Format, Block0RoundTrip) {
   EXPECT_EQ(d.merges[0].time_ms, 77u);
 }
 
+// A drop makes an entry of format 3 (older builds say a newer BucketDB wrote it); an entry
+// without one stays at format 2, which they read.
+TEST(Format, LogEntryWithADropIsFormat3) {
+  LogEntry e = sample_entry();
+  Bytes plain = encode_log_entry(e);
+  EXPECT_EQ(plain[5], 2);
+  LogOp drop;
+  drop.type = LogOp::kDropTable;
+  drop.table = "users";
+  e.ops.push_back(drop);
+  Bytes with = encode_log_entry(e);
+  EXPECT_EQ(with[5], 3);
+  LogEntry d = decode_log_entry(with, "k");
+  ASSERT_EQ(d.ops.size(), 4u);
+  EXPECT_EQ(d.ops[3].type, LogOp::kDropTable);
+  EXPECT_EQ(d.ops[3].table, "users");
+}
+
+// Block 0 keeps dropped tables (format 3) only when it has some; otherwise it stays format 2.
+TEST(Format, Block0WithDroppedTablesIsFormat3) {
+  Block0 b;
+  Bytes plain = encode_block0(b);
+  EXPECT_EQ(decode_block0(plain, "b").dropped.size(), 0u);
+  b.dropped = {DroppedTable{"gone", 12, 345, {"{\"v\":1}", "{\"v\":2}"}}};
+  Block0 d = decode_block0(encode_block0(b), "b");
+  ASSERT_EQ(d.dropped.size(), 1u);
+  EXPECT_EQ(d.dropped[0].name, "gone");
+  EXPECT_EQ(d.dropped[0].seq, 12u);
+  EXPECT_EQ(d.dropped[0].since_ms, 345u);
+  EXPECT_EQ(d.dropped[0].schemas.size(), 2u);
+  EXPECT_NE(encode_block0(b), plain);
+}
+
+// An object a storage layer wrote, read without the layer, names the layer it needs.
+TEST(Format, AnObjectOfALayerNamesTheLayer) {
+  Bytes sealed = encode_log_entry(sample_entry());
+  auto message = [](const Bytes &o) {
+    try {
+      decode_log_entry(o, "main/committed/1");
+    } catch (const Error &e) {
+      EXPECT_EQ(e.status(), BDB_E_CORRUPT);
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  Bytes crypt = {'B', 'D', 'B', 'C', 1, 1, 3, 'k', 'e', 'y'};
+  crypt.resize(80, 0x5a);
+  EXPECT_NE(message(crypt).find("crypt: layer"), std::string::npos) << message(crypt);
+  Bytes stored = sealed;  // compress: kept as it was, behind its header byte
+  stored.insert(stored.begin(), 0x3C);
+  EXPECT_NE(message(stored).find("compress: layer"), std::string::npos) << message(stored);
+  Bytes zstd = {0xC3, 0x28, 0xB5, 0x2F, 0xFD, 0x20, 0x10};
+  EXPECT_NE(message(zstd).find("compress: layer"), std::string::npos) << message(zstd);
+  Bytes other = sealed;
+  other[0] = 'X';
+  EXPECT_NE(message(other).find("bad magic"), std::string::npos) << message(other);
+}
+
 TEST(Format, EveryFlippedByteIsDetected) {
   Bytes obj = encode_log_entry(sample_entry());
   for (size_t i = 0; i < obj.size(); i++)

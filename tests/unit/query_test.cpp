@@ -512,5 +512,146 @@ TEST(Query, BadConditionsAreClearErrors) {
   EXPECT_EQ(st("qty", "=", nullptr), BDB_E_INVALID);
 }
 
+// NaN follows IEEE 754 in conditions (only != holds, against NaN and against it) and sorts
+// above +Infinity; -0 is 0. Through every plan: the index on price, a scan, the merged blocks
+// and the committed cache.
+TEST(Query, NaNComparesAsIeee754AndSortsAboveInfinity) {
+  auto db = test::open_db(test::fresh_memory_uri());
+  db->register_schema(kItems);
+  SchemaPtr s = db->table_schema("items");
+  auto add = [&](int id, const char *price) {
+    Document d(s);
+    d.set_json_object(nlohmann::json::parse(std::string(R"({"id":)") + std::to_string(id) +
+                                            (price ? std::string(R"(,"price":)") + price : "") +
+                                            "}"));
+    Batch b;
+    b.stage(StagedOp::kUpdate, d);
+    db->commit(b);
+  };
+  add(1, "\"NaN\"");
+  add(2, "1.5");
+  add(3, "\"Infinity\"");
+  add(4, nullptr);
+  add(5, "-0.0");
+  db->merge();
+  add(6, "\"NaN\"");  // in the committed cache
+  add(7, "\"-Infinity\"");
+  auto ids = [&](std::vector<std::pair<const char *, const char *>> conds, bool desc = false,
+                 bool ordered = false) {
+    QuerySpec q;
+    q.schema = s;
+    for (auto &[op, v] : conds) q.add_condition("price", op, v);
+    if (ordered) q.set_order("price", desc);
+    std::vector<int> out;
+    auto c = db->query(q);
+    while (auto d = c->next()) out.push_back(static_cast<int>(std::get<int64_t>(d->get(0))));
+    EXPECT_EQ(db->count(q), out.size());
+    return out;
+  };
+  using V = std::vector<int>;
+  EXPECT_EQ(ids({{">", "0"}}), (V{2, 3})) << "NaN is not greater than 0";
+  EXPECT_EQ(ids({{"<", "0"}}), (V{7})) << "nor less";
+  EXPECT_EQ(ids({{">=", "\"-Infinity\""}, {"<=", "\"Infinity\""}}), (V{2, 3, 5, 7}));
+  EXPECT_EQ(ids({{"=", "0"}}), (V{5})) << "-0 equals 0";
+  EXPECT_EQ(ids({{"!=", "1.5"}}), (V{1, 3, 5, 6, 7})) << "NaN != 1.5 holds; null matches nothing";
+  EXPECT_EQ(ids({{"=", "\"NaN\""}}), V{}) << "NaN equals nothing, itself included";
+  EXPECT_EQ(ids({{">", "\"NaN\""}}), V{});
+  EXPECT_EQ(ids({{"<=", "\"NaN\""}}), V{});
+  EXPECT_EQ(ids({{"!=", "\"NaN\""}}), (V{1, 2, 3, 5, 6, 7}))
+      << "everything but null differs from NaN";
+  EXPECT_EQ(ids({{"in", "[\"NaN\", 1.5]"}}), (V{2}));
+  EXPECT_EQ(ids({{"isnull", nullptr}}), (V{4})) << "NaN is not null";
+  EXPECT_EQ(ids({{"notnull", nullptr}}).size(), 6u);
+  // Orders: null first ascending, NaN after +Infinity (ties in key order); the reverse.
+  EXPECT_EQ(ids({}, false, true), (V{4, 7, 5, 2, 3, 1, 6}));
+  EXPECT_EQ(ids({}, true, true), (V{1, 6, 3, 2, 5, 7, 4}));
+}
+
+// Several sort keys, each breaking the ties of those before, ties last in key order; pages by
+// keyset token; a token is bound to the whole order.
+TEST(Query, SeveralSortKeysOrderAndPage) {
+  Options o = test::quiet_options();
+  o.block_size_bytes = 512;
+  auto db = test::open_db(test::fresh_memory_uri(), o);
+  db->register_schema(kItems);
+  SchemaPtr s = db->table_schema("items");
+  Batch b;
+  std::vector<nlohmann::json> data;
+  for (int i = 0; i < 300; i++) {
+    nlohmann::json j = {
+        {"id", i}, {"name", std::string(1, static_cast<char>('a' + i % 3))}, {"qty", (i * 7) % 5}};
+    if (i % 11 == 0) j.erase("qty");
+    Document d(s);
+    d.set_json_object(j);
+    b.stage(StagedOp::kUpdate, d);
+    data.push_back(j);
+    if (i == 150) {
+      db->commit(b);
+      db->merge();
+    }
+  }
+  db->commit(b);
+  // name ascending, qty descending (nulls last), id ascending.
+  std::vector<int> want;
+  std::vector<nlohmann::json> sorted = data;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const nlohmann::json &x, const nlohmann::json &y) {
+                     if (x["name"] != y["name"]) return x["name"] < y["name"];
+                     int qa = x.contains("qty") ? x["qty"].get<int>() : -1;
+                     int qb = y.contains("qty") ? y["qty"].get<int>() : -1;
+                     return qa > qb;
+                   });
+  for (const auto &j : sorted) want.push_back(j["id"].get<int>());
+  QuerySpec q;
+  q.schema = s;
+  q.set_order("name", false);
+  q.add_order("qty", true);
+  EXPECT_NE(db->explain(q).find("sorts the matching rows by name, qty descending"),
+            std::string::npos)
+      << db->explain(q);
+  for (uint64_t page : {uint64_t{7}, uint64_t{1000}}) {
+    std::vector<int> got;
+    q.limit = page;
+    for (std::string token;;) {
+      q.set_after(token);
+      auto c = db->query(q);
+      size_t n = 0;
+      while (auto d = c->next()) {
+        got.push_back(static_cast<int>(std::get<int64_t>(d->get(0))));
+        n++;
+      }
+      token = c->page_token();
+      if (n < page) break;
+    }
+    EXPECT_EQ(got, want) << "pages of " << page;
+  }
+  // A token of this order does not continue another.
+  q.limit = 5;
+  q.set_after("");
+  auto c = db->query(q);
+  while (c->next()) {
+  }
+  std::string token = c->page_token();
+  QuerySpec other;
+  other.schema = s;
+  other.set_order("name", false);
+  other.set_after(token);
+  try {
+    db->query(other);
+    ADD_FAILURE() << "a token of (name, qty desc) continued (name)";
+  } catch (const Error &e) {
+    EXPECT_EQ(e.status(), BDB_E_INVALID);
+    EXPECT_NE(std::string(e.what()).find("name, qty descending"), std::string::npos) << e.what();
+  }
+  // The same field twice is refused; a key after the primary key never decides.
+  EXPECT_THROW(other.add_order("name", true), Error);
+  QuerySpec by_key;
+  by_key.schema = s;
+  by_key.set_order("id", false);
+  by_key.add_order("qty", true);
+  EXPECT_TRUE(by_key.key_order());
+  EXPECT_EQ(by_key.order_keys().size(), 1u);
+}
+
 }  // namespace
 }  // namespace bucketdb

@@ -53,6 +53,12 @@ TEST(Schema, ErrorsNameTheTableAndField) {
       R"({"name":"t","version":1,"fields":{"a":{"typeId":1,"maxLength":3}},"primaryKey":"a"})",
       BDB_E_SCHEMA, "maxLength");
   expect_error(
+      R"({"name":"t","version":1,"fields":{"a":{"typeId":1},"b":{"typeId":10,"maxLength":0}},"primaryKey":"a"})",
+      BDB_E_SCHEMA, "field 'b': maxLength 0");
+  expect_error(
+      R"({"name":"t","version":1,"fields":{"a":{"typeId":1},"a":{"typeId":10}},"primaryKey":"a"})",
+      BDB_E_JSON, "'a' appears twice");
+  expect_error(
       R"({"name":"t","version":1,"fields":{"a":{"typeId":1}},"primaryKey":"a","indexes":["zz"]})",
       BDB_E_SCHEMA, "'zz'");
   expect_error(

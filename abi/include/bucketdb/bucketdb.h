@@ -156,6 +156,15 @@ typedef void (*bdb_log_fn)(void *ctx, int level, const char *subsystem, const ch
  * opened with these options. */
 BDB_API bdb_status bdb_options_set_logger(bdb_options *opts, bdb_log_fn fn, void *ctx);
 
+/* Progress of long work on databases opened with these options: task is "merge TABLE" (data
+ * blocks of the table looked at), "gc" (objects deleted), "verify" (objects checked),
+ * "export" or "import" (rows); done of total, total 0 when not known yet. Called on the thread
+ * doing the work (bdb_db_merge's, the background service's, ...), often: it must return
+ * quickly and must not call into the database. The strings are borrowed for the call. fn
+ * NULL: none. ctx must outlive every database opened with these options. */
+typedef void (*bdb_progress_fn)(void *ctx, const char *task, uint64_t done, uint64_t total);
+BDB_API bdb_status bdb_options_set_progress(bdb_options *opts, bdb_progress_fn fn, void *ctx);
+
 /* uri: "memory:", "memory:NAME", "file:PATH", "s3://bucket[/prefix]?endpoint=...",
  * "plugin:/path/x.so?config", or any "scheme:..." whose driver plugin is found. NULL or ""
  * opens s3://$BUCKETDB_S3_BUCKET when that variable is set. opts may be NULL.
@@ -195,6 +204,21 @@ BDB_API bdb_status bdb_schema_register_json(bdb_db *db, const char *json);
 BDB_API bdb_status bdb_schema_register_json_v2(bdb_db *db, const char *json, unsigned flags);
 /* All registered schema versions as a JSON array. Free with bdb_free. */
 BDB_API bdb_status bdb_schema_list_json(bdb_db *db, char **out_json);
+
+/* Drops a table: its rows, every version of its schema and its indexes are gone from the
+ * next read on, and its name is free (registering a schema under it, of any version, starts
+ * a new, empty table). The drop is one log entry, ordered with the writes like a
+ * registration: a batch committed after it into the table fails with BDB_E_SCHEMA. Its data
+ * blocks, manifest page, index nodes and blobs stay in storage until gcGraceMs after the next
+ * merge, so history queries (bdb_query_as_of) from before the drop still read the table.
+ * BDB_E_SCHEMA for an unknown table. */
+BDB_API bdb_status bdb_table_drop(bdb_db *db, const char *table);
+/* Drops the secondary index on `field`: registers the table's next version, the same fields
+ * without that index (bdb_schema_list_json shows it). Queries stop using the index at once;
+ * the next merge stops maintaining it and its nodes are collected after gcGraceMs. To index
+ * the field again, register a later version that names it (the index is built anew).
+ * BDB_E_SCHEMA when the table has no such field or no index on it. */
+BDB_API bdb_status bdb_index_drop(bdb_db *db, const char *table, const char *field);
 
 /* ---- documents ---------------------------------------------------------------------------- */
 
@@ -284,11 +308,22 @@ BDB_API bdb_status bdb_batch_update_json(bdb_batch *batch, const char *table, co
 BDB_API bdb_status bdb_batch_patch_json(bdb_batch *batch, const char *table, const char *json);
 BDB_API bdb_status bdb_batch_delete_key(bdb_batch *batch, const char *table, const char *key_text);
 /* The last staged operation applies only if the row's current version is `version`
- * (0: the row must not exist). Otherwise commit fails with BDB_E_CONFLICT. */
+ * (0: the row must not exist). Otherwise commit fails with BDB_E_CONFLICT. With the version a
+ * read gave (bdb_doc_version), this is compare-and-set: read, change, write back only if no
+ * one wrote the row in between. */
 BDB_API bdb_status bdb_batch_expect_version(bdb_batch *batch, uint64_t version);
+/* The last staged operation applies only if its row exists (as the operations staged before
+ * it in the batch leave it). Otherwise commit fails with BDB_E_NOT_FOUND naming the table and
+ * key, and nothing of the batch is visible: how a delete learns that its key was absent (a
+ * delete without it succeeds either way). */
+BDB_API bdb_status bdb_batch_expect_exists(bdb_batch *batch);
 BDB_API size_t bdb_batch_size(const bdb_batch *batch);
 /* Drops every staged operation (e.g. after a failed commit). */
 BDB_API void bdb_batch_clear(bdb_batch *batch);
+/* Delete by query: run a query (bdb_query_select of the primary key alone is enough), stage
+ * bdb_batch_delete(batch, doc) for each document its cursor returns, and commit once (one
+ * atomic batch) or every N documents (batches of N, each atomic). The cursor reads the
+ * database as of bdb_query_exec, so the deletes do not disturb it. */
 /* Writes the batch atomically as one log entry. On success the batch is empty again and
  * *out_seq (may be NULL) is the log sequence number that holds it: its rows' version. Batches
  * committed concurrently from threads of one bdb_db may share one entry (group commit), so
@@ -299,8 +334,11 @@ BDB_API bdb_status bdb_batch_commit(bdb_batch *batch, uint64_t *out_seq);
 
 /* ---- reads -------------------------------------------------------------------------------- */
 
-/* A document holding only the primary key, parsed from text: a JSON literal ("\"u1\"", "42"),
- * or for a varchar/bytes key any other text verbatim. */
+/* A document holding only the primary key, parsed from text the way the key prints in a
+ * document's JSON, so a printed key can be pasted back: a varchar key as its text, bare or as
+ * a JSON string ("u1" or "\"u1\""); a bytes key as its base64, bare or as a JSON string
+ * (BDB_E_TYPE naming the table and field when it is not base64); any other key as a JSON
+ * literal ("42"). Text that starts with '"' is read as a JSON string. */
 BDB_API bdb_status bdb_key_doc_from_text(bdb_db *db, const char *table, const char *key_text,
                                          bdb_doc **out);
 /* Point get by primary key: BDB_E_NOT_FOUND when there is none. */
@@ -309,6 +347,10 @@ BDB_API bdb_status bdb_get_json(bdb_db *db, const char *table, const char *key_t
                                 char **out_json);
 
 /* Queries. op: "=", "!=", ">", ">=", "<", "<=", "in", "prefix", "isnull", "notnull".
+ * Comparisons follow SQL for null (a null field matches only isnull) and IEEE 754 for a
+ * float's NaN (the literal "NaN"): NaN is a value, not null (isnull is false), equal to,
+ * less than and greater than nothing, itself included, so of the comparisons only != holds
+ * (and "in" never matches it).
  * value_json: a JSON literal for the field's type; an array for "in"; a string for "prefix";
  * NULL for isnull/notnull. Conditions are joined by AND; bdb_query_or starts another group of
  * them, joined to the ones before by OR. Default order: primary key ascending. */
@@ -323,9 +365,15 @@ BDB_API bdb_status bdb_query_where(bdb_query *query, const char *field, const ch
  * one (an =, in, range or prefix on an indexed field, or = / in on the key), else as a scan;
  * bdb_query_explain tells which. */
 BDB_API bdb_status bdb_query_or(bdb_query *query);
-/* One sort key (a later call replaces it); ties keep primary-key order. Nulls sort first in
- * ascending order, last in descending order. */
+/* One sort key (a later call replaces it, and the keys bdb_query_order_then added); ties
+ * keep primary-key order. Nulls sort first in ascending order, last in descending order. A
+ * float's NaN sorts above +Infinity (last ascending, first descending), -0 with +0. */
 BDB_API bdb_status bdb_query_order(bdb_query *query, const char *field, int descending);
+/* A further sort key, after those set: rows equal in every key before it are ordered by this
+ * one (ORDER BY a, b DESC is order(a, 0) then order_then(b, 1)); the first key when none is
+ * set. BDB_E_INVALID for a field already in the order. A page token (bdb_query_after) is
+ * bound to every key and direction of the order. */
+BDB_API bdb_status bdb_query_order_then(bdb_query *query, const char *field, int descending);
 BDB_API bdb_status bdb_query_limit(bdb_query *query, uint64_t limit);
 BDB_API bdb_status bdb_query_offset(bdb_query *query, uint64_t offset);
 /* History: read the database as it was just after log entry `seq` (a commit's number), or
@@ -360,7 +408,9 @@ BDB_API bdb_status bdb_cursor_next(bdb_cursor *cursor, bdb_doc **out);
 BDB_API bdb_status bdb_cursor_page_token(bdb_cursor *cursor, char **out_token);
 BDB_API void bdb_cursor_free(bdb_cursor *cursor);
 
-/* Reads a managed blob by id. Free *out_data with bdb_free. */
+/* Reads a managed blob by id. Free *out_data with bdb_free. (A blob to a file: bdb_get the
+ * row, bdb_doc_get_blob_id, bdb_blob_read, write the bytes; a blob from a file: read the
+ * bytes, bdb_doc_set_blob on a document holding the key, bdb_batch_patch, commit.) */
 BDB_API bdb_status bdb_blob_read(bdb_db *db, const char *blob_id, void **out_data, size_t *out_len);
 
 /* ---- maintenance and introspection -------------------------------------------------------- */
@@ -375,6 +425,36 @@ BDB_API bdb_status bdb_db_gc(bdb_db *db, uint64_t *out_deleted);
 BDB_API bdb_status bdb_db_inspect_json(bdb_db *db, const char *what, char **out_json);
 /* Counters: objects and bytes, requests by kind, commits, merges. JSON, free with bdb_free. */
 BDB_API bdb_status bdb_db_stats_json(bdb_db *db, char **out_json);
+/* Reads and checks every object the current Block 0 reaches, straight from storage (neither
+ * read from nor kept in the cache): every table's manifest page, data blocks (checksums,
+ * every row and value, key order, the counts and key ranges the manifest names) and index
+ * nodes, the blobs the rows hold, and the unmerged log entries. Damage does not stop it: each
+ * damaged or missing object is reported. *out_report (free with bdb_free): {"ok": bool,
+ * "objects", "bytes", "rows", "checked": {KIND: count}, "damaged": [{"key", "kind",
+ * "problem"}]}. Returns BDB_OK when the check ran, whatever it found ("ok" tells); an error
+ * when storage fails (I/O, permissions). Works on a read-only handle. */
+BDB_API bdb_status bdb_db_verify(bdb_db *db, char **out_report);
+
+/* Writes the whole database, as of one log position, to the file at `path` (created or
+ * replaced) as NDJSON: a header line {"bucketdb":"export","format":1,"seq":N,"tables":T},
+ * then {"schema":{...}} for every schema version (by table, oldest first), then
+ * {"table":"NAME","row":{...}} for every row (by table, in primary-key order), each row the
+ * document's JSON with its blobs' bytes inline ({"base64": "..."}). *out_rows (may be NULL)
+ * is the number of rows. Rows' versions and MISC stamps are not kept: an import writes them
+ * anew. */
+BDB_API bdb_status bdb_db_export(bdb_db *db, const char *path, uint64_t *out_rows);
+/* Reads an export from the file at `path` into the database: registers its schema versions
+ * (all in one registration, lossy steps allowed, as the exporting database had them; a
+ * version registered here with another definition is BDB_E_SCHEMA), then inserts its rows,
+ * committing every batch_rows rows (each batch atomic; 0: all in one batch). A row whose key
+ * exists is BDB_E_EXISTS, unless flags has BDB_IMPORT_UPSERT. On failure the message names
+ * the line and how far the import got ("rows up to line N were imported, none after").
+ * *out_rows (may be NULL) is the number of rows imported, on success. Values round-trip exactly: an
+ * export of the imported database holds the same lines but the header's "seq". */
+#define BDB_IMPORT_UPSERT 0x1u
+BDB_API bdb_status bdb_db_import(bdb_db *db, const char *path, uint64_t batch_rows, unsigned flags,
+                                 uint64_t *out_rows);
+
 /* Makes the next read look at the log regardless of readStalenessMs. */
 BDB_API bdb_status bdb_db_refresh(bdb_db *db);
 
