@@ -1,4 +1,4 @@
-// merge, gc, inspect, stats, recover: maintenance and introspection.
+// merge, gc, inspect, stats, recover, verify: maintenance and introspection.
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -75,6 +75,32 @@ void recover(const GlobalOptions &global, const RecoverArgs &args) {
   }
 }
 
+// Every damaged object on a line of its own, then a summary; exit status 3 when one is.
+void verify(const GlobalOptions &global, bool json) {
+  Db db = open_database(global, Access::kRead);
+  char *raw = nullptr;
+  check(bdb_db_verify(db.get(), &raw));
+  BdbString text(raw);
+  auto report = nlohmann::json::parse(text.get(), nullptr, false);
+  if (!report.is_object() || !report["damaged"].is_array())
+    throw CliError(kExitFailure, "verify: the library returned no report");
+  const auto &damaged = report["damaged"];
+  if (json) {
+    print_json(text.get());
+  } else {
+    for (const auto &d : damaged)
+      print_line("damaged " + d.value("kind", std::string()) + " " +
+                 d.value("key", std::string()) + ": " + d.value("problem", std::string()));
+    print_line("checked " + report["objects"].dump() + " objects (" + report["bytes"].dump() +
+               " bytes, " + report["rows"].dump() + " rows): " +
+               (damaged.empty() ? std::string("all sound")
+                                : std::to_string(damaged.size()) + " damaged"));
+  }
+  if (!damaged.empty())
+    throw CliError(kExitFailure, "verify: " + std::to_string(damaged.size()) + " of " +
+                                     report["objects"].dump() + " objects damaged");
+}
+
 }  // namespace
 
 void add_admin_commands(CLI::App &app, Commands &commands) {
@@ -90,7 +116,13 @@ void add_admin_commands(CLI::App &app, Commands &commands) {
   CLI::App *inspect_cmd =
       app.add_subcommand("inspect", "Print Block 0, the log or the data blocks as JSON");
   inspect_cmd->add_option("WHAT", *what, "block0, log or blocks")
-      ->check(CLI::IsMember({"block0", "log", "blocks"}))
+      ->check(CLI::Validator(
+          [](std::string &v) -> std::string {
+            return v == "block0" || v == "log" || v == "blocks"
+                       ? std::string()
+                       : "'" + v + "' is not one of block0, log, blocks";
+          },
+          "block0|log|blocks"))
       ->capture_default_str();
   commands.on(inspect_cmd, [what](const GlobalOptions &g) { inspect(g, *what); });
 
@@ -109,6 +141,14 @@ void add_admin_commands(CLI::App &app, Commands &commands) {
                           "object holds; repeatable");
   recover_cmd->add_option("-I,--include", rec->include_dirs, "Directory for .fbs includes");
   commands.on(recover_cmd, [rec](const GlobalOptions &g) { recover(g, *rec); });
+
+  auto verify_json = std::make_shared<bool>(false);
+  CLI::App *verify_cmd = app.add_subcommand(
+      "verify",
+      "Read and check every object Block 0 reaches (manifest pages, data blocks, index nodes, "
+      "blobs) and the unmerged log; one line per damaged object, exit status 3 if any");
+  verify_cmd->add_flag("--json", *verify_json, "Print the library's report as JSON");
+  commands.on(verify_cmd, [verify_json](const GlobalOptions &g) { verify(g, *verify_json); });
 
   CLI::App *stats_cmd =
       app.add_subcommand("stats", "Print tables, log and this process's storage counters as JSON");

@@ -32,8 +32,12 @@ void add_bench_command(CLI::App &app, Commands &commands) {
       "bench",
       "Run the benchmarks (bucketdb-bench): BucketDB beside SQLite and FlatBuffers, and "
       "S3 requests per operation; pass --help for its options");
+  // Every argument is bucketdb-bench's, --help and its own flags included: none falls through
+  // to the shell's global flags (which would refuse --quick) or its help.
   sub->allow_extras();
   sub->prefix_command();
+  sub->fallthrough(false);
+  sub->set_help_flag();
   commands.on(sub, [sub](const GlobalOptions &) {
     std::string program = own_dir() + "/bucketdb-bench";
     std::vector<std::string> args = sub->remaining();

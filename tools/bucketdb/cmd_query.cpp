@@ -1,4 +1,4 @@
-// query TABLE [--where ...]... [--or --where ...]... [--order F[:desc]] [--limit N] [--offset N]
+// query TABLE [--where ...]... [--or --where ...]... [--order F[:desc],...] [--limit N] [--offset N]
 // [--count] [--explain] [--select ...] [--after TOKEN] [--page-token]
 //             [--as-of SEQ | --as-of-time TIME]
 #include <cstdint>
@@ -22,10 +22,8 @@ namespace {
 
 struct QueryArgs {
   std::string table;
-  std::vector<std::string> where;
-  // --where values and --or flags in command-line order (nullopt: --or).
-  std::vector<std::optional<std::string>> steps;
-  std::string order;
+  Conditions conditions;
+  std::vector<std::string> order;  // FIELD[:asc|:desc] each, comma-separated or repeated
   bool has_order = false;  // --order '' is an error, not "no order"
   uint64_t limit = 0, offset = 0;
   bool has_limit = false, has_offset = false;
@@ -60,22 +58,10 @@ Order parse_order(const std::string &text) {
 }
 
 void run_query(const GlobalOptions &global, const QueryArgs &args) {
-  // Every usage error is found before the database is touched.
-  std::vector<std::optional<WhereClause>> conditions;  // nullopt: OR
-  bool open_group = false;
-  for (const auto &step : args.steps) {
-    if (step) {
-      conditions.push_back(parse_where(*step));
-      open_group = true;
-    } else {
-      if (!open_group) usage_error("--or needs a --where before it");
-      conditions.push_back(std::nullopt);
-      open_group = false;
-    }
-  }
-  if (!conditions.empty() && !open_group) usage_error("--or needs a --where after it");
-  Order order;
-  if (args.has_order) order = parse_order(args.order);
+  // Every usage error is found before the database is touched (the conditions: parsed).
+  std::vector<Order> order;
+  if (args.has_order && args.order.empty()) usage_error("--order '': missing FIELD");
+  for (const std::string &key : args.order) order.push_back(parse_order(key));
   for (const std::string &f : args.select)
     if (f.empty()) usage_error("--select: empty field name");
   std::optional<uint64_t> as_of_time;
@@ -96,11 +82,10 @@ void run_query(const GlobalOptions &global, const QueryArgs &args) {
   bdb_query *raw = nullptr;
   check(bdb_query_new(db.get(), args.table.c_str(), &raw));
   Query q(raw);
-  for (const auto &c : conditions)
-    check(c ? bdb_query_where(q.get(), c->field.c_str(), c->op.c_str(),
-                              c->value ? c->value->c_str() : nullptr)
-            : bdb_query_or(q.get()));
-  if (!order.field.empty()) check(bdb_query_order(q.get(), order.field.c_str(), order.descending));
+  args.conditions.apply(q.get());
+  for (size_t i = 0; i < order.size(); i++)
+    check(i == 0 ? bdb_query_order(q.get(), order[i].field.c_str(), order[i].descending)
+                 : bdb_query_order_then(q.get(), order[i].field.c_str(), order[i].descending));
   if (args.has_limit) check(bdb_query_limit(q.get(), args.limit));
   if (args.has_offset) check(bdb_query_offset(q.get(), args.offset));
   for (const std::string &f : args.select) check(bdb_query_select(q.get(), f.c_str()));
@@ -148,20 +133,13 @@ void add_query_command(CLI::App &app, Commands &commands) {
   auto args = std::make_shared<QueryArgs>();
   CLI::App *q = app.add_subcommand("query", "Print the matching documents as NDJSON");
   q->add_option("TABLE", args->table, "Table name")->required();
-  // One value per occurrence: `--where 'a = 1' TABLE` must not take TABLE as a condition.
-  CLI::Option *where =
-      q->add_option(
-           "--where", args->where,
-           "Condition 'FIELD OP VALUE', repeatable, joined by AND. OP: = != > >= < <= in "
-           "prefix isnull notnull. VALUE: a JSON literal (\"bob\", 30, true, [\"a\",\"b\"] "
-           "for in); none for isnull/notnull")
-          ->type_name("'FIELD OP VALUE'")
-          ->allow_extra_args(false);
-  CLI::Option *either = q->add_flag("--or",
-                                    "Join the --where conditions before and after it by OR: "
-                                    "--where A --where B --or --where C is (A and B) or C");
-  q->add_option("--order", args->order, "Sort by FIELD, ascending or :desc (default: primary key)")
-      ->type_name("FIELD[:desc]")
+  args->conditions.add_flags(q);
+  q->add_option("--order", args->order,
+                "Sort by FIELD, ascending or :desc; more keys comma-separated or repeated, each "
+                "breaking the ties of those before it (default: primary key)")
+      ->type_name("F[:desc],...")
+      ->delimiter(',')
+      ->allow_extra_args(false)
       ->each([args](const std::string &) { args->has_order = true; });
   q->add_option("--limit", args->limit, "At most N documents")
       ->type_name("N")
@@ -195,13 +173,8 @@ void add_query_command(CLI::App &app, Commands &commands) {
   q->add_flag("--page-token", args->page_token,
               "After the documents, print the token for --after on one last line (the page's "
               "own --after token, or an empty line, when it returned nothing)");
-  commands.on(q, [args, q, where, either](const GlobalOptions &g) {
-    // CLI11 keeps each option's values apart; the parse order tells where the --or flags were.
-    size_t next = 0;
-    for (const CLI::Option *opt : q->parse_order()) {
-      if (opt == where && next < args->where.size()) args->steps.emplace_back(args->where[next++]);
-      if (opt == either) args->steps.emplace_back(std::nullopt);
-    }
+  commands.on(q, [args, q](const GlobalOptions &g) {
+    args->conditions.parse(q);
     run_query(g, *args);
   });
 }

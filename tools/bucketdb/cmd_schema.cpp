@@ -1,4 +1,5 @@
 // schema add FILE, schema list.
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 
 #include "commands.h"
 #include "errors.h"
+#include "json_depth.h"
 #include "output.h"
 
 namespace bdbcli {
@@ -31,28 +33,35 @@ bool ends_with(const std::string &s, const std::string &suffix) {
 }
 
 std::string read_input(const std::string &path) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw CliError(kExitFailure,
-                   "cannot open the schema file " + path + ": " + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw CliError(kExitFailure, "cannot read the schema file " + path);
-  return text.str();
+  std::string text;
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), {});
+  } else {
+    struct stat st {};
+    if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      throw CliError(kExitFailure, "the schema file " + path + " is a directory");
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+      throw CliError(kExitFailure,
+                     "cannot open the schema file " + path + ": " + std::strerror(errno));
+    std::ostringstream all;
+    all << in.rdbuf();
+    if (in.bad()) throw CliError(kExitFailure, "cannot read the schema file " + path);
+    text = all.str();
+  }
+  // The library takes C strings: a NUL would end the text there, silently.
+  if (text.find('\0') != std::string::npos)
+    throw CliError(kExitFailure, "the schema file " + path + " holds a NUL byte");
+  return text;
 }
 
 // The schema texts in a file: one object, an array of them (what `schema list` prints when
-// wrapped in brackets), or one object per line (what `schema list` prints). Text that is none
-// of these goes to the library whole, so its own "malformed JSON" message is what the user sees.
+// wrapped in brackets), or one object per line (what `schema list` prints). Texts go to the
+// library as they are, which parses them strictly (a duplicated key is an error); text that is
+// none of these goes to it whole, so its own message ("malformed JSON", "nested deeper than
+// 256 levels") is what the user sees.
 std::vector<std::string> split_schemas(const std::string &text) {
-  auto whole = nlohmann::ordered_json::parse(text, nullptr, false);
-  if (!whole.is_discarded()) {
-    if (!whole.is_array()) return {text};
-    std::vector<std::string> out;
-    for (const auto &item : whole) out.push_back(item.dump());
-    return out;
-  }
+  if (!json_depth_ok(text) || nlohmann::json::accept(text)) return {text};
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
@@ -61,6 +70,14 @@ std::vector<std::string> split_schemas(const std::string &text) {
     lines.push_back(line);
   }
   return lines.empty() ? std::vector<std::string>{text} : lines;
+}
+
+// The members of a JSON array's text, without its brackets; other text as it is.
+std::string array_members(const std::string &text) {
+  size_t first = text.find_first_not_of(" \t\r\n");
+  size_t last = text.find_last_not_of(" \t\r\n");
+  if (first == std::string::npos || text[first] != '[' || text[last] != ']') return text;
+  return text.substr(first + 1, last - first - 1);
 }
 
 // The schema compiler: $BUCKETDB_SCHEMAC, else bucketdb-schemac beside this program (both
@@ -184,9 +201,13 @@ std::vector<std::string> read_schema_file(const std::string &path,
 
 std::string schemas_as_one(const std::vector<std::string> &schemas) {
   if (schemas.size() == 1) return schemas[0];
-  std::string all = "[";
-  for (size_t i = 0; i < schemas.size(); i++) all += (i ? "," : "") + schemas[i];
-  return all + "]";
+  std::string all;
+  for (const std::string &s : schemas) {
+    std::string members = array_members(s);
+    if (members.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+    all += (all.empty() ? "" : ",") + members;
+  }
+  return "[" + all + "]";
 }
 
 void add_schema_commands(CLI::App &app, Commands &commands) {

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include "errors.h"
+#include "output.h"
 
 namespace bdbcli {
 
@@ -55,6 +56,8 @@ Options database_options(const GlobalOptions &global, Access access) {
   if (!global.ring.empty()) set_option(opts.get(), "ringSize", global.ring);
   if (!global.staleness.empty()) set_option(opts.get(), "readStalenessMs", global.staleness);
   if (!global.log_level.empty()) set_option(opts.get(), "logLevel", global.log_level);
+  // Long work (merges, collection, verify, import) shows its progress on a terminal.
+  if (stderr_is_terminal()) check(bdb_options_set_progress(opts.get(), progress_to_terminal, nullptr));
   for (const std::string &item : global.options) {
     size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -63,6 +66,16 @@ Options database_options(const GlobalOptions &global, Access access) {
   }
   return opts;
 }
+
+namespace {
+std::string g_close_failure;
+}  // namespace
+
+void close_database(bdb_db *db) {
+  if (db && bdb_db_close(db) != BDB_OK) g_close_failure = bdb_errmsg();
+}
+
+const std::string &close_failure() { return g_close_failure; }
 
 Db open_database(const GlobalOptions &global, Access access) {
   Options opts = database_options(global, access);

@@ -9,8 +9,15 @@
 
 namespace bdbcli {
 
+// Closing runs the merge a write command's handle makes at close when one is due. Its failure
+// is kept, not printed: after a failed command it is the same trouble again (a full disk
+// would be reported twice), and after a successful one main says it once, as a warning.
+void close_database(bdb_db *db);
+// The failure of the last close_database, or "".
+const std::string &close_failure();
+
 struct DbCloser {
-  void operator()(bdb_db *p) const { bdb_close(p); }
+  void operator()(bdb_db *p) const { close_database(p); }
 };
 struct OptionsFreer {
   void operator()(bdb_options *p) const { bdb_options_free(p); }

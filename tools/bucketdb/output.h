@@ -19,6 +19,13 @@ void finish_output();
 
 bool stderr_is_terminal();
 
+// The library's progress of long work (bdb_options_set_progress), for a terminal: one line on
+// stderr ("bucketdb: merge users: 12/340"), rewritten in place at most ten times a second.
+void progress_to_terminal(void *ctx, const char *task, uint64_t done, uint64_t total);
+// Clears a progress line left on stderr, so that what follows (a result on the same
+// terminal, an error) starts on a clean line.
+void end_progress();
+
 // A running count on stderr ("bucketdb: put: 5000 documents"), shown only when stderr is a
 // terminal (scripts see nothing).
 class Progress {

@@ -3,9 +3,12 @@
 #include <array>
 #include <cctype>
 
+#include <CLI/CLI.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include "errors.h"
+#include "json_depth.h"
 
 namespace bdbcli {
 
@@ -54,6 +57,9 @@ WhereClause parse_where(const std::string &text) {
   if (!unary && !w.value) usage_error(what + "missing VALUE after '" + w.op + "'");
   if (w.value) {
     // Checked here so that the common slip, an unquoted string, is reported as syntax.
+    if (!json_depth_ok(*w.value))
+      usage_error(what + "VALUE is JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                  " levels");
     auto json = nlohmann::json::parse(*w.value, nullptr, false);
     if (json.is_discarded())
       usage_error(what + "VALUE must be a JSON literal (strings in double quotes, e.g. \"bob\")");
@@ -61,6 +67,43 @@ WhereClause parse_where(const std::string &text) {
       usage_error(what + "'in' takes a JSON array, e.g. [\"a\",\"b\"]");
   }
   return w;
+}
+
+void Conditions::add_flags(CLI::App *sub) {
+  // One value per occurrence: `--where 'a = 1' TABLE` must not take TABLE as a condition.
+  where_opt_ = sub->add_option("--where", where_,
+                               "Condition 'FIELD OP VALUE', repeatable, joined by AND. OP: = != > "
+                               ">= < <= in prefix isnull notnull. VALUE: a JSON literal (\"bob\", "
+                               "30, true, [\"a\",\"b\"] for in); none for isnull/notnull")
+                   ->type_name("'FIELD OP VALUE'")
+                   ->allow_extra_args(false);
+  or_opt_ = sub->add_flag("--or",
+                          "Join the --where conditions before and after it by OR: --where A "
+                          "--where B --or --where C is (A and B) or C");
+}
+
+void Conditions::parse(const CLI::App *sub) {
+  // CLI11 keeps each option's values apart; the parse order tells where the --or flags were.
+  size_t next = 0;
+  bool open_group = false;
+  for (const CLI::Option *opt : sub->parse_order()) {
+    if (opt == where_opt_ && next < where_.size()) {
+      conditions_.push_back(parse_where(where_[next++]));
+      open_group = true;
+    } else if (opt == or_opt_) {
+      if (!open_group) usage_error("--or needs a --where before it");
+      conditions_.push_back(std::nullopt);
+      open_group = false;
+    }
+  }
+  if (!conditions_.empty() && !open_group) usage_error("--or needs a --where after it");
+}
+
+void Conditions::apply(bdb_query *query) const {
+  for (const auto &c : conditions_)
+    check(c ? bdb_query_where(query, c->field.c_str(), c->op.c_str(),
+                              c->value ? c->value->c_str() : nullptr)
+            : bdb_query_or(query));
 }
 
 }  // namespace bdbcli

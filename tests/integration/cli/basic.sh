@@ -72,10 +72,11 @@ ok bdb get users a2
 status 1 bdb get users a3
 status 1 bdb get users a5
 
-# delete, from yet another process; deleting again is not an error.
+# delete, from yet another process; deleting again says there was nothing (status 1).
 ok bdb delete users u2
 status 1 bdb get users u2
-ok bdb delete users u2
+status 1 bdb delete users u2
+contains "$ERR" 'delete from users "u2": no such row'
 ok bdb query users --where 'id prefix "u"'
 same "$(ids "$OUT")" u1,u3,u4,u5,u9
 
