@@ -24,11 +24,7 @@ CallName::~CallName() {
 
 void set_error(bdb_status status, const std::string &message) {
   t_status = status;
-  t_message = message;
-  // bdb_errmsg is a C string: a NUL from the input (a field name, a key) would cut the
-  // message there, so it shows as \0.
-  for (size_t at = t_message.find('\0'); at != std::string::npos; at = t_message.find('\0', at + 2))
-    t_message.replace(at, 1, "\\0");
+  t_message = bucketdb::without_nul(message);  // bdb_errmsg is a C string too
 }
 
 void clear_error() {

@@ -177,6 +177,13 @@ Ranges ranges_for(const QuerySpec &q, size_t field, bool index) {
   return out;
 }
 
+// Whether the table's newest version indexes field `f`: a tree Block 0 still holds for a
+// version that dropped the index is no longer used (bdb_index_drop), though not collected yet.
+bool indexed_now(const TableSchema &s, size_t f) {
+  const auto &ixs = s.indexes();
+  return std::find(ixs.begin(), ixs.end(), f) != ixs.end();
+}
+
 // An index plan reading rows in the order of its field, when the query orders by that field
 // and is limited: a scan would read every block to sort, the index reads only what it returns.
 void prefer_index_order(const TableRoot *root, const QuerySpec &q, Plan &p) {
@@ -187,7 +194,9 @@ void prefer_index_order(const TableRoot *root, const QuerySpec &q, Plan &p) {
   const Field &f = q.schema->field(*q.order_field);
   const IndexRoot *ix = nullptr;
   for (const IndexRoot &i : root->indexes)
-    if (i.built && i.field == f.name && i.type_id == static_cast<uint32_t>(f.type_id)) ix = &i;
+    if (i.built && i.field == f.name && i.type_id == static_cast<uint32_t>(f.type_id) &&
+        indexed_now(*q.schema, *q.order_field))
+      ix = &i;
   // Without conditions, or with the plan already on that index: otherwise selective
   // conditions on other fields could cost a lookup per index entry instead of one block read.
   bool unconditioned = q.where.empty() && q.or_groups.empty();
@@ -278,7 +287,8 @@ Plan plan_query(Database &db, const Snapshot &snap, const QuerySpec &q) {
     for (const IndexRoot &ix : root->indexes) {
       int f = q.schema->field_index(ix.field);
       if (!ix.built || f < 0 ||
-          q.schema->field(static_cast<size_t>(f)).type_id != static_cast<int>(ix.type_id))
+          q.schema->field(static_cast<size_t>(f)).type_id != static_cast<int>(ix.type_id) ||
+          !indexed_now(*q.schema, static_cast<size_t>(f)))
         continue;
       Ranges r = ranges_for(q, static_cast<size_t>(f), true);
       if (r.usable && (!best || r.rank > best_ix.rank)) {

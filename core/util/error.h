@@ -9,10 +9,18 @@
 
 namespace bucketdb {
 
+// A message as what() can carry it: what() is a C string, so a NUL from the input (a field
+// name, a key) would cut the message there; it shows as \0 instead.
+inline std::string without_nul(std::string message) {
+  for (size_t at = message.find('\0'); at != std::string::npos; at = message.find('\0', at + 2))
+    message.replace(at, 1, "\\0");
+  return message;
+}
+
 class Error : public std::runtime_error {
  public:
   Error(bdb_status status, const std::string &message)
-      : std::runtime_error(message), status_(status) {}
+      : std::runtime_error(without_nul(message)), status_(status) {}
   bdb_status status() const { return status_; }
 
  private:
