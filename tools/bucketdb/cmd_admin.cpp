@@ -89,12 +89,12 @@ void verify(const GlobalOptions &global, bool json) {
     print_json(text.get());
   } else {
     for (const auto &d : damaged)
-      print_line("damaged " + d.value("kind", std::string()) + " " +
-                 d.value("key", std::string()) + ": " + d.value("problem", std::string()));
-    print_line("checked " + report["objects"].dump() + " objects (" + report["bytes"].dump() +
-               " bytes, " + report["rows"].dump() + " rows): " +
-               (damaged.empty() ? std::string("all sound")
-                                : std::to_string(damaged.size()) + " damaged"));
+      print_line("damaged " + d.value("kind", std::string()) + " " + d.value("key", std::string()) +
+                 ": " + d.value("problem", std::string()));
+    print_line(
+        "checked " + report["objects"].dump() + " objects (" + report["bytes"].dump() + " bytes, " +
+        report["rows"].dump() + " rows): " +
+        (damaged.empty() ? std::string("all sound") : std::to_string(damaged.size()) + " damaged"));
   }
   if (!damaged.empty())
     throw CliError(kExitFailure, "verify: " + std::to_string(damaged.size()) + " of " +

@@ -50,9 +50,12 @@ Batch new_batch(bdb_db *db) {
 
 bdb_status stage(bdb_batch *batch, const PutArgs &args, const char *json) {
   switch (args.how) {
-    case Write::kInsert: return bdb_batch_insert_json(batch, args.table.c_str(), json);
-    case Write::kPatch: return bdb_batch_patch_json(batch, args.table.c_str(), json);
-    case Write::kUpsert: break;
+    case Write::kInsert:
+      return bdb_batch_insert_json(batch, args.table.c_str(), json);
+    case Write::kPatch:
+      return bdb_batch_patch_json(batch, args.table.c_str(), json);
+    case Write::kUpsert:
+      break;
   }
   return bdb_batch_update_json(batch, args.table.c_str(), json);
 }
@@ -134,9 +137,8 @@ void get(const GlobalOptions &global, const GetArgs &args) {
   check(bdb_doc_to_json(row.get(), &json_raw));
   BdbString json(json_raw);
   if (!args.with_version) return print_line(json.get());
-  print_line("{\"version\":" + std::to_string(bdb_doc_version(row.get())) +
-             ",\"misc\":" + std::to_string(bdb_doc_misc(row.get())) + ",\"doc\":" + json.get() +
-             "}");
+  print_line("{\"version\":" + std::to_string(bdb_doc_version(row.get())) + ",\"misc\":" +
+             std::to_string(bdb_doc_misc(row.get())) + ",\"doc\":" + json.get() + "}");
 }
 
 // By key: a key that is not there is status 1 (nothing changes). By query: the rows it
@@ -169,10 +171,10 @@ void del(const GlobalOptions &global, const DeleteArgs &args) {
   auto commit = [&] {
     if (staged == 0) return;
     if (bdb_batch_commit(batch.get(), nullptr) != BDB_OK)
-      throw CliError(kExitFailure, std::string(bdb_errmsg()) +
-                                       (deleted ? " (" + std::to_string(deleted) +
-                                                      " documents were deleted before)"
-                                                : " (nothing was deleted)"));
+      throw CliError(kExitFailure,
+                     std::string(bdb_errmsg()) + (deleted ? " (" + std::to_string(deleted) +
+                                                                " documents were deleted before)"
+                                                          : " (nothing was deleted)"));
     deleted += staged;
     staged = 0;
     progress.update(deleted);
@@ -197,8 +199,7 @@ const char *kKeyHelp =
 CLI::Option *add_expect_version(CLI::App *sub, std::optional<uint64_t> &into, const char *then) {
   return sub
       ->add_option_function<std::string>(
-          "--expect-version",
-          [&into](const std::string &v) { into = std::stoull(v); },
+          "--expect-version", [&into](const std::string &v) { into = std::stoull(v); },
           std::string("Compare-and-set: apply only if the row's version (get --with-version) is "
                       "N; 0: only if there is no row. Exit status 3 otherwise, nothing "
                       "written") +

@@ -1,4 +1,5 @@
-// query TABLE [--where ...]... [--or --where ...]... [--order F[:desc],...] [--limit N] [--offset N]
+// query TABLE [--where ...]... [--or --where ...]... [--order F[:desc],...] [--limit N] [--offset
+// N]
 // [--count] [--explain] [--select ...] [--after TOKEN] [--page-token]
 //             [--as-of SEQ | --as-of-time TIME]
 #include <cstdint>
@@ -24,7 +25,7 @@ struct QueryArgs {
   std::string table;
   Conditions conditions;
   std::vector<std::string> order;  // FIELD[:asc|:desc] each, comma-separated or repeated
-  bool has_order = false;  // --order '' is an error, not "no order"
+  bool has_order = false;          // --order '' is an error, not "no order"
   uint64_t limit = 0, offset = 0;
   bool has_limit = false, has_offset = false;
   bool count = false;

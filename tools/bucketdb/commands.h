@@ -35,8 +35,8 @@ std::vector<std::string> read_schema_file(const std::string &path,
                                           const std::vector<std::string> &include_dirs);
 // One registration text for several schemas: the schema itself, or an array of them.
 std::string schemas_as_one(const std::vector<std::string> &schemas);
-void add_doc_commands(CLI::App &app, Commands &commands);     // put, patch, get, delete
-void add_query_command(CLI::App &app, Commands &commands);    // query
+void add_doc_commands(CLI::App &app, Commands &commands);   // put, patch, get, delete
+void add_query_command(CLI::App &app, Commands &commands);  // query
 // merge, gc, inspect, stats, recover, verify
 void add_admin_commands(CLI::App &app, Commands &commands);
 void add_driver_commands(CLI::App &app, Commands &commands);  // driver-check

@@ -57,7 +57,8 @@ Options database_options(const GlobalOptions &global, Access access) {
   if (!global.staleness.empty()) set_option(opts.get(), "readStalenessMs", global.staleness);
   if (!global.log_level.empty()) set_option(opts.get(), "logLevel", global.log_level);
   // Long work (merges, collection, verify, import) shows its progress on a terminal.
-  if (stderr_is_terminal()) check(bdb_options_set_progress(opts.get(), progress_to_terminal, nullptr));
+  if (stderr_is_terminal())
+    check(bdb_options_set_progress(opts.get(), progress_to_terminal, nullptr));
   for (const std::string &item : global.options) {
     size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0)
@@ -75,7 +76,9 @@ void close_database(bdb_db *db) {
   if (db && bdb_db_close(db) != BDB_OK) g_close_failure = bdb_errmsg();
 }
 
-const std::string &close_failure() { return g_close_failure; }
+const std::string &close_failure() {
+  return g_close_failure;
+}
 
 Db open_database(const GlobalOptions &global, Access access) {
   Options opts = database_options(global, access);

@@ -62,8 +62,7 @@ std::string usage_text(const CLI::ParseError &e, const std::string &cmd, const C
                      [&](const std::string &a, const std::string &b) { return at(a) < at(b); });
     std::string listed;
     for (const auto &w : extras) listed += (listed.empty() ? "" : " ") + w;
-    return cmd + " does not take " +
-           (extras.size() == 1 ? "'" + listed + "'" : "these: " + listed);
+    return cmd + " does not take " + (extras.size() == 1 ? "'" + listed + "'" : "these: " + listed);
   }
   if (dynamic_cast<const CLI::RequiredError *>(&e)) {
     if (starts_with(m, "A subcommand")) {
@@ -73,7 +72,8 @@ std::string usage_text(const CLI::ParseError &e, const std::string &cmd, const C
       return cmd + " needs a command: " + names;
     }
     const std::string required = " is required";
-    if (m.size() > required.size() && m.compare(m.size() - required.size(), required.size(), required) == 0)
+    if (m.size() > required.size() &&
+        m.compare(m.size() - required.size(), required.size(), required) == 0)
       return cmd + ": missing " + m.substr(0, m.size() - required.size());
     return cmd + ": missing arguments";
   }
