@@ -68,6 +68,19 @@ struct Checker {
   }
 };
 
+// What signal_contention_locked writes: digits and spaces, a few dozen bytes at most.
+bool is_contention_hint(const Bytes &text) {
+  if (text.empty() || text.size() > 64) return false;
+  bool digit = false;
+  for (uint8_t ch : text) {
+    if (ch >= '0' && ch <= '9')
+      digit = true;
+    else if (ch != ' ')
+      return false;
+  }
+  return digit;
+}
+
 }  // namespace
 
 std::string Database::verify_json() {
@@ -186,6 +199,21 @@ std::string Database::verify_json() {
   for (const auto &id : c.blob_ids) blob_keys.push_back(blob_key(id));
   c.each(blob_keys, "blob",
          [&](const std::string &key, Bytes data) { open_object(ObjectKind::kBlob, data, key); });
+
+  // The contention hint (SPEC section 8) lies outside Block 0's reach: a writer's id and wall
+  // time in digits and spaces. Its absence is normal; anything else at its key is damage.
+  const std::string hint_key = contention_key();
+  auto hint = objects_.get_all({hint_key});
+  if (hint[0]) {
+    c.objects++;
+    c.counts["contention hint"]++;
+    const Bytes &text = hint[0]->data;
+    c.bytes += text.size();
+    if (!is_contention_hint(text))
+      c.damage(hint_key, "contention hint",
+               "not a contention hint (a writer's id and time: digits and spaces); writers "
+               "overwrite it when they contend, and it may be deleted");
+  }
 
   ojson out;
   out["ok"] = c.damaged.empty();

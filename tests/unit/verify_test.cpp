@@ -93,5 +93,27 @@ TEST_F(Verify, EachDamagedObjectIsNamedAndTheRestChecked) {
   EXPECT_GT(r["checked"]["data block"].get<int>(), 10) << "the other blocks were checked";
 }
 
+// PREFIX/contended (what writers that lose races write, outside Block 0's reach) is neither
+// damage nor unknown: it is checked as a contention hint, and only a foreign body is damage.
+TEST_F(Verify, TheContentionHintIsKnownAndSound) {
+  const std::string key = "main/contended";
+  const std::string hint = "123456789 1765080000000";
+  db_->storage().put(key, Bytes(hint.begin(), hint.end()), PutCondition{});
+  auto r = verify();
+  EXPECT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["checked"]["contention hint"].get<int>(), 1) << r.dump();
+  const std::string junk = "{\"not\":\"a hint\"}";
+  db_->storage().put(key, Bytes(junk.begin(), junk.end()), PutCondition{});
+  r = verify();
+  EXPECT_FALSE(r["ok"].get<bool>());
+  ASSERT_EQ(r["damaged"].size(), 1u) << r.dump();
+  EXPECT_EQ(r["damaged"][0]["key"], key);
+  EXPECT_EQ(r["damaged"][0]["kind"], "contention hint");
+  db_->storage().del(key);
+  r = verify();
+  EXPECT_TRUE(r["ok"].get<bool>()) << "no hint is normal: " << r.dump();
+  EXPECT_FALSE(r["checked"].contains("contention hint"));
+}
+
 }  // namespace
 }  // namespace bucketdb

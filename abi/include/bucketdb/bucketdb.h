@@ -428,7 +428,9 @@ BDB_API bdb_status bdb_db_stats_json(bdb_db *db, char **out_json);
 /* Reads and checks every object the current Block 0 reaches, straight from storage (neither
  * read from nor kept in the cache): every table's manifest page, data blocks (checksums,
  * every row and value, key order, the counts and key ranges the manifest names) and index
- * nodes, the blobs the rows hold, and the unmerged log entries. Damage does not stop it: each
+ * nodes, the blobs the rows hold, the unmerged log entries, and the contention hint
+ * (PREFIX/contended, kind "contention hint": written by writers that lose races, digits and
+ * spaces; its absence is normal). Damage does not stop it: each
  * damaged or missing object is reported. *out_report (free with bdb_free): {"ok": bool,
  * "objects", "bytes", "rows", "checked": {KIND: count}, "damaged": [{"key", "kind",
  * "problem"}]}. Returns BDB_OK when the check ran, whatever it found ("ok" tells); an error

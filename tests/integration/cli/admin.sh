@@ -45,6 +45,16 @@ contains "$OUT" "all sound"
 ok bdb verify --json
 json_valid "$OUT"
 contains "$OUT" '"ok":true'
+# The hint writers leave when they contend (PREFIX/contended: digits and spaces) is sound.
+printf '8123456789012 1765080000000' >"$WORK/db/main/contended"
+ok bdb verify
+contains "$OUT" "all sound"
+ok bdb verify --json
+contains "$OUT" '"contention hint":1'
+printf 'garbage' >"$WORK/db/main/contended"
+status 3 bdb verify
+contains "$OUT" "damaged contention hint main/contended: not a contention hint"
+rm "$WORK/db/main/contended"
 block=$(find "$WORK/db/main/data" -type f | sort | head -1)
 printf 'X' | dd of="$block" bs=1 seek=40 conv=notrunc status=none
 manifest=$(find "$WORK/db/main/manifest" -type f | head -1)
