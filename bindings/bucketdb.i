@@ -123,6 +123,17 @@ static void bx_log_to_stderr(int level, const char *subsystem, const char *messa
           message);
 }
 
+/* Progress (bdb_options_set_progress) arrives through a logger, each language's way of being
+ * called from the library's threads: subsystem the task, message "DONE TOTAL", level info.
+ * The language's layer turns it back into a call of the program's progress function. */
+static void bx_progress(void *ctx, const char *task, uint64_t done, uint64_t total) {
+  bdbx_logger *l = (bdbx_logger *)ctx;
+  char numbers[48];
+  snprintf(numbers, sizeof numbers, "%llu %llu", (unsigned long long)done,
+           (unsigned long long)total);
+  l->fn(l, BDB_LOG_INFO, task, numbers);
+}
+
 /* ---- databases and their children -------------------------------------------------------- */
 
 enum { BDBX_BATCH = 1, BDBX_QUERY = 2, BDBX_CURSOR = 3 };
@@ -134,12 +145,14 @@ typedef struct bdbx_db {
   int closed;              /* atomic */
   pthread_mutex_t close_mu; /* a second close() waits for the first */
   bdbx_logger *logger;
+  bdbx_logger *progress;
 } bdbx_db;
 
 typedef struct bdbx_child {
   int kind;
   void *h; /* bdb_batch / bdb_query / bdb_cursor; NULL once freed */
   bdbx_logger *logger;
+  bdbx_logger *progress; /* a last free may close the database, whose merge reports progress */
 } bdbx_child;
 
 typedef struct bdbx_batch { bdbx_child c; } bdbx_batch;
@@ -153,6 +166,7 @@ typedef struct bdbx_options {
   bdb_options *o;
   int access_set;
   bdbx_logger *logger;
+  bdbx_logger *progress;
 } bdbx_options;
 
 typedef struct bdbx_row {
@@ -193,6 +207,7 @@ static bdbx_db *bx_db_open(const char *uri, const bdbx_options *opts) {
   x->db = db;
   pthread_mutex_init(&x->close_mu, NULL);
   x->logger = bx_logger_ref(opts ? opts->logger : NULL);
+  x->progress = bx_logger_ref(opts ? opts->progress : NULL);
   bdbx_live_add(1);
   return x;
 }
@@ -255,6 +270,7 @@ static void bx_db_release(bdbx_db *x) {
   bx_db_let_go(x); /* no call is in flight: the collector found the shell unreachable */
   pthread_mutex_destroy(&x->close_mu);
   bx_logger_unref(x->logger); /* after the anchor: a last free may still log */
+  bx_logger_unref(x->progress);
   free(x);
   bdbx_live_add(-1);
 }
@@ -266,7 +282,7 @@ static void bx_free_handle(int kind, void *h) {
 }
 
 /* Wraps a new child handle h; on failure (no memory) frees h and returns NULL. */
-static void *bx_child_new(int kind, void *h, bdbx_logger *logger) {
+static void *bx_child_new(int kind, void *h, bdbx_logger *logger, bdbx_logger *progress) {
   bdbx_child *c = (bdbx_child *)calloc(1, sizeof(bdbx_batch)); /* all three are one bdbx_child */
   if (!c) {
     bx_free_handle(kind, h);
@@ -276,6 +292,7 @@ static void *bx_child_new(int kind, void *h, bdbx_logger *logger) {
   c->kind = kind;
   c->h = h;
   c->logger = bx_logger_ref(logger);
+  c->progress = bx_logger_ref(progress);
   bdbx_live_add(1);
   return c;
 }
@@ -302,6 +319,8 @@ static void bx_child_close(bdbx_child *c) {
   c->h = NULL;
   bx_logger_unref(c->logger); /* after the free: it may have been the database's last */
   c->logger = NULL;
+  bx_logger_unref(c->progress);
+  c->progress = NULL;
 }
 
 static void bx_child_release(bdbx_child *c) {
@@ -433,6 +452,7 @@ static const void *bx_data(const void *p) { return p ? p : &bx_no_data; }
 %newobject bdbx_db::schemasJson;
 %newobject bdbx_db::inspectJson;
 %newobject bdbx_db::statsJson;
+%newobject bdbx_db::verifyJson;
 %newobject bdbx_db::batch;
 %newobject bdbx_db::query;
 %newobject bdbx_query::exec;
@@ -464,6 +484,7 @@ struct bdbx_options {};
     if (!$self) return;
     bdb_options_free($self->o);
     bx_logger_unref($self->logger);
+    bx_logger_unref($self->progress);
     free($self);
   }
 }
@@ -541,6 +562,22 @@ BDBX_RAISING
     bx_logger_unref($self->logger);
     $self->logger = logger;
   }
+  /* The databases opened with these options report the progress of long work (merges, gc,
+   * verify, export, import) to `logger` (see bx_progress); null: none. */
+  void setProgress(bdbx_logger *logger) {
+    bdbx_reset();
+    if (!$self) {
+      bx_logger_unref(logger);
+      bdbx_fail(BDB_E_INVALID, "the options handle is null");
+      return;
+    }
+    if (!bdbx_lib(bdb_options_set_progress($self->o, logger ? bx_progress : NULL, logger))) {
+      bx_logger_unref(logger);
+      return;
+    }
+    bx_logger_unref($self->progress);
+    $self->progress = logger;
+  }
 }
 
 %extend bdbx_db {
@@ -592,12 +629,12 @@ BDBX_RAISING
   bdbx_batch *batch() {
     bdb_batch *b = NULL;
     BDBX_DB_DO($self, bdb_batch_new(db_, &b));
-    return b ? (bdbx_batch *)bx_child_new(BDBX_BATCH, b, $self->logger) : NULL;
+    return b ? (bdbx_batch *)bx_child_new(BDBX_BATCH, b, $self->logger, $self->progress) : NULL;
   }
   bdbx_query *query(const char *table) {
     bdb_query *q = NULL;
     BDBX_DB_DO($self, bdb_query_new(db_, table, &q));
-    return q ? (bdbx_query *)bx_child_new(BDBX_QUERY, q, $self->logger) : NULL;
+    return q ? (bdbx_query *)bx_child_new(BDBX_QUERY, q, $self->logger, $self->progress) : NULL;
   }
 
   bdbx_bytes blobRead(const char *blobId) {
@@ -631,6 +668,29 @@ BDBX_RAISING
     return out;
   }
   void refresh() { BDBX_DB_DO($self, bdb_db_refresh(db_)); }
+
+  void dropTable(const char *table) { BDBX_DB_DO($self, bdb_table_drop(db_, table)); }
+  void dropIndex(const char *table, const char *field) {
+    BDBX_DB_DO($self, bdb_index_drop(db_, table, field));
+  }
+  /* bdb_db_verify's report, JSON. */
+  char *verifyJson() {
+    char *out = NULL;
+    BDBX_DB_DO($self, bdb_db_verify(db_, &out));
+    return out;
+  }
+  /* "export" and "import" are keywords somewhere: exportTo, importFrom. Return the rows. */
+  uint64_t exportTo(const char *path) {
+    uint64_t n = 0;
+    BDBX_DB_DO($self, bdb_db_export(db_, path, &n));
+    return n;
+  }
+  /* flags: BDB_IMPORT_UPSERT or 0. */
+  uint64_t importFrom(const char *path, uint64_t batchRows, int flags) {
+    uint64_t n = 0;
+    BDBX_DB_DO($self, bdb_db_import(db_, path, batchRows, (unsigned)flags, &n));
+    return n;
+  }
 }
 
 %extend bdbx_batch {
@@ -667,6 +727,9 @@ BDBX_RAISING
   void expectVersion(uint64_t version) {
     BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, bdb_batch_expect_version(h_, version));
   }
+  void expectExists() {
+    BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, bdb_batch_expect_exists(h_));
+  }
   uint64_t size() {
     uint64_t n = 0;
     BDBX_CHILD_DO($self, BDBX_BATCH, bdb_batch, (n = bdb_batch_size(h_), BDB_OK));
@@ -691,6 +754,9 @@ BDBX_RAISING
   void orGroup() { BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_or(h_)); }
   void order(const char *field, int descending) {
     BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_order(h_, field, descending));
+  }
+  void orderThen(const char *field, int descending) {
+    BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_order_then(h_, field, descending));
   }
   void limit(uint64_t n) { BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_limit(h_, n)); }
   void offset(uint64_t n) { BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_offset(h_, n)); }
@@ -719,7 +785,8 @@ BDBX_RAISING
   bdbx_cursor *exec() {
     bdb_cursor *cur = NULL;
     BDBX_CHILD_DO($self, BDBX_QUERY, bdb_query, bdb_query_exec(h_, &cur));
-    return cur ? (bdbx_cursor *)bx_child_new(BDBX_CURSOR, cur, $self->c.logger) : NULL;
+    return cur ? (bdbx_cursor *)bx_child_new(BDBX_CURSOR, cur, $self->c.logger, $self->c.progress)
+               : NULL;
   }
 }
 

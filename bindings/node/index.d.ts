@@ -72,6 +72,11 @@ export interface BucketDbOptions {
   readOnly?: boolean;
   logLevel?: LogLevel;
   logger?: Logger | null;
+  /**
+   * Progress of long work: task "merge TABLE", "gc", "verify", "export" or "import", done of
+   * total (0 when not known yet); called on the main thread.
+   */
+  progress?: ((task: string, done: number, total: number) => void) | null;
   mergeIntervalMs?: number;
   mergeThresholdBytes?: number;
   mergeThresholdEntries?: number;
@@ -145,6 +150,26 @@ export declare class Database {
   stats(): Promise<Record<string, unknown>>;
   inspect(what: 'block0' | 'log' | 'blocks'): Promise<unknown>;
   refresh(): Promise<void>;
+  /** Drops a table; its name is free again. SchemaError for an unknown table. */
+  dropTable(table: string): Promise<void>;
+  /** Drops the index on a field: registers the table's next version without it. */
+  dropIndex(table: string, field: string): Promise<void>;
+  /** Reads and checks every object the database reaches, straight from storage. */
+  verify(): Promise<VerifyReport>;
+  /** Writes the whole database to a file as NDJSON; resolves to the rows written. */
+  export(path: string): Promise<Int64>;
+  /** Reads an export into the database; resolves to the rows imported. */
+  import(path: string, options?: { batchRows?: Int64; upsert?: boolean }): Promise<Int64>;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  objects: number;
+  bytes: number;
+  rows: number;
+  /** Objects checked, by kind ("block0", "data block", "blob", "contention hint", ...). */
+  checked: Record<string, number>;
+  damaged: { key: string; kind: string; problem: string }[];
 }
 
 export declare class Batch {
@@ -154,6 +179,8 @@ export declare class Batch {
   delete(table: string, key: Key): this;
   /** The last staged operation applies only if its row is at this version (0: absent). */
   expectVersion(version: Int64): this;
+  /** The last staged operation applies only if its row exists (else NotFoundError). */
+  expectExists(): this;
   readonly size: number;
   readonly length: number;
   clear(): this;
@@ -186,6 +213,8 @@ export declare class Query<T = Row> implements AsyncIterable<T> {
   notNull(field: string): this;
   or(): this;
   orderBy(field: string, direction?: 'asc' | 'desc'): this;
+  /** A further sort key, after those set: ORDER BY a, b is orderBy('a').thenBy('b'). */
+  thenBy(field: string, direction?: 'asc' | 'desc'): this;
   limit(n: Int64): this;
   offset(n: Int64): this;
   select(...fields: (string | string[])[]): this;

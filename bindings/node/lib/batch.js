@@ -51,8 +51,21 @@ class Batch {
     return this;
   }
 
+  // The last staged operation applies only if its row exists; otherwise flush() fails with
+  // NotFoundError and nothing is written (a delete that must find its key).
+  expectExists() {
+    this._idle();
+    if (!this.size) fail(2, 'expectExists applies to the last staged operation: stage one first');
+    if (this._kept.length) this._kept.push({ op: 'expectExists' });
+    else this._native().expectExists();
+    return this;
+  }
+
   get size() {
-    return (this._nb ? this._nb.size : 0) + this._kept.filter((k) => k.op !== 'expect').length;
+    return (
+      (this._nb ? this._nb.size : 0) +
+      this._kept.filter((k) => k.op !== 'expect' && k.op !== 'expectExists').length
+    );
   }
 
   get length() {
@@ -82,6 +95,7 @@ class Batch {
         while (this._kept.length) {
           const k = this._kept[0];
           if (k.op === 'expect') nb.expectVersion(k.value);
+          else if (k.op === 'expectExists') nb.expectExists();
           else if (k.op === 'delete') nb.delete(k.table, k.value);
           else nb.stage(k.op, k.table, k.value);
           this._kept.shift();

@@ -62,6 +62,7 @@ function schemaText(schema) {
 const ALLOW_LOSSY = 1;
 const RECOVER_WRITE = 1;
 const RECOVER_ACCEPT_LOST_ENTRIES = 2;
+const IMPORT_UPSERT = 1; // BDB_IMPORT_UPSERT
 
 const LEVEL_NAMES = ['debug', 'info', 'warn', 'error'];
 
@@ -71,6 +72,7 @@ class Database {
     this._driver = cfg.driver;
     this._pairs = cfg.pairs;
     this._logger = cfg.logger;
+    this._progress = cfg.progress;
     this._level = LEVELS[cfg.logLevel] ?? LEVELS.info;
     this._native = null; // the NativeDb while open
     this._opening = null; // Promise<NativeDb> from the open on
@@ -229,6 +231,36 @@ class Database {
     await (await this._ready()).maintenance('refresh');
   }
 
+  // Drops a table: its rows, schema versions and indexes are gone from the next read on, and
+  // its name is free; history from before the drop stays readable until gcGraceMs after the
+  // next merge. SchemaError for an unknown table.
+  async dropTable(table) {
+    if (typeof table !== 'string') fail(2, 'dropTable: the table name must be a string');
+    await (await this._ready()).maintenance('dropTable', table);
+  }
+  // Drops the index on `field`: registers the table's next version without it.
+  async dropIndex(table, field) {
+    if (typeof table !== 'string' || typeof field !== 'string')
+      fail(2, 'dropIndex: expected a table name and a field name');
+    await (await this._ready()).maintenance('dropIndex', table, field);
+  }
+  // Reads and checks every object the database reaches, straight from storage: { ok, objects,
+  // bytes, rows, checked: { kind: n }, damaged: [{ key, kind, problem }] }.
+  async verify() {
+    return (await this._ready()).maintenance('verify');
+  }
+  // Writes the whole database to the file at `path` as NDJSON: the rows written.
+  async export(path) {
+    if (typeof path !== 'string') fail(2, 'export: the path must be a string');
+    return (await this._ready()).maintenance('export', path);
+  }
+  // Reads an export into the database, committing every batchRows rows (0: one batch); a row
+  // whose key exists is an AlreadyExistsError unless upsert. The rows imported.
+  async import(path, { batchRows = 0, upsert = false } = {}) {
+    if (typeof path !== 'string') fail(2, 'import: the path must be a string');
+    return (await this._ready()).maintenance('import', path, batchRows, upsert ? IMPORT_UPSERT : 0);
+  }
+
   // ---- internals ---------------------------------------------------------------------------
 
   // Starts opening, unless open or opening.
@@ -256,7 +288,8 @@ class Database {
       const { uri, env, handle } = this._driver ? await drivers.prepare(this._driver) : { uri: null, env: {} };
       applyEnv(env);
       const log = this._logger ? engineLog(this._logger, this._level) : undefined;
-      const n = await NativeDb.open(uri, this._pairs, handle, log);
+      const progress = this._progress ? engineProgress(this._progress) : undefined;
+      const n = await NativeDb.open(uri, this._pairs, handle, log, progress);
       this._native = n;
       return n;
     } finally {
@@ -306,6 +339,19 @@ function engineLog(logger, min) {
       logger[LEVEL_NAMES[level] ?? 'error'](`bucketdb: ${subsystem}: ${message}`);
     } catch (e) {
       process.emitWarning(`bucketdb: the logger threw: ${e?.message ?? e}`, { code: 'BUCKETDB' });
+    }
+  };
+}
+
+// What the addon calls with the progress of long work (through the main thread, as a log
+// line: the task, then "DONE TOTAL"): progress(task, done, total), numbers as Numbers.
+function engineProgress(progress) {
+  return (_level, task, numbers) => {
+    const [done, total] = numbers.split(' ').map(Number);
+    try {
+      progress(task, done, total);
+    } catch (e) {
+      process.emitWarning(`bucketdb: the progress function threw: ${e?.message ?? e}`, { code: 'BUCKETDB' });
     }
   };
 }

@@ -4,7 +4,7 @@ const { fail } = require('./errors');
 const drivers = require('./drivers');
 
 // Options of the Node library that this engine does not have, and what becomes of them.
-const HANDLED_HERE = new Set(['driver', 'logger', 'cacheDriver', 'cacheBlockSize']);
+const HANDLED_HERE = new Set(['driver', 'logger', 'progress', 'cacheDriver', 'cacheBlockSize']);
 
 function optionValue(name, v) {
   switch (typeof v) {
@@ -51,7 +51,10 @@ function parseOptions(options) {
   }
   if (options.cacheBlockSize !== undefined && !(Number.isInteger(options.cacheBlockSize) && options.cacheBlockSize > 0))
     fail(2, 'option cacheBlockSize: expected a positive integer');
-  return { driver, pairs, logger: checkLogger(options.logger), logLevel: options.logLevel ?? 'info' };
+  const progress = options.progress ?? null;
+  if (progress !== null && typeof progress !== 'function')
+    fail(2, 'option progress: expected a function (task, done, total)');
+  return { driver, pairs, logger: checkLogger(options.logger), progress, logLevel: options.logLevel ?? 'info' };
 }
 
 // As in the Node library: S3 on BUCKETDB_S3_BUCKET when no driver is given.

@@ -63,14 +63,26 @@ class Query {
     return this;
   }
 
-  // One sort key (a later call replaces it), 'asc' or 'desc'; ties in primary-key order.
-  // Default: primary key ascending.
+  // One sort key (a later call replaces it and the keys thenBy added), 'asc' or 'desc'; ties
+  // in primary-key order. Default: primary key ascending.
   orderBy(field, direction = 'asc') {
-    if (typeof field !== 'string') fail(2, `query on ${this._spec.table}: orderBy takes a field name`);
-    const d = String(direction).toLowerCase();
-    if (d !== 'asc' && d !== 'desc') fail(2, `query on ${this._spec.table}: orderBy direction must be 'asc' or 'desc'`);
-    this._spec.order = { field, desc: d === 'desc' };
+    this._spec.order = [this._orderKey('orderBy', field, direction)];
     return this;
+  }
+
+  // A further sort key: rows equal in the keys before are ordered by this one
+  // (orderBy('a').thenBy('b', 'desc') is ORDER BY a, b DESC).
+  thenBy(field, direction = 'asc') {
+    const key = this._orderKey('thenBy', field, direction);
+    this._spec.order = [...(this._spec.order ?? []), key];
+    return this;
+  }
+
+  _orderKey(call, field, direction) {
+    if (typeof field !== 'string') fail(2, `query on ${this._spec.table}: ${call} takes a field name`);
+    const d = String(direction).toLowerCase();
+    if (d !== 'asc' && d !== 'desc') fail(2, `query on ${this._spec.table}: ${call} direction must be 'asc' or 'desc'`);
+    return { field, desc: d === 'desc' };
   }
 
   limit(n) {

@@ -76,7 +76,8 @@ class DbHandle {
   // both outlive the bdb_db (they go after bdb_close, with this handle).
   std::shared_ptr<JsRegistration> js;
   std::shared_ptr<LogSink> log;
-  napi_env env = nullptr;  // the environment it was opened in (main thread)
+  std::shared_ptr<LogSink> progress;  // progress of long work, as lines (LogSink::Progress)
+  napi_env env = nullptr;             // the environment it was opened in (main thread)
 
   // Tables whose schema the engine has in memory, so that a document of them can be made on
   // the main thread without the engine reading the log (main thread only).

@@ -35,6 +35,10 @@ void LogSink::Log(void *ctx, int level, const char *subsystem, const char *messa
   }
 }
 
+void LogSink::Progress(void *ctx, const char *task, uint64_t done, uint64_t total) {
+  Log(ctx, BDB_LOG_INFO, task, (std::to_string(done) + " " + std::to_string(total)).c_str());
+}
+
 void LogSink::CallJs(napi_env env, napi_value fn, void *, void *data) {
   std::unique_ptr<Line> line(static_cast<Line *>(data));
   if (!env) {  // torn down with the line queued

@@ -18,6 +18,9 @@ class LogSink {
   static std::shared_ptr<LogSink> Make(Napi::Env env, Napi::Function fn);
   // For bdb_options_set_logger, with the sink as ctx; it must outlive the database.
   static void Log(void *ctx, int level, const char *subsystem, const char *message);
+  // For bdb_options_set_progress, with a sink as ctx: a line of subsystem `task` and message
+  // "DONE TOTAL" (the JavaScript layer turns it back into progress(task, done, total)).
+  static void Progress(void *ctx, const char *task, uint64_t done, uint64_t total);
 
  private:
   LogSink() = default;

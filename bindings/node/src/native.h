@@ -52,6 +52,7 @@ class NativeBatch : public Napi::ObjectWrap<NativeBatch> {
   Napi::Value Stage(const Napi::CallbackInfo &info);
   Napi::Value Delete(const Napi::CallbackInfo &info);
   Napi::Value ExpectVersion(const Napi::CallbackInfo &info);
+  Napi::Value ExpectExists(const Napi::CallbackInfo &info);
   Napi::Value Size(const Napi::CallbackInfo &info);
   Napi::Value Clear(const Napi::CallbackInfo &info);
   Napi::Value Commit(const Napi::CallbackInfo &info);

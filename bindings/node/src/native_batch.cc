@@ -21,6 +21,7 @@ Napi::Function NativeBatch::Define(Napi::Env env) {
       env, "NativeBatch",
       {InstanceMethod<&NativeBatch::Stage>("stage"), InstanceMethod<&NativeBatch::Delete>("delete"),
        InstanceMethod<&NativeBatch::ExpectVersion>("expectVersion"),
+       InstanceMethod<&NativeBatch::ExpectExists>("expectExists"),
        InstanceAccessor<&NativeBatch::Size>("size"), InstanceMethod<&NativeBatch::Clear>("clear"),
        InstanceMethod<&NativeBatch::Commit>("commit"), InstanceMethod<&NativeBatch::Free>("free")});
 }
@@ -82,6 +83,14 @@ Napi::Value NativeBatch::ExpectVersion(const Napi::CallbackInfo &info) {
   NotBusy(env);
   SyncCall in(env, *child_);
   Check(env, bdb_batch_expect_version(batch(), v));
+  return env.Undefined();
+}
+
+Napi::Value NativeBatch::ExpectExists(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  NotBusy(env);
+  SyncCall in(env, *child_);
+  Check(env, bdb_batch_expect_exists(batch()));
   return env.Undefined();
 }
 

@@ -136,9 +136,10 @@ NativeDb::~NativeDb() {
     ExecutorOf(Env()).Submit(new CloseJob(hook_));
 }
 
-// open(uri | null, [[name, value], ...], jsDriverHandle?, log?) -> Promise<NativeDb>; with a
-// handle of registerJsDriver, uri is its scheme's and the database keeps the registration;
-// log(level, subsystem, message) receives the database's log lines.
+// open(uri | null, [[name, value], ...], jsDriverHandle?, log?, progress?) ->
+// Promise<NativeDb>; with a handle of registerJsDriver, uri is its scheme's and the database
+// keeps the registration; log(level, subsystem, message) receives the database's log lines,
+// progress(level, task, "DONE TOTAL") the progress of its long work.
 Napi::Value NativeDb::Open(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   bool has_uri = info[0].IsString();
@@ -146,6 +147,8 @@ Napi::Value NativeDb::Open(const Napi::CallbackInfo &info) {
   std::shared_ptr<JsRegistration> js = RegistrationOf(info[2]);
   std::shared_ptr<LogSink> log =
       info[3].IsFunction() ? LogSink::Make(env, info[3].As<Napi::Function>()) : nullptr;
+  std::shared_ptr<LogSink> progress =
+      info[4].IsFunction() ? LogSink::Make(env, info[4].As<Napi::Function>()) : nullptr;
   std::vector<std::pair<std::string, std::string>> options = OptionPairs(info[1]);
   // As the Node library does, a database that does not exist is created, unless the program
   // says otherwise (createIfMissing: false, or readOnly: true).
@@ -163,6 +166,8 @@ Napi::Value NativeDb::Open(const Napi::CallbackInfo &info) {
         bdb_options *o = nullptr;
         bdb_status st = MakeOptions(options, &o);
         if (st == BDB_OK && log) st = bdb_options_set_logger(o, LogSink::Log, log.get());
+        if (st == BDB_OK && progress)
+          st = bdb_options_set_progress(o, LogSink::Progress, progress.get());
         if (st == BDB_OK) st = bdb_open(has_uri ? uri.c_str() : nullptr, o, &r->db);
         Status s = st == BDB_OK ? Status() : Status::Lib(st);
         bdb_options_free(o);
@@ -171,20 +176,22 @@ Napi::Value NativeDb::Open(const Napi::CallbackInfo &info) {
         if (bdb_schema_list_json(r->db, &json) == BDB_OK) r->tables = TableNames(TakeString(json));
         return {};
       },
-      [r, js, log](Napi::Env e) -> Napi::Value {
+      [r, js, log, progress](Napi::Env e) -> Napi::Value {
         auto h = std::make_shared<DbHandle>(r->db);
         h->env = e;
         h->js = js;
         h->log = log;
+        h->progress = progress;
         r->db = nullptr;
         h->known_tables.insert(r->tables.begin(), r->tables.end());
         return Data(e).db_class.New({Napi::External<Handle>::New(e, &h)});
       },
-      [r, js, log] {
+      [r, js, log, progress] {
         if (!r->db) return;
-        bdb_close(r->db);  // opened, but never handed over; the driver and logger outlive it
+        bdb_close(r->db);  // opened, but never handed over; the driver and sinks outlive it
         (void)js;
         (void)log;
+        (void)progress;
       });
 }
 
@@ -415,11 +422,18 @@ Napi::Value NativeDb::Batch(const Napi::CallbackInfo &info) {
   return Data(env).batch_class.New({Napi::External<Child>::New(env, c.release())});
 }
 
-// maintenance(what, arg) -> Promise: merge and gc give a count, stats and inspect a parsed
-// JSON value, refresh nothing.
+// maintenance(what, arg, arg2, flags) -> Promise: merge, gc, export (arg: the path) and
+// import (arg: the path, arg2: rows per batch, flags) give a count; stats, inspect (arg: what)
+// and verify a parsed JSON value; refresh, dropTable (arg: the table) and dropIndex (arg, arg2:
+// table and field) nothing.
 Napi::Value NativeDb::Maintenance(const Napi::CallbackInfo &info) {
   std::string what = Str(info, 0, "the maintenance call");
   std::string arg = info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+  std::string arg2 = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "";
+  uint64_t rows = info[2].IsString() || info[2].IsUndefined()
+                      ? 0
+                      : ToUint64(info.Env(), info[2], what + ": batchRows");
+  unsigned flags = info[3].IsNumber() ? info[3].As<Napi::Number>().Uint32Value() : 0;
   Handle h = db_;
   struct Result {
     uint64_t n = 0;
@@ -436,13 +450,20 @@ Napi::Value NativeDb::Maintenance(const Napi::CallbackInfo &info) {
         if (what == "refresh") st = bdb_db_refresh(h->db());
         if (what == "stats") st = bdb_db_stats_json(h->db(), &json);
         if (what == "inspect") st = bdb_db_inspect_json(h->db(), arg.c_str(), &json);
+        if (what == "verify") st = bdb_db_verify(h->db(), &json);
+        if (what == "export") st = bdb_db_export(h->db(), arg.c_str(), &r->n);
+        if (what == "import") st = bdb_db_import(h->db(), arg.c_str(), rows, flags, &r->n);
+        if (what == "dropTable") st = bdb_table_drop(h->db(), arg.c_str());
+        if (what == "dropIndex") st = bdb_index_drop(h->db(), arg.c_str(), arg2.c_str());
         if (st != BDB_OK) return Status::Lib(st);
         if (json) r->json = TakeString(json);
         return {};
       },
       [=](Napi::Env e) -> Napi::Value {
-        if (what == "merge" || what == "gc") return UintToJs(e, r->n);
-        if (what == "refresh") return e.Undefined();
+        if (what == "merge" || what == "gc" || what == "export" || what == "import")
+          return UintToJs(e, r->n);
+        if (what == "dropTable") h->known_tables.erase(arg);  // documents of it fail again
+        if (what == "refresh" || what == "dropTable" || what == "dropIndex") return e.Undefined();
         return JsonTextToJs(e, r->json);
       });
 }

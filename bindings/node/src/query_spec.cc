@@ -50,10 +50,13 @@ QuerySpec QuerySpec::FromJs(Napi::Env env, Napi::Object spec) {
     }
   }
   Napi::Value order = spec.Get("order");
-  if (order.IsObject()) {
-    q.has_order = true;
-    q.order = Text(env, order.As<Napi::Object>().Get("field"), what + ": the order field");
-    q.desc = order.As<Napi::Object>().Get("desc").ToBoolean().Value();
+  if (order.IsArray()) {
+    auto a = order.As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); i++) {
+      Napi::Object k = a.Get(i).As<Napi::Object>();
+      q.order.push_back({Text(env, k.Get("field"), what + ": the order field"),
+                         k.Get("desc").ToBoolean().Value()});
+    }
   }
   if (Present(spec.Get("limit"))) {
     q.has_limit = true;
@@ -93,7 +96,9 @@ Status QuerySpec::Build(bdb_db *db, bdb_query **out) const {
       st = bdb_query_where(q, c.field.c_str(), c.op.c_str(),
                            c.has_value ? c.value.c_str() : nullptr);
   }
-  if (st == BDB_OK && has_order) st = bdb_query_order(q, order.c_str(), desc ? 1 : 0);
+  for (size_t i = 0; i < order.size() && st == BDB_OK; i++)
+    st = (i == 0 ? bdb_query_order : bdb_query_order_then)(q, order[i].field.c_str(),
+                                                           order[i].desc ? 1 : 0);
   if (st == BDB_OK && has_limit) st = bdb_query_limit(q, limit);
   if (st == BDB_OK && has_offset) st = bdb_query_offset(q, offset);
   for (const std::string &f : select)

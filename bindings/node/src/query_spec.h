@@ -19,8 +19,11 @@ struct QuerySpec {
   };
   std::string table;
   std::vector<Cond> conds;
-  bool has_order = false, desc = false;
-  std::string order;
+  struct Order {
+    std::string field;
+    bool desc = false;
+  };
+  std::vector<Order> order;  // the first key, then the ones after it (bdb_query_order_then)
   bool has_limit = false, has_offset = false, has_after = false;
   uint64_t limit = 0, offset = 0;
   std::string after;
@@ -28,7 +31,7 @@ struct QuerySpec {
   bool has_as_of = false, has_as_of_time = false;
   uint64_t as_of = 0, as_of_time = 0;
 
-  // {table, where: [[field, op, value] | "or", ...], order: {field, desc}, limit, offset,
+  // {table, where: [[field, op, value] | "or", ...], order: [{field, desc}, ...], limit, offset,
   //  select: [...], after, asOf, asOfTime}
   static QuerySpec FromJs(Napi::Env env, Napi::Object spec);
   // On success the caller frees *out.
