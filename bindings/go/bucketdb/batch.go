@@ -127,6 +127,12 @@ func (b *Batch) ExpectVersion(version uint64) error {
 	return b.do(func(n native.Batch) { n.ExpectVersion(version) })
 }
 
+// ExpectExists makes the last staged operation apply only if its row exists; otherwise
+// Commit fails with ErrNotFound and nothing of the batch is written.
+func (b *Batch) ExpectExists() error {
+	return b.do(func(n native.Batch) { n.ExpectExists() })
+}
+
 // Len is the number of staged operations.
 func (b *Batch) Len() int {
 	if b.n == nil {

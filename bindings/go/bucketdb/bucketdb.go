@@ -73,6 +73,10 @@ type Options struct {
 	// LogTo(*log.Logger) makes one for the standard library's logger. (A func, not a
 	// log/slog.Handler: this module supports Go 1.19, which has no log/slog.)
 	Logger func(level, subsystem, message string)
+	// Progress receives the progress of long work: task "merge TABLE", "gc", "verify",
+	// "export" or "import", done of total (0 when not known yet). Called from the thread
+	// doing the work, often: it must return quickly without calling into the database.
+	Progress func(task string, done, total uint64)
 	// Settings sets any option by its name in bucketdb.h, e.g. "readStalenessMs": "0",
 	// "autoMerge": "0", "gcGraceMs": "60000". It wins over the fields above.
 	Settings map[string]string
@@ -122,6 +126,13 @@ func (o Options) native() (native.Options, error) {
 	if o.Logger != nil {
 		h := native.NewLogHandle(logFunc(o.Logger))
 		if err := run0(nil, func() { n.SetLogger(h) }); err != nil {
+			native.DeleteOptions(n)
+			return nil, err
+		}
+	}
+	if o.Progress != nil {
+		h := native.NewLogHandle(progressFunc(o.Progress))
+		if err := run0(nil, func() { n.SetProgress(h) }); err != nil {
 			native.DeleteOptions(n)
 			return nil, err
 		}
@@ -375,6 +386,86 @@ func (db *DB) Stats() (json.RawMessage, error) {
 
 // Refresh makes the next read look at the log whatever readStalenessMs says.
 func (db *DB) Refresh() error { return run0(db, func() { db.n.Refresh() }) }
+
+// DropTable drops a table: its rows, schema versions and indexes are gone from the next read
+// on, and its name is free. History queries from before the drop still read it until
+// gcGraceMs after the next merge. ErrSchema for an unknown table.
+func (db *DB) DropTable(table string) error {
+	if err := run0(db, func() { db.n.DropTable(table) }); err != nil {
+		return err
+	}
+	db.forgetTable(table)
+	return nil
+}
+
+// forgetTable drops the field layouts of a dropped table: a table registered later under its
+// name starts again at any version, with fields of its own.
+func (db *DB) forgetTable(table string) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	for k := range db.tables {
+		if k.table == table {
+			delete(db.tables, k)
+		}
+	}
+}
+
+// DropIndex drops the index on field: it registers the table's next version without it.
+func (db *DB) DropIndex(table, field string) error {
+	return run0(db, func() { db.n.DropIndex(table, field) })
+}
+
+// VerifyReport is what Verify found.
+type VerifyReport struct {
+	OK      bool              `json:"ok"`
+	Objects uint64            `json:"objects"`
+	Bytes   uint64            `json:"bytes"`
+	Rows    uint64            `json:"rows"`
+	Checked map[string]uint64 `json:"checked"` // objects checked by kind
+	Damaged []Damage          `json:"damaged"`
+}
+
+// Damage is one damaged or missing object.
+type Damage struct {
+	Key     string `json:"key"`
+	Kind    string `json:"kind"` // "block0", "manifest page", "data block", "blob", ...
+	Problem string `json:"problem"`
+}
+
+// Verify reads and checks every object the database reaches, straight from storage. It
+// fails only when storage does; damage is in the report.
+func (db *DB) Verify() (*VerifyReport, error) {
+	s, err := run(db, func() string { return db.n.VerifyJson() })
+	if err != nil {
+		return nil, err
+	}
+	r := &VerifyReport{}
+	if err := json.Unmarshal([]byte(s), r); err != nil {
+		return nil, &Error{Code: CodeInternal, Message: "verify: unreadable report: " + err.Error()}
+	}
+	return r, nil
+}
+
+// Export writes the whole database to the file at path as NDJSON and returns the rows.
+func (db *DB) Export(path string) (uint64, error) {
+	return run(db, func() uint64 { return db.n.ExportTo(path) })
+}
+
+// ImportOption changes how Import treats rows whose key exists.
+type ImportOption int
+
+// Upsert replaces rows whose key exists instead of failing with ErrExists.
+const Upsert ImportOption = ImportOption(native.BDB_IMPORT_UPSERT)
+
+// Import reads an export into the database, committing every batchRows rows (0: one batch),
+// and returns the rows imported.
+func (db *DB) Import(path string, batchRows uint64, opts ...ImportOption) (uint64, error) {
+	flags := 0
+	for _, o := range opts {
+		flags |= int(o)
+	}
+	return run(db, func() uint64 { return db.n.ImportFrom(path, batchRows, flags) })
+}
 
 // ownDoc wraps a new C document in a *Doc that a finalizer frees if the program does not.
 func (db *DB) ownDoc(n native.Doc, err error) (*Doc, error) {

@@ -27,6 +27,21 @@ func logFunc(f func(level, subsystem, message string)) native.LogFunc {
 	}
 }
 
+// progressFunc adapts an Options.Progress to the shim, which hands progress over as a log
+// line: the task, then "DONE TOTAL".
+func progressFunc(f func(task string, done, total uint64)) native.LogFunc {
+	return func(_ int, task, numbers string) {
+		defer func() {
+			if r := recover(); r != nil {
+				fmt.Fprintf(os.Stderr, "bucketdb: the Progress func panicked on %q: %v\n", task, r)
+			}
+		}()
+		var done, total uint64
+		fmt.Sscan(numbers, &done, &total)
+		f(task, done, total)
+	}
+}
+
 // LogTo makes an Options.Logger that prints each line to l as "bucketdb: SUBSYSTEM: LEVEL:
 // message" (l may be log.Default()).
 func LogTo(l *log.Logger) func(level, subsystem, message string) {

@@ -76,6 +76,15 @@ func (q *Query) OrderBy(field string, descending bool) *Query {
 	return q.do(func(n native.Query) { n.Order(field, desc) })
 }
 
+// ThenBy adds a further sort key: rows equal in the keys before are ordered by this one.
+func (q *Query) ThenBy(field string, descending bool) *Query {
+	desc := 0
+	if descending {
+		desc = 1
+	}
+	return q.do(func(n native.Query) { n.OrderThen(field, desc) })
+}
+
 // Limit returns at most n rows.
 func (q *Query) Limit(n uint64) *Query { return q.do(func(x native.Query) { x.Limit(n) }) }
 
