@@ -71,6 +71,12 @@ class Batch(Closing):
         self._n.expectVersion(v.count(version, "version"))
         return self
 
+    def expect_exists(self):
+        """The last staged operation applies only if its row exists; otherwise commit raises
+        NotFound and nothing of the batch is written (a delete that must find its key)."""
+        self._n.expectExists()
+        return self
+
     def __len__(self):
         return self._n.size()
 

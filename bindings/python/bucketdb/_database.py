@@ -28,13 +28,30 @@ def _log_to(logger):
     return emit
 
 
+def _progress_to(fn):
+    """What the library calls with the progress of long work, from its own threads (the
+    extension hands it over as a log line: the task, then "DONE TOTAL"): fn(task, done, total),
+    total 0 when not known yet."""
+    if not callable(fn):
+        raise TypeMismatch(f"progress: expected a callable(task, done, total), not {type(fn).__name__}")
+
+    def emit(_level, task, numbers):
+        done, total = numbers.split()
+        fn(task, int(done), int(total))
+    return emit
+
+
 def native_options(options):
-    """The extension's Options from open()'s keyword arguments (logger: a logging.Logger)."""
+    """The extension's Options from open()'s keyword arguments (logger: a logging.Logger;
+    progress: a callable(task, done, total))."""
     o = _native.Options()
     for key, value in options.items():
         if key == "logger":
             if value is not None:
                 o.setLogger(_log_to(value))
+        elif key == "progress":
+            if value is not None:
+                o.setProgress(_progress_to(value))
         else:
             o.set(v.option_name(key), v.option_value(value))
     return o
@@ -75,6 +92,19 @@ class Database(Closing):
     def schemas(self):
         """Every registered schema version."""
         return json.loads(self._n.schemasJson())
+
+    def drop_table(self, table):
+        """Drops a table: its rows, schema versions and indexes are gone from the next read on,
+        and its name is free. History queries from before the drop still read it until
+        gcGraceMs after the next merge. SchemaError for an unknown table."""
+        self._n.dropTable(v.text(table, "table"))
+        # A table registered later under the name starts again, with fields of its own.
+        for key in [k for k in self._tables if k[0] == table]:
+            self._tables.pop(key, None)
+
+    def drop_index(self, table, field):
+        """Drops the index on field: registers the table's next version without it."""
+        self._n.dropIndex(v.text(table, "table"), v.text(field, "field"))
 
     # ---- records -------------------------------------------------------------------------
 
@@ -188,6 +218,22 @@ class Database(Closing):
 
     def refresh(self):
         self._n.refresh()
+
+    def verify(self):
+        """Reads and checks every object the database reaches, straight from storage; the
+        report as a dict: ok, objects, bytes, rows, checked (count by kind), damaged (key,
+        kind, problem of each damaged or missing object)."""
+        return json.loads(self._n.verifyJson())
+
+    def export_to(self, path):
+        """Writes the whole database to the file at path as NDJSON; returns the rows."""
+        return self._n.exportTo(v.text(str(path), "path"))
+
+    def import_from(self, path, *, batch_rows=0, upsert=False):
+        """Reads an export into this database, committing every batch_rows rows (0: one
+        batch); a row whose key exists raises AlreadyExists unless upsert. Returns the rows."""
+        flags = _native.BDB_IMPORT_UPSERT if upsert else 0
+        return self._n.importFrom(v.text(str(path), "path"), v.count(batch_rows, "batch_rows"), flags)
 
     # ---- internals -----------------------------------------------------------------------
 

@@ -39,6 +39,11 @@ class Query(Closing):
         self._n.order(v.text(field, "field"), 1 if desc else 0)
         return self
 
+    def order_then(self, field, desc=False):
+        """A further sort key: rows equal in the keys before are ordered by this one."""
+        self._n.orderThen(v.text(field, "field"), 1 if desc else 0)
+        return self
+
     def limit(self, n):
         self._n.limit(v.count(n, "limit"))
         return self
