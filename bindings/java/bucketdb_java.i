@@ -4,6 +4,8 @@
 /* Plain int constants in package-private holder classes. */
 %include <enumtypeunsafe.swg>
 %javaconst(1);
+/* Java has no unsigned literal: bucketdb.h's 0x1u as Java spells it. */
+%javaconstvalue(1) BDB_IMPORT_UPSERT;
 %typemap(javaclassmodifiers) enum SWIGTYPE "final class"
 
 /* The shim classes are package-private: io.bucketdb's public API is the hand-written layer. */

@@ -172,10 +172,7 @@ module BucketDB
         BucketDB.fail!(4, "logger: expected a Logger (anything with #add), not a #{logger.class}")
       end
       @logger = logger
-      @queue = Native::LogQueue.new
-      @thread = Thread.new { run }
-      @thread.name = "bucketdb log"
-      @thread.report_on_exception = false
+      start
     end
 
     # No more lines: delivers what is queued, then ends (lines logged later go to stderr).
@@ -186,28 +183,64 @@ module BucketDB
 
     private
 
+    def start
+      @queue = Native::LogQueue.new
+      @thread = Thread.new { run }
+      @thread.name = "bucketdb log"
+      @thread.report_on_exception = false
+    end
+
     def run
       while (line = @queue.pop)
-        level, subsystem, message = line
         begin
-          @logger.add(SEVERITIES.fetch(level, 3), "#{subsystem}: #{message}", "bucketdb")
+          deliver(*line)
         rescue StandardError => e
-          warn "bucketdb: the logger raised #{e.class}: #{e.message}"
+          warn "bucketdb: the #{what} raised #{e.class}: #{e.message}"
         end
       end
+    end
+
+    def what = "logger"
+
+    def deliver(level, subsystem, message)
+      @logger.add(SEVERITIES.fetch(level, 3), "#{subsystem}: #{message}", "bucketdb")
+    end
+  end
+
+  # The progress of long work, handed to a callable (task, done, total) by a Ruby thread: the
+  # extension queues it as log lines (the task, then "DONE TOTAL").
+  class ProgressDelivery < LogDelivery
+    def initialize(progress) # rubocop:disable Lint/MissingSuper
+      unless progress.respond_to?(:call)
+        BucketDB.fail!(4, "progress: expected a callable (task, done, total), not a #{progress.class}")
+      end
+      @progress = progress
+      start
+    end
+
+    private
+
+    def what = "progress callable"
+
+    def deliver(_level, task, numbers)
+      done, total = numbers.split.map(&:to_i)
+      @progress.call(task, done, total)
     end
   end
 
   # An open database. Safe to share between threads.
   class Database
-    def initialize(uri, logger: nil, **opts)
+    def initialize(uri, logger: nil, progress: nil, **opts)
       o = BucketDB.native_options(opts)
       @log = logger && LogDelivery.new(logger)
       o.setLogger(@log.queue) if @log
+      @progress = progress && ProgressDelivery.new(progress)
+      o.setProgress(@progress.queue) if @progress
       begin
         @n = Native::Database.new(uri, o)
       rescue StandardError
         @log&.finish # the lines of the failed open are delivered
+        @progress&.finish
         raise
       end
       @tables = {}
@@ -225,6 +258,7 @@ module BucketDB
       nil
     ensure
       @log&.finish
+      @progress&.finish
     end
 
     def closed? = @n.isOpen.zero?
@@ -358,6 +392,31 @@ module BucketDB
     # "block0", "log" or "blocks", parsed.
     def inspect_storage(what) = JSON.parse(@n.inspectJson(what))
     def stats = JSON.parse(@n.statsJson)
+
+    # Drops a table: its rows, schema versions and indexes are gone from the next read on, and
+    # its name is free. SchemaError for an unknown table.
+    def drop_table(table)
+      @n.dropTable(table.to_s)
+      # A table registered later under the name starts again, with fields of its own.
+      @tables_lock.synchronize { @tables.delete_if { |(name, _), _| name == table.to_s } }
+      nil
+    end
+
+    # Drops the index on field: registers the table's next version without it.
+    def drop_index(table, field) = @n.dropIndex(table.to_s, field.to_s)
+
+    # Reads and checks every object the database reaches, straight from storage: a Hash with
+    # "ok", "objects", "bytes", "rows", "checked" (by kind) and "damaged".
+    def verify = JSON.parse(@n.verifyJson)
+
+    # Writes the whole database to the file at path as NDJSON; returns the rows.
+    def export_to(path) = @n.exportTo(path.to_s)
+
+    # Reads an export into the database, committing every batch_rows rows (0: one batch); a
+    # row whose key exists raises AlreadyExists unless upsert. Returns the rows imported.
+    def import_from(path, batch_rows: 0, upsert: false)
+      @n.importFrom(path.to_s, batch_rows, upsert ? Native::BDB_IMPORT_UPSERT : 0)
+    end
 
     def refresh
       @n.refresh
@@ -576,6 +635,9 @@ module BucketDB
     # otherwise commit raises Conflict.
     def expect_version(version) = tap { @n.expectVersion(version) }
 
+    # The last staged operation applies only if its row exists (else commit raises NotFound).
+    def expect_exists = tap { @n.expectExists }
+
     def size = @n.size
     alias length size
 
@@ -628,6 +690,8 @@ module BucketDB
     # Closes the group of conditions so far: where(a).where(b).or.where(c) is (a AND b) OR c.
     def or = tap { @n.orGroup }
     def order(field, desc: false) = tap { @n.order(field.to_s, desc ? 1 : 0) }
+    # A further sort key: rows equal in the keys before are ordered by this one.
+    def order_then(field, desc: false) = tap { @n.orderThen(field.to_s, desc ? 1 : 0) }
     def limit(n) = tap { @n.limit(n) }
     def offset(n) = tap { @n.offset(n) }
     def as_of(seq) = tap { @n.asOf(seq) }

@@ -132,6 +132,15 @@ public final class Batch implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The last staged operation applies only if its row exists; otherwise commit fails with {@code
+   * NOT_FOUND} and nothing of the batch is written.
+   */
+  public Batch expectExists() throws BucketDbException {
+    n.expectExists();
+    return this;
+  }
+
   /** The number of staged operations. */
   public int size() throws BucketDbException {
     return (int) n.size();

@@ -105,11 +105,22 @@ public final class BucketDb implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The progress of long work (task "merge TABLE", "gc", "verify", "export" or "import", done
+     * of total, total 0 when not known yet) goes to {@code progress}, from the thread doing the
+     * work; it must return quickly. {@code null}: none.
+     */
+    public Options progress(Progress progress) {
+      this.progress = progress;
+      return this;
+    }
+
     public Map<String, String> asMap() {
       return Collections.unmodifiableMap(values);
     }
 
     private System.Logger logger;
+    private Progress progress;
 
     /** The shim's options; the caller deletes them. */
     NativeOptions toNative() throws BucketDbException {
@@ -117,12 +128,25 @@ public final class BucketDb implements AutoCloseable {
       try {
         for (Map.Entry<String, String> e : values.entrySet()) o.set(e.getKey(), e.getValue());
         if (logger != null) o.setLogger(new LogBridge(logger));
+        if (progress != null) o.setProgress(new ProgressBridge(progress));
         return o;
       } catch (BucketDbException | RuntimeException e) {
         o.delete();
         throw e;
       }
     }
+  }
+
+  /** Receives the progress of long work (see {@link Options#progress}). */
+  @FunctionalInterface
+  public interface Progress {
+    void report(String task, long done, long total);
+  }
+
+  /** How {@link #importFrom} treats rows whose key exists. */
+  public enum ImportOption {
+    /** Replace them (otherwise the import fails with {@code EXISTS}). */
+    UPSERT
   }
 
   /** How {@link #registerSchema(String, SchemaOption...)} treats a new version of a table. */
@@ -407,6 +431,48 @@ public final class BucketDb implements AutoCloseable {
   /** Makes the next read look at the log whatever readStalenessMs says. */
   public void refresh() throws BucketDbException {
     n.refresh();
+  }
+
+  /**
+   * Drops a table: its rows, schema versions and indexes are gone from the next read on, and its
+   * name is free. {@code SCHEMA} for an unknown table.
+   */
+  public void dropTable(String table) throws BucketDbException {
+    n.dropTable(table);
+    // A table registered later under the name starts again, with fields of its own.
+    tables.keySet().removeIf(k -> k.startsWith(table + "\0"));
+  }
+
+  /** Drops the index on {@code field}: registers the table's next version without it. */
+  public void dropIndex(String table, String field) throws BucketDbException {
+    n.dropIndex(table, field);
+  }
+
+  /**
+   * Reads and checks every object the database reaches, straight from storage; the report as
+   * JSON: ok, objects, bytes, rows, checked (by kind), damaged ([{key, kind, problem}]).
+   */
+  public String verify() throws BucketDbException {
+    return n.verifyJson();
+  }
+
+  /** Writes the whole database to the file at {@code path} as NDJSON; returns the rows. */
+  public long exportTo(String path) throws BucketDbException {
+    return n.exportTo(path);
+  }
+
+  /**
+   * Reads an export into the database, committing every {@code batchRows} rows (0: one batch);
+   * a row whose key exists is {@code EXISTS} unless {@link ImportOption#UPSERT}. Returns the
+   * rows imported.
+   */
+  public long importFrom(String path, long batchRows, ImportOption... options)
+      throws BucketDbException {
+    int flags = 0;
+    for (ImportOption o : options) {
+      if (o == ImportOption.UPSERT) flags |= BucketDbNative.BDB_IMPORT_UPSERT;
+    }
+    return n.importFrom(path, batchRows, flags);
   }
 
   // ---- field layouts, cached by table and schema version --------------------------------------

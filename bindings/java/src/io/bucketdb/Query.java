@@ -65,6 +65,16 @@ public final class Query implements AutoCloseable {
     return this;
   }
 
+  /** A further sort key: rows equal in the keys before are ordered by this one. */
+  public Query thenBy(String field) throws BucketDbException {
+    return thenBy(field, false);
+  }
+
+  public Query thenBy(String field, boolean descending) throws BucketDbException {
+    n.orderThen(field, descending ? 1 : 0);
+    return this;
+  }
+
   public Query limit(long limit) throws BucketDbException {
     n.limit(limit);
     return this;

@@ -748,6 +748,52 @@ public class BucketDbTest {
   }
 
   @Test
+  public void dropsVerifyExportImportAndProgress() throws Exception {
+    seedUsers();
+    db.registerSchema(
+        USERS.replace("\"version\":1", "\"version\":2")
+            .replace("\"primaryKey\"", "\"indexes\":[\"age\"],\"primaryKey\""));
+    db.dropIndex("users", "age");
+    assertTrue(db.schemas(), db.schemas().contains("\"version\":3"));
+    expect(Code.SCHEMA, () -> db.dropIndex("users", "age"), "age");
+    db.merge();
+    assertTrue(db.verify(), db.verify().contains("\"ok\":true"));
+    Path dir = Files.createTempDirectory("bdb-java-admin");
+    String dump = dir.resolve("dump.ndjson").toString();
+    assertEquals(5, db.exportTo(dump));
+    ConcurrentLinkedQueue<String> tasks = new ConcurrentLinkedQueue<>();
+    try (BucketDb copy =
+        BucketDb.open(
+            "file:" + dir.resolve("copy"),
+            new BucketDb.Options().logLevel("silent").progress((t, d, n) -> tasks.add(t)))) {
+      assertEquals(5, copy.importFrom(dump, 2));
+      assertEquals(db.get("users", "u2"), copy.get("users", "u2"));
+      expect(Code.EXISTS, () -> copy.importFrom(dump, 0), "line");
+      assertEquals(5, copy.importFrom(dump, 0, BucketDb.ImportOption.UPSERT));
+      assertTrue(copy.verify().contains("\"ok\":true"));
+    }
+    assertTrue(tasks.toString(), tasks.contains("import") && tasks.contains("verify"));
+    db.dropTable("users");
+    expect(Code.SCHEMA, () -> db.get("users", "u1"), "users");
+    expect(Code.SCHEMA, () -> db.dropTable("users"), "users");
+  }
+
+  @Test
+  public void expectExistsAndThenBy() throws Exception {
+    seedUsers();
+    try (Batch b = db.batch()) {
+      b.delete("users", "u1").delete("users", "zzz").expectExists();
+      expect(Code.NOT_FOUND, b::commit, "users", "zzz");
+    }
+    assertTrue(db.get("users", "u1").isPresent());
+    db.insert("users", map("id", "u6", "name", "Anna", "age", 3));
+    assertEquals(
+        Arrays.asList("u1", "u4", "u6", "u2", "u3", "u5"),
+        ids(db.query("users").orderBy("name").thenBy("age", true)));
+    expect(Code.INVALID, () -> db.query("users").orderBy("name").thenBy("name"), "name");
+  }
+
+  @Test
   public void nativeLibraryIsLoadedByThePackage() {
     assertEquals("bucketdb_java", NativeLoader.NAME);
     NativeLoader.load(); // idempotent
