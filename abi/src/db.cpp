@@ -198,8 +198,8 @@ bdb_status bdb_db_import(bdb_db *db, const char *path, uint64_t batch_rows, unsi
     DbCall in(db);
     BDB_REQUIRE(path);
     if (flags & ~static_cast<unsigned>(BDB_IMPORT_UPSERT))
-      bucketdb::fail(BDB_E_INVALID, std::string(__func__) + ": unknown flags " +
-                                        std::to_string(flags & ~BDB_IMPORT_UPSERT));
+      bucketdb::fail(BDB_E_INVALID,
+                     "bdb_db_import: unknown flags " + std::to_string(flags & ~BDB_IMPORT_UPSERT));
     std::ifstream file(path, std::ios::binary);
     if (!file)
       bucketdb::fail(BDB_E_IO, std::string("bdb_db_import: cannot read ") + path + ": " +
