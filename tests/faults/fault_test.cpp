@@ -22,6 +22,8 @@
 namespace bucketdb {
 namespace {
 
+using test::status_of;
+
 const char *kSchema = R"({"name":"t","version":1,"fields":{"id":{"typeId":10},
   "n":{"typeId":5}},"primaryKey":"id"})";
 
@@ -38,16 +40,6 @@ std::set<std::string> ids(Database &db) {
   auto c = db.query(q);
   while (auto d = c->next()) out.insert(std::get<std::string>(d->get(0)));
   return out;
-}
-
-template <typename Fn>
-bdb_status status_of(Fn &&fn) {
-  try {
-    fn();
-  } catch (const Error &e) {
-    return e.status();
-  }
-  return BDB_OK;
 }
 
 // Every object of the database decodes and passes its checksum.

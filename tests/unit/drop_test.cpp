@@ -11,16 +11,7 @@ namespace {
 
 using test::open_db;
 using test::quiet_options;
-
-template <typename Fn>
-bdb_status status_of(Fn &&fn) {
-  try {
-    fn();
-  } catch (const Error &e) {
-    return e.status();
-  }
-  return BDB_OK;
-}
+using test::status_of;
 
 const char *kEvents = R"({"name":"events","version":1,"fields":{"id":{"typeId":3},
   "kind":{"typeId":10},"blob":{"typeId":11}},"primaryKey":"id","indexes":["kind"]})";

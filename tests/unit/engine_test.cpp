@@ -17,6 +17,7 @@ namespace {
 
 using test::open_db;
 using test::quiet_options;
+using test::status_of;
 
 // Runs on memory:, file:, crypt:compress:file: and, when BDB_TEST_S3_URI is set (the S3 tests
 // do), on S3; each test gets a database of its own (a fresh store, or a fresh dbPrefix in the
@@ -62,16 +63,6 @@ std::vector<std::string> all(Database &db, const std::string &table = "users") {
   std::vector<std::string> out;
   while (auto d = c->next()) out.push_back(d->to_json());
   return out;
-}
-
-template <typename Fn>
-bdb_status status_of(Fn &&fn) {
-  try {
-    fn();
-  } catch (const Error &e) {
-    return e.status();
-  }
-  return BDB_OK;
 }
 
 TEST_P(Engine, CommitGetPatchDelete) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/engine/database.h"
+#include "core/util/error.h"
 
 namespace bucketdb::test {
 
@@ -39,6 +40,17 @@ std::unique_ptr<Database> open_db(const std::string &uri, Options o = quiet_opti
 // blocks of `table`, the contention hint), so each passes its checksum; an object of no known
 // kind is a test failure. Returns how many were read.
 size_t check_every_object(Database &db, const std::string &prefix, const std::string &table);
+
+// The status an engine call fails with (BDB_OK when it does not fail).
+template <typename Fn>
+bdb_status status_of(Fn &&fn) {
+  try {
+    fn();
+  } catch (const Error &e) {
+    return e.status();
+  }
+  return BDB_OK;
+}
 
 extern const char *kUsersSchema;  // id varchar PK, name varchar, age uint8, score float64, ...
 
