@@ -250,6 +250,12 @@ uint64_t Database::commit_entry(
     if (timeshare()) {
       recheck_first_in_window_locked(window);
       catch_up_locked();
+    } else if (attempt == 0) {
+      // Entries other writers have most likely added meanwhile: read them first, together.
+      if (size_t expected = expected_foreign_locked()) {
+        counters_.commit_lookaheads++;
+        catch_up_locked(expected, false, 2, /*one_window=*/true);
+      }
     }
     SnapshotPtr s = pinned(snapshot());
     std::vector<LogOp> ops;
@@ -318,6 +324,7 @@ uint64_t Database::commit_entry(
       }
     }
     if (out == PutOutcome::kOk) {
+      log_complete_ms_ = put_started;  // nobody held e.seq then: this node had every entry
       apply_locked(e, obj.size(), true);
       if (timeshare() && first_in_window_.window != window)
         first_in_window_ = {window, e.seq, commit_id};

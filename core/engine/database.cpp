@@ -368,7 +368,8 @@ void Database::apply_locked(const LogEntry &e, size_t object_bytes, bool own) {
 // The sequence-guessing loop: GET committed/{last+1}, {last+2}, ... until one is missing,
 // `window` GETs in flight at a time, the window growing while every GET finds an entry (a
 // reopen over k entries costs about log(k) + k/64 round trips, not k).
-void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growth) {
+void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growth,
+                               bool one_window) {
   // A node that does not lead merges still learns of the leader's merges when its committed
   // cache grows, so its memory stays bounded (one conditional GET, usually a 304).
   SnapshotPtr before = snapshot();
@@ -403,9 +404,13 @@ void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growt
         if (!next) next = std::make_shared<Snapshot>(*snapshot());
         apply_entry(*next, e, key, got[found]->data.size(), /*in_place=*/true);
         counters_.entries_applied++;
-        if (e.writer && e.writer != writer_id_) last_foreign_ms_ = steady_ms();
+        if (e.writer && e.writer != writer_id_) note_foreign_locked(e.misc);
       }
       if (found == got.size()) {
+        if (one_window) {
+          publish_next();
+          return;  // where the log ends is not known: no freshness stamp
+        }
         window = std::min(window * growth, widest);
         continue;
       }
@@ -433,6 +438,27 @@ void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growt
   }
   publish_next();
   last_log_check_ms_ = steady_ms();
+  log_complete_ms_ = last_log_check_ms_;
+}
+
+void Database::note_foreign_locked(uint64_t misc) {
+  last_foreign_ms_ = steady_ms();
+  if (foreign_misc_ && misc > foreign_misc_) {
+    const uint64_t gap = misc - foreign_misc_;
+    foreign_gap_ms_ = foreign_gap_ms_ ? (foreign_gap_ms_ * 3 + gap) / 4 : gap;
+  }
+  foreign_misc_ = std::max(foreign_misc_, misc);
+}
+
+size_t Database::expected_foreign_locked() const {
+  const uint64_t seen = last_foreign_ms_.load(std::memory_order_relaxed);
+  if (!foreign_gap_ms_ || !seen || !log_complete_ms_) return 0;
+  const uint64_t now = steady_ms();
+  // Writers that stopped stop counting: the gap is at least the time since the last entry.
+  const uint64_t gap = std::max<uint64_t>({foreign_gap_ms_, now - seen, 1});
+  const uint64_t since = now - std::min(now, log_complete_ms_);
+  const uint64_t expected = (since + gap / 2) / gap;  // rounded
+  return static_cast<size_t>(std::min<uint64_t>(expected, objects_.max_in_flight()));
 }
 
 void Database::ensure_fresh(bool for_commit) {
@@ -586,9 +612,14 @@ bool Database::merge_due(const Snapshot &s) const {
     if (newest && table_needs_background_work(t, *newest)) return true;
   }
   if (s.unmerged_entries == 0) return false;
+  // An old tail is folded only when it is worth a merge's PUTs (about 75 GETs' price): a
+  // tail of a few entries costs a cold open a few GETs, and folding it every
+  // mergeIntervalMs was most of a quiet app's bill (README, "The log's length").
+  const uint64_t worth_folding = std::max<uint64_t>(1, opts_.merge_threshold_entries / 4);
   return s.unmerged_entries >= opts_.merge_threshold_entries ||
          s.unmerged_bytes >= opts_.merge_threshold_bytes ||
-         now_ms() >= s.first_unmerged_misc + opts_.merge_interval_ms;
+         (s.unmerged_entries >= worth_folding &&
+          now_ms() >= s.first_unmerged_misc + opts_.merge_interval_ms);
 }
 
 // The write-forward service. It looks only at local state, so an idle node sends nothing.

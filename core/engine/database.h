@@ -43,7 +43,7 @@ struct EngineCounters {
   std::atomic<uint64_t> commits{0}, commit_retries{0}, entries_applied{0}, merges{0},
       merges_lost{0}, merged_entries{0}, blocks_written{0}, gc_deleted{0}, blobs_uploaded{0},
       sort_runs_spilled{0}, index_plans_scanned{0}, contention_signalled{0}, contention_seen{0},
-      timeshare_late_writes{0}, timeshare_lost_commits{0};
+      timeshare_late_writes{0}, timeshare_lost_commits{0}, commit_lookaheads{0};
 };
 
 // Whether the leader has background work on a table: blocks in an older schema version to
@@ -209,7 +209,10 @@ class Database {
   // entry past the first missing one when the window does not, which tells a lost entry from
   // the end of the log (an open pays that GET).
   // The window grows `growth` times while every GET finds an entry.
-  void catch_up_locked(size_t window = 1, bool probe_past_tail = false, size_t growth = 2);
+  // one_window: read one window only; when every GET finds an entry, stop there without
+  // learning where the log ends (a commit's put-if-absent then tells).
+  void catch_up_locked(size_t window = 1, bool probe_past_tail = false, size_t growth = 2,
+                       bool one_window = false);
   // An open reads the next entry and the one after (the probe) together, then 8, 32, 64 at a
   // time: a quiet log costs Block 0 and 2 GETs in 2 round trips, a tail of 32 entries (the
   // merge threshold) 43 GETs in 4. Every miss is a GET billed, so the first window is small.
@@ -217,6 +220,12 @@ class Database {
   static constexpr size_t kOpenLogGrowth = 4;
   // After a lost race the entry that won is there, and usually little more.
   static constexpr size_t kLostRaceLogWindow = 2;
+  // Other writers' entries this node expects to have landed since it last knew the whole log,
+  // from the gaps between their commit times: a commit reads that many first (one window, in
+  // flight together) instead of losing a race for each (a lost race is a refused PUT, billed,
+  // and a round trip more). 0 when nobody else writes.
+  size_t expected_foreign_locked() const;
+  void note_foreign_locked(uint64_t misc);
   void refresh_block0_locked(bool force);
   // `rewind`: forget the log past b0 (it is read again), for a Block 0 behind the last one.
   void install_block0_locked(const std::shared_ptr<const Block0> &b0, const std::string &etag,
@@ -322,6 +331,10 @@ class Database {
   uint64_t last_win_ms_ = 0;                     // write_mu_: when this handle's last commit landed
   uint64_t wins_unchecked_ = 0;  // write_mu_: commits since the object was last looked at
   std::string contention_etag_;  // write_mu_: its ETag when last looked at
+  // write_mu_: the commit time (misc) of the last entry another writer wrote that this node
+  // applied, the gaps between such entries (smoothed), and when this node last knew it had
+  // every entry of the log (steady ms: a catch-up that met the end, or its own commit).
+  uint64_t foreign_misc_ = 0, foreign_gap_ms_ = 0, log_complete_ms_ = 0;
   static constexpr uint64_t kContendedForMs = 10000;  // how long a hint stays news
   const uint64_t writer_id_ = random_u64() | 1;       // names this handle in its log entries
 

@@ -188,6 +188,7 @@ std::string Database::stats_json() {
                    {"commitRetries", counters_.commit_retries.load()},
                    {"contentionSignalled", counters_.contention_signalled.load()},
                    {"contentionSeen", counters_.contention_seen.load()},
+                   {"commitLookaheads", counters_.commit_lookaheads.load()},
                    {"entriesApplied", counters_.entries_applied.load()},
                    {"merges", counters_.merges.load()},
                    {"mergesLost", counters_.merges_lost.load()},
