@@ -134,7 +134,10 @@ void Database::close() {
   if (opts_.auto_merge && !opts_.read_only) {
     try {
       SnapshotPtr s = snapshot();
-      if (s && merge_due(*s) && is_leader(now_ms())) merge(true);
+      // Whoever opens next reads what is left: a tail worth a merge is folded now, not
+      // after mergeIntervalMs (a process that closes will be a cold open again).
+      if (s && (merge_due(*s) || s->unmerged_entries >= worth_folding()) && is_leader(now_ms()))
+        merge(true);
     } catch (...) {
       failed = std::current_exception();
     }
@@ -615,10 +618,9 @@ bool Database::merge_due(const Snapshot &s) const {
   // An old tail is folded only when it is worth a merge's PUTs (about 75 GETs' price): a
   // tail of a few entries costs a cold open a few GETs, and folding it every
   // mergeIntervalMs was most of a quiet app's bill (README, "The log's length").
-  const uint64_t worth_folding = std::max<uint64_t>(1, opts_.merge_threshold_entries / 4);
   return s.unmerged_entries >= opts_.merge_threshold_entries ||
          s.unmerged_bytes >= opts_.merge_threshold_bytes ||
-         (s.unmerged_entries >= worth_folding &&
+         (s.unmerged_entries >= worth_folding() &&
           now_ms() >= s.first_unmerged_misc + opts_.merge_interval_ms);
 }
 

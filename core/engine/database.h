@@ -4,6 +4,7 @@
 // installation, garbage collection) serialise on write_mu_ and publish a new one.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -284,6 +285,10 @@ class Database {
   bool fresh_at(uint64_t now) const;
   void service_loop();
   bool merge_due(const Snapshot &s) const;
+  // The shortest tail worth a merge's PUTs: a quarter of mergeThresholdEntries.
+  uint64_t worth_folding() const {
+    return std::max<uint64_t>(1, opts_.merge_threshold_entries / 4);
+  }
   std::string data_key(const std::string &table) const;
   std::string manifest_key(const std::string &table) const;
   std::string prefixed(const std::string &sub) const;

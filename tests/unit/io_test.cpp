@@ -341,5 +341,29 @@ TEST_F(ReadShapes, WritersTakingTurnsReadEachOthersEntryBeforeTheirPut) {
   EXPECT_EQ(requests(*a) - before, 5u);
 }
 
+// A process that closes leaves its tail to the next cold open: one worth a merge (a quarter
+// of mergeThresholdEntries) is folded on the way out; a shorter one is left, cheaper to read
+// than to merge.
+TEST_F(ReadShapes, ACloseFoldsATailWorthAMergeAndLeavesAShortOne) {
+  auto commit_rows = [&](int n, const std::string &prefix) {
+    Options o = options();
+    o.auto_merge = true;  // mergeThresholdEntries 32, mergeIntervalMs 10 minutes
+    auto db = test::open_db(uri_, o);
+    for (int i = 0; i < n; i++) {
+      Batch b;
+      Document d(db->table_schema("users"));
+      d.set_json_object({{"id", prefix + std::to_string(i)}, {"name", "c"}, {"age", i}});
+      b.stage(StagedOp::kUpdate, d);
+      db->commit(b);
+    }
+    db->close();
+  };
+  auto unmerged = [&] { return test::open_db(uri_, options())->snapshot()->unmerged_entries; };
+  commit_rows(5, "short");
+  EXPECT_EQ(unmerged(), 5u) << "5 entries cost a cold open 5 GETs, a merge tens of PUTs";
+  commit_rows(3, "more");
+  EXPECT_EQ(unmerged(), 0u) << "8 entries: folded at close";
+}
+
 }  // namespace
 }  // namespace bucketdb
