@@ -11,7 +11,7 @@
 
 namespace bench {
 
-void latency_workload(const Config &cfg, Report &report, bool s3_only) {
+void latency_workload(const Config &cfg, Report &report, const std::string &part) {
   namespace fs = std::filesystem;
   latency::Setup setup;
   setup.cfg = &cfg;
@@ -25,7 +25,12 @@ void latency_workload(const Config &cfg, Report &report, bool s3_only) {
   setup.group_prefix = prefix;
   fs::remove_all(setup.dir);
   fs::create_directories(setup.dir);
-  if (!s3_only) {
+  if (part == "month") {
+    if (latency::counting_available()) latency::month_rows(setup, report);
+    fs::remove_all(setup.dir);
+    return;
+  }
+  if (part != "s3") {
     auto t0 = Clock::now();
     setup.table = setup.fresh("table");
     latency::build_table(setup.table, setup.rows, cfg.seed);

@@ -325,7 +325,7 @@ uint64_t Database::commit_entry(
     }
     if (out == PutOutcome::kOk) {
       log_complete_ms_ = put_started;  // nobody held e.seq then: this node had every entry
-      apply_locked(e, obj.size(), true);
+      apply_locked(e, std::move(obj), true);
       if (timeshare() && first_in_window_.window != window)
         first_in_window_ = {window, e.seq, commit_id};
       if (losses == 0 && !timeshare()) check_contention_locked();
@@ -334,7 +334,7 @@ uint64_t Database::commit_entry(
     if (out == PutOutcome::kPreconditionFailedAfterRetry) {
       auto got = storage_->get(key);
       if (got && decode_log_entry(got->data, key).commit_id == commit_id) {
-        apply_locked(e, obj.size(), true);
+        apply_locked(e, std::move(obj), true);
         return e.seq;
       }
     }
@@ -536,7 +536,8 @@ uint64_t Database::commit(Batch &batch) {
   }
   counters_.commits++;
   batch.ops.clear();
-  if (merge_due(*snapshot())) service_cv_.notify_all();
+  SnapshotPtr now = snapshot();
+  if (merge_due(*now) || checkpoint_due(*now, kCheckpointEntries)) poke_service();
   return me.seq;
 }
 

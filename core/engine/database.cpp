@@ -108,7 +108,8 @@ std::unique_ptr<Database> Database::open(const std::string &uri, const Options &
   {
     std::lock_guard<std::mutex> lock(db->write_mu_);
     db->load_initial_block0();
-    db->catch_up_locked(kOpenLogWindow, /*probe_past_tail=*/true, kOpenLogGrowth);
+    db->catch_up_locked(kOpenLogWindow, /*probe_past_tail=*/true, kOpenLogGrowth,
+                        /*one_window=*/false, /*with_checkpoint=*/true);
   }
   db->last_sweep_ms_ = db->steady_ms();
   if (options.auto_merge && !options.read_only)
@@ -129,15 +130,19 @@ void Database::close() {
   if (closed_) return;
   closed_ = true;
   // A short-lived process (the command line, a serverless function) still keeps the log
-  // short: the leader folds it on the way out when a merge is due.
+  // short: the leader folds it on the way out when a merge is due, and otherwise leaves a
+  // checkpoint of it when its tail past the last one is worth one (whoever opens next reads
+  // the checkpoint and fewer than kCheckpointEntries entries).
   std::exception_ptr failed;
   if (opts_.auto_merge && !opts_.read_only) {
     try {
       SnapshotPtr s = snapshot();
-      // Whoever opens next reads what is left: a tail worth a merge is folded now, not
-      // after mergeIntervalMs (a process that closes will be a cold open again).
-      if (s && (merge_due(*s) || s->unmerged_entries >= worth_folding()) && is_leader(now_ms()))
-        merge(true);
+      if (s && is_leader(now_ms())) {
+        if (merge_due(*s))
+          merge(true);
+        else
+          write_checkpoint(kCheckpointEntries);
+      }
     } catch (...) {
       failed = std::current_exception();
     }
@@ -290,6 +295,7 @@ void Database::install_block0_locked(const std::shared_ptr<const Block0> &b0,
   }
   publish(s);
   block0_read_ms_ = steady_ms();
+  trim_kept_locked();
 }
 
 void Database::refresh_block0_locked(bool force) {
@@ -346,7 +352,9 @@ bool Database::block0_moved_past(uint64_t generation) {
   return block0_moved_past_locked(generation);
 }
 
-void Database::apply_locked(const LogEntry &e, size_t object_bytes, bool own) {
+void Database::apply_locked(const LogEntry &e, Bytes object, bool own) {
+  const size_t object_bytes = object.size();
+  keep_entry_locked(e.seq, std::move(object));
   if (own) {
     // This node's own entry, built from rows it validated: when no reader holds the current
     // snapshot, change it where it is (a commit then costs its own rows, not a copy of every
@@ -371,8 +379,8 @@ void Database::apply_locked(const LogEntry &e, size_t object_bytes, bool own) {
 // The sequence-guessing loop: GET committed/{last+1}, {last+2}, ... until one is missing,
 // `window` GETs in flight at a time, the window growing while every GET finds an entry (a
 // reopen over k entries costs about log(k) + k/64 round trips, not k).
-void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growth,
-                               bool one_window) {
+void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growth, bool one_window,
+                               bool with_checkpoint) {
   // A node that does not lead merges still learns of the leader's merges when its committed
   // cache grows, so its memory stays bounded (one conditional GET, usually a 304).
   SnapshotPtr before = snapshot();
@@ -387,16 +395,33 @@ void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growt
   auto publish_next = [&] {
     if (next) publish(std::move(next));
   };
+  std::string checkpoint;  // read with the first window only
+  if (with_checkpoint && checkpoints_enabled())
+    checkpoint = checkpoint_key(snapshot()->block0->applied_seq);
   try {
     for (;;) {
       const uint64_t from = (next ? next->last_seq : snapshot()->last_seq) + 1;
       std::vector<std::string> keys;
       for (size_t i = 0; i < window; i++) keys.push_back(log_key(from + i));
       std::vector<std::optional<StoredObject>> got;
-      if (window == 1)
-        got.push_back(storage_->get(keys[0]));  // a freshness check: no thread hop
-      else
+      if (!checkpoint.empty()) {
+        keys.push_back(checkpoint);
         got = objects_.get_all(keys);
+        keys.pop_back();
+        std::optional<StoredObject> c = std::move(got.back());
+        got.pop_back();
+        const std::string key = std::move(checkpoint);
+        checkpoint.clear();
+        if (c && apply_checkpoint_locked(*c, key, next)) {
+          // The window read entries the checkpoint holds: read on past it.
+          window = std::max<size_t>(window, std::min<size_t>(kCheckpointEntries, widest));
+          continue;
+        }
+      } else if (window == 1) {
+        got.push_back(storage_->get(keys[0]));  // a freshness check: no thread hop
+      } else {
+        got = objects_.get_all(keys);
+      }
       size_t found = 0;
       for (; found < got.size() && got[found]; found++) {
         const std::string &key = keys[found];
@@ -407,6 +432,7 @@ void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growt
         if (!next) next = std::make_shared<Snapshot>(*snapshot());
         apply_entry(*next, e, key, got[found]->data.size(), /*in_place=*/true);
         counters_.entries_applied++;
+        keep_entry_locked(e.seq, std::move(got[found]->data));
         if (e.writer && e.writer != writer_id_) note_foreign_locked(e.misc);
       }
       if (found == got.size()) {
@@ -609,6 +635,14 @@ uint64_t Database::wait_for_own_window(const char *what) {
   }
 }
 
+void Database::poke_service() {
+  {
+    std::lock_guard<std::mutex> lock(service_mu_);
+    poked_ = true;
+  }
+  service_cv_.notify_all();
+}
+
 bool Database::merge_due(const Snapshot &s) const {
   for (const auto &t : s.block0->tables) {
     SchemaPtr newest = s.schemas->find_newest(t.name);
@@ -630,8 +664,10 @@ void Database::service_loop() {
     {
       std::unique_lock<std::mutex> lock(service_mu_);
       uint64_t wait = std::min<uint64_t>(opts_.write_forward_interval_ms, 1000);
-      service_cv_.wait_for(lock, std::chrono::milliseconds(wait), [&] { return stopping_; });
+      service_cv_.wait_for(lock, std::chrono::milliseconds(wait),
+                           [&] { return stopping_ || poked_; });
       if (stopping_) return;
+      poked_ = false;
     }
     try {
       SnapshotPtr s = snapshot();
@@ -641,6 +677,8 @@ void Database::service_loop() {
       bool early_in_window = now % interval < interval - interval / 4;
       if (merge_due(*s) && is_leader(now) && early_in_window) merge(true);
       s = snapshot();
+      if (checkpoint_due(*s, kCheckpointEntries) && is_leader(now_ms()))
+        write_checkpoint(kCheckpointEntries);
       bool gc_due = false;
       now = now_ms();
       for (const auto &g : s->block0->garbage)

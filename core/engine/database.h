@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <iosfwd>
 #include <memory>
 #include <mutex>
@@ -44,7 +45,8 @@ struct EngineCounters {
   std::atomic<uint64_t> commits{0}, commit_retries{0}, entries_applied{0}, merges{0},
       merges_lost{0}, merged_entries{0}, blocks_written{0}, gc_deleted{0}, blobs_uploaded{0},
       sort_runs_spilled{0}, index_plans_scanned{0}, contention_signalled{0}, contention_seen{0},
-      timeshare_late_writes{0}, timeshare_lost_commits{0}, commit_lookaheads{0};
+      timeshare_late_writes{0}, timeshare_lost_commits{0}, commit_lookaheads{0}, log_checkpoints{0},
+      log_checkpoints_read{0};
 };
 
 // Whether the leader has background work on a table: blocks in an older schema version to
@@ -212,8 +214,10 @@ class Database {
   // The window grows `growth` times while every GET finds an entry.
   // one_window: read one window only; when every GET finds an entry, stop there without
   // learning where the log ends (a commit's put-if-absent then tells).
+  // with_checkpoint: the first window also reads the log checkpoint of Block 0's position
+  // (an open: the tail in one GET instead of one per entry).
   void catch_up_locked(size_t window = 1, bool probe_past_tail = false, size_t growth = 2,
-                       bool one_window = false);
+                       bool one_window = false, bool with_checkpoint = false);
   // An open reads the next entry and the one after (the probe) together, then 8, 32, 64 at a
   // time: a quiet log costs Block 0 and 2 GETs in 2 round trips, a tail of 32 entries (the
   // merge threshold) 43 GETs in 4. Every miss is a GET billed, so the first window is small.
@@ -231,7 +235,32 @@ class Database {
   // `rewind`: forget the log past b0 (it is read again), for a Block 0 behind the last one.
   void install_block0_locked(const std::shared_ptr<const Block0> &b0, const std::string &etag,
                              bool rewind = false);
-  void apply_locked(const LogEntry &e, size_t object_bytes, bool own = false);
+  void apply_locked(const LogEntry &e, Bytes object, bool own = false);
+  // Log checkpoints (checkpoint.cpp; docs/SPEC.md section 3): the unmerged log in one object
+  // that a cold open reads in one GET. Only on stores with conditional writes (an entry a
+  // timeshare store let another node overwrite must not be copied); written by a writable
+  // handle with autoMerge, read by every open.
+  std::string checkpoint_key(uint64_t applied_seq) const;
+  bool checkpoints_enabled() const;
+  bool writes_checkpoints() const;
+  // Keeps an unmerged entry's bytes for the next checkpoint; trim drops what Block 0 folded.
+  void keep_entry_locked(uint64_t seq, Bytes object);
+  void trim_kept_locked();
+  // Applies a checkpoint read with the log's first window to `next`; false (logged) when it
+  // cannot be used, and the log entries are read instead.
+  bool apply_checkpoint_locked(const StoredObject &obj, const std::string &key,
+                               std::shared_ptr<Snapshot> &next);
+  // Writes the checkpoint when at least `min_new` entries are past the newest this node knows
+  // of (the leader's service, and a close).
+  void write_checkpoint(uint64_t min_new);
+  // Whether the tail past the newest checkpoint this node knows of holds min_new entries.
+  bool checkpoint_due(const Snapshot &s, uint64_t min_new) const;
+  // Wakes the write-forward service (a merge or a checkpoint is due).
+  void poke_service();
+  // A cold open over a tail of fewer entries than this reads them in the window after the
+  // checkpoint; a checkpoint (one PUT, 12.5 GETs' price) is written each time the tail past
+  // the last one reaches it.
+  static constexpr uint64_t kCheckpointEntries = 8;
   void ensure_fresh(bool for_commit);
   // Whether the store's Block 0 is newer than `generation` (re-reading it). An object missing
   // under an older Block 0 was merged and collected by another node, not lost.
@@ -340,8 +369,12 @@ class Database {
   // applied, the gaps between such entries (smoothed), and when this node last knew it had
   // every entry of the log (steady ms: a catch-up that met the end, or its own commit).
   uint64_t foreign_misc_ = 0, foreign_gap_ms_ = 0, log_complete_ms_ = 0;
-  static constexpr uint64_t kContendedForMs = 10000;  // how long a hint stays news
-  const uint64_t writer_id_ = random_u64() | 1;       // names this handle in its log entries
+  // write_mu_: the bytes of every unmerged entry applied (seq -> object), for checkpoints,
+  // and the newest checkpoint this node wrote or read (for Block 0 position checkpoint_of_).
+  std::map<uint64_t, std::shared_ptr<const Bytes>> kept_entries_;
+  std::atomic<uint64_t> checkpoint_of_{0}, checkpoint_last_{0};  // written with write_mu_
+  static constexpr uint64_t kContendedForMs = 10000;             // how long a hint stays news
+  const uint64_t writer_id_ = random_u64() | 1;  // names this handle in its log entries
 
   struct Pins {
     std::mutex mu;
@@ -353,6 +386,7 @@ class Database {
   std::mutex service_mu_;
   std::condition_variable service_cv_;
   bool stopping_ = false;
+  bool poked_ = false;  // service_mu_
   bool closed_ = false;
   uint64_t last_gc_ms_ = 0;
   uint64_t last_sweep_ms_ = 0;

@@ -192,6 +192,16 @@ uint64_t Database::sweep_orphans_locked(const SnapshotPtr &s) {
     deletes.del(key);
     deleted++;
   }
+  // Checkpoints of positions before Block 0's and at or below the floor: no Block 0 a node may
+  // still hold follows them (a merge lists only the checkpoint its node knew of as garbage).
+  for (const std::string &key : storage_->list_all(prefixed("checkpoint/"))) {
+    auto seq = parse_log_seq(last_segment(key));
+    if (!seq || *seq >= s->block0->applied_seq || *seq > s->block0->log_floor ||
+        referenced.count(key))
+      continue;
+    deletes.del(key);
+    deleted++;
+  }
   // Also the states history queries may still read (their objects are in `garbage` anyway).
   for (const auto &h : s->block0->history)
     for (const auto &[table, key] : h.manifests) referenced.insert(key);

@@ -189,6 +189,8 @@ std::string Database::stats_json() {
                    {"contentionSignalled", counters_.contention_signalled.load()},
                    {"contentionSeen", counters_.contention_seen.load()},
                    {"commitLookaheads", counters_.commit_lookaheads.load()},
+                   {"logCheckpoints", counters_.log_checkpoints.load()},
+                   {"logCheckpointsRead", counters_.log_checkpoints_read.load()},
                    {"entriesApplied", counters_.entries_applied.load()},
                    {"merges", counters_.merges.load()},
                    {"mergesLost", counters_.merges_lost.load()},

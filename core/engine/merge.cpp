@@ -211,12 +211,14 @@ uint64_t Database::merge(bool only_if_leader) {
   std::lock_guard<std::mutex> merge_lock(merge_mu_);
   if (only_if_leader && !is_leader(now_ms())) return 0;
   const uint64_t window = timeshare() ? wait_for_own_window("merge") : 0;
+  bool checkpoint_known = false;  // of the Block 0 this merge replaces: garbage after it
   {
     std::lock_guard<std::mutex> lock(write_mu_);
     // Without If-Match nothing stops a swap built on an old Block 0 from replacing a newer
     // one: read the current one after the wait.
     if (timeshare()) refresh_block0_locked(true);
     catch_up_locked();
+    checkpoint_known = checkpoint_of_ == snapshot()->block0->applied_seq && checkpoint_last_;
   }
   SnapshotPtr s = snapshot();
   const Block0 &b0 = *s->block0;
@@ -410,6 +412,9 @@ uint64_t Database::merge(bool only_if_leader) {
   }
   for (const auto &g : s->blob_garbage)
     if (g.first <= upto) nb->garbage.push_back(Garbage{blob_key(g.second), now, b0.generation + 1});
+  // Another node's checkpoint of this position, unknown here, is left to the orphan sweep.
+  if (checkpoint_known && upto > b0.applied_seq)
+    nb->garbage.push_back(Garbage{checkpoint_key(b0.applied_seq), now, b0.generation + 1});
   nb->schemas.clear();
   for (const auto &[t, versions] : s->schemas->tables())
     for (const auto &[v, sp] : versions) nb->schemas.push_back(sp->canonical_json());

@@ -24,10 +24,11 @@ struct Options {
   // Storage requests one database keeps in flight at once (read-ahead, merges, collection,
   // log catch-up): each is a thread of the I/O pool while it runs.
   uint32_t max_requests_in_flight = 64;
-  uint64_t merge_interval_ms = 600000;
+  // A cold open reads the unmerged log in one GET of its checkpoint, however long: merges,
+  // which cost PUTs, are rare by default (README, "The log's length").
+  uint64_t merge_interval_ms = 6 * 3600 * 1000;
   uint64_t merge_threshold_bytes = 4 << 20;
-  // A short unmerged log keeps every cold open cheap (README, "The log's length").
-  uint64_t merge_threshold_entries = 32;
+  uint64_t merge_threshold_entries = 128;
   uint64_t gc_grace_ms = 3600000;
   bool auto_merge = true;
   // Open creates the database when its prefix holds nothing; otherwise a missing Block 0 is

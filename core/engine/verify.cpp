@@ -12,6 +12,7 @@
 #include "core/engine/database.h"
 #include "core/engine/drop.h"
 #include "core/format/envelope.h"
+#include "core/format/log_checkpoint.h"
 #include "core/util/error.h"
 
 namespace bucketdb {
@@ -213,6 +214,30 @@ std::string Database::verify_json() {
       c.damage(hint_key, "contention hint",
                "not a contention hint (a writer's id and time: digits and spaces); writers "
                "overwrite it when they contend, and it may be deleted");
+  }
+
+  // The log checkpoint of Block 0's position (SPEC section 3), when one was written: a copy
+  // of the log's first entries, which opens read instead of them.
+  const std::string checkpoint = checkpoint_key(s->block0->applied_seq);
+  auto copy = objects_.get_all({checkpoint});
+  if (copy[0]) {
+    c.objects++;
+    c.counts["log checkpoint"]++;
+    c.bytes += copy[0]->data.size();
+    try {
+      LogCheckpoint cp = decode_log_checkpoint(copy[0]->data, checkpoint);
+      if (cp.applied_seq != s->block0->applied_seq)
+        fail(BDB_E_CORRUPT, "follows sequence " + std::to_string(cp.applied_seq));
+      for (size_t i = 0; i < cp.entries.size(); i++) {
+        const uint64_t seq = cp.applied_seq + 1 + i;
+        if (decode_log_entry(cp.entries[i], checkpoint).seq != seq)
+          fail(BDB_E_CORRUPT, "entry " + std::to_string(i + 1) + " is not " + log_key(seq));
+      }
+    } catch (const Error &e) {
+      c.damage(
+          checkpoint, "log checkpoint",
+          std::string(e.what()) + "; opens read the log entries instead, and it may be deleted");
+    }
   }
 
   ojson out;

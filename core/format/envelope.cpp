@@ -22,6 +22,8 @@ const char *object_kind_name(ObjectKind kind) {
       return "index node";
     case ObjectKind::kBlob:
       return "blob";
+    case ObjectKind::kLogCheckpoint:
+      return "log checkpoint";
   }
   return "object";
 }

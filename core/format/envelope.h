@@ -20,6 +20,7 @@ enum class ObjectKind : uint8_t {
   kManifestPage = 4,
   kIndexNode = 5,
   kBlob = 6,
+  kLogCheckpoint = 7,
 };
 
 // The newest format version of each kind: readers take every version from 1 up to it, and

@@ -341,28 +341,109 @@ TEST_F(ReadShapes, WritersTakingTurnsReadEachOthersEntryBeforeTheirPut) {
   EXPECT_EQ(requests(*a) - before, 5u);
 }
 
-// A process that closes leaves its tail to the next cold open: one worth a merge (a quarter
-// of mergeThresholdEntries) is folded on the way out; a shorter one is left, cheaper to read
-// than to merge.
-TEST_F(ReadShapes, ACloseFoldsATailWorthAMergeAndLeavesAShortOne) {
-  auto commit_rows = [&](int n, const std::string &prefix) {
+// A process that closes leaves its tail to the next cold open: once the tail holds
+// kCheckpointEntries (8) past the last checkpoint, a checkpoint of it (one PUT), so whoever
+// opens next reads Block 0, the checkpoint and one short window, not a GET per entry. Merges
+// (tens of PUTs) wait for mergeThresholdEntries.
+class Checkpoints : public ReadShapes {
+ protected:
+  Options writer() {
     Options o = options();
     o.auto_merge = true;  // mergeThresholdEntries 32, mergeIntervalMs 10 minutes
-    auto db = test::open_db(uri_, o);
+    return o;
+  }
+  void commit_rows(Database &db, int n, const std::string &prefix) {
     for (int i = 0; i < n; i++) {
       Batch b;
-      Document d(db->table_schema("users"));
+      Document d(db.table_schema("users"));
       d.set_json_object({{"id", prefix + std::to_string(i)}, {"name", "c"}, {"age", i}});
       b.stage(StagedOp::kUpdate, d);
-      db->commit(b);
+      db.commit(b);
     }
-    db->close();
+  }
+  // GETs and puts a cold open costs, and the rows it sees.
+  struct Open {
+    uint64_t gets, unmerged, rows;
   };
-  auto unmerged = [&] { return test::open_db(uri_, options())->snapshot()->unmerged_entries; };
-  commit_rows(5, "short");
-  EXPECT_EQ(unmerged(), 5u) << "5 entries cost a cold open 5 GETs, a merge tens of PUTs";
-  commit_rows(3, "more");
-  EXPECT_EQ(unmerged(), 0u) << "8 entries: folded at close";
+  Open open_cold() {
+    auto db = test::open_db(uri_, options());
+    uint64_t gets = db->storage().counters().gets;
+    return {gets, db->snapshot()->unmerged_entries, db->count(users(*db))};
+  }
+};
+
+TEST_F(Checkpoints, AClosedWritersTailIsReadInOneGetByTheNextOpen) {
+  {
+    auto db = test::open_db(uri_, writer());
+    commit_rows(*db, 5, "short");
+    uint64_t puts = db->storage().counters().puts;
+    db->close();
+    EXPECT_EQ(db->storage().counters().puts, puts) << "5 entries: no checkpoint, no merge";
+  }
+  Open o = open_cold();
+  EXPECT_EQ(o.unmerged, 5u);
+  EXPECT_EQ(o.rows, 45u);
+  EXPECT_LE(o.gets, 1u + 1 + 2 + 8) << "Block 0, the checkpoint (missing), windows of 2 and 8";
+  {
+    auto db = test::open_db(uri_, writer());
+    uint64_t puts = db->storage().counters().puts;
+    commit_rows(*db, 20, "more");
+    db->close();
+    // Every 8 entries past the last one (the service, woken by the commit), and what is left
+    // at close when it holds 8: at most 3 for 20 commits.
+    uint64_t checkpoints = db->storage().counters().puts - puts - 20;
+    EXPECT_GE(checkpoints, 1u);
+    EXPECT_LE(checkpoints, 3u);
+  }
+  o = open_cold();
+  EXPECT_EQ(o.unmerged, 25u) << "not merged: 25 entries are below mergeThresholdEntries";
+  EXPECT_EQ(o.rows, 65u);
+  EXPECT_LE(o.gets, 1u + 1 + 2 + 8) << "Block 0, the checkpoint with a window of 2, then 8; "
+                                       "without it 43 (2, 8 and 32 entries)";
+}
+
+TEST_F(Checkpoints, ADamagedCheckpointCostsGetsNotRows) {
+  {
+    auto db = test::open_db(uri_, writer());
+    commit_rows(*db, 12, "w");
+  }
+  std::string key;
+  for (const auto &k : keep_->list_all(""))
+    if (k.find("/checkpoint/") != std::string::npos) key = k;
+  ASSERT_FALSE(key.empty()) << "the close wrote a checkpoint";
+  auto obj = keep_->get(key);
+  ASSERT_TRUE(obj);
+  obj->data[obj->data.size() / 2] ^= 0x40;
+  keep_->put(key, obj->data, PutCondition{});
+  std::vector<std::string> logged;
+  Options o = options();
+  o.log_level = "warn";
+  o.log_sink = [&](LogLevel, const char *, const char *msg) { logged.push_back(msg); };
+  auto db = test::open_db(uri_, o);
+  EXPECT_EQ(db->count(users(*db)), 52u) << "every entry read from the log instead";
+  bool named = false;
+  for (const auto &m : logged) named |= m.find(key) != std::string::npos;
+  EXPECT_TRUE(named) << "the warning names the damaged checkpoint";
+}
+
+TEST_F(Checkpoints, AMergeListsItsNodesCheckpointAsGarbageAndCollectionDeletesIt) {
+  Options o = writer();
+  o.gc_grace_ms = 1;
+  auto db = test::open_db(uri_, o);
+  commit_rows(*db, 9, "g");
+  db->close();
+  db = test::open_db(uri_, o);  // reads the checkpoint
+  auto checkpoints = [&] {
+    size_t n = 0;
+    for (const auto &k : keep_->list_all("")) n += k.find("/checkpoint/") != std::string::npos;
+    return n;
+  };
+  EXPECT_EQ(checkpoints(), 1u);
+  db->merge();
+  std::this_thread::sleep_for(milliseconds(5));
+  db->gc(false);
+  EXPECT_EQ(checkpoints(), 0u);
+  EXPECT_EQ(db->count(users(*db)), 49u);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "core/format/block0.h"
 #include "core/format/data_block.h"
 #include "core/format/index_node.h"
+#include "core/format/log_checkpoint.h"
 #include "core/format/log_entry.h"
 #include "core/format/manifest_page.h"
 
@@ -38,6 +39,8 @@ size_t check_every_object(Database &db, const std::string &prefix, const std::st
                 std::string::npos);
     else if (sub.rfind("indexes/", 0) == 0)
       decode_index_node(obj->data, key);
+    else if (sub.rfind("checkpoint/", 0) == 0)
+      for (const Bytes &e : decode_log_checkpoint(obj->data, key).entries) decode_log_entry(e, key);
     else
       ADD_FAILURE() << "unexpected object " << key;
     n++;
