@@ -125,10 +125,11 @@ BDB_API void bdb_free(void *ptr);
  *   mergeIntervalMs (21600000: 6 hours),
  *   mergeThresholdBytes (>= 1, 4194304), mergeThresholdEntries (>= 1, 128), gcGraceMs
  *   (3600000), autoMerge (1: the write-forward service runs in the background, merging and
- *   writing log checkpoints, and merges or checkpoints at close when due; 0: only bdb_db_merge), createIfMissing (0: bdb_open of a prefix that
- *   holds no database is BDB_E_NOT_FOUND; 1: it creates one), readOnly (1: the handle sends
- *   only GETs and LISTs; commits, schema registration, merge and gc are BDB_E_INVALID, nothing
- *   merges at close; 0), logLevel (debug|info|warn|error|silent),
+ *   writing log checkpoints, and merges or checkpoints at close when due; 0: only
+ *   bdb_db_merge), createIfMissing (0: bdb_open of a prefix that holds no database is
+ *   BDB_E_NOT_FOUND; 1: it creates one), readOnly (1: the handle sends only GETs and LISTs;
+ *   commits, schema registration, merge and gc are BDB_E_INVALID, nothing merges at close;
+ *   0), logLevel (debug|info|warn|error|silent),
  *   dataPrefix, committedPrefix, blobPrefix, indexPrefix, manifestPrefix; for tests,
  *   clockOffsetMs (signed ms added to this node's wall clock).
  *   ringSize is 1 to 256. A nodeId >= ringSize never leads merges. */
