@@ -446,5 +446,39 @@ TEST_F(Checkpoints, AMergeListsItsNodesCheckpointAsGarbageAndCollectionDeletesIt
   EXPECT_EQ(db->count(users(*db)), 49u);
 }
 
+// A merge by a node that never saw the checkpoint leaves it unnamed: the orphan sweep deletes
+// it once the log floor passes its position, and never the checkpoint of Block 0's own.
+TEST_F(Checkpoints, TheSweepDeletesACheckpointNoMergeListed) {
+  Options o = options();
+  o.gc_grace_ms = 1;
+  auto other = test::open_db(uri_, o);  // opened before the checkpoint: reads entries later
+  {
+    auto db = test::open_db(uri_, writer());
+    commit_rows(*db, 9, "s");
+  }
+  auto checkpoints = [&] {
+    std::vector<std::string> keys;
+    for (const auto &k : keep_->list_all(""))
+      if (k.find("/checkpoint/") != std::string::npos) keys.push_back(k);
+    return keys;
+  };
+  ASSERT_EQ(checkpoints().size(), 1u);
+  other->merge();
+  std::this_thread::sleep_for(milliseconds(5));
+  other->gc(true);  // raises the floor past the merge
+  std::this_thread::sleep_for(milliseconds(5));
+  other->gc(true);
+  EXPECT_TRUE(checkpoints().empty());
+  {
+    auto db = test::open_db(uri_, writer());
+    commit_rows(*db, 8, "t");
+  }
+  ASSERT_EQ(checkpoints().size(), 1u) << "the checkpoint of the new position";
+  std::this_thread::sleep_for(milliseconds(5));
+  other->gc(true);
+  EXPECT_EQ(checkpoints().size(), 1u) << "Block 0's own position is kept";
+  EXPECT_EQ(test::open_db(uri_, options())->count(users(*other)), 57u);
+}
+
 }  // namespace
 }  // namespace bucketdb
