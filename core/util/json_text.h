@@ -13,34 +13,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/include/bdb_common/json_depth.h"
 #include "core/util/error.h"
 
 namespace bucketdb {
 
-constexpr size_t kMaxJsonDepth = 256;
-
-// Whether `text` nests at most `limit` arrays and objects (brackets inside strings do not
-// count; malformed text is the parser's to report). Linear, no recursion.
-inline bool json_depth_within(std::string_view text, size_t limit = kMaxJsonDepth) {
-  size_t depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); i++) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        i++;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > limit) return false;
-    } else if ((c == ']' || c == '}') && depth) {
-      depth--;
-    }
-  }
-  return true;
-}
+using bdbcommon::json_depth_within;  // the check itself, shared with the command line
+using bdbcommon::kMaxJsonDepth;
 
 // BDB_E_JSON "WHAT: JSON nested deeper than 256 levels" unless json_depth_within(text).
 inline void check_json_depth(std::string_view text, const std::string &what) {

@@ -18,9 +18,10 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <bdb_common/json_depth.h>
+
 #include "commands.h"
 #include "errors.h"
-#include "json_depth.h"
 #include "output.h"
 
 namespace bdbcli {
@@ -61,7 +62,7 @@ std::string read_input(const std::string &path) {
 // none of these goes to it whole, so its own message ("malformed JSON", "nested deeper than
 // 256 levels") is what the user sees.
 std::vector<std::string> split_schemas(const std::string &text) {
-  if (!json_depth_ok(text) || nlohmann::json::accept(text)) return {text};
+  if (!bdbcommon::json_depth_within(text) || nlohmann::json::accept(text)) return {text};
   std::vector<std::string> lines;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {

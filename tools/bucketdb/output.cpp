@@ -11,8 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <bdb_common/json_depth.h>
+
 #include "errors.h"
-#include "json_depth.h"
 
 namespace bdbcli {
 
@@ -59,7 +60,7 @@ void print_line(const std::string &text) {
 }
 
 void print_json(const char *json) {
-  if (isatty(STDOUT_FILENO) && json_depth_ok(json)) {
+  if (isatty(STDOUT_FILENO) && bdbcommon::json_depth_within(json)) {
     // ordered_json keeps the library's key order; its integers stay exact.
     auto doc = nlohmann::ordered_json::parse(json, nullptr, false);
     if (!doc.is_discarded()) {

@@ -7,8 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <bdb_common/json_depth.h>
+
 #include "errors.h"
-#include "json_depth.h"
 
 namespace bdbcli {
 
@@ -57,9 +58,9 @@ WhereClause parse_where(const std::string &text) {
   if (!unary && !w.value) usage_error(what + "missing VALUE after '" + w.op + "'");
   if (w.value) {
     // Checked here so that the common slip, an unquoted string, is reported as syntax.
-    if (!json_depth_ok(*w.value))
-      usage_error(what + "VALUE is JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
-                  " levels");
+    if (!bdbcommon::json_depth_within(*w.value))
+      usage_error(what + "VALUE is JSON nested deeper than " +
+                  std::to_string(bdbcommon::kMaxJsonDepth) + " levels");
     auto json = nlohmann::json::parse(*w.value, nullptr, false);
     if (json.is_discarded())
       usage_error(what + "VALUE must be a JSON literal (strings in double quotes, e.g. \"bob\")");
