@@ -2,25 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <random>
 #include <thread>
 
 namespace bucketdb::conformance {
-
-Bytes bytes(const std::string &s) {
-  return Bytes(s.begin(), s.end());
-}
-
-std::string text(const Bytes &b) {
-  return std::string(b.begin(), b.end());
-}
-
-Bytes random_bytes(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  Bytes out(n);
-  for (auto &b : out) b = static_cast<uint8_t>(rng() >> 56);
-  return out;
-}
 
 std::string show(const std::string &s) {
   return "'" + (s.size() > 80 ? s.substr(0, 80) + "..." : s) + "'";
@@ -69,6 +53,7 @@ PutOptions if_none_match() {
 void race(int n, const std::function<void(int)> &fn) {
   std::atomic<int> ready{0};
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(n));
   std::vector<std::string> errors(static_cast<size_t>(n));
   for (int i = 0; i < n; i++) {
     threads.emplace_back([&, i] {

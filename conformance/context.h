@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/bytes.h"
 #include "conformance/store.h"
 #include "conformance/suite.h"
 
@@ -28,9 +29,6 @@ inline void expect(bool ok, const std::string &message) {
   throw CheckSkipped{why};
 }
 
-Bytes bytes(const std::string &s);
-std::string text(const Bytes &b);
-Bytes random_bytes(size_t n, uint64_t seed);
 std::string show(const std::string &s);  // quoted, cut at 80 bytes
 std::string join(const std::vector<std::string> &v);
 std::string sorted_join(std::vector<std::string> v);

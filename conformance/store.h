@@ -9,10 +9,9 @@
 #include <vector>
 
 #include "abi/include/bucketdb/driver.h"
+#include "conformance/bytes.h"
 
 namespace bucketdb::conformance {
-
-using Bytes = std::vector<uint8_t>;
 
 // A driver call that answered an error status (BDB_DRV_*), with the driver's message.
 class DriverError : public std::runtime_error {

@@ -230,7 +230,7 @@ TEST(FileDriver, ErrorsNameTheKeyAndPath) {
   TempDir dir;
   auto s = Storage::open("file:" + dir.path);
   s->put("file", bytes("x"), {});
-  auto e = expect_error([&] { s->put("file/under", bytes("y"), {}); });
+  auto e = error_of([&] { s->put("file/under", bytes("y"), {}); });
   EXPECT_EQ(e.status(), BDB_E_INVALID);
   EXPECT_NE(std::string(e.what()).find("file/under"), std::string::npos) << e.what();
 }
@@ -242,7 +242,7 @@ TEST(FileDriver, WritesToAReadOnlyDirectoryFailWithPermission) {
   s->put("k", bytes("v"), {});
   fs::create_directory(dir.path + "/ro");
   ::chmod((dir.path + "/ro").c_str(), 0500);
-  auto e = expect_error([&] { s->put("ro/x", bytes("v"), {}); });
+  auto e = error_of([&] { s->put("ro/x", bytes("v"), {}); });
   EXPECT_EQ(e.status(), BDB_E_PERMISSION) << e.what();
   EXPECT_NE(std::string(e.what()).find("ro/x"), std::string::npos) << e.what();
   ::chmod((dir.path + "/ro").c_str(), 0700);

@@ -21,13 +21,6 @@ std::vector<Backend> backends() {
   return out;
 }
 
-Bytes bytes(const std::string &s) {
-  return Bytes(s.begin(), s.end());
-}
-std::string text(const Bytes &b) {
-  return std::string(b.begin(), b.end());
-}
-
 std::string unique_suffix() {
   static std::atomic<int> counter{0};
   static const uint64_t salt = std::random_device{}();

@@ -15,8 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "conformance/bytes.h"
 #include "core/storage/storage.h"
 #include "core/util/error.h"
+#include "tests/support/error_of.h"
 
 namespace bdbtest {
 
@@ -24,6 +26,9 @@ using bucketdb::Bytes;
 using bucketdb::PutCondition;
 using bucketdb::PutOutcome;
 using bucketdb::Storage;
+using bucketdb::conformance::bytes;
+using bucketdb::conformance::text;
+using bucketdb::test::error_of;
 
 enum class Kind { kMemory, kFile, kExternal };
 
@@ -59,24 +64,9 @@ class TestStore {
   std::string prefix_;  // external stores: this test's key prefix
 };
 
-Bytes bytes(const std::string &s);
-std::string text(const Bytes &b);
-
 // A fresh, unique directory under /tmp (not created).
 std::string fresh_temp_dir();
 // A process-unique suffix for store names.
 std::string unique_suffix();
-
-// Runs fn, which must throw bucketdb::Error; returns it.
-template <typename Fn>
-bucketdb::Error expect_error(Fn &&fn) {
-  try {
-    fn();
-  } catch (const bucketdb::Error &e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a bucketdb::Error";
-  return bucketdb::Error(BDB_OK, "");
-}
 
 }  // namespace bdbtest

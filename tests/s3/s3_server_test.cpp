@@ -14,8 +14,10 @@
 #include <vector>
 
 #include "abi/include/bucketdb/driver.h"
+#include "conformance/bytes.h"
 #include "core/util/error.h"
 #include "s3_test_support.h"
+#include "tests/support/error_of.h"
 
 namespace bdbs3test {
 namespace {
@@ -24,25 +26,9 @@ using bucketdb::Bytes;
 using bucketdb::PutCondition;
 using bucketdb::PutOutcome;
 using bucketdb::Storage;
-
-Bytes bytes(const std::string &s) {
-  return Bytes(s.begin(), s.end());
-}
-std::string text(const Bytes &b) {
-  return std::string(b.begin(), b.end());
-}
-
-// Runs fn, which must throw bucketdb::Error; returns it.
-template <typename Fn>
-bucketdb::Error error_of(Fn &&fn) {
-  try {
-    fn();
-  } catch (const bucketdb::Error &e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a bucketdb::Error";
-  return bucketdb::Error(BDB_OK, "");
-}
+using bucketdb::conformance::bytes;
+using bucketdb::conformance::text;
+using bucketdb::test::error_of;
 
 // Shows the message in the test log: what a user would read.
 void show(const bucketdb::Error &e) {

@@ -16,15 +16,7 @@ Options plain() {
   return o;
 }
 
-Error error_of(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const Error &e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error";
-  return Error(BDB_OK, "");
-}
+using test::error_of;
 
 // The keys of a store, seen through a handle of its own.
 std::vector<std::string> keys_of(const std::string &uri) {

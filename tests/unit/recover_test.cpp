@@ -10,15 +10,7 @@
 namespace bucketdb {
 namespace {
 
-Error error_of(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const Error &e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error";
-  return Error(BDB_OK, "");
-}
+using test::error_of;
 
 void put_user(Database &db, const std::string &id, int age) {
   Document d(db.table_schema("users"));

@@ -48,17 +48,6 @@ size_t check_every_object(Database &db, const std::string &prefix, const std::st
   return n;
 }
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "bdb-unit-XXXXXX").string();
-  if (!mkdtemp(tmpl.data())) std::abort();
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 std::string fresh_memory_uri() {
   static std::atomic<int> n{0};
   return "memory:unit-" + std::to_string(getpid()) + "-" + std::to_string(n++);

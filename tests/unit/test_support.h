@@ -1,4 +1,5 @@
-// Helpers shared by the unit tests: fresh stores and schemas.
+// Helpers shared by the unit tests: fresh stores and schemas (and, from tests/support, what
+// every C++ suite shares: TempDir, error_of, status_of).
 #pragma once
 
 #include <memory>
@@ -6,19 +7,10 @@
 
 #include "core/engine/database.h"
 #include "core/util/error.h"
+#include "tests/support/error_of.h"  // error_of, status_of
+#include "tests/support/temp_dir.h"
 
 namespace bucketdb::test {
-
-// A temporary directory removed when the object dies.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::string &path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // "memory:<unique>" so that several handles in this process can share one store.
 std::string fresh_memory_uri();
@@ -40,17 +32,6 @@ std::unique_ptr<Database> open_db(const std::string &uri, Options o = quiet_opti
 // blocks of `table`, the contention hint), so each passes its checksum; an object of no known
 // kind is a test failure. Returns how many were read.
 size_t check_every_object(Database &db, const std::string &prefix, const std::string &table);
-
-// The status an engine call fails with (BDB_OK when it does not fail).
-template <typename Fn>
-bdb_status status_of(Fn &&fn) {
-  try {
-    fn();
-  } catch (const Error &e) {
-    return e.status();
-  }
-  return BDB_OK;
-}
 
 extern const char *kUsersSchema;  // id varchar PK, name varchar, age uint8, score float64, ...
 

@@ -9,36 +9,11 @@
 
 namespace bdblayers {
 
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "bdb-layers-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) std::abort();
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 std::string unique(const std::string &what) {
   static std::atomic<int> n{0};
   static const unsigned salt = std::random_device{}();
   return what + "-" + std::to_string(::getpid()) + "-" + std::to_string(salt % 100000) + "-" +
          std::to_string(n++);
-}
-
-Bytes bytes(const std::string &s) {
-  return Bytes(s.begin(), s.end());
-}
-std::string text(const Bytes &b) {
-  return std::string(b.begin(), b.end());
-}
-
-Bytes random_bytes(size_t n, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  Bytes out(n);
-  for (auto &b : out) b = static_cast<uint8_t>(rng() >> 56);
-  return out;
 }
 
 std::string hex_key(int seed) {
