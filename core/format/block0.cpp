@@ -76,11 +76,11 @@ Bytes encode_block0(const Block0 &b) {
 Block0 decode_block0(const Bytes &object, const std::string &key) {
   Reader r(open_object(ObjectKind::kBlock0, object, key), key);
   Block0 b;
-  b.format = r.u32();
-  if (b.format < 1 || b.format > 3)
-    r.corrupt("unsupported Block 0 format " + std::to_string(b.format) +
+  // One reader for every format: 2 added applied_commit_id, 3 the dropped tables.
+  const uint32_t format = r.u32();
+  if (format < 1 || format > 3)
+    r.corrupt("unsupported Block 0 format " + std::to_string(format) +
               " (this build reads 1 to 3; a newer BucketDB wrote it)");
-  const uint32_t format = b.format;
   b.generation = r.u64();
   b.applied_seq = r.u64();
   b.log_floor = r.u64();
@@ -88,11 +88,10 @@ Block0 decode_block0(const Bytes &object, const std::string &key) {
   auto id = r.raw(16);
   std::copy(id.begin(), id.end(), b.merge_id.begin());
   b.merge_time_ms = r.u64();
-  if (b.format >= 2) {
+  if (format >= 2) {
     auto applied = r.raw(16);
     std::copy(applied.begin(), applied.end(), b.applied_commit_id.begin());
   }
-  b.format = 2;  // as it is written back
   b.schemas.resize(r.count(1));
   for (auto &s : b.schemas) s = std::string(r.blob());
   b.tables.resize(r.count(31));
@@ -146,6 +145,7 @@ Block0 decode_block0(const Bytes &object, const std::string &key) {
     }
   }
   r.expect_done();
+  b.format = b.dropped.empty() ? 2 : 3;  // as encode_block0 writes it back
   if (b.log_floor > b.applied_seq) r.corrupt("log floor above applied sequence");
   return b;
 }

@@ -124,6 +124,44 @@ TEST(Format, LogEntryWithADropIsFormat3) {
   EXPECT_EQ(d.ops[3].table, "users");
 }
 
+// The format number a Block 0 object starts its payload with.
+uint32_t block0_format(const Bytes &object) {
+  return Reader(open_object(ObjectKind::kBlock0, object, "b"), "b").u32();
+}
+
+// A Block 0 object of `format` with one table, written field by field as that format lays
+// it out (1: no applied_commit_id; 3: the dropped tables at the end).
+Bytes block0_of_format(uint32_t format, const Id128 &applied) {
+  Bytes o = begin_object();
+  Writer w(o);
+  w.u32(format);
+  for (uint64_t v : {7, 20, 15, 99}) w.u64(v);  // generation, applied, floor, misc
+  Id128 merge{};
+  merge[0] = 0xAB;
+  w.raw(merge.data(), merge.size());
+  w.u64(1234);  // merge time
+  if (format >= 2) w.raw(applied.data(), applied.size());
+  w.varint(1);
+  w.blob("{\"s\":1}");
+  w.varint(1);  // one table, no index
+  w.blob("users");
+  w.blob("main/manifest/users/x");
+  for (uint64_t v : {3, 1, 100}) w.u64(v);
+  w.u32(1);
+  w.varint(0);
+  for (int list = 0; list < 3; list++) w.varint(0);  // garbage, merges, history
+  if (format >= 3) {
+    w.varint(1);
+    w.blob("gone");
+    w.u64(12);
+    w.u64(345);
+    w.varint(1);
+    w.blob("{\"v\":1}");
+  }
+  seal_in_place(ObjectKind::kBlock0, o);
+  return o;
+}
+
 // Block 0 keeps dropped tables (format 3) only when it has some; otherwise it stays format 2.
 TEST(Format, Block0WithDroppedTablesIsFormat3) {
   Block0 b;
@@ -137,6 +175,43 @@ TEST(Format, Block0WithDroppedTablesIsFormat3) {
   EXPECT_EQ(d.dropped[0].since_ms, 345u);
   EXPECT_EQ(d.dropped[0].schemas.size(), 2u);
   EXPECT_NE(encode_block0(b), plain);
+  EXPECT_EQ(block0_format(plain), 2u);
+  EXPECT_EQ(block0_format(encode_block0(b)), 3u);
+  EXPECT_EQ(d.format, 3u);
+}
+
+// Every format this build reads, through the one decoder: what each holds, and the format it
+// is written back in (format 1 becomes 2; 3 stays 3 while it has dropped tables).
+TEST(Format, Block0ReadsEachFormat) {
+  Id128 applied{};
+  applied[15] = 0x42;
+  for (uint32_t format : {1u, 2u, 3u}) {
+    SCOPED_TRACE("format " + std::to_string(format));
+    Block0 d = decode_block0(block0_of_format(format, applied), "main/block0");
+    EXPECT_EQ(d.generation, 7u);
+    EXPECT_EQ(d.applied_seq, 20u);
+    EXPECT_EQ(d.log_floor, 15u);
+    EXPECT_EQ(d.misc_high, 99u);
+    EXPECT_EQ(d.merge_id[0], 0xAB);
+    EXPECT_EQ(d.merge_time_ms, 1234u);
+    EXPECT_EQ(d.applied_commit_id, format >= 2 ? applied : Id128{}) << "format 1 has none";
+    ASSERT_EQ(d.schemas.size(), 1u);
+    ASSERT_EQ(d.tables.size(), 1u);
+    EXPECT_EQ(d.tables[0].manifest_key, "main/manifest/users/x");
+    EXPECT_EQ(d.tables[0].bytes, 100u);
+    EXPECT_EQ(d.dropped.size(), format >= 3 ? 1u : 0u);
+    EXPECT_EQ(d.format, format >= 3 ? 3u : 2u);
+    EXPECT_EQ(block0_format(encode_block0(d)), d.format);
+    EXPECT_EQ(decode_block0(encode_block0(d), "b").applied_commit_id, d.applied_commit_id);
+  }
+  Bytes newer = block0_of_format(4, applied);
+  expect_corrupt([&] { decode_block0(newer, "main/block0"); }, "main/block0");
+  try {
+    decode_block0(newer, "main/block0");
+  } catch (const Error &e) {
+    EXPECT_NE(std::string(e.what()).find("a newer BucketDB wrote it"), std::string::npos)
+        << e.what();
+  }
 }
 
 // An object a storage layer wrote, read without the layer, names the layer it needs.
