@@ -22,15 +22,6 @@ std::string base_name(const std::string &path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-std::string guard_for(const std::string &file) {
-  std::string g = "BDB_GENERATED_";
-  for (char c : file)
-    g += std::isalnum(static_cast<unsigned char>(c))
-             ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
-             : '_';
-  return g + "_";
-}
-
 class CEmitter {
  public:
   CEmitter(const TableModel &t, std::ostringstream &out)

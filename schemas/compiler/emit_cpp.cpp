@@ -12,15 +12,6 @@ namespace schemac {
 
 namespace {
 
-std::string guard_for(const std::string &file) {
-  std::string g = "BDB_GENERATED_";
-  for (char c : file)
-    g += std::isalnum(static_cast<unsigned char>(c))
-             ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
-             : '_';
-  return g + "_";
-}
-
 // The C++ type an accessor returns (views for text and bytes; not owning).
 const char *cpp_value_type(int type_id) {
   switch (type_id) {

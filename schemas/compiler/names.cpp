@@ -119,4 +119,13 @@ void check_names(const std::vector<TableModel> &tables, Diagnostics &diag) {
   }
 }
 
+std::string guard_for(const std::string &file) {
+  std::string g = "BDB_GENERATED_";
+  for (char c : file)
+    g += std::isalnum(static_cast<unsigned char>(c))
+             ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+             : '_';
+  return g + "_";
+}
+
 }  // namespace schemac

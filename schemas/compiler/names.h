@@ -22,6 +22,10 @@ struct TableNames {
 
 TableNames names_for(const TableModel &t);
 
+// The include guard of a generated header: "BDB_GENERATED_" and its file name, upper case,
+// every other character '_' ("users_bdb.h" -> BDB_GENERATED_USERS_BDB_H_).
+std::string guard_for(const std::string &file);
+
 // Errors for generated names that would collide, within a table or between the tables of one
 // run (one consumer may include all their headers).
 void check_names(const std::vector<TableModel> &tables, Diagnostics &diag);
