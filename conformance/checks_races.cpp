@@ -213,6 +213,7 @@ void torn_reads(Context &c) {
   std::atomic<bool> stop{false};
   std::atomic<int> bad{0}, reads{0};
   std::vector<std::thread> readers;
+  readers.reserve(2);
   for (int r = 0; r < 2; r++) {
     readers.emplace_back([&] {
       while (!stop.load()) {

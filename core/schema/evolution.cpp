@@ -28,7 +28,7 @@ Conversion convert_type(int from_type, uint32_t from_max, int to_type, uint32_t 
   const TypeInfo *fp = type_info(from_type), *tp = type_info(to_type);
   if (!fp || !tp) return lossy("every value becomes null");
   const TypeInfo &f = *fp, &t = *tp;
-  const Conversion all{true, "every value converts"};
+  Conversion all{true, "every value converts"};  // not const: a return moves it
 
   // A length limit on the new field must hold the longest value the old one allowed, counted
   // in the new field's unit (varchar counts characters, of up to 4 bytes each).

@@ -21,7 +21,7 @@ constexpr unsigned char kMagic[4] = {'B', 'D', 'B', 'K'};
 constexpr size_t kHead = 24;  // magic, version, 3 spare, key length, etag length, data length
 constexpr size_t kTail = 8;   // checksum
 // Temporary files of another process older than this are leftovers of a crash.
-constexpr int64_t kStaleTempMs = 10 * 60 * 1000;
+constexpr int64_t kStaleTempMs = int64_t{10} * 60 * 1000;
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -173,7 +173,7 @@ inline uint64_t hash64(const void *data, size_t n, uint64_t seed) {
 // whole give the same value.
 class ChunkedHash {
  public:
-  static constexpr size_t kChunk = 64 * 1024;
+  static constexpr size_t kChunk = size_t{64} * 1024;
   void update(const void *data, size_t n) {
     const auto *p = static_cast<const unsigned char *>(data);
     while (n > 0) {

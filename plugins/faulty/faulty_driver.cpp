@@ -153,7 +153,7 @@ bool configure(Faulty &f, const std::map<std::string, std::string> &opts, std::s
       return false;
     }
     if (!ok) {
-      *why = "bad value '" + value + "' for faulty." + name;
+      why->assign("bad value '").append(value).append("' for faulty.").append(name);
       return false;
     }
   }

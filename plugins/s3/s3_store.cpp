@@ -68,7 +68,8 @@ HttpResponse S3Store::send(const Call &c) {
   req.method = c.method;
   std::string query = canonical_query(c.query);
   req.url = config_.origin() + sr.canonical_uri + (query.empty() ? "" : "?" + query);
-  for (const auto &[name, value] : sr.headers) req.headers.push_back(name + ": " + value);
+  for (const auto &[name, value] : sr.headers)
+    req.headers.emplace_back(name).append(": ").append(value);
   req.headers.push_back("Authorization: " + authorization(sr, config_.credentials));
   req.body = c.body;
   req.body_size = c.size;

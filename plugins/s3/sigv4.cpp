@@ -61,7 +61,7 @@ std::string canonical_query(const Pairs &query) {
   std::string out;
   for (const auto &[k, v] : enc) {
     if (!out.empty()) out += '&';
-    out += k + "=" + v;
+    out.append(k).append(1, '=').append(v);
   }
   return out;
 }

@@ -99,6 +99,7 @@ std::string schemac_program() {
 // so a large output on either stream cannot block the other).
 int run_capture(const std::vector<std::string> &args, std::string *out, std::string *err) {
   std::vector<char *> argv;
+  argv.reserve(args.size() + 1);
   for (const auto &a : args) argv.push_back(const_cast<char *>(a.c_str()));
   argv.push_back(nullptr);
   int pipe_fds[2];
