@@ -104,6 +104,7 @@ void Database::write_checkpoint(uint64_t min_new) {
     }
   }
   std::vector<const Bytes *> entries;
+  entries.reserve(held.size());
   for (const auto &e : held) entries.push_back(e.get());
   // Unconditional: every version holds a prefix of the same immutable entries, so whichever a
   // reader gets is right; a checkpoint of a position a merge passed meanwhile is garbage.

@@ -26,7 +26,7 @@ struct Options {
   uint32_t max_requests_in_flight = 64;
   // A cold open reads the unmerged log in one GET of its checkpoint, however long: merges,
   // which cost PUTs, are rare by default (README, "The log's length").
-  uint64_t merge_interval_ms = 6 * 3600 * 1000;
+  uint64_t merge_interval_ms = uint64_t{6} * 3600 * 1000;
   uint64_t merge_threshold_bytes = 4 << 20;
   uint64_t merge_threshold_entries = 128;
   uint64_t gc_grace_ms = 3600000;
