@@ -362,9 +362,8 @@ const char *c_type_of(int type_id) {
       return "double";
     case 8:
       return "int64_t";
-    case 9:
-      return "bdbc_str";
-    case 10:
+    case 9:   // json
+    case 10:  // varchar
       return "bdbc_str";
     case 11:
       return "bdbc_blob_id";

@@ -54,6 +54,7 @@ std::unique_ptr<IdlFile> load_idl(const std::string &path,
   dirs.push_back(flatbuffers::StripFileName(path));
   dirs.insert(dirs.end(), include_dirs.begin(), include_dirs.end());
   std::vector<const char *> dir_ptrs;
+  dir_ptrs.reserve(dirs.size() + 1);
   for (const auto &d : dirs) dir_ptrs.push_back(d.c_str());
   dir_ptrs.push_back(nullptr);
   if (!file->parser->Parse(source.c_str(), dir_ptrs.data(), path.c_str())) {
