@@ -9,6 +9,7 @@
 // only lower the freshness checks).
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -99,9 +100,10 @@ void run_node(const std::string &uri, const Options &options, const std::vector<
 
 void month_rows(const Setup &setup, Report &report) {
   const std::string group = setup.group_prefix + "the boring web app's month (issue 22)";
-  // Long enough for the merges a month holds (500 commits a day, mergeThresholdEntries 128:
-  // one each 6 hours) to be counted in proportion.
-  const double hours = setup.cfg->quick ? 0.1 : 12;
+  // A day, so that the merges a month holds are counted in proportion (500 commits a day: a
+  // quarter of mergeThresholdEntries after 12 hours, older than mergeIntervalMs by then).
+  double hours = setup.cfg->quick ? 0.1 : 24;
+  if (const char *h = std::getenv("BDB_BENCH_MONTH_HOURS")) hours = std::atof(h);  // analysis aid
   const uint64_t seed = setup.cfg->seed;
   const std::string table = setup.fresh("month-table");
   build_table(table, kTableRows, seed);
@@ -111,42 +113,62 @@ void month_rows(const Setup &setup, Report &report) {
     bool tiered;
     double staleness_ms;
     double target;
+    std::string slow, counts, uri;  // its store, its counts and the URI its nodes open
   };
-  for (const Variant &v :
-       {Variant{"default options", false, 1000, 1.35},
-        Variant{"tiered: (Block 0, the log on a shared volume)", true, 1000, 0.15},
-        Variant{"readStalenessMs 30000", false, 30000, 0.15}}) {
-    const std::string slow = setup.fresh("month"), counts = slow + ".counts";
-    copy_db(table, slow);
-    std::string uri = "counting:file:" + slow + "?counting.file=" + counts;
+  std::vector<Variant> variants = {
+      {"default options", false, 1000, 1.35, {}, {}, {}},
+      {"tiered: (Block 0, the log on a shared volume)", true, 1000, 0.15, {}, {}, {}},
+      {"readStalenessMs 30000", false, 30000, 0.15, {}, {}, {}}};
+  // BDB_BENCH_MONTH=WORD runs only the variants whose name holds WORD (an analysis aid).
+  if (const char *only = std::getenv("BDB_BENCH_MONTH"))
+    variants.erase(
+        std::remove_if(variants.begin(), variants.end(),
+                       [&](const Variant &v) { return v.name.find(only) == std::string::npos; }),
+        variants.end());
+  for (size_t i = 0; i < variants.size(); i++) {
+    Variant &v = variants[i];
+    v.slow = setup.fresh("month");
+    v.counts = v.slow + ".counts";
+    copy_db(table, v.slow);
+    v.uri = "counting:file:" + v.slow + "?counting.file=" + v.counts;
     if (v.tiered) {
-      const std::string fast = slow + "-fast";
-      uri =
-          "tiered:counting:file:" + slow + "?tiered.fast=file:" + fast + "&counting.file=" + counts;
+      const std::string fast = v.slow + "-fast";
+      v.uri = "tiered:counting:file:" + v.slow + "?tiered.fast=file:" + fast +
+              "&counting.file=" + v.counts;
       // The shared volume starts as a copy of Block 0 and the log (not counted).
-      bdb_close(open_existing(uri + "&tiered.seed=1"));
-      std::filesystem::remove(counts);
+      bdb_close(open_existing(v.uri + "&tiered.seed=1"));
+      std::filesystem::remove(v.counts);
     }
+    // BDB_BENCH_TRACE=FILE: a line per request of the store S3 would bill, to FILE.N for the
+    // Nth variant (README.md, Performance).
+    if (const char *trace = std::getenv("BDB_BENCH_TRACE"))
+      v.uri += "&counting.trace=" + std::string(trace) + "." + std::to_string(i);
+  }
+  // The variants run side by side (their nodes mostly sleep), each on its own store.
+  const auto go = Clock::now();
+  std::vector<std::thread> nodes;
+  for (const Variant &v : variants) {
     Options options = {{"readStalenessMs", ms(v.staleness_ms)},
                        {"mergeIntervalMs", ms(6 * 3600 * 1000)},  // the default
                        {"writeForwardInterval", std::to_string(std::max<uint64_t>(
                                                     10, static_cast<uint64_t>(5000 / kCompress)))},
                        {"gcGraceMs", ms(3600000)},
                        {"ringSize", "2"}};
-    const auto go = Clock::now();
-    std::vector<std::thread> nodes;
     for (uint32_t n = 0; n < 2; n++) {
       Options mine = options;
       mine.push_back({"nodeId", std::to_string(n)});
-      nodes.emplace_back(
-          [&, n, mine] { run_node(uri, mine, schedule(n, hours, seed), go, seed + n); });
+      nodes.emplace_back([&, n, mine, uri = v.uri] {
+        run_node(uri, mine, schedule(n, hours, seed), go, seed + n);
+      });
     }
-    for (auto &t : nodes) t.join();
-    const Requests r = sum_counts(counts);
+  }
+  for (auto &t : nodes) t.join();
+  for (const Variant &v : variants) {
+    const Requests r = sum_counts(v.counts);
     const double per_month = 30 * 24 / hours;
     const double gets = static_cast<double>(r.gets) * per_month;
     const double writes = static_cast<double>(r.puts + r.lists) * per_month;
-    const double stored_gb = static_cast<double>(bytes_under(slow)) / 1e9;
+    const double stored_gb = static_cast<double>(bytes_under(v.slow)) / 1e9;
     const double dollars = gets / 1000 * kGetPer1000 + writes / 1000 * kPutListPer1000 +
                            stored_gb * kStoragePerGbMonth;
     char note[400];

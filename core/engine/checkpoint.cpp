@@ -1,6 +1,8 @@
 // Log checkpoints: the unmerged log in one object (core/format/log_checkpoint.h), so that a
 // cold open costs Block 0, one GET and a short window of entries however long the tail is,
 // while merges, which cost a PUT per block and index node they rewrite, stay rare.
+#include <algorithm>
+#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 
@@ -34,7 +36,6 @@ void Database::trim_kept_locked() {
   const uint64_t applied = s->block0->applied_seq;
   kept_entries_.erase(kept_entries_.begin(), kept_entries_.upper_bound(applied));
   kept_entries_.erase(kept_entries_.upper_bound(s->last_seq), kept_entries_.end());
-  if (checkpoint_of_ != applied) checkpoint_of_ = checkpoint_last_ = 0;
 }
 
 bool Database::apply_checkpoint_locked(const StoredObject &obj, const std::string &key,
@@ -71,50 +72,79 @@ bool Database::apply_checkpoint_locked(const StoredObject &obj, const std::strin
     keep_entry_locked(e.seq, std::move(c.entries[i]));
   }
   counters_.log_checkpoints_read++;
-  if (checkpoint_of_ != applied) checkpoint_last_ = 0;
-  checkpoint_of_ = applied;
-  checkpoint_last_ = std::max<uint64_t>(checkpoint_last_, applied + entries.size());
+  note_checkpoint(applied, applied + entries.size());
   return true;
 }
 
-bool Database::checkpoint_due(const Snapshot &s, uint64_t min_new) const {
-  if (!writes_checkpoints()) return false;
-  const uint64_t applied = s.block0->applied_seq;
-  const uint64_t known =
-      checkpoint_of_ == applied ? std::max(checkpoint_last_.load(), applied) : applied;
-  return s.last_seq > applied && s.last_seq >= known + min_new;
+uint64_t Database::checkpoint_through(uint64_t applied_seq) const {
+  std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  return checkpoint_of_ == applied_seq ? checkpoint_last_ : 0;
 }
 
-void Database::write_checkpoint(uint64_t min_new) {
+void Database::note_checkpoint(uint64_t applied_seq, uint64_t last) {
+  std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  if (checkpoint_of_ != applied_seq) checkpoint_last_ = 0;
+  checkpoint_of_ = applied_seq;
+  checkpoint_last_ = std::max(checkpoint_last_, last);
+}
+
+void Database::checkpoint_if_owed_locked(uint64_t seq) {
+  // Whoever commits every kCheckpointEntries-th entry past Block 0's position owes the
+  // checkpoint through it: one writer per position whichever node commits (a node writing
+  // on a timer would repeat what the others wrote, knowing nothing of theirs). An owner that
+  // dies leaves the next one to cover twice as many entries.
   if (!writes_checkpoints()) return;
-  // One writer of checkpoints and merges at a time on this node; commits go on meanwhile.
-  std::lock_guard<std::mutex> merge_lock(merge_mu_);
-  uint64_t applied = 0, last = 0;
+  const uint64_t applied = snapshot()->block0->applied_seq;
+  if (seq <= applied || (seq - applied) % kCheckpointEntries != 0) return;
   std::vector<std::shared_ptr<const Bytes>> held;
-  {
-    std::lock_guard<std::mutex> lock(write_mu_);
-    SnapshotPtr s = snapshot();
-    if (!checkpoint_due(*s, min_new)) return;
-    applied = s->block0->applied_seq;
-    last = s->last_seq;
-    for (uint64_t seq = applied + 1; seq <= last; seq++) {
-      auto it = kept_entries_.find(seq);
-      if (it == kept_entries_.end()) return;  // applied before this node kept entries
-      held.push_back(it->second);
-    }
+  held.reserve(seq - applied);
+  for (uint64_t q = applied + 1; q <= seq; q++) {
+    auto it = kept_entries_.find(q);
+    if (it == kept_entries_.end()) return;  // applied before this node kept entries
+    held.push_back(it->second);
   }
-  std::vector<const Bytes *> entries;
-  entries.reserve(held.size());
-  for (const auto &e : held) entries.push_back(e.get());
-  // Unconditional: every version holds a prefix of the same immutable entries, so whichever a
-  // reader gets is right; a checkpoint of a position a merge passed meanwhile is garbage.
-  storage_->put(checkpoint_key(applied), encode_log_checkpoint(applied, entries), PutCondition{});
-  counters_.log_checkpoints++;
-  std::lock_guard<std::mutex> lock(write_mu_);
-  if (snapshot()->block0->applied_seq != applied) return;
-  if (checkpoint_of_ != applied) checkpoint_last_ = 0;
-  checkpoint_of_ = applied;
-  checkpoint_last_ = std::max<uint64_t>(checkpoint_last_, last);
+  // On the I/O pool: the commit returns now, and a merge under way on this node does not hold
+  // it back (the entries committed meanwhile are what a cold open would otherwise read).
+  std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  checkpoint_writes_.erase(std::remove_if(checkpoint_writes_.begin(), checkpoint_writes_.end(),
+                                          [](const std::future<void> &f) {
+                                            return f.wait_for(std::chrono::seconds(0)) ==
+                                                   std::future_status::ready;
+                                          }),
+                           checkpoint_writes_.end());
+  checkpoint_writes_.push_back(objects_.io().submit(
+      [this, applied, seq, held = std::move(held)] { write_checkpoint(applied, seq, held); }));
+}
+
+void Database::write_checkpoint(uint64_t applied_seq, uint64_t last,
+                                const std::vector<std::shared_ptr<const Bytes>> &held) {
+  const std::string key = checkpoint_key(applied_seq);
+  try {
+    // One PUT at a time, so an older version never lands after a newer one.
+    std::lock_guard<std::mutex> put_lock(checkpoint_put_mu_);
+    if (checkpoint_through(applied_seq) >= last) return;
+    std::vector<const Bytes *> entries;
+    entries.reserve(held.size());
+    for (const auto &e : held) entries.push_back(e.get());
+    // Unconditional: every version holds a prefix of the same immutable entries, so whichever
+    // a reader gets is right; a checkpoint of a position a merge passed meanwhile is garbage.
+    storage_->put(key, encode_log_checkpoint(applied_seq, entries), PutCondition{});
+    counters_.log_checkpoints++;
+    note_checkpoint(applied_seq, last);
+  } catch (const std::exception &e) {
+    opts_.logger().log(LogLevel::kWarn, "engine",
+                       "log checkpoint " + key + " not written: " + e.what() +
+                           " (a cold open reads the log entries instead)");
+  }
+}
+
+void Database::wait_for_checkpoints() {
+  std::vector<std::future<void>> writes;
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    writes.swap(checkpoint_writes_);
+  }
+  for (auto &f : writes) f.wait();
 }
 
 }  // namespace bucketdb

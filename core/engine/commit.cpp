@@ -325,6 +325,9 @@ uint64_t Database::commit_entry(
     }
     if (out == PutOutcome::kOk) {
       log_complete_ms_ = put_started;  // nobody held e.seq then: this node had every entry
+      // ... which is what a freshness check would learn: reads within readStalenessMs of it
+      // need none.
+      if (put_started > last_log_check_ms_.load()) last_log_check_ms_ = put_started;
       apply_locked(e, std::move(obj), true);
       if (timeshare() && first_in_window_.window != window)
         first_in_window_ = {window, e.seq, commit_id};
@@ -537,7 +540,7 @@ uint64_t Database::commit(Batch &batch) {
   counters_.commits++;
   batch.ops.clear();
   SnapshotPtr now = snapshot();
-  if (merge_due(*now) || checkpoint_due(*now, kCheckpointEntries)) poke_service();
+  if (merge_due(*now)) poke_service();
   return me.seq;
 }
 

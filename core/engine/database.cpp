@@ -130,19 +130,14 @@ void Database::close() {
   if (closed_) return;
   closed_ = true;
   // A short-lived process (the command line, a serverless function) still keeps the log
-  // short: the leader folds it on the way out when a merge is due, and otherwise leaves a
-  // checkpoint of it when its tail past the last one is worth one (whoever opens next reads
-  // the checkpoint and fewer than kCheckpointEntries entries).
+  // short: its checkpoint PUTs under way land first, and the leader folds the log on the way
+  // out when a merge is due.
+  wait_for_checkpoints();
   std::exception_ptr failed;
   if (opts_.auto_merge && !opts_.read_only) {
     try {
       SnapshotPtr s = snapshot();
-      if (s && is_leader(now_ms())) {
-        if (merge_due(*s))
-          merge(true);
-        else
-          write_checkpoint(kCheckpointEntries);
-      }
+      if (s && is_leader(now_ms()) && merge_due(*s)) merge(true);
     } catch (...) {
       failed = std::current_exception();
     }
@@ -356,6 +351,7 @@ void Database::apply_locked(const LogEntry &e, Bytes object, bool own) {
   const size_t object_bytes = object.size();
   keep_entry_locked(e.seq, std::move(object));
   if (own) {
+    checkpoint_if_owed_locked(e.seq);  // the entry has landed: a checkpoint may copy it
     // This node's own entry, built from rows it validated: when no reader holds the current
     // snapshot, change it where it is (a commit then costs its own rows, not a copy of every
     // unmerged row). Readers wait on state_mu_ meanwhile.
@@ -384,7 +380,7 @@ void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growt
   // A node that does not lead merges still learns of the leader's merges when its committed
   // cache grows, so its memory stays bounded (one conditional GET, usually a 304).
   SnapshotPtr before = snapshot();
-  bool big = before->unmerged_entries >= opts_.merge_threshold_entries;
+  bool big = before->unmerged_entries >= merge_threshold_entries();
   refresh_block0_locked(big &&
                         steady_ms() - block0_read_ms_.load() >= opts_.write_forward_interval_ms);
   const size_t widest = std::max<size_t>(objects_.max_in_flight(), 1);
@@ -395,6 +391,7 @@ void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growt
   auto publish_next = [&] {
     if (next) publish(std::move(next));
   };
+  bool looked_once_more = false;
   std::string checkpoint;  // read with the first window only
   if (with_checkpoint && checkpoints_enabled())
     checkpoint = checkpoint_key(snapshot()->block0->applied_seq);
@@ -439,6 +436,12 @@ void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growt
         if (one_window) {
           publish_next();
           return;  // where the log ends is not known: no freshness stamp
+        }
+        // A freshness check that found an entry has usually found the only one: the next
+        // look is one GET too (every miss is billed), then the window grows.
+        if (window == 1 && !looked_once_more) {
+          looked_once_more = true;
+          continue;
         }
         window = std::min(window * growth, widest);
         continue;
@@ -652,7 +655,7 @@ bool Database::merge_due(const Snapshot &s) const {
   // An old tail is folded only when it is worth a merge's PUTs (about 75 GETs' price): a
   // tail of a few entries costs a cold open a few GETs, and folding it every
   // mergeIntervalMs was most of a quiet app's bill (README, "The log's length").
-  return s.unmerged_entries >= opts_.merge_threshold_entries ||
+  return s.unmerged_entries >= merge_threshold_entries() ||
          s.unmerged_bytes >= opts_.merge_threshold_bytes ||
          (s.unmerged_entries >= worth_folding() &&
           now_ms() >= s.first_unmerged_misc + opts_.merge_interval_ms);
@@ -677,8 +680,6 @@ void Database::service_loop() {
       bool early_in_window = now % interval < interval - interval / 4;
       if (merge_due(*s) && is_leader(now) && early_in_window) merge(true);
       s = snapshot();
-      if (checkpoint_due(*s, kCheckpointEntries) && is_leader(now_ms()))
-        write_checkpoint(kCheckpointEntries);
       bool gc_due = false;
       now = now_ms();
       for (const auto &g : s->block0->garbage)

@@ -9,14 +9,16 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <map>
+#include <future>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/engine/batch.h"
 #include "core/engine/object_cache.h"
@@ -250,16 +252,22 @@ class Database {
   // cannot be used, and the log entries are read instead.
   bool apply_checkpoint_locked(const StoredObject &obj, const std::string &key,
                                std::shared_ptr<Snapshot> &next);
-  // Writes the checkpoint when at least `min_new` entries are past the newest this node knows
-  // of (the leader's service, and a close).
-  void write_checkpoint(uint64_t min_new);
-  // Whether the tail past the newest checkpoint this node knows of holds min_new entries.
-  bool checkpoint_due(const Snapshot &s, uint64_t min_new) const;
-  // Wakes the write-forward service (a merge or a checkpoint is due).
+  // After this node's own entry `seq` landed: when it is a multiple of kCheckpointEntries past
+  // Block 0's position, starts the checkpoint through it on the I/O pool.
+  void checkpoint_if_owed_locked(uint64_t seq);
+  // One checkpoint PUT (on the I/O pool; a failure is logged: the entries stay in the log).
+  void write_checkpoint(uint64_t applied_seq, uint64_t last,
+                        const std::vector<std::shared_ptr<const Bytes>> &held);
+  // Waits for the checkpoint PUTs under way (a close).
+  void wait_for_checkpoints();
+  // The newest entry a checkpoint of `applied_seq` this node wrote or read holds (0: none).
+  uint64_t checkpoint_through(uint64_t applied_seq) const;
+  void note_checkpoint(uint64_t applied_seq, uint64_t last);
+  // Wakes the write-forward service (a merge is due).
   void poke_service();
   // A cold open over a tail of fewer entries than this reads them in the window after the
-  // checkpoint; a checkpoint (one PUT, 12.5 GETs' price) is written each time the tail past
-  // the last one reaches it.
+  // checkpoint; a checkpoint (one PUT, 12.5 GETs' price) is written by whoever commits each
+  // kCheckpointEntries-th entry past Block 0's position.
   static constexpr uint64_t kCheckpointEntries = 8;
   void ensure_fresh(bool for_commit);
   // Whether the store's Block 0 is newer than `generation` (re-reading it). An object missing
@@ -314,10 +322,14 @@ class Database {
   bool fresh_at(uint64_t now) const;
   void service_loop();
   bool merge_due(const Snapshot &s) const;
-  // The shortest tail worth a merge's PUTs: a quarter of mergeThresholdEntries.
-  uint64_t worth_folding() const {
-    return std::max<uint64_t>(1, opts_.merge_threshold_entries / 4);
+  // mergeThresholdEntries, or its default for this store.
+  uint64_t merge_threshold_entries() const {
+    if (opts_.merge_threshold_entries) return opts_.merge_threshold_entries;
+    return checkpoints_enabled() ? kMergeThresholdWithCheckpoints : kMergeThresholdWithout;
   }
+  static constexpr uint64_t kMergeThresholdWithCheckpoints = 1024, kMergeThresholdWithout = 128;
+  // The shortest tail worth a merge's PUTs: a quarter of mergeThresholdEntries.
+  uint64_t worth_folding() const { return std::max<uint64_t>(1, merge_threshold_entries() / 4); }
   std::string data_key(const std::string &table) const;
   std::string manifest_key(const std::string &table) const;
   std::string prefixed(const std::string &sub) const;
@@ -369,12 +381,16 @@ class Database {
   // applied, the gaps between such entries (smoothed), and when this node last knew it had
   // every entry of the log (steady ms: a catch-up that met the end, or its own commit).
   uint64_t foreign_misc_ = 0, foreign_gap_ms_ = 0, log_complete_ms_ = 0;
-  // write_mu_: the bytes of every unmerged entry applied (seq -> object), for checkpoints,
-  // and the newest checkpoint this node wrote or read (for Block 0 position checkpoint_of_).
+  // write_mu_: the bytes of every unmerged entry applied (seq -> object), for checkpoints.
   std::map<uint64_t, std::shared_ptr<const Bytes>> kept_entries_;
-  std::atomic<uint64_t> checkpoint_of_{0}, checkpoint_last_{0};  // written with write_mu_
-  static constexpr uint64_t kContendedForMs = 10000;             // how long a hint stays news
-  const uint64_t writer_id_ = random_u64() | 1;  // names this handle in its log entries
+  // checkpoint_mu_: the newest checkpoint this node wrote or read (of Block 0 position
+  // checkpoint_of_, through entry checkpoint_last_), and the checkpoint PUTs under way.
+  mutable std::mutex checkpoint_mu_;
+  uint64_t checkpoint_of_ = 0, checkpoint_last_ = 0;
+  std::vector<std::future<void>> checkpoint_writes_;
+  std::mutex checkpoint_put_mu_;                      // held across a checkpoint PUT
+  static constexpr uint64_t kContendedForMs = 10000;  // how long a hint stays news
+  const uint64_t writer_id_ = random_u64() | 1;       // names this handle in its log entries
 
   struct Pins {
     std::mutex mu;

@@ -218,7 +218,10 @@ uint64_t Database::merge(bool only_if_leader) {
     // one: read the current one after the wait.
     if (timeshare()) refresh_block0_locked(true);
     catch_up_locked();
-    checkpoint_known = checkpoint_of_ == snapshot()->block0->applied_seq && checkpoint_last_;
+    const uint64_t applied = snapshot()->block0->applied_seq;
+    // Its own, or one whoever committed the kCheckpointEntries-th entry past it wrote.
+    checkpoint_known =
+        checkpoint_through(applied) > 0 || snapshot()->last_seq >= applied + kCheckpointEntries;
   }
   SnapshotPtr s = snapshot();
   const Block0 &b0 = *s->block0;
@@ -412,7 +415,7 @@ uint64_t Database::merge(bool only_if_leader) {
   }
   for (const auto &g : s->blob_garbage)
     if (g.first <= upto) nb->garbage.push_back(Garbage{blob_key(g.second), now, b0.generation + 1});
-  // Another node's checkpoint of this position, unknown here, is left to the orphan sweep.
+  // A checkpoint of this position written after the merge read the log is left to the sweep.
   if (checkpoint_known && upto > b0.applied_seq)
     nb->garbage.push_back(Garbage{checkpoint_key(b0.applied_seq), now, b0.generation + 1});
   nb->schemas.clear();

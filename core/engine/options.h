@@ -28,7 +28,9 @@ struct Options {
   // which cost PUTs, are rare by default (README, "The log's length").
   uint64_t merge_interval_ms = uint64_t{6} * 3600 * 1000;
   uint64_t merge_threshold_bytes = 4 << 20;
-  uint64_t merge_threshold_entries = 128;
+  // 0: 1,024 where the store has conditional writes (opens read the tail's checkpoint), 128
+  // where it has not (opens read the tail an entry a GET).
+  uint64_t merge_threshold_entries = 0;
   uint64_t gc_grace_ms = 3600000;
   bool auto_merge = true;
   // Open creates the database when its prefix holds nothing; otherwise a missing Block 0 is

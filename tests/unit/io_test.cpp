@@ -341,15 +341,14 @@ TEST_F(ReadShapes, WritersTakingTurnsReadEachOthersEntryBeforeTheirPut) {
   EXPECT_EQ(requests(*a) - before, 5u);
 }
 
-// A process that closes leaves its tail to the next cold open: once the tail holds
-// kCheckpointEntries (8) past the last checkpoint, a checkpoint of it (one PUT), so whoever
-// opens next reads Block 0, the checkpoint and one short window, not a GET per entry. Merges
-// (tens of PUTs) wait for mergeThresholdEntries.
+// Whoever commits each kCheckpointEntries-th (8th) entry past Block 0's position writes a
+// checkpoint of the tail (one PUT), so whoever opens next reads Block 0, the checkpoint and one
+// short window, not a GET per entry. Merges (tens of PUTs) wait for mergeThresholdEntries.
 class Checkpoints : public ReadShapes {
  protected:
   Options writer() {
     Options o = options();
-    o.auto_merge = true;  // mergeThresholdEntries 32, mergeIntervalMs 10 minutes
+    o.auto_merge = true;  // mergeThresholdEntries 1,024, mergeIntervalMs 6 hours
     return o;
   }
   void commit_rows(Database &db, int n, const std::string &prefix) {
@@ -389,11 +388,8 @@ TEST_F(Checkpoints, AClosedWritersTailIsReadInOneGetByTheNextOpen) {
     uint64_t puts = db->storage().counters().puts;
     commit_rows(*db, 20, "more");
     db->close();
-    // Every 8 entries past the last one (the service, woken by the commit), and what is left
-    // at close when it holds 8: at most 3 for 20 commits.
-    uint64_t checkpoints = db->storage().counters().puts - puts - 20;
-    EXPECT_GE(checkpoints, 1u);
-    EXPECT_LE(checkpoints, 3u);
+    // At the 8th, 16th and 24th entries past Block 0's position.
+    EXPECT_EQ(db->storage().counters().puts - puts - 20, 3u);
   }
   o = open_cold();
   EXPECT_EQ(o.unmerged, 25u) << "not merged: 25 entries are below mergeThresholdEntries";
@@ -410,7 +406,7 @@ TEST_F(Checkpoints, ADamagedCheckpointCostsGetsNotRows) {
   std::string key;
   for (const auto &k : keep_->list_all(""))
     if (k.find("/checkpoint/") != std::string::npos) key = k;
-  ASSERT_FALSE(key.empty()) << "the close wrote a checkpoint";
+  ASSERT_FALSE(key.empty()) << "the 8th commit wrote a checkpoint";
   auto obj = keep_->get(key);
   ASSERT_TRUE(obj);
   obj->data[obj->data.size() / 2] ^= 0x40;
@@ -446,8 +442,9 @@ TEST_F(Checkpoints, AMergeListsItsNodesCheckpointAsGarbageAndCollectionDeletesIt
   EXPECT_EQ(db->count(users(*db)), 49u);
 }
 
-// A merge by a node that never saw the checkpoint leaves it unnamed: the orphan sweep deletes
-// it once the log floor passes its position, and never the checkpoint of Block 0's own.
+// A checkpoint of a position written after the merge that passed it (a slow PUT) is named by
+// nothing: the orphan sweep deletes it once the log floor passes its position, and never the
+// checkpoint of Block 0's own.
 TEST_F(Checkpoints, TheSweepDeletesACheckpointNoMergeListed) {
   Options o = options();
   o.gc_grace_ms = 1;
@@ -463,9 +460,13 @@ TEST_F(Checkpoints, TheSweepDeletesACheckpointNoMergeListed) {
     return keys;
   };
   ASSERT_EQ(checkpoints().size(), 1u);
-  other->merge();
+  const std::string late = checkpoints()[0];
+  const Bytes copy = keep_->get(late)->data;
+  other->merge();  // lists it: whoever committed the 8th entry past Block 0 wrote one
   std::this_thread::sleep_for(milliseconds(5));
   other->gc(true);  // raises the floor past the merge
+  EXPECT_TRUE(checkpoints().empty());
+  keep_->put(late, copy, PutCondition{});  // the slow PUT lands
   std::this_thread::sleep_for(milliseconds(5));
   other->gc(true);
   EXPECT_TRUE(checkpoints().empty());
@@ -478,6 +479,26 @@ TEST_F(Checkpoints, TheSweepDeletesACheckpointNoMergeListed) {
   other->gc(true);
   EXPECT_EQ(checkpoints().size(), 1u) << "Block 0's own position is kept";
   EXPECT_EQ(test::open_db(uri_, options())->count(users(*other)), 57u);
+}
+
+// Whoever commits the 8th, 16th, ... entry past Block 0's position writes the checkpoint:
+// two writers taking turns write one each 8 entries between them, not one each.
+TEST_F(Checkpoints, OnePerEightEntriesWhicheverNodeCommitsThem) {
+  auto a = test::open_db(uri_, writer());
+  auto b = test::open_db(uri_, writer());
+  for (int i = 0; i < 8; i++) {
+    commit_rows(*a, 1, "a" + std::to_string(i) + "-");
+    commit_rows(*b, 1, "b" + std::to_string(i) + "-");
+  }
+  auto written = [](Database &db) {
+    db.close();
+    return nlohmann::json::parse(db.stats_json())["engine"]["logCheckpoints"].get<uint64_t>();
+  };
+  EXPECT_EQ(written(*a) + written(*b), 2u) << "16 entries: 2 checkpoints";
+  Open o = open_cold();
+  EXPECT_EQ(o.unmerged, 16u);
+  EXPECT_EQ(o.rows, 56u);
+  EXPECT_LE(o.gets, 1u + 1 + 2 + 8) << "Block 0, the checkpoint with a window of 2, then 8";
 }
 
 }  // namespace

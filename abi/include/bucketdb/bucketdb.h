@@ -123,9 +123,10 @@ BDB_API void bdb_free(void *ptr);
  *   (512 to 1 GiB, 65536), maxMemoryBytes (104857600), maxRequestsInFlight (storage requests
  *   kept in flight at once for read-ahead, merges, log catch-up and collection: 1 to 1024, 64),
  *   mergeIntervalMs (21600000: 6 hours),
- *   mergeThresholdBytes (>= 1, 4194304), mergeThresholdEntries (>= 1, 128), gcGraceMs
- *   (3600000), autoMerge (1: the write-forward service runs in the background, merging and
- *   writing log checkpoints, and merges or checkpoints at close when due; 0: only
+ *   mergeThresholdBytes (>= 1, 4194304), mergeThresholdEntries (>= 1; 1024, or 128 on a
+ *   store without conditional writes), gcGraceMs (3600000), autoMerge (1: the write-forward
+ *   service runs in the background, merging, commits write log checkpoints, and a close
+ *   merges when due; 0: only
  *   bdb_db_merge), createIfMissing (0: bdb_open of a prefix that holds no database is
  *   BDB_E_NOT_FOUND; 1: it creates one), readOnly (1: the handle sends only GETs and LISTs;
  *   commits, schema registration, merge and gc are BDB_E_INVALID, nothing merges at close;
