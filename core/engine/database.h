@@ -221,8 +221,8 @@ class Database {
   void catch_up_locked(size_t window = 1, bool probe_past_tail = false, size_t growth = 2,
                        bool one_window = false, bool with_checkpoint = false);
   // An open reads the next entry and the one after (the probe) together, then 8, 32, 64 at a
-  // time: a quiet log costs Block 0 and 2 GETs in 2 round trips, a tail of 32 entries (the
-  // merge threshold) 43 GETs in 4. Every miss is a GET billed, so the first window is small.
+  // time: a quiet log costs Block 0 and 2 GETs in 2 round trips, a tail of 32 entries
+  // without a checkpoint 43 GETs in 4. Every miss is a GET billed, so the first window is small.
   static constexpr size_t kOpenLogWindow = 2;
   static constexpr size_t kOpenLogGrowth = 4;
   // After a lost race the entry that won is there, and usually little more.
