@@ -696,7 +696,8 @@ void Database::service_loop() {
       }
     } catch (const std::exception &e) {
       opts_.logger().log(LogLevel::kWarn, "merge",
-                         std::string("write-forward service: ") + e.what());
+                         std::string("write-forward service: ") + e.what() +
+                             " (every commit is in the log: nothing is lost; tried again later)");
     }
   }
 }
