@@ -480,6 +480,50 @@ TEST_P(Engine, HistoryQueriesSeeEveryRetainedPastState) {
   EXPECT_EQ(status_of([&] { gc->query(q); }), BDB_E_NOT_FOUND);
 }
 
+// History over the unmerged tail: the entries a node keeps for its checkpoints cost no GET; a
+// node that keeps none reads them in windows, and a time early in the tail reads few past it.
+TEST(EngineHistory, TheTailIsReadFromWhatTheNodeKeepsOrInSmallWindows) {
+  std::string uri = test::fresh_memory_uri();
+  Options o = test::quiet_options();
+  o.auto_merge = true;  // keeps the entries (checkpoints); 1,024 entries before a merge is due
+  o.read_staleness_ms = 3600000;
+  auto db = test::open_db(uri, o);
+  db->register_schema(test::kUsersSchema);
+  std::map<uint64_t, uint64_t> misc_of;
+  for (int i = 0; i < 40; i++) {
+    Batch b;
+    b.stage(StagedOp::kUpdate,
+            doc_from(*db, "users", R"({"id":"u)" + std::to_string(i) + R"(","age":1})"));
+    uint64_t seq = db->commit(b);
+    misc_of[seq] = db->snapshot()->misc_high;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // a time of its own each
+  }
+  auto count_rows = [](Database &d, QuerySpec q) {
+    q.schema = d.table_schema("users");
+    size_t n = 0;
+    auto c = d.query(q);
+    while (c->next()) n++;
+    return n;
+  };
+  QuerySpec at;
+  at.as_of_seq = 21;  // 20 users
+  uint64_t before = db->storage().counters().gets;
+  EXPECT_EQ(count_rows(*db, at), 20u);
+  EXPECT_EQ(db->storage().counters().gets - before, 0u) << "every entry was kept in memory";
+
+  Options cold = test::quiet_options();
+  cold.read_staleness_ms = 3600000;
+  auto other = test::open_db(uri, cold);
+  before = other->storage().counters().gets;
+  EXPECT_EQ(count_rows(*other, at), 20u);
+  EXPECT_LE(other->storage().counters().gets - before, 21u) << "each entry at most once";
+  QuerySpec early;
+  early.as_of_time = misc_of[3];  // 2 users
+  before = other->storage().counters().gets;
+  EXPECT_EQ(count_rows(*other, early), 2u);
+  EXPECT_LE(other->storage().counters().gets - before, 8u) << "the first window only";
+}
+
 TEST_P(Engine, BadInputGetsClearErrors) {
   auto db = open();
   EXPECT_EQ(status_of([&] { db->table_schema("nope"); }), BDB_E_SCHEMA);
