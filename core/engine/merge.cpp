@@ -14,6 +14,7 @@
 #include "core/codec/index_key.h"
 #include "core/engine/database.h"
 #include "core/engine/drop.h"
+#include "core/engine/schema_history.h"
 #include "core/engine/index_tree.h"
 #include "core/util/error.h"
 #include "core/util/sort_strings.h"
@@ -208,6 +209,7 @@ void Database::prefetch_rewrites(const SnapshotPtr &s, const std::string &table,
 
 uint64_t Database::merge(bool only_if_leader) {
   require_writable("merge");
+  if (creation_pending_) return 0;  // nothing written yet: nothing to fold or collect
   std::lock_guard<std::mutex> merge_lock(merge_mu_);
   if (only_if_leader && !is_leader(now_ms())) return 0;
   const uint64_t window = timeshare() ? wait_for_own_window("merge") : 0;
@@ -422,7 +424,8 @@ uint64_t Database::merge(bool only_if_leader) {
   for (const auto &[t, versions] : s->schemas->tables())
     for (const auto &[v, sp] : versions) nb->schemas.push_back(sp->canonical_json());
   // The state this merge replaces stays readable (history queries) while its objects last.
-  HistoryPoint before{b0.generation, b0.applied_seq, b0.misc_high, now, {}};
+  HistoryPoint before{b0.generation, b0.applied_seq, b0.misc_high, now, {}, {}};
+  before.versions = versions_superseded(b0, *s->schemas, block0_key());
   for (const auto &t : b0.tables) before.manifests.emplace_back(t.name, t.manifest_key);
   nb->history.push_back(std::move(before));
   if (nb->history.size() > kMaxHistory)

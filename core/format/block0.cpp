@@ -4,12 +4,24 @@
 
 namespace bucketdb {
 
+namespace {
+
+// Each format is written only when its addition holds something, so a database that never
+// dropped a table nor changed a schema within the grace stays readable by older builds.
+uint32_t format_needed(const Block0 &b) {
+  for (const auto &h : b.history)
+    if (!h.versions.empty()) return 4;
+  return b.dropped.empty() ? 2 : 3;
+}
+
+}  // namespace
+
 Bytes encode_block0(const Block0 &b) {
   Bytes o = begin_object();
   Writer w(o);
-  // Format 3 adds the dropped tables; written only when there are some, so a database that
-  // never dropped a table stays readable by builds that read format 2.
-  w.u32(b.dropped.empty() ? 2 : 3);
+  // Format 3 adds the dropped tables, 4 the schema versions of history points.
+  const uint32_t format = format_needed(b);
+  w.u32(format);
   w.u64(b.generation);
   w.u64(b.applied_seq);
   w.u64(b.log_floor);
@@ -59,7 +71,7 @@ Bytes encode_block0(const Block0 &b) {
       w.blob(key);
     }
   }
-  if (!b.dropped.empty()) {
+  if (format >= 3) {
     w.varint(b.dropped.size());
     for (const auto &d : b.dropped) {
       w.blob(d.name);
@@ -69,6 +81,14 @@ Bytes encode_block0(const Block0 &b) {
       for (const auto &s : d.schemas) w.blob(s);
     }
   }
+  if (format >= 4)
+    for (const auto &h : b.history) {
+      w.varint(h.versions.size());
+      for (const auto &[table, version] : h.versions) {
+        w.blob(table);
+        w.u32(version);
+      }
+    }
   seal_in_place(ObjectKind::kBlock0, o);
   return o;
 }
@@ -76,11 +96,12 @@ Bytes encode_block0(const Block0 &b) {
 Block0 decode_block0(const Bytes &object, const std::string &key) {
   Reader r(open_object(ObjectKind::kBlock0, object, key), key);
   Block0 b;
-  // One reader for every format: 2 added applied_commit_id, 3 the dropped tables.
+  // One reader for every format: 2 added applied_commit_id, 3 the dropped tables, 4 the
+  // schema versions of history points.
   const uint32_t format = r.u32();
-  if (format < 1 || format > 3)
+  if (format < 1 || format > 4)
     r.corrupt("unsupported Block 0 format " + std::to_string(format) +
-              " (this build reads 1 to 3; a newer BucketDB wrote it)");
+              " (this build reads 1 to 4; a newer BucketDB wrote it)");
   b.generation = r.u64();
   b.applied_seq = r.u64();
   b.log_floor = r.u64();
@@ -144,8 +165,16 @@ Block0 decode_block0(const Bytes &object, const std::string &key) {
       for (auto &s : d.schemas) s = std::string(r.blob());
     }
   }
+  if (format >= 4)
+    for (auto &h : b.history) {
+      h.versions.resize(r.count(5));
+      for (auto &[table, version] : h.versions) {
+        table = std::string(r.blob());
+        version = r.u32();
+      }
+    }
   r.expect_done();
-  b.format = b.dropped.empty() ? 2 : 3;  // as encode_block0 writes it back
+  b.format = format_needed(b);  // as encode_block0 writes it back
   if (b.log_floor > b.applied_seq) r.corrupt("log floor above applied sequence");
   return b;
 }

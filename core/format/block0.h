@@ -56,6 +56,9 @@ struct HistoryPoint {
   uint64_t misc_high = 0;
   uint64_t superseded_ms = 0;
   std::vector<std::pair<std::string, std::string>> manifests;  // table, manifest key
+  // Format 4: the newest schema version of each table then, for the tables a newer version
+  // came to since (a history read shows rows as they were, not through a narrowing version).
+  std::vector<std::pair<std::string, uint32_t>> versions;
 };
 
 // A table dropped by log entry `seq` (docs/SPEC.md section 3, "Dropping"): its schema
@@ -69,7 +72,7 @@ struct DroppedTable {
 };
 
 struct Block0 {
-  uint32_t format = 2;  // 3 when `dropped` is not empty
+  uint32_t format = 2;  // 3 when `dropped` is not empty, 4 when a history point has versions
   uint64_t generation = 0;
   uint64_t applied_seq = 0;  // newest log entry folded into blocks
   uint64_t log_floor = 0;    // entries at or below may be deleted

@@ -87,7 +87,8 @@ TEST(Format, Block0RoundTrip) {
   t.oldest_version = 1;
   t.indexes = {IndexRoot{"name", 10, "main/indexes/users/name/r", true, ""}};
   b.tables = {t};
-  b.history = {HistoryPoint{3, 7, 99, 1234, {{"users", "main/manifest/users/old"}}}};
+  b.history = {
+      HistoryPoint{3, 7, 99, 1234, {{"users", "main/manifest/users/old"}}, {{"users", 2}}}};
   b.garbage = {Garbage{"main/data/users/old", 12}};
   b.merges = {MergeMark{10, 77}};
   Block0 d = decode_block0(encode_block0(b), "main/block0");
@@ -102,6 +103,8 @@ TEST(Format, Block0RoundTrip) {
   EXPECT_TRUE(d.tables[0].indexes[0].built);
   ASSERT_EQ(d.history.size(), 1u);
   EXPECT_EQ(d.history[0].manifests[0].second, "main/manifest/users/old");
+  EXPECT_EQ(d.history[0].versions, b.history[0].versions);
+  EXPECT_EQ(d.format, 4u) << "a history point with versions";
   EXPECT_EQ(d.garbage[0].since_ms, 12u);
   EXPECT_EQ(d.merges[0].time_ms, 77u);
 }
@@ -130,7 +133,8 @@ uint32_t block0_format(const Bytes &object) {
 }
 
 // A Block 0 object of `format` with one table, written field by field as that format lays
-// it out (1: no applied_commit_id; 3: the dropped tables at the end).
+// it out (1: no applied_commit_id; 3: the dropped tables at the end; 4: a history point and
+// its schema versions after them).
 Bytes block0_of_format(uint32_t format, const Id128 &applied) {
   Bytes o = begin_object();
   Writer w(o);
@@ -149,7 +153,14 @@ Bytes block0_of_format(uint32_t format, const Id128 &applied) {
   for (uint64_t v : {3, 1, 100}) w.u64(v);
   w.u32(1);
   w.varint(0);
-  for (int list = 0; list < 3; list++) w.varint(0);  // garbage, merges, history
+  for (int list = 0; list < 2; list++) w.varint(0);  // garbage, merges
+  w.varint(format >= 4 ? 1 : 0);                     // history: a point with its versions
+  if (format >= 4) {
+    for (uint64_t v : {6, 10, 50, 1000}) w.u64(v);  // generation, applied, misc, superseded
+    w.varint(1);
+    w.blob("users");
+    w.blob("main/manifest/users/w");
+  }
   if (format >= 3) {
     w.varint(1);
     w.blob("gone");
@@ -157,6 +168,11 @@ Bytes block0_of_format(uint32_t format, const Id128 &applied) {
     w.u64(345);
     w.varint(1);
     w.blob("{\"v\":1}");
+  }
+  if (format >= 4) {
+    w.varint(1);  // the history point's versions then
+    w.blob("users");
+    w.u32(1);
   }
   seal_in_place(ObjectKind::kBlock0, o);
   return o;
@@ -181,11 +197,12 @@ TEST(Format, Block0WithDroppedTablesIsFormat3) {
 }
 
 // Every format this build reads, through the one decoder: what each holds, and the format it
-// is written back in (format 1 becomes 2; 3 stays 3 while it has dropped tables).
+// is written back in (format 1 becomes 2; 3 stays 3 while it has dropped tables, 4 while a
+// history point has versions).
 TEST(Format, Block0ReadsEachFormat) {
   Id128 applied{};
   applied[15] = 0x42;
-  for (uint32_t format : {1u, 2u, 3u}) {
+  for (uint32_t format : {1u, 2u, 3u, 4u}) {
     SCOPED_TRACE("format " + std::to_string(format));
     Block0 d = decode_block0(block0_of_format(format, applied), "main/block0");
     EXPECT_EQ(d.generation, 7u);
@@ -200,11 +217,18 @@ TEST(Format, Block0ReadsEachFormat) {
     EXPECT_EQ(d.tables[0].manifest_key, "main/manifest/users/x");
     EXPECT_EQ(d.tables[0].bytes, 100u);
     EXPECT_EQ(d.dropped.size(), format >= 3 ? 1u : 0u);
-    EXPECT_EQ(d.format, format >= 3 ? 3u : 2u);
+    ASSERT_EQ(d.history.size(), format >= 4 ? 1u : 0u);
+    if (format >= 4) {
+      EXPECT_EQ(d.history[0].applied_seq, 10u);
+      EXPECT_EQ(d.history[0].manifests.size(), 1u);
+      EXPECT_EQ(d.history[0].versions,
+                (std::vector<std::pair<std::string, uint32_t>>{{"users", 1u}}));
+    }
+    EXPECT_EQ(d.format, format >= 3 ? format : 2u);
     EXPECT_EQ(block0_format(encode_block0(d)), d.format);
     EXPECT_EQ(decode_block0(encode_block0(d), "b").applied_commit_id, d.applied_commit_id);
   }
-  Bytes newer = block0_of_format(4, applied);
+  Bytes newer = block0_of_format(5, applied);
   expect_corrupt([&] { decode_block0(newer, "main/block0"); }, "main/block0");
   try {
     decode_block0(newer, "main/block0");
