@@ -48,6 +48,10 @@ class StrictJsonBuilder {  // NOLINT(bugprone-exception-escape): nlohmann's SAX 
     // An integer literal beyond 64 bits arrives as a double: it would not stay exact.
     if (text.find_first_of(".eE") == string_t::npos)
       return out_of_range("the integer " + text + " does not fit 64 bits (write it as a string)");
+    // Underflow: a mantissa with a non-zero digit that parsed as 0 (1e-400) would be kept as 0.
+    if (v == 0 &&
+        text.substr(0, text.find_first_of("eE")).find_first_of("123456789") != string_t::npos)
+      return out_of_range("the number " + text + " is too small for a double (it would be 0)");
     return put(Json(v));
   }
   bool string(string_t &v) { return put(Json(std::move(v))); }

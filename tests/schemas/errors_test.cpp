@@ -36,6 +36,9 @@ const std::vector<Case> &bad_values() {
       {"doc", "01"},
       {"doc", "1e400"},
       {"doc", "-1e309"},
+      {"doc", "1e-400"},                      // not zero, yet a zero double: changed silently
+      {"doc", "[-2.4703282292062327e-324]"},  // just below half the smallest subnormal
+      {"doc", "0.000000000000000000001e-310"},
       {"doc", std::string(400, '9')},
       {"doc", "{\"a\" 1}"},
       {"doc", "tru"},
@@ -121,7 +124,9 @@ TEST(Errors, EdgeValuesAcceptedByAllAlike) {
       {"doc", " [1, {\"a\": null}]\n"},
       {"doc", "1.7976931348623157e308"},
       {"doc", "-1.797693134862315807e308"},  // just below the overflow threshold
-      {"doc", "1e-400"},
+      {"doc", "2.4703282292062328e-324"},    // just above: the smallest subnormal
+      {"doc", "4.9e-324"},
+      {"doc", "0.0e-400"},
       {"doc", "0e999999999999"},
       {"doc", "\"\\ud83d\\ude00\\u0000\""},
       {"short_doc", "\"" + std::string(14, 'x') + "\""},

@@ -50,6 +50,13 @@ TEST(JsonText, StrictParsingRefusesWhatWouldChangeSilently) {
   EXPECT_EQ(msg, "a document of table t: field 'n': the number 1e400 is out of range");
   EXPECT_EQ(parse(R"({"data":{"x":[1e400]}})"), BDB_E_TYPE);
   EXPECT_NE(msg.find("field 'data': the number 1e400"), std::string::npos) << msg;
+  EXPECT_EQ(parse(R"({"n":1e-400})"), BDB_E_TYPE);
+  EXPECT_EQ(msg,
+            "a document of table t: field 'n': the number 1e-400 is too small for a double (it "
+            "would be 0)");
+  EXPECT_EQ(parse(R"({"data":[-2.5e-999]})"), BDB_E_TYPE);
+  EXPECT_NE(msg.find("field 'data': the number -2.5e-999 is too small"), std::string::npos) << msg;
+  EXPECT_EQ(parse(R"({"a":0e-400,"b":0.000e5,"c":-0.0,"d":4.9e-324})"), BDB_OK) << msg;
   EXPECT_EQ(parse("[18446744073709551616]"), BDB_E_TYPE);
   EXPECT_EQ(msg,
             "a document of table t: the integer 18446744073709551616 does not fit 64 bits "

@@ -61,9 +61,15 @@ WhereClause parse_where(const std::string &text) {
     if (!bdbcommon::json_depth_within(*w.value))
       usage_error(what + "VALUE is JSON nested deeper than " +
                   std::to_string(bdbcommon::kMaxJsonDepth) + " levels");
-    auto json = nlohmann::json::parse(*w.value, nullptr, false);
-    if (json.is_discarded())
+    nlohmann::json json;
+    try {
+      json = nlohmann::json::parse(*w.value);
+    } catch (const nlohmann::json::exception &bad) {
+      // Well-formed but beyond a double (1e400): not the unquoted string it would look like.
+      if (std::string(bad.what()).find("number overflow") != std::string::npos)
+        usage_error(what + "the number " + *w.value + " is out of range (beyond a double)");
       usage_error(what + "VALUE must be a JSON literal (strings in double quotes, e.g. \"bob\")");
+    }
     if (w.op == "in" && !json.is_array())
       usage_error(what + "'in' takes a JSON array, e.g. [\"a\",\"b\"]");
   }

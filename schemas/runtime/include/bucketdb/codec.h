@@ -264,16 +264,31 @@ static inline long long bdbc_utf8_length(const char *s, size_t n) {
   "73854845817711531764475730270069855571366959622842914819860834936475292719074168444365510" \
   "704342711559699508093042880177904174497792"
 
-/* Whether the JSON number in s[0..n) (already known to have the JSON grammar) overflows a
- * double. Exact, without converting: compare its significant digits and decimal exponent with
- * the overflow threshold. */
-static inline bool bdbc_json_number_overflows(const char *s, size_t n) {
-  const char *t = BDBC_DBL_OVERFLOW_DIGITS;
-  size_t i = 0, int_start, int_end, frac_start = 0, frac_end = 0, lead;
-  long long exp10 = 0, mag;
+/* 2^-1075, half the smallest subnormal double: a decimal magnitude at or below it rounds to
+ * 0, which would change the value silently; the engine refuses such a number, so does this. */
+#define BDBC_DBL_UNDERFLOW_DIGITS                                                             \
+  "24703282292062327208828439643411068618252990130716238221279284125033775363510437593264991" \
+  "81808179961898982823477228588654633283551779698981993873980053909390631503565951557022639" \
+  "22908583924491051844359318028499365361525003193704576782492193656236698636584807570015857" \
+  "69269903706311928279558551332927834338409351978015531246597263579574622766465272827220056" \
+  "37400648549997709659947045402082816622623785739345073633900796776193057750674017632467360" \
+  "09689513405355374585166611342237666786041621596804619144672918403005300575308490487653917" \
+  "11386591646239524912623653881879636239373280423891018672348497668235089863388587925628302" \
+  "75599565752445550725518931369083625477918694866799496832404970582102851318545139621383772" \
+  "2826145437693412532098591327667236328125"
+
+/* A JSON number as 0.d1d2... * 10^mag: its significant digits (digits[0] then digits[1]). */
+typedef struct {
   const char *digits[2];
   size_t lens[2];
-  int part, tpos = 0;
+  long long mag;
+} bdbc_json_decimal;
+
+/* Splits the JSON number in s[0..n) (already known to have the JSON grammar); false when it
+ * is zero. Exact, without converting (strtod depends on the locale). */
+static inline bool bdbc_json_decimal_of(const char *s, size_t n, bdbc_json_decimal *d) {
+  size_t i = 0, int_start, int_end, frac_start = 0, frac_end = 0, lead;
+  long long exp10 = 0;
   if (s[i] == '-') i++;
   int_start = i;
   while (i < n && s[i] >= '0' && s[i] <= '9') i++;
@@ -291,38 +306,61 @@ static inline bool bdbc_json_number_overflows(const char *s, size_t n) {
       if (exp10 < 100000000) exp10 = exp10 * 10 + (s[i] - '0');
     if (neg) exp10 = -exp10;
   }
-  /* The magnitude: the decimal exponent of the first significant digit, as 0.d1d2... * 10^mag. */
   for (lead = int_start; lead < int_end && s[lead] == '0'; lead++) {
   }
   if (lead < int_end) {
     long long k = (long long)(int_end - lead);
-    mag = (k > 1000000000 ? 1000000000 : k) + exp10;
-    digits[0] = s + lead;
-    lens[0] = int_end - lead;
-    digits[1] = s + frac_start;
-    lens[1] = frac_end - frac_start;
+    d->mag = (k > 1000000000 ? 1000000000 : k) + exp10;
+    d->digits[0] = s + lead;
+    d->lens[0] = int_end - lead;
+    d->digits[1] = s + frac_start;
+    d->lens[1] = frac_end - frac_start;
   } else {
     size_t z = frac_start;
     long long zeros;
     while (z < frac_end && s[z] == '0') z++;
-    if (z == frac_end) return false; /* zero */
+    if (z == frac_end) return false;
     zeros = (long long)(z - frac_start);
-    mag = -(zeros > 1000000000 ? 1000000000 : zeros) + exp10;
-    digits[0] = s + z;
-    lens[0] = frac_end - z;
-    digits[1] = s;
-    lens[1] = 0;
+    d->mag = -(zeros > 1000000000 ? 1000000000 : zeros) + exp10;
+    d->digits[0] = s + z;
+    d->lens[0] = frac_end - z;
+    d->digits[1] = s;
+    d->lens[1] = 0;
   }
-  if (mag != 309) return mag > 309;
+  return true;
+}
+
+/* The number's digits against the digits t of a threshold of the same magnitude: -1, 0, 1. */
+static inline int bdbc_json_decimal_cmp(const bdbc_json_decimal *d, const char *t) {
+  int part;
   for (part = 0; part < 2; part++) {
     size_t j;
-    for (j = 0; j < lens[part]; j++) {
-      if (t[tpos] == '\0') return true; /* all 309 digits equal: the threshold or above */
-      if (digits[part][j] != t[tpos]) return digits[part][j] > t[tpos];
-      tpos++;
+    for (j = 0; j < d->lens[part]; j++) {
+      if (*t == '\0') {
+        if (d->digits[part][j] != '0') return 1;
+        continue;
+      }
+      if (d->digits[part][j] != *t) return d->digits[part][j] > *t ? 1 : -1;
+      t++;
     }
   }
-  return t[tpos] == '\0'; /* ran out of digits: below the threshold unless equal */
+  return *t == '\0' ? 0 : -1; /* a threshold's digits end in a non-zero digit */
+}
+
+/* Whether the JSON number in s[0..n) overflows a double (rounds to infinity). */
+static inline bool bdbc_json_number_overflows(const char *s, size_t n) {
+  bdbc_json_decimal d;
+  if (!bdbc_json_decimal_of(s, n, &d)) return false;
+  if (d.mag != 309) return d.mag > 309;
+  return bdbc_json_decimal_cmp(&d, BDBC_DBL_OVERFLOW_DIGITS) >= 0;
+}
+
+/* Whether the JSON number in s[0..n) is not zero yet rounds to a zero double. */
+static inline bool bdbc_json_number_underflows(const char *s, size_t n) {
+  bdbc_json_decimal d;
+  if (!bdbc_json_decimal_of(s, n, &d)) return false;
+  if (d.mag != -323) return d.mag < -323;
+  return bdbc_json_decimal_cmp(&d, BDBC_DBL_UNDERFLOW_DIGITS) <= 0;
 }
 
 /* Scans a JSON string starting after its opening quote; returns the index after the closing
@@ -406,7 +444,8 @@ static inline size_t bdbc_json_string(const char *s, size_t n, size_t i) {
   return 0;
 }
 
-/* Scans a JSON number at s[i]; returns the index after it, or 0 when invalid or overflowing. */
+/* Scans a JSON number at s[i]; returns the index after it, or 0 when invalid, overflowing or
+ * underflowing to zero. */
 static inline size_t bdbc_json_number(const char *s, size_t n, size_t i) {
   size_t start = i;
   if (s[i] == '-') i++;
@@ -427,7 +466,10 @@ static inline size_t bdbc_json_number(const char *s, size_t n, size_t i) {
     if (i >= n || s[i] < '0' || s[i] > '9') return 0;
     while (i < n && s[i] >= '0' && s[i] <= '9') i++;
   }
-  return bdbc_json_number_overflows(s + start, i - start) ? 0 : i;
+  return bdbc_json_number_overflows(s + start, i - start) ||
+                 bdbc_json_number_underflows(s + start, i - start)
+             ? 0
+             : i;
 }
 
 /* 1 if s[0..n) is one JSON text that the engine accepts (nlohmann::json::accept: RFC 8259,
