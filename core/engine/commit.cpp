@@ -229,6 +229,7 @@ void Database::delete_uploaded_blobs(const Batch &batch) {
 uint64_t Database::commit_entry(
     const std::function<std::vector<LogOp>(const SnapshotPtr &)> &resolve) {
   std::lock_guard<std::mutex> lock(write_mu_);
+  create_block0_locked();
   const Id128 commit_id = random_id();
   const uint64_t started = steady_ms();
   int losses = 0;
@@ -498,6 +499,7 @@ void Database::pace_group(std::unique_lock<std::mutex> &lock) {
 uint64_t Database::commit(Batch &batch) {
   require_writable("commit");
   if (batch.ops.empty()) return snapshot()->last_seq;
+  create_if_pending();  // Block 0 before any other object (a blob), as at every creation
   upload_blobs(batch);  // before the entry that references them, in the caller's thread
   QueuedCommit me;
   me.batch = &batch;

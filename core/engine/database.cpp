@@ -202,42 +202,64 @@ void Database::publish(SnapshotPtr s) {
 // next garbage collection would delete them all.
 void Database::load_initial_block0() {
   std::string key = block0_key();
+  auto obj = storage_->get(key);
+  if (!obj) {
+    size_t held = storage_->list_all(prefixed("")).size();
+    // Whoever creates a database writes its Block 0 before anything else: look again.
+    if (held) obj = storage_->get(key);
+    if (!obj && held)
+      fail(BDB_E_CORRUPT, "Block 0 missing: " + key + " is not found, yet the database holds " +
+                              std::to_string(held) + " objects under " + prefixed("") +
+                              " (storage " + storage_->uri() +
+                              "); nothing was changed. `bucketdb recover` rebuilds Block 0 "
+                              "from them");
+  }
+  if (obj) {
+    install_block0_locked(std::make_shared<Block0>(decode_block0(obj->data, key)), obj->etag);
+    return;
+  }
+  if (!opts_.create_if_missing)
+    fail(BDB_E_NOT_FOUND, "no database at " + storage_->uri() + " (" + key +
+                              " not found); open it with createIfMissing to create one");
+  // An empty state until the first write puts Block 0 (create_block0_locked).
+  auto fresh = std::make_shared<Block0>();
+  fresh->merge_time_ms = now_ms();
+  install_block0_locked(fresh, "");
+  creation_pending_ = true;
+}
+
+void Database::create_if_pending() {
+  if (!creation_pending_.load()) return;
+  std::lock_guard<std::mutex> lock(write_mu_);
+  create_block0_locked();
+}
+
+void Database::create_block0_locked() {
+  if (!creation_pending_) return;
+  const std::string key = block0_key();
+  auto install_theirs = [&](const StoredObject &obj) {
+    install_block0_locked(std::make_shared<Block0>(decode_block0(obj.data, key)), obj.etag);
+    creation_pending_ = false;
+    catch_up_locked();
+  };
   for (int attempt = 0; attempt < 5; attempt++) {
-    auto obj = storage_->get(key);
-    if (!obj) {
-      size_t held = storage_->list_all(prefixed("")).size();
-      // Whoever creates a database writes its Block 0 before anything else: look again.
-      if (held) obj = storage_->get(key);
-      if (!obj && held)
-        fail(BDB_E_CORRUPT, "Block 0 missing: " + key + " is not found, yet the database holds " +
-                                std::to_string(held) + " objects under " + prefixed("") +
-                                " (storage " + storage_->uri() +
-                                "); nothing was changed. `bucketdb recover` rebuilds Block 0 "
-                                "from them");
-    }
-    if (obj) {
-      auto b0 = std::make_shared<Block0>(decode_block0(obj->data, key));
-      install_block0_locked(b0, obj->etag);
-      return;
-    }
-    if (!opts_.create_if_missing)
-      fail(BDB_E_NOT_FOUND, "no database at " + storage_->uri() + " (" + key +
-                                " not found); open it with createIfMissing to create one");
     if (timeshare()) {
       // Nothing would stop a put from replacing a Block 0 another node wrote while we waited
       // for our window: look again in it, and put only while it lasts.
       const uint64_t window = wait_for_own_window("creating the database");
-      if (storage_->get(key) || !still_in_window(window)) continue;
+      if (auto theirs = storage_->get(key)) return install_theirs(*theirs);
+      if (!still_in_window(window)) continue;
     }
-    auto fresh = std::make_shared<Block0>();
-    fresh->merge_time_ms = now_ms();
+    auto fresh = std::make_shared<Block0>(*snapshot()->block0);
     std::string etag;
     if (storage_->put(key, encode_block0(*fresh), PutCondition{"", true}, &etag) ==
         PutOutcome::kOk) {
       install_block0_locked(fresh, etag);
+      creation_pending_ = false;
       return;
     }
     // Another node created it first: read theirs.
+    if (auto theirs = storage_->get(key)) return install_theirs(*theirs);
   }
   fail(BDB_E_IO, "cannot read or create " + key);
 }
@@ -296,6 +318,16 @@ void Database::install_block0_locked(const std::shared_ptr<const Block0> &b0,
 void Database::refresh_block0_locked(bool force) {
   uint64_t age = steady_ms() - block0_read_ms_.load();
   if (!force && age < opts_.gc_grace_ms / 2) return;
+  if (creation_pending_) {
+    // Not written yet: another node may have created the database meanwhile.
+    if (auto theirs = storage_->get(block0_key())) {
+      install_block0_locked(std::make_shared<Block0>(decode_block0(theirs->data, block0_key())),
+                            theirs->etag);
+      creation_pending_ = false;
+    }
+    block0_read_ms_ = steady_ms();
+    return;
+  }
   SnapshotPtr s = snapshot();
   bool not_modified = false;
   auto obj = storage_->get_if_changed(block0_key(), s->block0_etag, &not_modified);

@@ -199,6 +199,10 @@ class Database {
  private:
   Database(std::unique_ptr<Storage> storage, const Options &opts);
   void load_initial_block0();
+  // A database opened with createIfMissing where none exists gets its Block 0 with its first
+  // write (commit, schema, drop): a read of a mistyped path writes nothing.
+  void create_if_pending();
+  void create_block0_locked();
   ObjectStore::Fetch manifest_fetch(const std::string &key);
   ObjectStore::Fetch index_node_fetch(const std::string &key);
   ObjectStore::Fetch block_fetch(const SnapshotPtr &snap, const std::string &table,
@@ -350,7 +354,8 @@ class Database {
   std::atomic<uint64_t> last_log_check_ms_{0};  // steady
   std::atomic<uint64_t> block0_read_ms_{0};     // steady
   std::atomic<bool> force_refresh_{false};
-  bool coarse_clock_ok_ = false;  // see coarse_ms
+  std::atomic<bool> creation_pending_{false};  // Block 0 not yet written (set under write_mu_)
+  bool coarse_clock_ok_ = false;               // see coarse_ms
 
   // Group commit: batches committed concurrently wait here; one thread writes them all.
   std::mutex queue_mu_;

@@ -15,6 +15,7 @@ namespace bucketdb {
 
 uint64_t Database::gc(bool sweep) {
   require_writable("garbage collection");
+  if (creation_pending_) return 0;  // nothing written yet: nothing to fold or collect
   std::lock_guard<std::mutex> merge_lock(merge_mu_);
   const uint64_t window = timeshare() ? wait_for_own_window("garbage collection") : 0;
   std::lock_guard<std::mutex> lock(write_mu_);

@@ -43,9 +43,46 @@ TEST(Open, APrefixWithoutADatabaseIsNotFoundAndStaysEmpty) {
   ro.read_only = true;
   EXPECT_EQ(error_of([&] { test::open_db(uri, ro); }).status(), BDB_E_NOT_FOUND);
   EXPECT_TRUE(keys_of(uri).empty()) << "nothing was written";
-  test::open_db(uri);  // createIfMissing
-  EXPECT_EQ(keys_of(uri), std::vector<std::string>{"main/block0"});
+  {
+    auto db = test::open_db(uri);  // createIfMissing
+    db->register_schema(test::kUsersSchema);
+  }
+  EXPECT_EQ(keys_of(uri),
+            (std::vector<std::string>{"main/block0", "main/committed/00000000000000000001"}));
   test::open_db(uri, plain());  // exists now
+}
+
+// A binding opens with createIfMissing by default: a read of a mistyped path must still write
+// nothing. Block 0 goes out with the first write, before anything else.
+TEST(Open, ACreatingOpenWritesNothingUntilItsFirstWrite) {
+  std::string uri = test::fresh_memory_uri();
+  auto keep = Storage::open(uri);
+  {
+    auto db = test::open_db(uri);
+    EXPECT_EQ(error_of([&] { db->table_schema("users"); }).status(), BDB_E_SCHEMA);
+    EXPECT_EQ(db->merge(), 0u);
+    EXPECT_EQ(db->gc(true), 0u);
+  }
+  EXPECT_TRUE(keys_of(uri).empty()) << "a read, a merge and a gc wrote nothing";
+  EXPECT_EQ(error_of([&] { test::open_db(uri, plain()); }).status(), BDB_E_NOT_FOUND);
+
+  // Two handles that found nothing both write: one creates, the other reads what it created.
+  auto a = test::open_db(uri), b = test::open_db(uri);
+  a->register_schema(test::kUsersSchema);
+  b->register_schema(test::kUsersSchema);
+  add_user(*b, "u1");
+  add_user(*a, "u2");
+  std::vector<std::string> keys = keys_of(uri);
+  EXPECT_EQ(keys.front(), "main/block0");
+  EXPECT_EQ(keys.size(), 4u) << "Block 0 and three entries (b's schema was already there)";
+  for (Database *db : {a.get(), b.get()}) {
+    db->refresh();
+    for (const char *id : {"u1", "u2"}) {
+      Document k(db->table_schema("users"));
+      k.set(0, Value{std::string(id)});
+      EXPECT_TRUE(db->get(k)) << id;
+    }
+  }
 }
 
 TEST(Open, ALostBlock0IsCorruptionAndNothingIsReplacedOrCollected) {

@@ -172,7 +172,8 @@ BDB_API bdb_status bdb_options_set_progress(bdb_options *opts, bdb_progress_fn f
  * opens s3://$BUCKETDB_S3_BUCKET when that variable is set. opts may be NULL.
  * A database exists once its Block 0 ({dbPrefix}/block0) does. Opening one that does not is
  * BDB_E_NOT_FOUND, unless the option createIfMissing is 1 (then it is created: LevelDB's
- * create_if_missing). A prefix that holds objects but no Block 0 is BDB_E_CORRUPT, whatever
+ * create_if_missing; its Block 0 is written with the handle's first write, so reads alone
+ * leave the prefix empty). A prefix that holds objects but no Block 0 is BDB_E_CORRUPT, whatever
  * the options: its Block 0 was lost, and `bucketdb recover` rebuilds it. */
 BDB_API bdb_status bdb_open(const char *uri, const bdb_options *opts, bdb_db **out);
 /* Closes the database: waits for calls under way on other threads, then, with autoMerge, runs

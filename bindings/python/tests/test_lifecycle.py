@@ -22,7 +22,13 @@ def test_create_if_missing_and_read_only(tmp_path):
         bucketdb.open(uri, create_if_missing=False)
     with raises_bdb(bucketdb.NotFound, "no database"):
         bucketdb.open(uri, read_only=True)
-    with bucketdb.open(uri, log_level="silent") as db:  # created
+    with bucketdb.open(uri, log_level="silent") as db:  # would create, but only reads
+        with raises_bdb(bucketdb.SchemaError, "users"):
+            db.get("users", "u1")
+    assert list(tmp_path.iterdir()) == [], "a handle that only read wrote nothing"
+    with raises_bdb(bucketdb.NotFound, "no database"):
+        bucketdb.open(uri, create_if_missing=False)
+    with bucketdb.open(uri, log_level="silent") as db:  # created by its first write
         db.register_schema(USERS)
         db.insert("users", {"id": "u1", "age": 7})
     with bucketdb.open(uri, read_only=True, log_level="silent") as ro:
