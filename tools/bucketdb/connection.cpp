@@ -68,6 +68,13 @@ Options database_options(const GlobalOptions &global, Access access) {
   return opts;
 }
 
+bool warnings_wanted(const GlobalOptions &global) {
+  std::string level = global.log_level;
+  for (const std::string &o : global.options)  // applied last, as the library applies them
+    if (o.rfind("logLevel=", 0) == 0) level = o.substr(9);
+  return level != "error" && level != "silent";
+}
+
 namespace {
 std::string g_close_failure;
 }  // namespace

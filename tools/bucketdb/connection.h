@@ -28,6 +28,8 @@ struct GlobalOptions {
 };
 
 void add_global_options(CLI::App &app, GlobalOptions &global);
+// Whether --log-level (or --option logLevel=) lets warnings reach stderr.
+bool warnings_wanted(const GlobalOptions &global);
 
 // What a command does to the database. Reads open it read-only (they send only GETs and
 // LISTs, and never create anything); writes may merge at close; kCreate also creates a

@@ -144,7 +144,7 @@ int run(int argc, char **argv) {
   if (!commands.run(global)) usage_error("no command given (see bucketdb --help)");
   finish_output();
   // The command's work is done and committed (the log holds it); only the housekeeping failed.
-  if (!close_failure().empty())
+  if (!close_failure().empty() && warnings_wanted(global))
     report("warning: " + close_failure() + " (every commit is in the log: nothing is lost)");
   return kExitOk;
 }

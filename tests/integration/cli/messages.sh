@@ -64,6 +64,12 @@ contains "$ERR" "maxLength 0"
 status 3 bdb put users '{"id":"x","age":1,"age":2}'
 contains "$ERR" "'age' appears twice"
 
+# Numbers no double holds: out of range, or so small they would be 0; never "not JSON".
+status 2 bdb query users --where 'age > 1e400'
+contains "$ERR" "the number 1e400 is out of range"
+status 3 bdb put users '{"id":"tiny","nick":"t","age":1e-400}'
+contains "$ERR" "field 'age'"
+
 # --as-of a position not yet written: an error naming the newest.
 ok bdb put users '{"id":"h1"}'
 ok bdb inspect log
@@ -99,6 +105,10 @@ same "$(grep -c . <<<"$ERR")" 1 "one line of warning"
 contains "$ERR" "warning: "
 contains "$ERR" "nothing is lost"
 ok "$BIN" --db "file:$WORK/full" get users g
+# At --log-level error the warning is not shown, whichever merge met the full disk.
+run "$BIN" --db "$PARTIAL" --log-level error --option mergeThresholdEntries=1 put users '{"id":"h"}'
+same "$RC" 0 "the commit landed"
+same "$ERR" "" "no warning at --log-level error"
 
 # A database written through crypt: or compress:, opened without the layer.
 export BUCKETDB_CRYPT_KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
