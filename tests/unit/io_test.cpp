@@ -481,6 +481,28 @@ TEST_F(Checkpoints, TheSweepDeletesACheckpointNoMergeListed) {
   EXPECT_EQ(test::open_db(uri_, options())->count(users(*other)), 57u);
 }
 
+// A collection interrupted between installing the raised log floor and deleting the entries
+// below it leaves them behind, and nothing reads below the floor again: the sweep deletes
+// every log key at or below the floor, whoever left it.
+TEST_F(ReadShapes, TheSweepDeletesLogEntriesBelowTheFloorAnInterruptedCollectionLeft) {
+  Options o = options();
+  o.gc_grace_ms = 1;
+  auto db = test::open_db(uri_, o);
+  std::vector<std::pair<std::string, Bytes>> log;  // what the merge folded (the seeded entries)
+  for (const auto &k : keep_->list_all(""))
+    if (k.find("/committed/") != std::string::npos) log.emplace_back(k, keep_->get(k)->data);
+  ASSERT_FALSE(log.empty());
+  std::this_thread::sleep_for(milliseconds(5));
+  db->gc(true);
+  ASSERT_GE(db->snapshot()->block0->log_floor, log.size()) << "the floor passed them";
+  for (const auto &[key, bytes] : log) EXPECT_FALSE(keep_->get(key)) << key << " deleted";
+  for (const auto &[key, bytes] : log) keep_->put(key, bytes, PutCondition{});  // left behind
+  std::this_thread::sleep_for(milliseconds(5));
+  EXPECT_GE(db->gc(true), log.size());
+  for (const auto &[key, bytes] : log) EXPECT_FALSE(keep_->get(key)) << key << " swept";
+  EXPECT_EQ(db->count(users(*db)), 40u) << "nothing else was touched";
+}
+
 // Whoever commits the 8th, 16th, ... entry past Block 0's position writes the checkpoint:
 // two writers taking turns write one each 8 entries between them, not one each.
 TEST_F(Checkpoints, OnePerEightEntriesWhicheverNodeCommitsThem) {
