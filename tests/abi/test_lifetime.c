@@ -170,7 +170,9 @@ static void children_freed_before_close(void **state) {
   h_ok(bdb_db_close(db));
 }
 
-/* NULL for every handle and every required out-pointer: BDB_E_INVALID naming the call. */
+/* NULL for each handle and out-pointer of every function libbucketdb exports: an error naming
+ * the call, or "nothing" where there is no status. abi.null_coverage fails when an exported
+ * function is not called here. */
 static void null_everywhere(void **state) {
   (void)state;
   bdb_db *db = open_users(1);
@@ -239,6 +241,72 @@ static void null_everywhere(void **state) {
   NUL(bdb_doc_to_json(NULL, &text), "bdb_doc_to_json");
   NUL(bdb_doc_get_int(NULL, "age", NULL), "bdb_doc_get_int");
   NUL(bdb_doc_set_uint(NULL, "age", 1), "bdb_doc_set_uint");
+  NUL(bdb_schema_register_json_v2(NULL, kUsers, 0), "bdb_schema_register_json_v2");
+  NUL(bdb_table_drop(NULL, "users"), "bdb_table_drop");
+  NUL(bdb_index_drop(NULL, "users", "age"), "bdb_index_drop");
+  NUL(bdb_db_verify(NULL, &text), "bdb_db_verify");
+  NUL(bdb_db_export(NULL, "unused", &n), "bdb_db_export");
+  NUL(bdb_db_import(NULL, "unused", 0, 0, &n), "bdb_db_import");
+  NUL(bdb_batch_expect_exists(NULL), "bdb_batch_expect_exists");
+  NUL(bdb_query_order_then(NULL, "age", 0), "bdb_query_order_then");
+  NUL(bdb_open("memory:", NULL, NULL), "bdb_open");
+  NUL(bdb_options_new(NULL), "bdb_options_new");
+  NUL(bdb_options_set(NULL, "nodeId", "1"), "bdb_options_set");
+  NUL(bdb_options_set_logger(NULL, NULL, NULL), "bdb_options_set_logger");
+  NUL(bdb_options_set_progress(NULL, NULL, NULL), "bdb_options_set_progress");
+  NUL(bdb_recover("memory:", NULL, NULL, 0, NULL), "bdb_recover");
+  NUL(bdb_driver_check("memory:", NULL), "bdb_driver_check");
+  NUL(bdb_driver_register(NULL, NULL), "bdb_driver_register");
+  NUL(bdb_driver_unregister(NULL), "bdb_driver_unregister");
+  /* Every typed accessor of a document. */
+  int flag = 0;
+  int64_t i64 = 0;
+  uint64_t u64 = 0;
+  double dbl = 0;
+  const char *str = NULL;
+  const void *bytes = NULL;
+  size_t len = 0;
+  char blob_id[37];
+  uint32_t version = 0;
+  void *fixed = NULL, *heap = NULL;
+  size_t fixed_len = 0, heap_len = 0;
+  NUL(bdb_doc_to_row(NULL, &version, &fixed, &fixed_len, &heap, &heap_len), "bdb_doc_to_row");
+  NUL(bdb_doc_set_null(NULL, "age"), "bdb_doc_set_null");
+  NUL(bdb_doc_set_bool(NULL, "age", 1), "bdb_doc_set_bool");
+  NUL(bdb_doc_set_int(NULL, "age", 1), "bdb_doc_set_int");
+  NUL(bdb_doc_set_double(NULL, "age", 1), "bdb_doc_set_double");
+  NUL(bdb_doc_set_string(NULL, "id", "u", 1), "bdb_doc_set_string");
+  NUL(bdb_doc_set_bytes(NULL, "id", "u", 1), "bdb_doc_set_bytes");
+  NUL(bdb_doc_set_json(NULL, "id", "1"), "bdb_doc_set_json");
+  NUL(bdb_doc_set_blob(NULL, "id", "u", 1), "bdb_doc_set_blob");
+  NUL(bdb_doc_get_bool(NULL, "age", &flag), "bdb_doc_get_bool");
+  NUL(bdb_doc_get_uint(NULL, "age", &u64), "bdb_doc_get_uint");
+  NUL(bdb_doc_get_int(NULL, "age", &i64), "bdb_doc_get_int");
+  NUL(bdb_doc_get_double(NULL, "age", &dbl), "bdb_doc_get_double");
+  NUL(bdb_doc_get_string(NULL, "id", &str, &len), "bdb_doc_get_string");
+  NUL(bdb_doc_get_bytes(NULL, "id", &bytes, &len), "bdb_doc_get_bytes");
+  NUL(bdb_doc_get_json(NULL, "id", &text), "bdb_doc_get_json");
+  NUL(bdb_doc_get_blob_id(NULL, "id", blob_id), "bdb_doc_get_blob_id");
+  assert_null(fixed);
+  assert_null(heap);
+  assert_null(str);
+  assert_null(bytes);
+  /* The accessors without a status answer "nothing" for NULL. */
+  assert_null(bdb_doc_table(NULL));
+  assert_int_equal(bdb_doc_field_count(NULL), 0);
+  assert_null(bdb_doc_field_name(NULL, 0));
+  assert_int_equal(bdb_doc_field_type(NULL, "age"), 0);
+  assert_int_equal(bdb_doc_has(NULL, "age"), 0);
+  assert_int_equal(bdb_doc_version(NULL), 0);
+  assert_int_equal(bdb_doc_misc(NULL), 0);
+  assert_int_equal(bdb_doc_schema_version(NULL), 0);
+  /* No handle to be NULL: they answer as documented whatever came before. */
+  assert_int_equal(bdb_errcode(), BDB_E_INVALID);
+  assert_non_null(bdb_errmsg());
+  assert_non_null(bdb_status_str(-1));
+  assert_int_equal(bdb_abi_version(), BDB_ABI_VERSION);
+  assert_string_equal(bdb_version(), BDB_VERSION_STRING);
+  bdb_free(NULL);
   assert_null(d);
   assert_null(b);
   assert_null(q);
