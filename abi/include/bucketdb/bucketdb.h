@@ -26,8 +26,9 @@
  *    with that message. Freeing children stays valid (and is needed: it releases the zombie).
  *  - A second close of a database is detected while it is a zombie (BDB_E_INVALID from
  *    bdb_db_close). Once the database and all its children are freed the pointer is gone:
- *    using it or freeing it again is undefined, as for free(). The same holds for a child
- *    freed twice. Freeing a handle while another thread is inside a call on it is undefined.
+ *    using it or freeing it again is undefined, as for free(). The same holds for a child,
+ *    a document or options freed twice (the bindings' shells make a second free a no-op).
+ *    Freeing a handle while another thread is inside a call on it is undefined.
  *  - A bdb_doc is a value: it holds its table's schema, not the database, and stays valid
  *    (every accessor works) after the database is closed. Free each with bdb_doc_free.
  *  - Threads: a bdb_db may be shared between threads; its calls run concurrently. A close
