@@ -87,11 +87,12 @@ static void bdbx_java_throw(JNIEnv *jenv) {
   if (!cls) return; /* NoClassDefFoundError is pending */
   jmethodID ctor = (*jenv)->GetMethodID(jenv, cls, "<init>", "(I[B)V");
   if (!ctor) return;
-  size_t n = strlen(bdbx_msg);
+  const char *text = bdbx_last_message();
+  size_t n = strlen(text);
   jbyteArray msg = (*jenv)->NewByteArray(jenv, (jsize)n);
   if (!msg) return;
-  (*jenv)->SetByteArrayRegion(jenv, msg, 0, (jsize)n, (const jbyte *)bdbx_msg);
-  jobject e = (*jenv)->NewObject(jenv, cls, ctor, (jint)bdbx_st, msg);
+  (*jenv)->SetByteArrayRegion(jenv, msg, 0, (jsize)n, (const jbyte *)text);
+  jobject e = (*jenv)->NewObject(jenv, cls, ctor, (jint)bdbx_last_status(), msg);
   if (e) (*jenv)->Throw(jenv, (jthrowable)e);
 }
 %}
@@ -99,9 +100,9 @@ static void bdbx_java_throw(JNIEnv *jenv) {
  * pending) and releases what the arguments pinned. Java discards the return value. */
 %define BDBX_RAISING
 %javaexception("BucketDbException") {
-  bdbx_st = BDB_OK;
+  bdbx_reset();
   $action
-  if (bdbx_st != BDB_OK) bdbx_java_throw(jenv);
+  if (bdbx_last_status() != BDB_OK) bdbx_java_throw(jenv);
 }
 %enddef
 %define BDBX_SILENT
@@ -155,7 +156,7 @@ static void bdbx_java_log(void *ctx, int level, const char *subsystem, const cha
   int attached = 0;
   JNIEnv *env = bdbx_java_env(l->vm, &attached);
   if (!env) { /* the JVM is going away */
-    bx_log_to_stderr(level, subsystem, message);
+    bdbx_log_to_stderr(level, subsystem, message);
     return;
   }
   jthrowable pending = (*env)->ExceptionOccurred(env);

@@ -40,7 +40,7 @@
 /* bucketdb._errors.BY_CODE: the exception class of each status code (0: bucketdb.Error). */
 static PyObject *bdbx_python_errors;
 static void bdbx_python_raise(void) {
-  int st = bdbx_st;
+  int st = bdbx_last_status();
   if (!bdbx_python_errors) {
     PyObject *m = PyImport_ImportModule("bucketdb._errors");
     if (!m) return; /* the ImportError is raised instead */
@@ -51,7 +51,8 @@ static void bdbx_python_raise(void) {
   Py_ssize_t n = PyTuple_Size(bdbx_python_errors);
   PyObject *cls = PyTuple_GetItem(bdbx_python_errors, st > 0 && st < n ? st : 0);
   if (!cls) return;
-  PyObject *msg = PyUnicode_DecodeUTF8(bdbx_msg, (Py_ssize_t)strlen(bdbx_msg), "replace");
+  const char *text = bdbx_last_message();
+  PyObject *msg = PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), "replace");
   if (!msg) return;
   PyObject *e = PyObject_CallFunction(cls, "Oi", msg, st);
   Py_DECREF(msg);
@@ -64,9 +65,9 @@ static void bdbx_python_raise(void) {
  * SWIG_fail still runs the freearg code. */
 %define BDBX_RAISING
 %exception {
-  bdbx_st = BDB_OK;
+  bdbx_reset();
   $action
-  if (bdbx_st != BDB_OK) {
+  if (bdbx_last_status() != BDB_OK) {
     bdbx_python_raise();
     SWIG_fail;
   }
@@ -99,7 +100,7 @@ static int bdbx_py_finalizing(void) {
 static void bdbx_py_log(void *ctx, int level, const char *subsystem, const char *message) {
   bdbx_py_logger *l = (bdbx_py_logger *)ctx;
   if (bdbx_py_finalizing()) {
-    bx_log_to_stderr(level, subsystem, message);
+    bdbx_log_to_stderr(level, subsystem, message);
     return;
   }
   PyGILState_STATE g = PyGILState_Ensure();

@@ -18,9 +18,9 @@
 static VALUE bdbx_ruby_errors[BDB_E_INTERNAL + 1];
 static VALUE bdbx_ruby_error_base;
 static void bdbx_ruby_raise(void) {
-  int st = bdbx_st;
+  int st = bdbx_last_status();
   VALUE cls = (st > 0 && st <= BDB_E_INTERNAL) ? bdbx_ruby_errors[st] : bdbx_ruby_error_base;
-  VALUE e = rb_exc_new_str(cls, rb_utf8_str_new_cstr(bdbx_msg));
+  VALUE e = rb_exc_new_str(cls, rb_utf8_str_new_cstr(bdbx_last_message()));
   rb_iv_set(e, "@code", INT2NUM(st));
   rb_exc_raise(e);
 }
@@ -28,9 +28,9 @@ static void bdbx_ruby_raise(void) {
 /* The Ruby arguments are borrowed (no copies to free), so raising from here leaks nothing. */
 %define BDBX_RAISING
 %exception {
-  bdbx_st = BDB_OK;
+  bdbx_reset();
   $action
-  if (bdbx_st != BDB_OK) bdbx_ruby_raise();
+  if (bdbx_last_status() != BDB_OK) bdbx_ruby_raise();
 }
 %enddef
 %define BDBX_SILENT
@@ -56,6 +56,7 @@ static void bdbx_ruby_raise(void) {
 /* ---- loggers ------------------------------------------------------------------------------ */
 
 %{
+#include <pthread.h>
 #include <ruby/thread.h>
 
 /* A Ruby Logger cannot be called from the library's threads: they are not Ruby threads, and
@@ -103,7 +104,7 @@ static void bdbx_rb_log(void *ctx, int level, const char *subsystem, const char 
     int to_stderr = q->closed || !line;
     pthread_mutex_unlock(&q->mu);
     free(line);
-    if (to_stderr) bx_log_to_stderr(level, subsystem, message);
+    if (to_stderr) bdbx_log_to_stderr(level, subsystem, message);
     return;
   }
   line->next = NULL;
@@ -158,7 +159,7 @@ static void bdbx_rb_unblock(void *arg) {
   pthread_mutex_lock(&q_->mu);
   q_->used = 1;
   pthread_mutex_unlock(&q_->mu);
-  $1 = bx_logger_ref(&q_->base);
+  $1 = bdbx_logger_ref(&q_->base);
 }
 
 %rename(LogQueue) bdbx_log_queue;

@@ -1,8 +1,9 @@
 # frozen_string_literal: true
 
-# Builds bucketdb/native.so (the SWIG wrapper shipped pre-generated beside this file) against
-# an installed libbucketdb found through pkg-config, as the sqlite3 and rocksdb gems do. For a
-# prefix install:  PKG_CONFIG_PATH=PREFIX/lib/pkgconfig gem install --local bucketdb-VERSION.gem
+# Builds bucketdb/native.so (the SWIG wrapper shipped pre-generated beside this file, and the C
+# shim it wraps, bdb_shim.c: mkmf compiles every .c file here) against an installed libbucketdb
+# found through pkg-config, as the sqlite3 and rocksdb gems do. For a prefix install:
+#   PKG_CONFIG_PATH=PREFIX/lib/pkgconfig gem install --local bucketdb-VERSION.gem
 require "mkmf"
 
 unless pkg_config("bucketdb")
