@@ -25,9 +25,10 @@
  *    reference and drop it after freeing their C handle.
  *  - The bindings' default createIfMissing=1 (sqlite3.connect's), which the C ABI does not
  *    have; bytes out as (pointer, length, owned); documents as a byte of type per field.
- * Documents hold no reference to their database. Every function takes NULL for a handle and
- * fails with BDB_E_INVALID ("the batch is closed", ...) instead of crashing: a Java proxy
- * after delete() passes NULL. */
+ * Documents hold no reference to their database. Every function takes NULL for a handle (a
+ * Java proxy after delete() passes NULL): methods fail with BDB_E_INVALID ("the batch is
+ * closed", ...), while close(), isOpen(), the row's getters and the finalizers answer "nothing"
+ * without an error. */
 #ifndef BDB_SHIM_H
 #define BDB_SHIM_H
 
