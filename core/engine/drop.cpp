@@ -26,7 +26,8 @@ SchemaPtr parse_stored_schema(const std::string &json, const std::string &from) 
   }
 }
 
-std::shared_ptr<const SchemaSet> add_schema(std::shared_ptr<const SchemaSet> set, SchemaPtr sp) {
+std::shared_ptr<const SchemaSet> add_schema(const std::shared_ptr<const SchemaSet> &set,
+                                            SchemaPtr sp) {
   bool added = false;
   auto next = set->with(std::move(sp), &added);
   return added ? next : set;

@@ -151,7 +151,7 @@ class Recovery {
     auto add = [&](SchemaPtr sp, const std::string &from) {
       bool added = false;
       try {
-        auto next = set->with(sp, &added);
+        auto next = set->with(std::move(sp), &added);
         if (added) set = next;
       } catch (const Error &e) {
         problem(from + ": " + e.what(), true);

@@ -331,6 +331,7 @@ class IndexWalk {
     if (!n) fail(BDB_E_CORRUPT, "corrupt index entry: malformed key");
     return *n;
   }
+  const std::vector<KeyRange> &ranges() const { return ranges_; }
 
  private:
   // Batches start small and double: a limited page (the common use) reads few entries past
@@ -405,7 +406,7 @@ class IndexOrderSource : public RowSource {
       : snap_(std::move(snap)),
         newest_(std::move(newest)),
         overlay_(snap_->overlay(newest_->name())),
-        walk_(db, std::move(root), *newest_->field(field).type, ranges, descending),
+        walk_(db, std::move(root), *newest_->field(field).type, std::move(ranges), descending),
         lookup_(db, snap_, newest_->name()),
         desc_(descending) {
     // Each batch of entries the walk reads: the blocks of their rows fetched together.
@@ -438,7 +439,7 @@ class IndexOrderSource : public RowSource {
                           same ? v.get(field) : converted[field]);
       std::string entry = vkey + key;
       bool in_range = false;
-      for (const KeyRange &r : ranges)
+      for (const KeyRange &r : walk_.ranges())
         in_range = in_range || (entry >= r.lo && (r.hi.empty() || entry < r.hi));
       if (!in_range) continue;
       cache_.push_back(Pending{std::move(vkey), key, same ? v.decode() : std::move(converted),

@@ -96,7 +96,7 @@ std::string Database::verify_json() {
 
   // Block 0 as the store holds it now; nothing else is reachable without it.
   std::shared_ptr<Block0> b0;
-  c.each({b0_key}, "block0", [&](const std::string &key, Bytes data) {
+  c.each({b0_key}, "block0", [&](const std::string &key, const Bytes &data) {
     b0 = std::make_shared<Block0>(decode_block0(data, key));
   });
   if (b0) {
@@ -105,7 +105,7 @@ std::string Database::verify_json() {
       // The manifest page, then its blocks.
       std::shared_ptr<const ManifestPage> page;
       if (!t.manifest_key.empty())
-        c.each({t.manifest_key}, "manifest page", [&](const std::string &key, Bytes data) {
+        c.each({t.manifest_key}, "manifest page", [&](const std::string &key, const Bytes &data) {
           page = decode_manifest_page(data, key);
           if (page->table != t.name)
             fail(BDB_E_CORRUPT, "corrupt object " + key + ": belongs to table " + page->table +
@@ -152,7 +152,7 @@ std::string Database::verify_json() {
         if (!ix.root.empty()) level.push_back(ix.root);
         while (!level.empty()) {
           std::vector<std::string> next;
-          c.each(level, "index node", [&](const std::string &key, Bytes data) {
+          c.each(level, "index node", [&](const std::string &key, const Bytes &data) {
             auto node = decode_index_node(data, key);
             if (!std::is_sorted(node->keys.begin(), node->keys.end()))
               fail(BDB_E_CORRUPT, "corrupt object " + key + ": keys out of order");
@@ -170,7 +170,7 @@ std::string Database::verify_json() {
   for (uint64_t seq = s->block0->applied_seq + 1; seq <= s->last_seq; seq++)
     log_keys.push_back(log_key(seq));
   std::shared_ptr<const SchemaSet> at = schemas_with_block0(nullptr, *s->block0, b0_key);
-  c.each(log_keys, "log entry", [&](const std::string &key, Bytes data) {
+  c.each(log_keys, "log entry", [&](const std::string &key, const Bytes &data) {
     LogEntry e = decode_log_entry(data, key);
     for (const LogOp &op : e.ops) {
       if (op.type == LogOp::kDropTable) at = at->without(op.table);
@@ -198,8 +198,9 @@ std::string Database::verify_json() {
   // The blobs the rows hold.
   std::vector<std::string> blob_keys;
   for (const auto &id : c.blob_ids) blob_keys.push_back(blob_key(id));
-  c.each(blob_keys, "blob",
-         [&](const std::string &key, Bytes data) { open_object(ObjectKind::kBlob, data, key); });
+  c.each(blob_keys, "blob", [&](const std::string &key, const Bytes &data) {
+    open_object(ObjectKind::kBlob, data, key);
+  });
 
   // The contention hint (SPEC section 8) lies outside Block 0's reach: a writer's id and wall
   // time in digits and spaces. Its absence is normal; anything else at its key is damage.
