@@ -194,11 +194,13 @@ class Recovery {
       for (const std::string &key : keys) {
         why_not = use_page(key, *schemas, &root, &max_row_seq, &misc_high);
         if (why_not.empty()) break;
-        t["skipped"].push_back(key + ": " + why_not);
+        t["skipped"].push_back(std::string(key).append(": ").append(why_not));
       }
       if (!why_not.empty()) {
-        problem("table " + table + ": no manifest page whose blocks all remain and parse (" +
-                    why_not + ")",
+        problem(("table " + table)
+                    .append(": no manifest page whose blocks all remain and parse (")
+                    .append(why_not)
+                    .append(")"),
                 true);
         report_["tables"].push_back(t);
         continue;

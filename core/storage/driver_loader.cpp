@@ -214,7 +214,7 @@ std::string plugin_search_path() {
 
 std::string find_in_plugin_path(const std::string &file) {
   for (const auto &dir : search_dirs()) {
-    std::string path = dir + "/" + file;
+    std::string path = (dir + "/").append(file);
     if (is_file(path)) return path;
   }
   return "";
