@@ -22,7 +22,7 @@ if [ ! -f "$tsan/build.ninja" ]; then
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" >/dev/null
 fi
 cmake --build "$tsan" -j"$(nproc)" --target bdb_unit_tests bdb_driver_tests bdb_abi_threads \
-  bdb_abi_lifetime bdb_abi_driver_register
+  bdb_abi_lifetime bdb_abi_driver_register bdb_abi_interrupt
 TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
   ctest --test-dir "$tsan" -L threads -j"$(nproc)" --output-on-failure --timeout 300
 "$root/scripts/lint.sh" "$build"

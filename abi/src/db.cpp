@@ -120,6 +120,14 @@ void bdb_close(bdb_db *db) {
   (void)close_db(db, __func__, true);
 }
 
+bdb_status bdb_db_interrupt(bdb_db *db) {
+  return guard(__func__, [&] {
+    BDB_REQUIRE(db);
+    // No gate: a close waiting for the calls this stops must not hold it up.
+    db->engine->interrupt();
+  });
+}
+
 bdb_status bdb_schema_register_json(bdb_db *db, const char *json) {
   return guard(__func__, [&] {
     DbCall in(db);

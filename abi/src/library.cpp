@@ -94,6 +94,8 @@ const char *bdb_status_str(int status) {
       return "busy";
     case BDB_E_INTERNAL:
       return "internal error";
+    case BDB_E_INTERRUPTED:
+      return "interrupted";
     default:
       return "unknown status";
   }

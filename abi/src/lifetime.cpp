@@ -31,8 +31,13 @@ void release(bdb_db *db) {
   if (db->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete db;
 }
 
-DbCall::DbCall(bdb_db *db) : db_(db) {
-  if (!db) fail(BDB_E_INVALID, std::string(current_call()) + ": db is NULL");
+InterruptScope interrupt_scope(bdb_db *db, const char *what) {
+  if (!db) fail(BDB_E_INVALID, std::string(current_call()) + ": " + what + " is NULL");
+  // The engine lives as long as the handle, closed or not.
+  return InterruptScope(db->engine->interrupter(), current_call());
+}
+
+DbCall::DbCall(bdb_db *db) : scope_(interrupt_scope(db, "db")), db_(db) {
   db->gate.lock_shared();
   if (db->closed) {
     db->gate.unlock_shared();
@@ -40,8 +45,15 @@ DbCall::DbCall(bdb_db *db) : db_(db) {
   }
 }
 
-ChildCall::ChildCall(Child *child, const char *what) : child_(child) {
+namespace {
+Child *required(Child *child, const char *what) {
   if (!child) fail(BDB_E_INVALID, std::string(current_call()) + ": " + what + " is NULL");
+  return child;
+}
+}  // namespace
+
+ChildCall::ChildCall(Child *child, const char *what)
+    : scope_(interrupt_scope(required(child, what)->db, "database")), child_(child) {
   child->mu.lock();
   child->db->gate.lock_shared();
   if (child->db->closed) {

@@ -17,6 +17,7 @@
 #include <mutex>
 
 #include "core/engine/database.h"
+#include "core/util/interrupt.h"
 
 namespace bucketdb::abi {
 
@@ -51,8 +52,13 @@ void retain(bdb_db *db);
 // Drops one reference; the last one deletes the engine and the handle.
 void release(bdb_db *db);
 
+// The interrupt scope of a call on `db` (bdb_db_interrupt): taken before the call waits for
+// the gate, so an interrupt meanwhile stops it too. Throws BDB_E_INVALID when db is NULL.
+InterruptScope interrupt_scope(bdb_db *db, const char *what);
+
 // A call on an open database (named in messages by guard's current_call): holds the gate's read
-// side until destroyed. Throws BDB_E_INVALID when db is NULL or closed.
+// side until destroyed, and is interrupted by bdb_db_interrupt. Throws BDB_E_INVALID when db
+// is NULL or closed.
 class DbCall {
  public:
   explicit DbCall(bdb_db *db);
@@ -63,6 +69,7 @@ class DbCall {
   bdb_db *db() const { return db_; }
 
  private:
+  InterruptScope scope_;
   bdb_db *db_;
 };
 
@@ -89,6 +96,7 @@ class ChildCall {
   Database &engine() const { return *child_->db->engine; }
 
  private:
+  InterruptScope scope_;
   Child *child_;
 };
 

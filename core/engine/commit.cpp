@@ -1,5 +1,6 @@
 // The write path: resolve a batch against exact state, upload its blobs, and write it as one
 // log entry with put-if-absent at the next sequence number (SPEC section 4).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -228,7 +229,7 @@ void Database::delete_uploaded_blobs(const Batch &batch) {
 
 uint64_t Database::commit_entry(
     const std::function<std::vector<LogOp>(const SnapshotPtr &)> &resolve) {
-  std::lock_guard<std::mutex> lock(write_mu_);
+  std::lock_guard<InterruptibleMutex> lock(write_mu_);
   create_block0_locked();
   const Id128 commit_id = random_id();
   const uint64_t started = steady_ms();
@@ -283,6 +284,9 @@ uint64_t Database::commit_entry(
     std::string key = log_key(e.seq);
     PutOutcome out;
     const uint64_t put_started = steady_ms();
+    // From the PUT until its outcome is known nothing is interrupted (bdb_db_interrupt): an
+    // interrupted commit either landed or left its batch intact.
+    std::optional<InterruptShield> shield(std::in_place);
     try {
       out = storage_->put(key, obj, PutCondition{"", true});
       // The round trip a commit pays, smoothed: paces groups (pace_group) and backoff.
@@ -319,6 +323,7 @@ uint64_t Database::commit_entry(
                            "before it could be read back; raise gcGraceMs above ringSize x " +
                            "writeForwardInterval");
       if (!got || decode_log_entry(got->data, key).commit_id != commit_id) {
+        shield.reset();  // not ours: nothing landed
         counters_.commit_retries++;
         catch_up_locked();
         continue;
@@ -345,6 +350,7 @@ uint64_t Database::commit_entry(
     // Another node took this sequence number: read what we missed and re-check, at once the
     // first times (the node that won waits for us, pace_group); after three losses in a row
     // many nodes are racing: a random wait that doubles with each loss spreads them out.
+    shield.reset();  // the race was lost: nothing landed
     counters_.commit_retries++;
     catch_up_locked(kLostRaceLogWindow);
     if (++losses >= 2) signal_contention_locked();
@@ -353,7 +359,7 @@ uint64_t Database::commit_entry(
       uint64_t rt = std::max<uint64_t>(put_ms_.load(std::memory_order_relaxed), 1);
       uint64_t cap = std::min<uint64_t>(rt << std::min(losses - 2, 2), 2000);
       std::uniform_int_distribution<uint64_t> pick(0, cap);
-      std::this_thread::sleep_for(std::chrono::milliseconds(pick(rng)));
+      interruptible_sleep(std::chrono::milliseconds(pick(rng)), "backing off after lost races");
     }
   }
 }
@@ -496,19 +502,36 @@ void Database::pace_group(std::unique_lock<std::mutex> &lock) {
   gathering_ = false;
 }
 
-uint64_t Database::commit(Batch &batch) {
-  require_writable("commit");
-  if (batch.ops.empty()) return snapshot()->last_seq;
-  create_if_pending();  // Block 0 before any other object (a blob), as at every creation
-  upload_blobs(batch);  // before the entry that references them, in the caller's thread
-  QueuedCommit me;
-  me.batch = &batch;
-  std::unique_lock<std::mutex> lock(queue_mu_);
-  queue_.push_back(&me);
-  if (gathering_) queue_cv_.notify_all();  // a writer waits for the group to fill
+namespace {
+bool is_interrupted(const std::exception_ptr &error) {
+  if (!error) return false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error &e) {
+    return e.status() == BDB_E_INTERRUPTED;
+  } catch (...) {
+    return false;
+  }
+}
+}  // namespace
+
+void Database::wait_for_group(std::unique_lock<std::mutex> &lock, QueuedCommit &me) {
   while (!me.done) {
     if (group_writer_active_) {
-      queue_cv_.wait(lock);
+      if (!current_interrupt_watch().by) {
+        queue_cv_.wait(lock);
+        continue;
+      }
+      // An interrupt does not wake this wait: look now and then. A batch a group writer took
+      // waits for that writer's outcome.
+      queue_cv_.wait_for(lock, std::chrono::milliseconds(10));
+      if (interrupted()) {
+        auto it = std::find(queue_.begin(), queue_.end(), &me);
+        if (it != queue_.end()) {
+          queue_.erase(it);
+          fail_interrupted("waiting for its turn to commit");
+        }
+      }
       continue;
     }
     // Become the writer for everything queued so far (at most kMaxGroup batches per entry).
@@ -524,6 +547,26 @@ uint64_t Database::commit(Batch &batch) {
     for (QueuedCommit *q : group) q->done = true;
     group_writer_active_ = false;
     queue_cv_.notify_all();
+  }
+}
+
+uint64_t Database::commit(Batch &batch) {
+  require_writable("commit");
+  if (batch.ops.empty()) return snapshot()->last_seq;
+  create_if_pending();  // Block 0 before any other object (a blob), as at every creation
+  upload_blobs(batch);  // before the entry that references them, in the caller's thread
+  QueuedCommit me;
+  me.batch = &batch;
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  for (;;) {
+    queue_.push_back(&me);
+    if (gathering_) queue_cv_.notify_all();  // a writer waits for the group to fill
+    wait_for_group(lock, me);
+    // The group writer's call was interrupted before the entry landed; this call was not:
+    // the batch goes out again.
+    if (!is_interrupted(me.error) || interrupted()) break;
+    me.done = false;
+    me.error = nullptr;
   }
   lock.unlock();
   if (me.error) {

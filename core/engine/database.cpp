@@ -106,7 +106,7 @@ std::unique_ptr<Database> Database::open(const std::string &uri, const Options &
                 " has no conditional writes; commits fall back to timesharing and their "
                 "safety then rests on clocks agreeing within about a second");
   {
-    std::lock_guard<std::mutex> lock(db->write_mu_);
+    std::lock_guard<InterruptibleMutex> lock(db->write_mu_);
     db->load_initial_block0();
     db->catch_up_locked(kOpenLogWindow, /*probe_past_tail=*/true, kOpenLogGrowth,
                         /*one_window=*/false, /*with_checkpoint=*/true);
@@ -230,7 +230,7 @@ void Database::load_initial_block0() {
 
 void Database::create_if_pending() {
   if (!creation_pending_.load()) return;
-  std::lock_guard<std::mutex> lock(write_mu_);
+  std::lock_guard<InterruptibleMutex> lock(write_mu_);
   create_block0_locked();
 }
 
@@ -375,7 +375,7 @@ bool Database::block0_moved_past_locked(uint64_t generation) {
 }
 
 bool Database::block0_moved_past(uint64_t generation) {
-  std::lock_guard<std::mutex> lock(write_mu_);
+  std::lock_guard<InterruptibleMutex> lock(write_mu_);
   return block0_moved_past_locked(generation);
 }
 
@@ -528,7 +528,7 @@ size_t Database::expected_foreign_locked() const {
 void Database::ensure_fresh(bool for_commit) {
   // A read goes on when its view is fresh by the coarse clock, else by the precise one.
   if (!for_commit && ((coarse_clock_ok_ && fresh_at(coarse_ms())) || fresh_at(steady_ms()))) return;
-  std::lock_guard<std::mutex> lock(write_mu_);
+  std::lock_guard<InterruptibleMutex> lock(write_mu_);
   if (for_commit) {
     refresh_block0_locked(false);
     return;
@@ -614,7 +614,7 @@ SchemaPtr Database::table_schema(const std::string &table) {
   if (s) return s;
   {
     // Another node may have registered it a moment ago: look at the log before saying no.
-    std::lock_guard<std::mutex> lock(write_mu_);
+    std::lock_guard<InterruptibleMutex> lock(write_mu_);
     catch_up_locked();
   }
   return snapshot()->schemas->newest(table);
@@ -666,7 +666,8 @@ uint64_t Database::wait_for_own_window(const char *what) {
     uint64_t ahead = (opts_.node_id + ring - window % ring) % ring;
     if (ahead == 0) ahead = ring;
     uint64_t wait = ahead * interval - into;
-    std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+    interruptible_sleep(std::chrono::milliseconds(wait),
+                        (std::string("waiting for this node's window: ") + what).c_str());
   }
 }
 

@@ -32,6 +32,7 @@
 #include "core/format/manifest_page.h"
 #include "core/storage/storage.h"
 #include "core/util/error.h"
+#include "core/util/interrupt.h"
 
 namespace bucketdb {
 
@@ -68,6 +69,10 @@ class Database {
   void close();
 
   const Options &options() const { return opts_; }
+  // Calls in an InterruptScope of this (the C ABI's) stop at their next wait once interrupt()
+  // is called (core/util/interrupt.h). Any thread, any time.
+  Interrupter &interrupter() { return interrupter_; }
+  void interrupt() { interrupter_.interrupt(); }
   // Sorted runs a query's sort wrote to temporary files (stats: engine.sortRunsSpilled).
   void count_sort_runs_spilled(uint64_t runs) { counters_.sort_runs_spilled += runs; }
   // Index plans whose keys outgrew the sort budget and ran as a scan instead
@@ -306,6 +311,10 @@ class Database {
   // Writes the group as one entry; batches queued while it loses races join it.
   void write_group(std::vector<QueuedCommit *> &group);
   void pace_group(std::unique_lock<std::mutex> &lock);
+  // Queued (queue_mu_ held in `lock`): waits until `me` was written by a group, writing the
+  // group itself when no other thread does. BDB_E_INTERRUPTED (and `me` out of the queue)
+  // when interrupted before a group writer took it.
+  void wait_for_group(std::unique_lock<std::mutex> &lock, QueuedCommit &me);
   void upload_blobs(const Batch &batch);
   void delete_uploaded_blobs(const Batch &batch);
   // Deletes objects no Block 0 references that are older than the grace: orphans of lost
@@ -339,6 +348,7 @@ class Database {
   std::string prefixed(const std::string &sub) const;
 
   Options opts_;
+  Interrupter interrupter_;
   std::unique_ptr<Storage> storage_;
   ObjectCache cache_;
   ObjectStore objects_;  // after storage_ and cache_, which its I/O threads use
@@ -349,8 +359,9 @@ class Database {
   // snap_'s Block 0 generation, for retry_if_collected to read without state_mu_ (a point
   // read's hot path).
   std::atomic<uint64_t> published_generation_{0};
-  std::mutex write_mu_;
-  std::mutex merge_mu_;
+  // Interruptible: a call behind a slow merge or commit gives up when interrupted.
+  InterruptibleMutex write_mu_;
+  InterruptibleMutex merge_mu_;
   std::atomic<uint64_t> last_log_check_ms_{0};  // steady
   std::atomic<uint64_t> block0_read_ms_{0};     // steady
   std::atomic<bool> force_refresh_{false};

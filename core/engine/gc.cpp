@@ -16,9 +16,9 @@ namespace bucketdb {
 uint64_t Database::gc(bool sweep) {
   require_writable("garbage collection");
   if (creation_pending_) return 0;  // nothing written yet: nothing to fold or collect
-  std::lock_guard<std::mutex> merge_lock(merge_mu_);
+  std::lock_guard<InterruptibleMutex> merge_lock(merge_mu_);
   const uint64_t window = timeshare() ? wait_for_own_window("garbage collection") : 0;
-  std::lock_guard<std::mutex> lock(write_mu_);
+  std::lock_guard<InterruptibleMutex> lock(write_mu_);
   refresh_block0_locked(true);
   SnapshotPtr s = snapshot();
   const Block0 &b0 = *s->block0;
@@ -78,6 +78,8 @@ uint64_t Database::gc(bool sweep) {
     return deleted;
   }
   const Bytes obj = encode_block0(*nb);
+  // As a merge's: Block 0's swap and the reads that learn its outcome are not interrupted.
+  std::optional<InterruptShield> shield(std::in_place);
   PutOutcome out = storage_->put(block0_key(), obj, PutCondition{s->block0_etag, false}, &etag);
   if (out == PutOutcome::kOk && timeshare()) {
     // The store cannot refuse a clash: read it back. What is there counts when it keeps our
@@ -100,6 +102,7 @@ uint64_t Database::gc(bool sweep) {
     return deleted;
   }
   install_block0_locked(nb, etag);
+  shield.reset();
   // Only now may merged entries go: every reader either reads them or sees the new floor.
   {
     ObjectStore::Writes deletes(objects_);

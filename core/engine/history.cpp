@@ -51,15 +51,15 @@ std::vector<Base> bases(const Block0 &b0, const std::string &block0_key) {
 // `misc_limit` (a missing entry then ends them too): those this node keeps in memory, the rest
 // read in windows with every GET of a window in flight together. Windows start small when the
 // end is not known, so a time that falls early costs few GETs past it.
-Entries retained_entries(std::mutex &kept_mu, const KeptEntries &kept_all, ObjectStore &objects,
-                         const std::function<std::string(uint64_t)> &log_key, uint64_t after,
-                         uint64_t last, uint64_t misc_limit = ~uint64_t{0}) {
+Entries retained_entries(InterruptibleMutex &kept_mu, const KeptEntries &kept_all,
+                         ObjectStore &objects, const std::function<std::string(uint64_t)> &log_key,
+                         uint64_t after, uint64_t last, uint64_t misc_limit = ~uint64_t{0}) {
   const bool by_time = misc_limit != ~uint64_t{0};
   Entries out;
   KeptEntries kept;
   {
     // Not behind a merge or commit that holds the lock: then every entry is read instead.
-    std::unique_lock<std::mutex> lock(kept_mu, std::try_to_lock);
+    std::unique_lock<InterruptibleMutex> lock(kept_mu, std::try_to_lock);
     if (lock.owns_lock()) kept.insert(kept_all.lower_bound(after + 1), kept_all.upper_bound(last));
   }
   constexpr uint64_t kWidest = 256;  // bounds the bytes held at once
@@ -134,7 +134,7 @@ SnapshotPtr Database::snapshot_as_of_seq(uint64_t seq) {
   if (seq > cur->last_seq) {
     {
       // Another node may have written it a moment ago: look at the log before saying no.
-      std::lock_guard<std::mutex> lock(write_mu_);
+      std::lock_guard<InterruptibleMutex> lock(write_mu_);
       catch_up_locked();
     }
     cur = snapshot();

@@ -56,7 +56,7 @@ ojson key_json(const SnapshotPtr &s, const std::string &table, const std::string
 
 std::string Database::inspect_json(const std::string &what) {
   {
-    std::lock_guard<std::mutex> lock(write_mu_);
+    std::lock_guard<InterruptibleMutex> lock(write_mu_);
     refresh_block0_locked(true);
     catch_up_locked();
   }

@@ -210,12 +210,12 @@ void Database::prefetch_rewrites(const SnapshotPtr &s, const std::string &table,
 uint64_t Database::merge(bool only_if_leader) {
   require_writable("merge");
   if (creation_pending_) return 0;  // nothing written yet: nothing to fold or collect
-  std::lock_guard<std::mutex> merge_lock(merge_mu_);
+  std::lock_guard<InterruptibleMutex> merge_lock(merge_mu_);
   if (only_if_leader && !is_leader(now_ms())) return 0;
   const uint64_t window = timeshare() ? wait_for_own_window("merge") : 0;
   bool checkpoint_known = false;  // of the Block 0 this merge replaces: garbage after it
   {
-    std::lock_guard<std::mutex> lock(write_mu_);
+    std::lock_guard<InterruptibleMutex> lock(write_mu_);
     // Without If-Match nothing stops a swap built on an old Block 0 from replacing a newer
     // one: read the current one after the wait.
     if (timeshare()) refresh_block0_locked(true);
@@ -446,7 +446,7 @@ uint64_t Database::merge(bool only_if_leader) {
     throw;
   }
 
-  std::lock_guard<std::mutex> lock(write_mu_);
+  std::lock_guard<InterruptibleMutex> lock(write_mu_);
   if (timeshare() && !still_in_window(window)) {
     // Without If-Match, a swap after our window could overwrite the next node's merge (and
     // its garbage collection would then remove log entries our Block 0 still needs).
@@ -456,6 +456,9 @@ uint64_t Database::merge(bool only_if_leader) {
   }
   Bytes obj = encode_block0(*nb);
   std::string etag;
+  // Block 0's swap and the reads that learn its outcome are not interrupted: this handle
+  // must know which Block 0 holds.
+  InterruptShield shield;
   PutOutcome out = storage_->put(block0_key(), obj, PutCondition{s->block0_etag, false}, &etag);
   if (out == PutOutcome::kOk && timeshare() && !landed_in_window(window))
     late_write_settled("merge");

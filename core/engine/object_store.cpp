@@ -1,5 +1,9 @@
 #include "core/engine/object_store.h"
 
+#include <chrono>
+
+#include "core/util/interrupt.h"
+
 namespace bucketdb {
 
 struct ObjectStore::Flight {
@@ -53,19 +57,37 @@ void ObjectStore::finish(const std::string &key, const std::shared_ptr<Flight> &
     flight->promise.set_value(std::move(object));
 }
 
+namespace {
+// Waits for a flight another thread runs, giving up when this call is interrupted.
+void await_flight(const std::shared_future<std::shared_ptr<const void>> &result,
+                  const std::string &key) {
+  if (!current_interrupt_watch().by) return;  // get() waits
+  while (result.wait_for(std::chrono::milliseconds(10)) != std::future_status::ready)
+    if (interrupted()) fail_interrupted(("waiting for get " + key).c_str());
+}
+}  // namespace
+
 std::shared_ptr<const void> ObjectStore::load(const std::string &key, const Fetch &fetch) {
-  bool mine = false;
-  auto flight = join_or_start(key, false, &mine);
-  if (mine) finish(key, flight, fetch);
-  if (mine || !flight->ahead) return flight->result.get();  // a failure reaches every waiter
-  // A read-ahead that failed was nobody's read: this one fetches the object itself (once; a
-  // store that is really failing fails it again, with its own error).
-  try {
-    return flight->result.get();
-  } catch (const std::exception &) {
-    flight = join_or_start(key, false, &mine);
-    if (mine) finish(key, flight, fetch);
-    return flight->result.get();
+  bool fetched_again = false;
+  for (;;) {
+    bool mine = false;
+    auto flight = join_or_start(key, false, &mine);
+    if (mine)
+      finish(key, flight, fetch);
+    else
+      await_flight(flight->result, key);
+    try {
+      return flight->result.get();  // a failure reaches every waiter
+    } catch (const std::exception &e) {
+      if (mine) throw;
+      // The flight of a call interrupted (bdb_db_interrupt) when this one was not: fetch.
+      const auto *err = dynamic_cast<const Error *>(&e);
+      if (err && err->status() == BDB_E_INTERRUPTED && !interrupted()) continue;
+      // A read-ahead that failed was nobody's read: this one fetches the object itself (once;
+      // a store that is really failing fails it again, with its own error).
+      if (!flight->ahead || fetched_again) throw;
+      fetched_again = true;
+    }
   }
 }
 

@@ -12,6 +12,7 @@
 #include "core/storage/driver_registry.h"
 #include "core/storage/driver_status.h"
 #include "core/util/error.h"
+#include "core/util/interrupt.h"
 
 #ifndef BDB_INSTALL_PLUGIN_DIR
 #define BDB_INSTALL_PLUGIN_DIR ""
@@ -220,6 +221,10 @@ std::string find_in_plugin_path(const std::string &file) {
   return "";
 }
 
+int host_interrupted(void *) {
+  return interrupted() ? 1 : 0;
+}
+
 HostContext::HostContext(Logger logger)
     : table{BDB_DRIVER_ABI_VERSION,
             sizeof(bdb_driver_host),
@@ -228,7 +233,8 @@ HostContext::HostContext(Logger logger)
             host_close_inner,
             this,
             nullptr,
-            0},
+            0,
+            host_interrupted},
       log(std::move(logger)) {
   table.log_level = static_cast<int32_t>(log.min);
 }

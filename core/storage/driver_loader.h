@@ -17,6 +17,9 @@
 
 namespace bucketdb {
 
+// bdb_driver_host.interrupted: whether the call on this thread was interrupted (interrupt.h).
+int host_interrupted(void *host_ctx);
+
 // The host table one driver instance gets (host_ctx points back here), and the ones of the
 // instances it opened in turn through open_inner, which live until close_inner.
 struct HostContext {

@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/util/interrupt.h"
+
 namespace bucketdb {
 
 class IoPool {
@@ -34,7 +36,11 @@ class IoPool {
     using R = decltype(f());
     auto task = std::make_shared<std::packaged_task<R()>>(std::forward<F>(f));
     std::future<R> result = task->get_future();
-    post([task] { (*task)(); });
+    // The task is part of its caller's call: an interrupt of that call stops it too.
+    post([task, watch = current_interrupt_watch()] {
+      InterruptScope scope(watch);
+      (*task)();
+    });
     return result;
   }
 

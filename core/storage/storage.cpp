@@ -6,6 +6,7 @@
 
 #include "core/storage/driver_status.h"
 #include "core/util/error.h"
+#include "core/util/interrupt.h"
 
 namespace bucketdb {
 
@@ -57,9 +58,14 @@ int Storage::with_retries(const char *op, const std::string &key, Fn &&fn, bdb_d
   // A driver that retries itself (S3) gets one more try from here, not a second full round.
   const int attempts =
       (capabilities() & BDB_DRV_CAP_RETRIES) ? std::min(max_attempts, 2) : max_attempts;
+  const std::string what = std::string("waiting for ") + op + " " + key;
   for (int attempt = 1;; attempt++) {
+    check_interrupt(what.c_str());
     err = bdb_drv_error{};
     int st = fn();
+    // A driver that let the call go when asked (bdb_driver_host.interrupted) fails it.
+    if (st != BDB_DRV_OK && st != BDB_DRV_NOT_FOUND && st != BDB_DRV_NOT_MODIFIED)
+      check_interrupt(what.c_str());
     if (st != BDB_DRV_TRANSIENT) return st;
     if (attempt >= attempts) {
       std::string msg = std::string(op) + " " + key + " failed" +
@@ -71,7 +77,7 @@ int Storage::with_retries(const char *op, const std::string &key, Fn &&fn, bdb_d
     counters_.retries++;
     // Full jitter: sleep a uniform time in [0, delay].
     std::uniform_int_distribution<int> pick(0, delay);
-    std::this_thread::sleep_for(std::chrono::milliseconds(pick(rng)));
+    interruptible_sleep(std::chrono::milliseconds(pick(rng)), what.c_str());
     delay = std::min(delay * 2, max_delay_ms);
   }
 }

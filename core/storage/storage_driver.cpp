@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "core/storage/driver_loader.h"
 #include "core/storage/storage.h"
 #include "core/util/error.h"
 
@@ -220,7 +221,8 @@ const bdb_driver_host *storage_host() {
                                        host_close,
                                        nullptr,
                                        nullptr,
-                                       BDB_DRV_LOG_ERROR};
+                                       BDB_DRV_LOG_ERROR,
+                                       host_interrupted};
   return &host;
 }
 

@@ -13,9 +13,12 @@
 // chosen calls (by a hash of seed and call number: "25 ms on every call, 50 on half" is
 // every=1&action=delay&delay_ms=25&jitter_ms=25); conditional=0 makes the store one without
 // conditional writes (like Backblaze B2): If-Match / If-None-Match are dropped and the
-// capability is not reported.
+// capability is not reported. A delay ends early when the host says the call was interrupted
+// (bdb_driver_host.interrupted); the call then fails as transient without reaching the inner
+// driver.
 #include <bucketdb/driver.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -44,8 +47,22 @@ struct Faulty {
   bool conditional = true;
   std::atomic<uint64_t> calls{0}, faults{0}, jittered{0};
 
-  // Decides whether call number n (1-based) of op is chosen.
-  bool chosen(Op op, uint64_t *n_out) {
+  // Sleeps ms in short steps; false when the host interrupted the call meanwhile.
+  bool pause(uint64_t ms) const {
+    const bool can_ask = BDB_DRIVER_HOST_HAS(host, interrupted) && host->interrupted;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    for (;;) {
+      if (can_ask && host->interrupted(host->host_ctx)) return false;
+      auto left = end - std::chrono::steady_clock::now();
+      if (left <= std::chrono::steady_clock::duration::zero()) return true;
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          left, std::chrono::milliseconds(can_ask ? 5 : ms)));
+    }
+  }
+  // Decides whether call number n (1-based) of op is chosen. *let_go: its delay was
+  // interrupted (the caller fails the call, not doing it).
+  bool chosen(Op op, uint64_t *n_out, bool *let_go) {
+    *let_go = false;
     if (!(ops & op)) return false;
     uint64_t n = ++calls;
     *n_out = n;
@@ -62,8 +79,15 @@ struct Faulty {
       sleep_ms += jitter_ms;
       jittered++;
     }
-    if (sleep_ms) std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
+    if (sleep_ms && !pause(sleep_ms)) {
+      *let_go = true;
+      return true;
+    }
     return action != kDelay;
+  }
+  int interrupted(bdb_drv_error *err, const char *op, const char *key) {
+    return set_error(err, BDB_DRV_TRANSIENT, 0, "faulty: delay of %s %.*s interrupted", op,
+                     bdbdrv::kKeyInMessage, key ? key : "");
   }
   int injected(bdb_drv_error *err, const char *op, const char *key, uint64_t n, int st) {
     return set_error(err, st, 0, "faulty: injected %s of %s %.*s (call %llu)",
@@ -190,7 +214,9 @@ int faulty_get(void *inst, const char *key, const char *inm, bdb_drv_object *out
                bdb_drv_error *err) {
   auto *f = static_cast<Faulty *>(inst);
   uint64_t n = 0;
-  if (f->chosen(kGet, &n)) {
+  bool let_go = false;
+  if (f->chosen(kGet, &n, &let_go)) {
+    if (let_go) return f->interrupted(err, "get", key);
     if (f->action == kFail) return f->injected(err, "get", key, n, f->status);
     int st = f->inner->get(f->inner_instance, key, inm, out, err);
     if (st == BDB_DRV_OK && f->action == kCorrupt && out->size > 0) {
@@ -212,7 +238,9 @@ int faulty_put(void *inst, const char *key, const void *data, size_t size,
   const bdb_drv_put_options none{};
   if (!f->conditional) o = &none;
   uint64_t n = 0;
-  if (f->chosen(kPut, &n)) {
+  bool let_go = false;
+  if (f->chosen(kPut, &n, &let_go)) {
+    if (let_go) return f->interrupted(err, "put", key);
     if (f->action == kLoseReply) {
       int st = f->inner->put(f->inner_instance, key, data, size, o, etag, err);
       if (st != BDB_DRV_OK) return st;
@@ -228,7 +256,9 @@ int faulty_put(void *inst, const char *key, const void *data, size_t size,
 int faulty_del(void *inst, const char *key, bdb_drv_error *err) {
   auto *f = static_cast<Faulty *>(inst);
   uint64_t n = 0;
-  if (f->chosen(kDel, &n)) {
+  bool let_go = false;
+  if (f->chosen(kDel, &n, &let_go)) {
+    if (let_go) return f->interrupted(err, "delete", key);
     if (f->action == kLoseReply) {
       int st = f->inner->del(f->inner_instance, key, err);
       return st != BDB_DRV_OK ? st : f->injected(err, "delete", key, n, BDB_DRV_TRANSIENT);
@@ -242,8 +272,11 @@ int faulty_list(void *inst, const char *prefix, const char *token, bdb_drv_list 
                 bdb_drv_error *err) {
   auto *f = static_cast<Faulty *>(inst);
   uint64_t n = 0;
-  if (f->chosen(kList, &n) && f->action == kFail)
-    return f->injected(err, "list", prefix, n, f->status);
+  bool let_go = false;
+  if (f->chosen(kList, &n, &let_go)) {
+    if (let_go) return f->interrupted(err, "list", prefix);
+    if (f->action == kFail) return f->injected(err, "list", prefix, n, f->status);
+  }
   return f->inner->list(f->inner_instance, prefix, token, out, err);
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct object {
   char *key;
@@ -33,6 +34,7 @@ static size_t g_nstores;
 typedef struct instance {
   store *s;
   const inproc_driver *self; /* host->driver, as the embedding pattern finds it */
+  const bdb_driver_host *host;
 } instance;
 
 static int fail_with(bdb_drv_error *err, int st, int detail, const char *fmt, const char *a) {
@@ -74,6 +76,7 @@ static int d_open(const bdb_driver_host *host, const char *config, void **out, b
   instance *in = calloc(1, sizeof *in);
   if (!in) return fail_with(err, BDB_DRV_NOMEM, ENOMEM, "inproc: open %s: out of memory", config);
   in->self = BDB_DRIVER_HOST_HAS(host, driver) ? (const inproc_driver *)host->driver : NULL;
+  in->host = host;
   if (in->self) __atomic_add_fetch((int *)&in->self->opens, 1, __ATOMIC_RELAXED);
   pthread_mutex_lock(&g_stores_mu);
   for (size_t i = 0; i < g_nstores && !in->s; i++)
@@ -99,6 +102,30 @@ static int d_open(const bdb_driver_host *host, const char *config, void **out, b
   return BDB_DRV_OK;
 }
 
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The delay of inproc_driver.delay_ms; BDB_DRV_TRANSIENT when the host interrupts it. */
+static int delay(const instance *in, const char *op, const char *key, bdb_drv_error *err) {
+  if (!in->self) return BDB_DRV_OK;
+  int ms = __atomic_load_n(&in->self->delay_ms, __ATOMIC_RELAXED);
+  const bdb_driver_host *h = in->host;
+  const int can_ask = BDB_DRIVER_HOST_HAS(h, interrupted) && h->interrupted;
+  for (long long end = now_ms() + ms; now_ms() < end;) {
+    if (can_ask && h->interrupted(h->host_ctx)) {
+      __atomic_add_fetch((int *)&in->self->let_go, 1, __ATOMIC_RELAXED);
+      if (err) snprintf(err->message, sizeof err->message, "inproc: %s %s interrupted", op, key);
+      return BDB_DRV_TRANSIENT;
+    }
+    struct timespec step = {0, 5 * 1000000L};
+    nanosleep(&step, NULL);
+  }
+  return BDB_DRV_OK;
+}
+
 static void d_close(void *p) {
   free(p);
 }
@@ -107,7 +134,8 @@ static int d_get(void *p, const char *key, const char *inm, bdb_drv_object *out,
                  bdb_drv_error *err) {
   (void)inm;
   store *s = ((instance *)p)->s;
-  int found = 0, st = BDB_DRV_OK;
+  int found = 0, st = delay(p, "get", key, err);
+  if (st) return st;
   pthread_mutex_lock(&s->mu);
   size_t i = find(s, key, &found);
   if (!found) {
@@ -136,6 +164,8 @@ static int d_put(void *p, const char *key, const void *data, size_t size,
   store *s = ((instance *)p)->s;
   if (!*key || strlen(key) > BDB_DRV_MAX_KEY)
     return fail_with(err, BDB_DRV_INVALID, 0, "inproc: put: bad key '%.100s'", key);
+  int late = delay(p, "put", key, err);
+  if (late) return late;
   unsigned char *copy = malloc(size ? size : 1);
   char *k = strdup(key);
   if (!copy || !k) {
@@ -192,9 +222,9 @@ static int d_put(void *p, const char *key, const void *data, size_t size,
 }
 
 static int d_del(void *p, const char *key, bdb_drv_error *err) {
-  (void)err;
   store *s = ((instance *)p)->s;
-  int found = 0;
+  int found = 0, late = delay(p, "delete", key, err);
+  if (late) return late;
   pthread_mutex_lock(&s->mu);
   size_t i = find(s, key, &found);
   if (found) {
@@ -213,6 +243,8 @@ enum { kPage = 50 };
 static int d_list(void *p, const char *prefix, const char *token, bdb_drv_list *out,
                   bdb_drv_error *err) {
   store *s = ((instance *)p)->s;
+  int late = delay(p, "list", prefix, err);
+  if (late) return late;
   size_t plen = strlen(prefix);
   out->keys = calloc(kPage, sizeof *out->keys);
   if (!out->keys)

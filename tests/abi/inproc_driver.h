@@ -10,6 +10,11 @@ typedef struct inproc_driver {
   bdb_driver table; /* first: host->driver points here */
   const char *tag;
   int opens;
+  /* When nonzero, every get, put, del and list first sleeps this long, in short steps that
+   * ask host->interrupted; an interrupted call fails as transient without being done and
+   * counts in let_go. Set and read with __atomic builtins while calls run. */
+  int delay_ms;
+  int let_go;
 } inproc_driver;
 
 void inproc_driver_init(inproc_driver *d, const char *tag);

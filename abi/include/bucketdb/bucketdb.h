@@ -74,7 +74,8 @@ typedef enum bdb_status {
   BDB_E_NOMEM = 12,
   BDB_E_NO_SPACE = 13, /* storage is full */
   BDB_E_BUSY = 14,     /* the operation could not finish in time (e.g. endless contention) */
-  BDB_E_INTERNAL = 15
+  BDB_E_INTERNAL = 15,
+  BDB_E_INTERRUPTED = 16 /* bdb_db_interrupt stopped the call */
 } bdb_status;
 
 typedef struct bdb_db bdb_db;
@@ -187,6 +188,29 @@ BDB_API bdb_status bdb_open(const char *uri, const bdb_options *opts, bdb_db **o
 BDB_API bdb_status bdb_db_close(bdb_db *db);
 /* bdb_db_close without its status (a failed merge at close is logged instead). NULL is safe. */
 BDB_API void bdb_close(bdb_db *db);
+/* Stops every call on `db` under way when it is made, as sqlite3_interrupt does: each returns
+ * soon with BDB_E_INTERRUPTED and a message naming the call and what it waited for. Calls on
+ * its batches, queries and cursors count; calls started afterwards run normally. May be called
+ * from any thread (also a signal handler's helper thread) while other threads are inside calls
+ * on the handle; it takes no lock and waits for nothing. Returns BDB_E_INVALID for NULL. The
+ * handle must not have been freed (a closed handle whose children live is fine: nothing runs).
+ *
+ * What stops: storage requests a driver lets go (the driver asks bdb_driver_host.interrupted
+ * in its waits; the bundled faulty layer's delays do; a request already on the wire otherwise
+ * finishes first), retry back-offs, the waits of the I/O pool's requests, for a writer's turn
+ * (the writer locks, group commit, the window of a store without conditional writes).
+ *
+ * Nothing committed is lost or half-applied. An interrupted bdb_batch_commit either landed,
+ * and returns BDB_OK (the interrupt came after its log entry was written), or did not land,
+ * and returns BDB_E_INTERRUPTED with the batch intact: committing it again commits it once.
+ * The log entry's PUT and the reads that learn its outcome are never interrupted, so the
+ * commit knows which. Blobs uploaded for a batch that did not land are left to the orphan
+ * sweep (bdb_db_gc), or used again when the batch is committed again. An interrupted merge or
+ * gc leaves the database as it was, or with that step done (Block 0 is written the same
+ * way); what it wrote and nothing names is garbage the next gc collects. A cursor that
+ * returned BDB_E_INTERRUPTED returns it again (as after any error); its page token resumes
+ * the query where it stopped. bdb_open cannot be interrupted (there is no handle yet). */
+BDB_API bdb_status bdb_db_interrupt(bdb_db *db);
 
 /* ---- schemas ------------------------------------------------------------------------------ */
 

@@ -95,8 +95,9 @@
 extern "C" {
 #endif
 
-/* 2 added the host fields `driver` and `log_level` (and bdb_driver_register in bucketdb.h). */
-#define BDB_DRIVER_ABI_VERSION 2u
+/* 2 added the host fields `driver` and `log_level` (and bdb_driver_register in bucketdb.h);
+   3 the host field `interrupted`. */
+#define BDB_DRIVER_ABI_VERSION 3u
 #define BDB_DRV_MAX_KEY 1024u
 
 /* Status codes returned by every driver function. */
@@ -199,6 +200,16 @@ typedef struct bdb_driver_host {
   /* The lowest level log() passes on (BDB_DRV_LOG_*; 4 when the database is silent): a driver
      may skip building a message nobody reads. */
   int32_t log_level;
+
+  /* ---- since ABI 3 ------------------------------------------------------------------------ */
+
+  /* Nonzero when the database call this driver call serves was interrupted (bdb_db_interrupt):
+     a driver may ask it in a long wait (a back-off, a slow request) from the thread the call
+     came on, and then return BDB_DRV_TRANSIENT at once, without doing (or finishing) the call;
+     the host reports BDB_E_INTERRUPTED. It answers 0 while the host must learn a write's
+     outcome (a log entry's PUT), so a driver need not tell writes from reads. Cheap (a
+     thread-local read); never NULL when present. */
+  int (*interrupted)(void *host_ctx);
 } bdb_driver_host;
 
 /* Whether the host table `host` is large enough to hold `field`. */
