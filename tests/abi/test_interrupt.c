@@ -211,7 +211,7 @@ static void test_faulty_delay_interrupted(void **state) {
 
 static void test_interrupt_idle_and_null(void **state) {
   (void)state;
-  h_expect_err(bdb_db_interrupt(NULL), BDB_E_INVALID, "bdb_db_interrupt", "db is NULL");
+  h_expect_err(bdb_db_interrupt(NULL), BDB_E_INVALID, "bdb_db_interrupt", "db is NULL", NULL);
   /* Nothing runs: nothing to stop, and later calls are not affected. */
   bdb_db *db = open_rows("idle");
   h_ok(bdb_db_interrupt(db));
