@@ -80,6 +80,7 @@ std::string g_close_failure;
 }  // namespace
 
 void close_database(bdb_db *db) {
+  set_interruptible(nullptr);
   if (db && bdb_db_close(db) != BDB_OK) g_close_failure = bdb_errmsg();
 }
 
@@ -91,7 +92,10 @@ Db open_database(const GlobalOptions &global, Access access) {
   Options opts = database_options(global, access);
   bdb_db *db = nullptr;
   check(bdb_open(global.uri.c_str(), opts.get(), &db));
-  return Db(db);
+  Db owned(db);
+  set_interruptible(db);
+  check(BDB_OK);  // a signal during the open
+  return owned;
 }
 
 }  // namespace bdbcli

@@ -6,14 +6,17 @@
 
 #include <bucketdb/bucketdb.h>
 
+#include "interrupt.h"
+
 namespace bdbcli {
 
 // Exit statuses are part of the interface: scripts branch on them.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitNotFound = 1,  // `get` found no document
-  kExitUsage = 2,     // bad flags, commands or --where syntax
-  kExitFailure = 3,   // anything the database or the system refused
+  kExitNotFound = 1,       // `get` found no document
+  kExitUsage = 2,          // bad flags, commands or --where syntax
+  kExitFailure = 3,        // anything the database or the system refused
+  kExitInterrupted = 130,  // Ctrl-C or SIGTERM stopped the command (128 + SIGINT)
 };
 
 class CliError : public std::runtime_error {
@@ -28,7 +31,13 @@ class CliError : public std::runtime_error {
 
 // Throws the last ABI error of this thread when `status` is not BDB_OK. A NOT_FOUND maps to
 // `not_found_exit` so that only the commands that promise status 1 give it.
+// After a signal (interrupt.h) every call ends the command, as interrupted.
 inline void check(bdb_status status, int not_found_exit = kExitFailure) {
+  if (interrupt_requested()) {
+    std::string text = "interrupted";
+    if (status == BDB_E_INTERRUPTED) text += std::string(" (") + bdb_errmsg() + ")";
+    throw CliError(kExitInterrupted, text);
+  }
   if (status == BDB_OK) return;
   const char *msg = bdb_errmsg();
   std::string text = (msg && *msg) ? msg : bdb_status_str(status);

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "connection.h"
 #include "errors.h"
+#include "interrupt.h"
 #include "output.h"
 
 namespace bdbcli {
@@ -28,7 +29,8 @@ bool Commands::run(const GlobalOptions &global) const {
 namespace {
 
 const char *kFooter =
-    "Exit status: 0 ok, 1 not found (get), 2 usage error, 3 any other error.\n"
+    "Exit status: 0 ok, 1 not found (get), 2 usage error, 3 any other error, 130 interrupted\n"
+    "(Ctrl-C or SIGTERM stops the call under way; a second one kills at once).\n"
     "Documents are JSON objects with the schema's field names; query and schema list print\n"
     "one JSON object per line. Without --db: s3://$BUCKETDB_S3_BUCKET when that is set\n"
     "(with AWS_ENDPOINT_URL, AWS_REGION and the AWS keys), else file:.bucketdb.";
@@ -155,6 +157,7 @@ int run(int argc, char **argv) {
 int main(int argc, char **argv) {
   using bdbcli::CliError;
   using bdbcli::report;
+  bdbcli::watch_signals();
   try {
     return bdbcli::run(argc, argv);
   } catch (const CliError &e) {
