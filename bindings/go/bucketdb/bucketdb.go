@@ -15,6 +15,13 @@
 // use; a Batch, Query, Cursor or Doc belongs to one goroutine at a time. Close releases the C
 // resources at once; what a program forgets to close is released by finalizers.
 //
+// Calls that reach storage have a ...Context variant (GetContext, Batch.CommitContext,
+// Cursor.NextContext, MergeContext, GCContext, ...), the database/sql way: when the context
+// ends first, the call returns an error matching both ctx.Err() and ErrInterrupted. It ends the
+// call through DB.Interrupt (bdb_db_interrupt, sqlite3_interrupt's model, as mattn/go-sqlite3
+// uses it), which stops every call on that DB under way at that moment, other goroutines'
+// too. An interrupted commit either landed (no error) or left its batch intact.
+//
 // The package links libbucketdb with cgo: set CGO_CFLAGS to name abi/include and bindings/,
 // and CGO_LDFLAGS to find libbucketdb (see bindings/README.md).
 package bucketdb

@@ -110,7 +110,7 @@ func TestVersions(t *testing.T) {
 func TestCodesMatchHeader(t *testing.T) {
 	got := []Code{CodeNotFound, CodeInvalid, CodeSchema, CodeType, CodeJSON, CodeExists,
 		CodeConflict, CodeCorrupt, CodeIO, CodePermission, CodeURI, CodeNoMemory, CodeNoSpace,
-		CodeBusy, CodeInternal}
+		CodeBusy, CodeInternal, CodeInterrupted}
 	want := nativeCodes()
 	if len(got) != len(want) {
 		t.Fatalf("%d codes, the header has %d", len(got), len(want))

@@ -27,6 +27,8 @@ const (
 	CodeNoSpace    Code = 13 // storage is full
 	CodeBusy       Code = 14 // the operation could not finish in time
 	CodeInternal   Code = 15
+	// The call was stopped by DB.Interrupt, or by its context (see OpenContext).
+	CodeInterrupted Code = 16
 )
 
 // String is the library's name for the code, e.g. "not found".
@@ -69,6 +71,8 @@ var (
 	ErrNoSpace    = &Error{Code: CodeNoSpace}
 	ErrBusy       = &Error{Code: CodeBusy}
 	ErrInternal   = &Error{Code: CodeInternal}
+	// ErrInterrupted: the call was stopped by DB.Interrupt or by its context's end.
+	ErrInterrupted = &Error{Code: CodeInterrupted}
 )
 
 func invalid(format string, args ...any) error {

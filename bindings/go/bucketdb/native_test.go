@@ -8,7 +8,8 @@ func nativeCodes() []int {
 		int(native.BDB_E_TYPE), int(native.BDB_E_JSON), int(native.BDB_E_EXISTS),
 		int(native.BDB_E_CONFLICT), int(native.BDB_E_CORRUPT), int(native.BDB_E_IO),
 		int(native.BDB_E_PERMISSION), int(native.BDB_E_URI), int(native.BDB_E_NOMEM),
-		int(native.BDB_E_NO_SPACE), int(native.BDB_E_BUSY), int(native.BDB_E_INTERNAL)}
+		int(native.BDB_E_NO_SPACE), int(native.BDB_E_BUSY), int(native.BDB_E_INTERNAL),
+		int(native.BDB_E_INTERRUPTED)}
 }
 
 func nativeTypes() []int {
