@@ -306,6 +306,7 @@ export declare class OutOfMemoryError extends BucketDbError {}
 export declare class StorageFullError extends BucketDbError {}
 export declare class BusyError extends BucketDbError {}
 export declare class InternalError extends BucketDbError {}
+export declare class InterruptedError extends BucketDbError {}
 
 /** The library's version, e.g. '0.1.0', and its ABI version. */
 export declare const version: string;

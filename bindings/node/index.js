@@ -51,6 +51,7 @@ module.exports = {
   StorageFullError: errors.StorageFullError,
   BusyError: errors.BusyError,
   InternalError: errors.InternalError,
+  InterruptedError: errors.InterruptedError,
   version: native.version(),
   abiVersion: native.abiVersion(),
 };

@@ -15,11 +15,11 @@
 %typemap(out) char *, const char * %{ $result = $1 ? rb_utf8_str_new_cstr($1) : Qnil; %}
 
 %{
-static VALUE bdbx_ruby_errors[BDB_E_INTERNAL + 1];
+static VALUE bdbx_ruby_errors[BDB_E_INTERRUPTED + 1];
 static VALUE bdbx_ruby_error_base;
 static void bdbx_ruby_raise(void) {
   int st = bdbx_last_status();
-  VALUE cls = (st > 0 && st <= BDB_E_INTERNAL) ? bdbx_ruby_errors[st] : bdbx_ruby_error_base;
+  VALUE cls = (st > 0 && st <= BDB_E_INTERRUPTED) ? bdbx_ruby_errors[st] : bdbx_ruby_error_base;
   VALUE e = rb_exc_new_str(cls, rb_utf8_str_new_cstr(bdbx_last_message()));
   rb_iv_set(e, "@code", INT2NUM(st));
   rb_exc_raise(e);
@@ -39,14 +39,14 @@ static void bdbx_ruby_raise(void) {
 /* BucketDB::Error and one subclass per status code (names in bindings/ruby/lib/bucketdb.rb). */
 %init %{
   {
-    static const char *const names[BDB_E_INTERNAL + 1] = {
+    static const char *const names[BDB_E_INTERRUPTED + 1] = {
         NULL, "NotFound", "InvalidArgument", "SchemaError", "TypeMismatch", "JSONError",
         "AlreadyExists", "Conflict", "Corrupt", "StorageError", "PermissionDenied", "BadURI",
-        "OutOfMemory", "StorageFull", "Busy", "InternalError"};
+        "OutOfMemory", "StorageFull", "Busy", "InternalError", "Interrupted"};
     VALUE top = rb_define_module("BucketDB");
     bdbx_ruby_error_base = rb_define_class_under(top, "Error", rb_eStandardError);
     rb_gc_register_address(&bdbx_ruby_error_base);
-    for (int i = 1; i <= BDB_E_INTERNAL; i++) {
+    for (int i = 1; i <= BDB_E_INTERRUPTED; i++) {
       bdbx_ruby_errors[i] = rb_define_class_under(top, names[i], bdbx_ruby_error_base);
       rb_gc_register_address(&bdbx_ruby_errors[i]);
     }

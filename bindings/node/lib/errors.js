@@ -30,6 +30,7 @@ const STATUSES = {
   13: ['StorageFullError', 'BDB_E_NO_SPACE'],
   14: ['BusyError', 'BDB_E_BUSY'], // could not finish in time
   15: ['InternalError', 'BDB_E_INTERNAL'],
+  16: ['InterruptedError', 'BDB_E_INTERRUPTED'], // bdb_db_interrupt stopped the call
 };
 
 const byStatus = {};

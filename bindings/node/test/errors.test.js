@@ -128,4 +128,5 @@ test('NotFoundError and the rest are exported with their codes', () => {
   assert.equal(e.name, 'NotFoundError');
   assert.equal(bucketdb.ConflictError.code, 'BDB_E_CONFLICT');
   assert.equal(bucketdb.InternalError.status, 15);
+  assert.equal(bucketdb.InterruptedError.status, 16);
 });

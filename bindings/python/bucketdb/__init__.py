@@ -21,7 +21,7 @@ from . import native as _native
 from ._batch import Batch
 from ._database import Database, native_options as _native_options
 from ._errors import (AlreadyExists, BadURI, Busy, Conflict, Corrupt, Error, InternalError,
-                      InvalidArgument, JSONError, NotFound, OutOfMemory, PermissionDenied,
+                      Interrupted, InvalidArgument, JSONError, NotFound, OutOfMemory, PermissionDenied,
                       SchemaError, StorageError, StorageFull, TypeMismatch, error_class)
 from ._query import Cursor, Query
 from ._record import Record
@@ -32,7 +32,7 @@ __version__ = _native.version()
 
 __all__ = [
     "AlreadyExists", "BadURI", "Batch", "Blob", "Busy", "Conflict", "Corrupt", "Cursor",
-    "Database", "Error", "InternalError", "InvalidArgument", "JSONError", "NotFound",
+    "Database", "Error", "InternalError", "Interrupted", "InvalidArgument", "JSONError", "NotFound",
     "OutOfMemory", "PermissionDenied", "Query", "Record", "Row", "SchemaError", "StorageError",
     "StorageFull", "TYPES", "TypeMismatch", "abi_version", "driver_check", "error_class",
     "header_abi_version", "open", "recover", "status_string", "version",

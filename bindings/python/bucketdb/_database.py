@@ -219,6 +219,12 @@ class Database(Closing):
     def refresh(self):
         self._n.refresh()
 
+    def interrupt(self):
+        """Stops every call on this database under way, from any thread (bdb_db_interrupt, as
+        sqlite3's Connection.interrupt): each raises Interrupted soon; calls started later run
+        normally. An interrupted commit either landed (no error) or left its batch intact."""
+        self._n.interrupt()
+
     def verify(self):
         """Reads and checks every object the database reaches, straight from storage; the
         report as a dict: ok, objects, bytes, rows, checked (count by kind), damaged (key,

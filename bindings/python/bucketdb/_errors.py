@@ -76,9 +76,14 @@ class InternalError(Error):
     code = 15
 
 
+class Interrupted(Error):
+    """Database.interrupt (bdb_db_interrupt) stopped the call."""
+    code = 16
+
+
 BY_CODE = (Error, NotFound, InvalidArgument, SchemaError, TypeMismatch, JSONError,
            AlreadyExists, Conflict, Corrupt, StorageError, PermissionDenied, BadURI,
-           OutOfMemory, StorageFull, Busy, InternalError)
+           OutOfMemory, StorageFull, Busy, InternalError, Interrupted)
 
 
 def error_class(code):

@@ -11,7 +11,7 @@ import pytest
 
 import bucketdb
 from bucketdb import native
-from conftest import U64_MAX, raises_bdb
+from conftest import U64_MAX, USERS, raises_bdb
 
 UTC = datetime.timezone.utc
 
@@ -31,7 +31,7 @@ def test_error_classes_match_the_header():
              "StorageError": native.BDB_E_IO, "PermissionDenied": native.BDB_E_PERMISSION,
              "BadURI": native.BDB_E_URI, "OutOfMemory": native.BDB_E_NOMEM,
              "StorageFull": native.BDB_E_NO_SPACE, "Busy": native.BDB_E_BUSY,
-             "InternalError": native.BDB_E_INTERNAL}
+             "InternalError": native.BDB_E_INTERNAL, "Interrupted": native.BDB_E_INTERRUPTED}
     for name, code in codes.items():
         cls = getattr(bucketdb, name)
         assert issubclass(cls, bucketdb.Error) and cls.code == code
@@ -318,6 +318,24 @@ def test_rows(db):
             r.set_bytes("raw", "text")
         with raises_bdb(bucketdb.TypeMismatch, "field 'ts': expected datetime, not int"):
             r.set_time("ts", 5)
+
+
+def test_interrupt_stops_a_call_of_another_thread():
+    # gc lists the bucket, and every list of this store takes 5 s (the faulty: layer's delay).
+    with bucketdb.open("memory:py-interrupt", log_level="silent") as db:
+        db.register_schema(USERS)
+    slow = ("faulty:memory:py-interrupt?faulty.every=1&faulty.ops=list&faulty.action=delay&"
+            "faulty.delay_ms=5000")
+    with bucketdb.open(slow, log_level="silent") as db:
+        timer = threading.Timer(0.2, db.interrupt)
+        timer.start()
+        start = time.monotonic()
+        with raises_bdb(bucketdb.Interrupted, "bdb_db_gc: interrupted"):
+            db.gc()
+        timer.join()
+        assert time.monotonic() - start < 2.5
+        db.insert("users", {"id": "u1"})  # later calls run normally
+        assert db.get("users", "u1")["id"] == "u1"
 
 
 def test_maintenance(tmp_path):

@@ -32,7 +32,8 @@ module BucketDB
   ERRORS = {
     1 => NotFound, 2 => InvalidArgument, 3 => SchemaError, 4 => TypeMismatch, 5 => JSONError,
     6 => AlreadyExists, 7 => Conflict, 8 => Corrupt, 9 => StorageError, 10 => PermissionDenied,
-    11 => BadURI, 12 => OutOfMemory, 13 => StorageFull, 14 => Busy, 15 => InternalError
+    11 => BadURI, 12 => OutOfMemory, 13 => StorageFull, 14 => Busy, 15 => InternalError,
+    16 => Interrupted
   }.freeze
   ERRORS.each { |code, cls| cls.const_set(:CODE, code) }
   Error.const_set(:CODE, 0)

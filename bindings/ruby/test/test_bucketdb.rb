@@ -29,8 +29,9 @@ class TestBucketDB < Minitest::Test
     n = BucketDB::Native
     header = [n::BDB_E_NOT_FOUND, n::BDB_E_INVALID, n::BDB_E_SCHEMA, n::BDB_E_TYPE, n::BDB_E_JSON,
               n::BDB_E_EXISTS, n::BDB_E_CONFLICT, n::BDB_E_CORRUPT, n::BDB_E_IO, n::BDB_E_PERMISSION,
-              n::BDB_E_URI, n::BDB_E_NOMEM, n::BDB_E_NO_SPACE, n::BDB_E_BUSY, n::BDB_E_INTERNAL]
-    assert_equal (1..15).to_a, header
+              n::BDB_E_URI, n::BDB_E_NOMEM, n::BDB_E_NO_SPACE, n::BDB_E_BUSY, n::BDB_E_INTERNAL,
+              n::BDB_E_INTERRUPTED]
+    assert_equal (1..16).to_a, header
     BucketDB::ERRORS.each do |code, cls|
       assert_operator cls, :<, BucketDB::Error
       assert_operator BucketDB::Error, :<, StandardError

@@ -434,6 +434,15 @@ public final class BucketDb implements AutoCloseable {
   }
 
   /**
+   * Stops every call on this database under way, from any thread (bdb_db_interrupt, as
+   * sqlite3_interrupt): each throws {@code INTERRUPTED} soon; calls started later run normally.
+   * An interrupted commit either landed (no exception) or left its batch intact.
+   */
+  public void interrupt() throws BucketDbException {
+    n.interrupt();
+  }
+
+  /**
    * Drops a table: its rows, schema versions and indexes are gone from the next read on, and its
    * name is free. {@code SCHEMA} for an unknown table.
    */

@@ -26,6 +26,8 @@ public class BucketDbException extends Exception {
     NO_SPACE(13),
     BUSY(14),
     INTERNAL(15),
+    /** bdb_db_interrupt stopped the call. */
+    INTERRUPTED(16),
     /** A code this binding does not know (a newer library). */
     UNKNOWN(-1);
 

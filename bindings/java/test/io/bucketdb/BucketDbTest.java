@@ -107,6 +107,34 @@ public class BucketDbTest {
 
   // ---- library, codes, open --------------------------------------------------------------------
 
+  // gc lists the bucket, and every list of this store takes 5 s (the faulty: layer's delay):
+  // another thread's interrupt stops it; later calls run normally.
+  @Test
+  public void interruptStopsACallOfAnotherThread() throws Exception {
+    try (BucketDb plain = BucketDb.open("memory:java-interrupt")) {
+      plain.registerSchema(USERS);
+    }
+    String slow = "faulty:memory:java-interrupt?faulty.every=1&faulty.ops=list&faulty.action=delay"
+        + "&faulty.delay_ms=5000";
+    try (BucketDb slowDb = BucketDb.open(slow, new BucketDb.Options().logLevel("silent"))) {
+      Thread t = new Thread(() -> {
+        try {
+          Thread.sleep(200);
+          slowDb.interrupt();
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      t.start();
+      long start = System.nanoTime();
+      expect(Code.INTERRUPTED, slowDb::gc, "bdb_db_gc: interrupted");
+      t.join();
+      assertTrue((System.nanoTime() - start) / 1_000_000 < 2500);
+      slowDb.insert("users", map("id", "u1"));
+      assertTrue(slowDb.get("users", "u1").isPresent());
+    }
+  }
+
   @Test
   public void versions() {
     assertFalse(BucketDb.version().isEmpty());
@@ -121,7 +149,8 @@ public class BucketDbTest {
       bdb_status.BDB_E_TYPE, bdb_status.BDB_E_JSON, bdb_status.BDB_E_EXISTS,
       bdb_status.BDB_E_CONFLICT, bdb_status.BDB_E_CORRUPT, bdb_status.BDB_E_IO,
       bdb_status.BDB_E_PERMISSION, bdb_status.BDB_E_URI, bdb_status.BDB_E_NOMEM,
-      bdb_status.BDB_E_NO_SPACE, bdb_status.BDB_E_BUSY, bdb_status.BDB_E_INTERNAL
+      bdb_status.BDB_E_NO_SPACE, bdb_status.BDB_E_BUSY, bdb_status.BDB_E_INTERNAL,
+      bdb_status.BDB_E_INTERRUPTED
     };
     Code[] codes = Code.values();
     for (int i = 0; i < header.length; i++) assertEquals(header[i], codes[i].value());
