@@ -158,7 +158,7 @@ int S3Store::put(const char *key, const void *data, size_t size, const bdb_drv_p
     stats_.retries++;
     log(1, "put " + std::string(key).substr(0, kKeyInMessage) + ": attempt " +
                std::to_string(attempt) + " failed (" + describe_failure(r) + "), retrying");
-    backoff(attempt - 1);
+    if (!backoff(attempt - 1)) return fail("put", key, r, attempt, err);
   }
 }
 

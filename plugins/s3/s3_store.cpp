@@ -98,15 +98,24 @@ bool S3Store::retryable(const HttpResponse &r) const {
   return r.status == 400 && error_code(r) == "RequestTimeout";
 }
 
-void S3Store::backoff(int retry) const {
+bool S3Store::backoff(int retry) const {
   // Full jitter: a uniform pause in [0, min(cap, base * 2^retry)].
   thread_local std::mt19937_64 rng{std::random_device{}()};
   long ceiling = config_.retry_base_ms;
   for (int i = 0; i < retry && ceiling < config_.retry_max_ms; i++) ceiling *= 2;
   ceiling = std::min<long>(ceiling, config_.retry_max_ms);
-  if (ceiling <= 0) return;
+  if (ceiling <= 0) return true;
   std::uniform_int_distribution<long> pick(0, ceiling);
-  std::this_thread::sleep_for(std::chrono::milliseconds(pick(rng)));
+  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(pick(rng));
+  const bool can_ask = host_ && BDB_DRIVER_HOST_HAS(host_, interrupted) && host_->interrupted;
+  // In short steps, asking the host whether the call was interrupted.
+  for (auto now = std::chrono::steady_clock::now(); now < end;
+       now = std::chrono::steady_clock::now()) {
+    if (can_ask && host_->interrupted(host_->host_ctx)) return false;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        end - now, std::chrono::milliseconds(can_ask ? 10 : 1000)));
+  }
+  return true;
 }
 
 HttpResponse S3Store::send_with_retries(const Call &c, const char *key, int *attempts) {
@@ -119,7 +128,10 @@ HttpResponse S3Store::send_with_retries(const Call &c, const char *key, int *att
     stats_.retries++;
     log(1, std::string(c.op) + " " + std::string(key).substr(0, kKeyInMessage) + ": attempt " +
                std::to_string(attempt) + " failed (" + describe_failure(r) + "), retrying");
-    backoff(attempt - 1);
+    if (!backoff(attempt - 1)) {
+      *attempts = attempt;
+      return r;
+    }
   }
 }
 

@@ -52,7 +52,9 @@ class S3Store {
   // Sends until an answer is final or the retries run out; *attempts says how many it took.
   HttpResponse send_with_retries(const Call &call, const char *key, int *attempts);
   bool retryable(const HttpResponse &r) const;
-  void backoff(int retry) const;
+  // Pauses before retry number `retry`; false when the host interrupted the call meanwhile
+  // (bdb_driver_host.interrupted): the caller then reports the last failure without retrying.
+  bool backoff(int retry) const;
   void log(int level, const std::string &message) const;
 
   // Fills err for a failed answer and returns the status it maps to.

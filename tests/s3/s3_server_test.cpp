@@ -11,11 +11,13 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "abi/include/bucketdb/driver.h"
 #include "conformance/bytes.h"
 #include "core/util/error.h"
+#include "core/util/interrupt.h"
 #include "s3_test_support.h"
 #include "tests/support/error_of.h"
 
@@ -117,6 +119,31 @@ TEST_F(S3Test, UnknownBucketIsNoSuchBucketNeverAnEmptyStore) {
     EXPECT_NE(std::string(e.what()).find("bdb-no-such-bucket"), std::string::npos) << e.what();
   }
   EXPECT_EQ(stats(*s)["retries"], 0);
+}
+
+// An interrupted call (bdb_db_interrupt) stops retrying at once: the driver's back-off asks
+// the host (bdb_driver_host.interrupted). Twenty back-offs of up to 2 s would take ~20 s.
+TEST_F(S3Test, RetriesStopWhenTheCallIsInterrupted) {
+  int port = closed_port();
+  auto s = open_store(uri("retries=20&retry_base_ms=2000&retry_max_ms=2000",
+                          "http://127.0.0.1:" + std::to_string(port)));
+  bucketdb::Interrupter interrupter;
+  std::thread stop([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    interrupter.interrupt();
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  auto e = error_of([&] {
+    bucketdb::InterruptScope scope(interrupter, "test_call");
+    s->get("k");
+  });
+  stop.join();
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  EXPECT_EQ(e.status(), BDB_E_INTERRUPTED) << e.what();
+  EXPECT_NE(std::string(e.what()).find("test_call: interrupted"), std::string::npos) << e.what();
+  EXPECT_LT(ms, 1500);
 }
 
 TEST_F(S3Test, ServerDownFailsClearlyAfterTheRetries) {

@@ -196,9 +196,10 @@ BDB_API void bdb_close(bdb_db *db);
  * handle must not have been freed (a closed handle whose children live is fine: nothing runs).
  *
  * What stops: storage requests a driver lets go (the driver asks bdb_driver_host.interrupted
- * in its waits; the bundled faulty layer's delays do; a request already on the wire otherwise
- * finishes first), retry back-offs, the waits of the I/O pool's requests, for a writer's turn
- * (the writer locks, group commit, the window of a store without conditional writes).
+ * in its waits, as the faulty: layer's delays and the s3 driver's retry back-offs do; a
+ * request on the wire finishes first), retry back-offs, the waits of the I/O pool's requests,
+ * for a writer's turn (the writer locks, group commit, the window of a store without
+ * conditional writes).
  *
  * Nothing committed is lost or half-applied. An interrupted bdb_batch_commit either landed,
  * and returns BDB_OK (the interrupt came after its log entry was written), or did not land,
