@@ -146,6 +146,8 @@ BDBX_RAISING
   char *inspectJson(const char *what);
   char *statsJson();
   void refresh();
+  /* Stops every call on the database under way (bdb_db_interrupt), from any thread. */
+  void interrupt();
   void dropTable(const char *table);
   void dropIndex(const char *table, const char *field);
   char *verifyJson();
@@ -155,13 +157,6 @@ BDBX_RAISING
   uint64_t importFrom(const char *path, uint64_t batchRows, int flags);
 }
 
-/* ---- bdb_db_interrupt (one wrapper, kept apart) ------------------------------------------ */
-%extend bdbx_db {
-  /* Stops every call on the database under way (bdb_db_interrupt): from any thread, while
-   * they run; it waits for none of them. A closed database reports BDB_E_INVALID. */
-  void interrupt() { BDBX_DB_DO($self, bdb_db_interrupt(db_)); }
-}
-/* ---- end of bdb_db_interrupt ------------------------------------------------------------- */
 
 %extend bdbx_batch {
   void close();

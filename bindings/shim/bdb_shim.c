@@ -472,6 +472,9 @@ char *bdbx_db_statsJson(bdbx_db *self) {
 void bdbx_db_refresh(bdbx_db *self) {
   BX_DB_DO(self, bdb_db_refresh(db_));
 }
+void bdbx_db_interrupt(bdbx_db *self) {
+  BX_DB_DO(self, bdb_db_interrupt(db_));
+}
 void bdbx_db_dropTable(bdbx_db *self, const char *table) {
   BX_DB_DO(self, bdb_table_drop(db_, table));
 }

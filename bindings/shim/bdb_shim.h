@@ -129,6 +129,9 @@ uint64_t bdbx_db_gc(bdbx_db *self);
 char *bdbx_db_inspectJson(bdbx_db *self, const char *what);
 char *bdbx_db_statsJson(bdbx_db *self);
 void bdbx_db_refresh(bdbx_db *self);
+/* bdb_db_interrupt: every call on the database under way ends soon with BDB_E_INTERRUPTED;
+ * callable from any thread while they run (it waits for none of them). */
+void bdbx_db_interrupt(bdbx_db *self);
 void bdbx_db_dropTable(bdbx_db *self, const char *table);
 void bdbx_db_dropIndex(bdbx_db *self, const char *table, const char *field);
 char *bdbx_db_verifyJson(bdbx_db *self);

@@ -212,6 +212,7 @@ static void null_everywhere(void **state) {
   NUL(bdb_db_inspect_json(NULL, "block0", &text), "bdb_db_inspect_json");
   NUL(bdb_db_stats_json(NULL, &text), "bdb_db_stats_json");
   NUL(bdb_db_refresh(NULL), "bdb_db_refresh");
+  NUL(bdb_db_interrupt(NULL), "bdb_db_interrupt");
   NUL(bdb_batch_insert(NULL, NULL), "bdb_batch_insert");
   NUL(bdb_batch_update(NULL, NULL), "bdb_batch_update");
   NUL(bdb_batch_patch(NULL, NULL), "bdb_batch_patch");

@@ -203,6 +203,8 @@ static void a_closed_database_fails_every_call(void **state) {
   EXPECT(BDB_E_INVALID, "the database is closed");
   bdbx_db_refresh(db);
   EXPECT(BDB_E_INVALID, "the database is closed");
+  bdbx_db_interrupt(db);
+  EXPECT(BDB_E_INVALID, "the database is closed");
   delete_bdbx_db(db); /* the finalizer after close */
 }
 
