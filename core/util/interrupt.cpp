@@ -76,11 +76,31 @@ void interruptible_sleep(std::chrono::microseconds d, const char *what) {
 }
 
 void InterruptibleMutex::lock() {
+  std::unique_lock<std::mutex> lock(mu_);
   if (!t_watch.by || t_watch.shielded) {
-    mu_.lock();
-    return;
+    released_.wait(lock, [&] { return !held_; });
+  } else {
+    while (held_) {
+      released_.wait_for(lock, kPoll);
+      if (held_) check_interrupt("waiting for the database's writer lock");
+    }
   }
-  while (!mu_.try_lock_for(kPoll)) check_interrupt("waiting for the database's writer lock");
+  held_ = true;
+}
+
+void InterruptibleMutex::unlock() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_ = false;
+  }
+  released_.notify_all();  // a waiter the interrupt ends must not take the only wake-up
+}
+
+bool InterruptibleMutex::try_lock() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (held_) return false;
+  held_ = true;
+  return true;
 }
 
 }  // namespace bucketdb
