@@ -49,8 +49,8 @@ std::vector<Base> bases(const Block0 &b0, const std::string &block0_key) {
 
 // The log entries after `after` up to `last`, or up to the last one stamped at or before
 // `misc_limit` (a missing entry then ends them too): those this node keeps in memory, the rest
-// read in windows with every GET of a window in flight together. Windows start small when the
-// end is not known, so a time that falls early costs few GETs past it.
+// read in windows with every GET of a window in flight together. When only a time marks the
+// end, one GET at a time: never more requests than the entries up to it and one past.
 Entries retained_entries(InterruptibleMutex &kept_mu, const KeptEntries &kept_all,
                          ObjectStore &objects, const std::function<std::string(uint64_t)> &log_key,
                          uint64_t after, uint64_t last, uint64_t misc_limit = ~uint64_t{0}) {
@@ -63,9 +63,8 @@ Entries retained_entries(InterruptibleMutex &kept_mu, const KeptEntries &kept_al
     if (lock.owns_lock()) kept.insert(kept_all.lower_bound(after + 1), kept_all.upper_bound(last));
   }
   constexpr uint64_t kWidest = 256;  // bounds the bytes held at once
-  uint64_t window = by_time ? 8 : kWidest;
-  for (uint64_t from = after + 1; from <= last;
-       from += window, window = std::min(window * 2, kWidest)) {
+  const uint64_t window = by_time ? 1 : kWidest;
+  for (uint64_t from = after + 1; from <= last; from += window) {
     const uint64_t to = std::min(last, from + window - 1);
     std::vector<std::string> wanted;
     for (uint64_t q = from; q <= to; q++)
