@@ -149,6 +149,8 @@ export declare class Database {
   gc(): Promise<Int64>;
   stats(): Promise<Record<string, unknown>>;
   inspect(what: 'block0' | 'log' | 'blocks'): Promise<unknown>;
+  /** Stops every call on this database under way (bdb_db_interrupt): each rejects with InterruptedError soon. */
+  interrupt(): void;
   refresh(): Promise<void>;
   /** Drops a table; its name is free again. SchemaError for an unknown table. */
   dropTable(table: string): Promise<void>;

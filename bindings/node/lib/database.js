@@ -226,6 +226,14 @@ class Database {
     if (typeof what !== 'string') fail(2, "inspect: expected 'block0', 'log' or 'blocks'");
     return (await this._ready()).maintenance('inspect', what);
   }
+  // Stops every call on this database under way (bdb_db_interrupt, as sqlite3_interrupt):
+  // each rejects with InterruptedError soon; calls made afterwards run normally. An
+  // interrupted insert or commit either landed (it resolves) or left nothing. Synchronous;
+  // before the database is open, or after stop(), there is nothing to stop.
+  interrupt() {
+    if (this._native !== null && !this._native.closed) this._native.interrupt();
+  }
+
   // The next read looks at the log whatever readStalenessMs says.
   async refresh() {
     await (await this._ready()).maintenance('refresh');

@@ -30,8 +30,8 @@ Napi::Value Setup(const Napi::CallbackInfo &info) {
   d.blob = Napi::Persistent(o.Get("Blob").As<Napi::Function>());
   Napi::Object errors = o.Get("errors").As<Napi::Object>();
   d.errors.clear();
-  d.errors.resize(BDB_E_INTERNAL + 1);
-  for (int code = 1; code <= BDB_E_INTERNAL; code++) {
+  d.errors.resize(BDB_E_INTERRUPTED + 1);
+  for (int code = 1; code <= BDB_E_INTERRUPTED; code++) {
     Napi::Value c = errors.Get(std::to_string(code));
     if (c.IsFunction()) d.errors[code] = Napi::Persistent(c.As<Napi::Function>());
   }

@@ -27,6 +27,7 @@ class NativeDb : public Napi::ObjectWrap<NativeDb> {
 
   Napi::Value RegisterSchema(const Napi::CallbackInfo &info);
   Napi::Value Schemas(const Napi::CallbackInfo &info);
+  Napi::Value Interrupt(const Napi::CallbackInfo &info);
   Napi::Value IsKnown(const Napi::CallbackInfo &info);
   Napi::Value LearnTables(const Napi::CallbackInfo &info);
   Napi::Value Get(const Napi::CallbackInfo &info);

@@ -117,7 +117,8 @@ Napi::Function NativeDb::Define(Napi::Env env) {
        InstanceMethod<&NativeDb::ReadBlob>("readBlob"), InstanceMethod<&NativeDb::Query>("query"),
        InstanceMethod<&NativeDb::Batch>("batch"),
        InstanceMethod<&NativeDb::Maintenance>("maintenance"),
-       InstanceMethod<&NativeDb::Close>("close"), InstanceAccessor<&NativeDb::Closed>("closed")});
+       InstanceMethod<&NativeDb::Interrupt>("interrupt"), InstanceMethod<&NativeDb::Close>("close"),
+       InstanceAccessor<&NativeDb::Closed>("closed")});
 }
 
 NativeDb::NativeDb(const Napi::CallbackInfo &info) : Napi::ObjectWrap<NativeDb>(info) {
@@ -254,6 +255,15 @@ Napi::Value NativeDb::RegisterSchema(const Napi::CallbackInfo &info) {
         h->known_tables.insert(names.begin(), names.end());
         return e.Undefined();
       });
+}
+
+// interrupt(): bdb_db_interrupt, on the main thread while the calls it stops run on worker
+// threads; it waits for none of them (each rejects with InterruptedError soon).
+Napi::Value NativeDb::Interrupt(const Napi::CallbackInfo &info) {
+  SyncCall in(info.Env(), *db_);
+  bdb_status st = bdb_db_interrupt(db_->db());
+  if (st != BDB_OK) Throw(info.Env(), Status::Lib(st));
+  return info.Env().Undefined();
 }
 
 // schemas() -> Promise<array>

@@ -2,7 +2,7 @@
 // Many promises on one database at once, and the event loop free while storage is slow.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { BucketDb, Driver, MemoryDriver } = require('bucketdb');
+const { BucketDb, Driver, InterruptedError, MemoryDriver } = require('bucketdb');
 const { USERS, openDb } = require('./helpers');
 
 test('hundreds of concurrent flushes, gets and queries on one database: every result right', async () => {
@@ -84,4 +84,25 @@ test('more calls in flight than libuv has pool threads, with fs work beside them
   assert.deepEqual(await Promise.all(reads), Array(12).fill(null));
   assert.ok(fsDone < 150, `fs waited ${fsDone} ms behind the database`);
   await db.stop();
+});
+
+test('interrupt() stops the calls under way, and later calls run', async () => {
+  const plain = MemoryDriver();
+  const seed = BucketDb({ driver: plain });
+  seed.registerSchema(USERS);
+  await seed.insert('users', { id: 'u1' });
+  // Every GET of this store takes a second (the open's too).
+  const slow = Driver(`faulty:${plain.uri}?faulty.every=1&faulty.ops=get&faulty.action=delay&faulty.delay_ms=1000`);
+  const db = BucketDb({ driver: slow, readStalenessMs: 0, logLevel: 'silent' });
+  db.interrupt(); // not open yet: nothing to stop
+  await db.start();
+  const started = Date.now();
+  const pending = db.get('users', 'u1');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  db.interrupt();
+  await assert.rejects(pending, (e) => e instanceof InterruptedError && /interrupted/.test(e.message));
+  assert.ok(Date.now() - started < 800, `the interrupted get took ${Date.now() - started} ms`);
+  await db.stop();
+  db.interrupt(); // stopped: nothing to stop
+  await seed.stop();
 });
