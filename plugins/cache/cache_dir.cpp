@@ -233,8 +233,9 @@ void Dir::write(const std::string &name, const std::string &key, const void *dat
   unsigned char tail[kTail];
   put64(tail, hash.finish());
 
+  // Unique among processes sharing the directory (pid, salt) and within this one (counter).
+  static const uint64_t salt = std::random_device{}();
   static std::atomic<uint64_t> counter{0};
-  thread_local const uint64_t salt = std::random_device{}();
   std::string tmp = root_ + "/tmp/" + std::to_string(::getpid()) + "." + bdbdrv::hex64(salt) + "." +
                     std::to_string(counter++);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -21,7 +21,9 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "layer.h"
 
@@ -33,30 +35,54 @@ using bdbdrv::set_error;
 
 constexpr unsigned char kStored = 0x3C, kZstd = 0xC3;
 
+// Contexts are reused (making one costs more than compressing a small object) from a pool of
+// the instance: a thread_local in a dlopen'ed plugin is dynamic TLS, which LeakSanitizer's
+// tracer can misread and crash on (google/sanitizers#1322).
+template <class T, size_t (*Free)(T *)>
+class ContextPool {
+ public:
+  struct Return {
+    ContextPool *pool;
+    void operator()(T *c) const { pool->give_back(c); }
+  };
+  using Lease = std::unique_ptr<T, Return>;
+
+  ~ContextPool() {
+    for (T *c : idle_) Free(c);
+  }
+  // A context to use (null when out of memory), back to the pool when the lease ends.
+  template <class Make>
+  Lease take(Make make) {
+    T *c = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        c = idle_.back();
+        idle_.pop_back();
+      }
+    }
+    return Lease(c ? c : make(), Return{this});
+  }
+
+ private:
+  void give_back(T *c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    idle_.push_back(c);
+  }
+  std::mutex mu_;
+  std::vector<T *> idle_;
+};
+
 struct Compress {
   bdbdrv::Inner inner;
   int level = 3;
   uint64_t min_size = 64, max_size = uint64_t{1} << 32;
   std::atomic<uint64_t> compressed{0}, stored_raw{0}, inflated{0}, bytes_in{0}, bytes_stored{0},
       corrupt{0};
+  ContextPool<ZSTD_CCtx, ZSTD_freeCCtx> cctx;
+  ContextPool<ZSTD_DCtx, ZSTD_freeDCtx> dctx;
   ~Compress() { inner.close(); }
 };
-
-// One context per thread, reused: making one costs more than compressing a small object.
-struct CCtxFree {
-  void operator()(ZSTD_CCtx *c) const { ZSTD_freeCCtx(c); }
-};
-struct DCtxFree {
-  void operator()(ZSTD_DCtx *c) const { ZSTD_freeDCtx(c); }
-};
-ZSTD_CCtx *cctx() {
-  thread_local std::unique_ptr<ZSTD_CCtx, CCtxFree> c(ZSTD_createCCtx());
-  return c.get();
-}
-ZSTD_DCtx *dctx() {
-  thread_local std::unique_ptr<ZSTD_DCtx, DCtxFree> d(ZSTD_createDCtx());
-  return d.get();
-}
 
 bool parse_level(const std::string &s, int *out) {
   bool neg = !s.empty() && s[0] == '-';
@@ -136,10 +162,10 @@ int compress_get(void *inst, const char *key, const char *inm, bdb_drv_object *o
     bdbdrv::MallocBuffer buf(static_cast<size_t>(size));
     if (!buf.p)
       return set_error(err, BDB_DRV_NOMEM, ENOMEM, "get %.*s: out of memory", kKeyInMessage, key);
-    ZSTD_DCtx *d = dctx();
+    auto d = c->dctx.take(ZSTD_createDCtx);
     if (!d)
       return set_error(err, BDB_DRV_NOMEM, ENOMEM, "get %.*s: out of memory", kKeyInMessage, key);
-    size_t got = ZSTD_decompressDCtx(d, buf.p, static_cast<size_t>(size), body, body_size);
+    size_t got = ZSTD_decompressDCtx(d.get(), buf.p, static_cast<size_t>(size), body, body_size);
     if (ZSTD_isError(got) || got != size) {
       std::string why = std::string("damaged zstd frame (") +
                         (ZSTD_isError(got) ? ZSTD_getErrorName(got) : "size mismatch") + ")";
@@ -160,12 +186,12 @@ int compress_put(void *inst, const char *key, const void *data, size_t size,
     if (size >= c->min_size && size > 0) {
       size_t bound = ZSTD_compressBound(size);
       packed = bdbdrv::MallocBuffer(1 + bound);
-      ZSTD_CCtx *z = cctx();
+      auto z = c->cctx.take(ZSTD_createCCtx);
       if (packed.p && z) {
-        ZSTD_CCtx_reset(z, ZSTD_reset_session_and_parameters);
-        ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, c->level);
-        ZSTD_CCtx_setParameter(z, ZSTD_c_checksumFlag, 1);
-        size_t n = ZSTD_compress2(z, packed.p + 1, bound, data, size);
+        ZSTD_CCtx_reset(z.get(), ZSTD_reset_session_and_parameters);
+        ZSTD_CCtx_setParameter(z.get(), ZSTD_c_compressionLevel, c->level);
+        ZSTD_CCtx_setParameter(z.get(), ZSTD_c_checksumFlag, 1);
+        size_t n = ZSTD_compress2(z.get(), packed.p + 1, bound, data, size);
         // Kept only when it shrinks the object, header byte included.
         if (!ZSTD_isError(n) && n < size) {
           packed.p[0] = kZstd;

@@ -100,7 +100,9 @@ bool S3Store::retryable(const HttpResponse &r) const {
 
 bool S3Store::backoff(int retry) const {
   // Full jitter: a uniform pause in [0, min(cap, base * 2^retry)].
-  thread_local std::mt19937_64 rng{std::random_device{}()};
+  // Seeded per pause (retries are rare): no thread_local, which in a dlopen'ed plugin is
+  // dynamic TLS that LeakSanitizer's tracer can crash on (google/sanitizers#1322).
+  std::mt19937_64 rng{std::random_device{}()};
   long ceiling = config_.retry_base_ms;
   for (int i = 0; i < retry && ceiling < config_.retry_max_ms; i++) ceiling *= 2;
   ceiling = std::min<long>(ceiling, config_.retry_max_ms);
