@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "bench/latency.h"
@@ -36,13 +37,23 @@ void latency_workload(const Config &cfg, Report &report, const std::string &part
     latency::build_table(setup.table, setup.rows, cfg.seed);
     std::fprintf(stderr, "bucketdb-bench: latency table of %llu rows built in %.1f s\n",
                  static_cast<unsigned long long>(setup.rows), seconds_since(t0));
+    // BDB_BENCH_LATENCY=commits runs only the rows of nodes and writers committing (an
+    // analysis aid).
+    const char *only = std::getenv("BDB_BENCH_LATENCY");
+    const bool commits_only = only && std::string(only) == "commits";
     for (const latency::Delay &delay :
          {latency::Delay{setup.delay_ms, 0}, latency::Delay{setup.delay_ms, setup.delay_ms}}) {
-      latency::read_rows(setup, delay, report);
-      latency::tail_rows(setup, delay, report);
+      if (!commits_only) {
+        latency::read_rows(setup, delay, report);
+        latency::tail_rows(setup, delay, report);
+      }
       latency::commit_rows(setup, delay, report);
     }
     latency::writer_rows(setup, report);
+    if (commits_only) {
+      fs::remove_all(setup.dir);
+      return;
+    }
     if (latency::counting_available()) {
       latency::cli_rows(setup, report);
       latency::month_rows(setup, report);

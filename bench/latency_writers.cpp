@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -226,6 +227,12 @@ int writer_main(const std::string &spec_json_text) {
   Requests before = requests(db);
   commit_loop(db, spec, Clock::now(), &r);
   r.requests = requests(db) - before;
+  // BDB_BENCH_WRITER_STATS=1: each writer's engine stats on stderr (an analysis aid).
+  if (std::getenv("BDB_BENCH_WRITER_STATS")) {
+    char *stats = nullptr;
+    if (bdb_db_stats_json(db, &stats) == BDB_OK) std::fprintf(stderr, "%s\n", stats);
+    bdb_free(stats);
+  }
   std::printf("%s\n", result_json(r).dump().c_str());
   std::fflush(stdout);
   bdb_close(db);

@@ -68,7 +68,7 @@ bool Database::apply_checkpoint_locked(const StoredObject &obj, const std::strin
     if (!next) next = std::make_shared<Snapshot>(*snapshot());
     apply_entry(*next, e, log_key(e.seq), c.entries[i].size(), /*in_place=*/true);
     counters_.entries_applied++;
-    if (e.writer && e.writer != writer_id_) note_foreign_locked(e.misc);
+    if (e.writer && e.writer != writer_id_) note_foreign_locked(e.writer, e.misc);
     keep_entry_locked(e.seq, std::move(c.entries[i]));
   }
   counters_.log_checkpoints_read++;

@@ -347,17 +347,19 @@ uint64_t Database::commit_entry(
         return e.seq;
       }
     }
-    // Another node took this sequence number: read what we missed and re-check, at once the
-    // first times (the node that won waits for us, pace_group); after three losses in a row
-    // many nodes are racing: a random wait that doubles with each loss spreads them out.
+    // Another node took this sequence number: read what we missed and try again at once (the
+    // node that won sits out, pace_group). Losing more races than there are rivals to wait
+    // for means a crowd racing: a random wait that doubles with each loss spreads it out.
     shield.reset();  // the race was lost: nothing landed
     counters_.commit_retries++;
+    contended_ms_ = steady_ms();
     catch_up_locked(kLostRaceLogWindow);
     if (++losses >= 2) signal_contention_locked();
-    if (losses >= 3) {
+    const int crowd = static_cast<int>(rival_count_.load(std::memory_order_relaxed)) + 2;
+    if (losses > crowd) {
       thread_local std::mt19937_64 rng{std::random_device{}()};
       uint64_t rt = std::max<uint64_t>(put_ms_.load(std::memory_order_relaxed), 1);
-      uint64_t cap = std::min<uint64_t>(rt << std::min(losses - 2, 2), 2000);
+      uint64_t cap = std::min<uint64_t>(rt << std::min(losses - crowd, 2), 2000);
       std::uniform_int_distribution<uint64_t> pick(0, cap);
       interruptible_sleep(std::chrono::milliseconds(pick(rng)), "backing off after lost races");
     }
@@ -409,8 +411,8 @@ void Database::check_contention_locked() {
   }
   if (++wins_unchecked_ < kCheckEveryWins) return;
   wins_unchecked_ = 0;
-  const uint64_t foreign = last_foreign_ms_.load(std::memory_order_relaxed);
-  if (foreign && steady_ms() - foreign < 10000) return;  // pacing already
+  const uint64_t contended = contended_ms_.load(std::memory_order_relaxed);
+  if (contended && steady_ms() - contended < kContendedForMs) return;  // pacing already
   try {
     bool not_modified = false;
     auto got = storage_->get_if_changed(contention_key(), contention_etag_, &not_modified);
@@ -424,6 +426,8 @@ void Database::check_contention_locked() {
     if (std::sscanf(body.c_str(), "%llu %llu", &who, &at) == 2 && who != writer_id_ &&
         at + kContendedForMs >= wall && at <= wall + kContendedForMs) {
       last_foreign_ms_ = steady_ms();
+      contended_ms_ = steady_ms();
+      note_rival_locked(who, at);
       counters_.contention_seen++;
     }
   } catch (const Error &) {
@@ -477,18 +481,23 @@ void Database::write_group(std::vector<QueuedCommit *> &group) {
 }
 
 // Before a group goes out (queue_mu_ held in `lock`, released while waiting):
-//  - on a log shared with other writers (their entries seen in the last 10 s), a random wait
-//    of up to two round trips: a node that lost a race needs a round trip to read the entry
-//    that beat it before it can try again, so without this the node that won would win every
-//    race after (one node committed 379 times in 10 s while the other committed once);
+//  - on a contended log (this node lost a race, or another writer said it loses, in the last
+//    kContendedForMs), this node sits out two to three round trips for each rival (another
+//    writer that committed in that time): a node that lost a race needs a round trip to read
+//    the entry that beat it and one for its PUT, so without this the node that won would win
+//    every race after (one node committed 379 times in 10 s while the other committed once);
+//    each rival in turn takes a position meanwhile, and the random third keeps the waiting
+//    apart. A log shared with writers that do not race (a commit now and then) is not paced;
 //  - a group smaller than the last one waits an eighth of a round trip (5 ms at most) for the
 //    writers of the last group, about to queue again: one PUT carries them all.
 void Database::pace_group(std::unique_lock<std::mutex> &lock) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   const uint64_t rt = put_ms_.load(std::memory_order_relaxed);
-  uint64_t foreign = last_foreign_ms_.load(std::memory_order_relaxed);
-  if (foreign && steady_ms() - foreign < 10000 && rt) {
-    std::uniform_int_distribution<uint64_t> pick(0, 2 * rt * 1000);
+  const uint64_t contended = contended_ms_.load(std::memory_order_relaxed);
+  const uint64_t rivals = rival_count_.load(std::memory_order_relaxed);
+  if (rt && rivals && contended && steady_ms() - contended < kContendedForMs) {
+    const uint64_t base_us = std::min<uint64_t>(2 * rt * rivals, kMaxSitOutMs) * 1000;
+    std::uniform_int_distribution<uint64_t> pick(base_us, base_us + base_us / 2);
     uint64_t us = pick(rng);
     lock.unlock();
     std::this_thread::sleep_for(std::chrono::microseconds(us));

@@ -465,7 +465,7 @@ void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growt
         apply_entry(*next, e, key, got[found]->data.size(), /*in_place=*/true);
         counters_.entries_applied++;
         keep_entry_locked(e.seq, std::move(got[found]->data));
-        if (e.writer && e.writer != writer_id_) note_foreign_locked(e.misc);
+        if (e.writer && e.writer != writer_id_) note_foreign_locked(e.writer, e.misc);
       }
       if (found == got.size()) {
         if (one_window) {
@@ -508,13 +508,23 @@ void Database::catch_up_locked(size_t window, bool probe_past_tail, size_t growt
   log_complete_ms_ = last_log_check_ms_;
 }
 
-void Database::note_foreign_locked(uint64_t misc) {
+void Database::note_foreign_locked(uint64_t writer, uint64_t misc) {
   last_foreign_ms_ = steady_ms();
+  note_rival_locked(writer, misc);
   if (foreign_misc_ && misc > foreign_misc_) {
     const uint64_t gap = misc - foreign_misc_;
     foreign_gap_ms_ = foreign_gap_ms_ ? (foreign_gap_ms_ * 3 + gap) / 4 : gap;
   }
   foreign_misc_ = std::max(foreign_misc_, misc);
+}
+
+void Database::note_rival_locked(uint64_t writer, uint64_t at) {
+  uint64_t &newest = rivals_[writer];
+  newest = std::max(newest, at);
+  const uint64_t wall = now_ms();
+  for (auto it = rivals_.begin(); it != rivals_.end();)
+    it = it->second + kContendedForMs < wall ? rivals_.erase(it) : std::next(it);
+  rival_count_ = rivals_.size();
 }
 
 size_t Database::expected_foreign_locked() const {

@@ -241,7 +241,10 @@ class Database {
   // flight together) instead of losing a race for each (a lost race is a refused PUT, billed,
   // and a round trip more). 0 when nobody else writes.
   size_t expected_foreign_locked() const;
-  void note_foreign_locked(uint64_t misc);
+  // An entry of another writer, committed at wall time `misc`.
+  void note_foreign_locked(uint64_t writer, uint64_t misc);
+  // Another writer committed, or said it loses races, at wall time `at` (rivals_).
+  void note_rival_locked(uint64_t writer, uint64_t at);
   void refresh_block0_locked(bool force);
   // `rewind`: forget the log past b0 (it is read again), for a Block 0 behind the last one.
   void install_block0_locked(const std::shared_ptr<const Block0> &b0, const std::string &etag,
@@ -379,12 +382,20 @@ class Database {
   // When this node last applied an entry another writer wrote, or learnt from the contention
   // object that one is losing races (steady ms; 0: never).
   std::atomic<uint64_t> last_foreign_ms_{0};
+  // Rivals: the other writers that committed (or said they lose races) in the last
+  // kContendedForMs by their commit times (write_mu_: writer -> wall ms), how many (read by
+  // pace_group), and when this node last knew the log contended: it lost a race, or the
+  // contention object said another writer loses (steady ms; 0: never).
+  std::map<uint64_t, uint64_t> rivals_;
+  std::atomic<size_t> rival_count_{0};
+  std::atomic<uint64_t> contended_ms_{0};
   // The writer that wins every race sees no entry of the others, so it would never pace its
   // groups (pace_group): a writer that lost two races in a row says so in one small object
   // (contention_key, at most once per kSignalEveryMs), and a writer that keeps winning looks
   // at that object every kCheckEveryWins commits made back to back (a conditional GET,
   // usually a 304; a writer that pauses between commits never looks).
   static constexpr uint64_t kSignalEveryMs = 2000;
+  static constexpr uint64_t kMaxSitOutMs = 2000;  // pace_group's wait on a contended log
   static constexpr uint64_t kCheckEveryWins = 16;
   void signal_contention_locked();
   void check_contention_locked();
