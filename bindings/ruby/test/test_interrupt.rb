@@ -138,20 +138,25 @@ class TestInterrupt < Minitest::Test
     assert_equal 0, db.get("users", "u0")["age"]
   end
 
+  # Measured from the start: with the GVL held, this thread would not even wake before the
+  # call's end.
   def test_thread_raise_and_kill_stop_a_slow_call
     db = slow_db
-    t = Thread.new { db.get("users", "u0") }
-    t.report_on_exception = false
-    sleep AFTER
+    t = nil
     elapsed do
+      t = Thread.new { db.get("users", "u0") }
+      t.report_on_exception = false
+      sleep AFTER
       t.raise(ArgumentError, "stop")
       assert_raises(ArgumentError) { t.join }
     end
     assert_prompt
 
-    t = Thread.new { db.merge }
-    sleep AFTER
-    elapsed { assert_same t, t.kill.join(DELAY * 3) }
+    elapsed do
+      t = Thread.new { db.merge }
+      sleep AFTER
+      assert_same t, t.kill.join(DELAY * 3)
+    end
     assert_prompt
     refute t.alive?
   end
