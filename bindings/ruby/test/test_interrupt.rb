@@ -161,6 +161,42 @@ class TestInterrupt < Minitest::Test
     refute t.alive?
   end
 
+  # A child interpreter on a slow store of its own that runs a collection (seconds) in its
+  # main thread, and says whether Interrupt stopped it.
+  CTRL_C_CHILD = <<~RUBY
+    require "bucketdb"
+    plain = "memory:ctrl-c"
+    BucketDB.open(plain, auto_merge: false, log_level: "silent") do |db|
+      db.register_schema(#{USERS.dump})
+      db.insert("users", "id" => "u0")
+      db.merge
+    end
+    uri = "faulty:\#{plain}?faulty.every=1&faulty.ops=get,list&faulty.action=delay&faulty.delay_ms=#{(DELAY * 1000).to_i}"
+    db = BucketDB.open(uri, auto_merge: false, log_level: "silent")
+    puts "ready"
+    $stdout.flush
+    begin
+      db.gc
+      puts "finished"
+    rescue Interrupt
+      puts "interrupted"
+    end
+    db.close
+  RUBY
+
+  def test_ctrl_c_stops_a_slow_call_of_the_main_thread
+    IO.popen([RbConfig.ruby, *bucketdb_includes, "-e", CTRL_C_CHILD], err: %i[child out]) do |child|
+      assert_equal "ready\n", child.gets
+      sleep AFTER
+      elapsed do
+        Process.kill("INT", child.pid)
+        assert_equal "interrupted\n", child.gets
+      end
+    end
+    assert_predicate $?, :success?
+    assert_prompt
+  end
+
   def test_closing_a_batch_while_it_commits_waits_for_the_commit
     db = slow_db
     gc = collecting(db)
