@@ -15,8 +15,8 @@ class TestInterrupt < Minitest::Test
   BOUND = DELAY / 2
 
   # A memory store holding users u0, u1 and u2, merged (an open reads little), behind the
-  # faulty: layer that delays every GET and LIST; one database on it for the whole class (an
-  # open takes seconds), closed at exit.
+  # faulty: layer that delays every GET and LIST; one database on it for the class's tests (an
+  # open takes seconds).
   def self.slow_db
     @slow_db ||= begin
       plain = "memory:rb-interrupt"
@@ -27,10 +27,17 @@ class TestInterrupt < Minitest::Test
       end
       uri = "faulty:#{plain}?faulty.every=1&faulty.ops=get,list&faulty.action=delay&" \
             "faulty.delay_ms=#{(DELAY * 1000).to_i}"
-      db = BucketDB.open(uri, auto_merge: false, read_staleness_ms: 0, log_level: "silent")
-      Minitest.after_run { db.close }
-      db
+      BucketDB.open(uri, auto_merge: false, read_staleness_ms: 0, log_level: "silent")
     end
+  end
+
+  # Runs the class's tests, then closes and lets go of their database (the ownership test
+  # counts the handles alive).
+  def self.run(...)
+    super
+  ensure
+    @slow_db&.close
+    @slow_db = nil
   end
 
   def slow_db = self.class.slow_db
