@@ -229,7 +229,8 @@ module BucketDB
     end
   end
 
-  # An open database. Safe to share between threads.
+  # An open database. Safe to share between threads: calls that wait on storage release the GVL
+  # and stop when the thread is interrupted (see #interrupt).
   class Database
     def initialize(uri, logger: nil, progress: nil, **opts)
       o = BucketDB.native_options(opts)
