@@ -315,12 +315,35 @@ static void bx_rb_free_strings(bx_rb_call *c) {
   }
 }
 
+/* Ruby 3.1 and 3.2 start a thread for each call without the GVL that has an unblocking
+ * function (not async-signal-safe, as bdb_db_interrupt is not) when the main thread is the
+ * only one: ten times the cost of a get. This sleeping thread (started again in a forked
+ * child, where it is gone) keeps the main thread from being the only one. Its sleep counts as
+ * a deadlock's, so Ruby still reports "No live threads left. Deadlock?" as it would. */
+#include <unistd.h>
+static pid_t bx_rb_keeper_pid;
+
+static VALUE bx_rb_keeper(void *unused) {
+  (void)unused;
+  for (;;) rb_thread_sleep_deadly();
+  return Qnil;
+}
+
+static void bx_rb_keep_company(void) {
+  pid_t pid = getpid();
+  if (bx_rb_keeper_pid == pid) return;
+  bx_rb_keeper_pid = pid;
+  VALUE t = rb_thread_create(bx_rb_keeper, NULL);
+  rb_funcall(t, rb_intern("name="), 1, rb_str_new_cstr("bucketdb interrupts"));
+}
+
 /* Runs c->run without the GVL with copies of the strings a and b (each may be NULL), and
  * leaves its outcome as the thread's status for %exception. A Ruby interrupt that stopped the
  * call raises here; one that came after a success is raised by Ruby at its next check (so
  * what the call returned is not lost: it becomes a Ruby object first). */
 static void bx_rb_run(bx_rb_call *c, const char *a, const char *b) {
   const char *in[2] = {a, b};
+  if (c->db) bx_rb_keep_company();
   bx_rb_hold(c->arg);
   for (int i = 0; i < 2; i++) {
     if (in[i] && !(c->s[i] = strdup(in[i]))) {

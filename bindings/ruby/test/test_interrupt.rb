@@ -1,6 +1,8 @@
 # frozen_string_literal: true
 
 require_relative "helper"
+require "open3"
+require "rbconfig"
 require "timeout"
 
 # Calls that wait on storage run without the GVL and stop when interrupted: by db.interrupt
@@ -202,6 +204,15 @@ class TestInterrupt < Minitest::Test
     end
     assert_predicate $?, :success?
     assert_prompt
+  end
+
+  # The thread the extension starts so that a lone main thread's calls need no thread of
+  # Ruby's each (bx_rb_keep_company) does not hide a deadlock from Ruby.
+  def test_a_deadlock_is_still_reported
+    child = 'require "bucketdb"; BucketDB.open("memory:", log_level: "silent") { |db| db.stats }; Queue.new.pop'
+    out, status = Open3.capture2e(RbConfig.ruby, *bucketdb_includes, "-e", child)
+    refute_predicate status, :success?
+    assert_includes out, "No live threads left. Deadlock?"
   end
 
   def test_closing_a_batch_while_it_commits_waits_for_the_commit
