@@ -427,8 +427,9 @@ module BucketDB
 
     # Stops every call on the database under way, from any thread (sqlite3_interrupt's way):
     # each raises BucketDB::Interrupted soon, naming the call; calls made afterwards run
-    # normally. A commit it stops did not land and can be committed again; a cursor it stops
-    # raises again, and its page_token resumes the query. Calls that wait on storage run
+    # normally. A commit that raises Interrupted did not land and can be committed again (one
+    # that got past its wait may still land and return); a cursor it stops raises again, and
+    # its page_token resumes the query. Calls that wait on storage run
     # without the GVL, so other threads run meanwhile; Thread#raise, Thread#kill,
     # Timeout.timeout and Ctrl-C stop them the same way (the thread raises its own exception,
     # and the other calls on the database under way raise Interrupted). Opening cannot be

@@ -6,7 +6,7 @@ require "rbconfig"
 require "timeout"
 
 # Calls that wait on storage run without the GVL and stop when interrupted: by db.interrupt
-# from another thread, or by Ruby (Thread#raise, Thread#kill, Timeout).
+# from another thread, or by Ruby (Thread#raise, Thread#kill, Timeout, Ctrl-C).
 class TestInterrupt < Minitest::Test
   include BucketDBTestHelper
 
