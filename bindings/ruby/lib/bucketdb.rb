@@ -229,7 +229,8 @@ module BucketDB
     end
   end
 
-  # An open database. Safe to share between threads.
+  # An open database. Safe to share between threads: calls that wait on storage release the GVL
+  # and stop when the thread is interrupted (see #interrupt).
   class Database
     def initialize(uri, logger: nil, progress: nil, **opts)
       o = BucketDB.native_options(opts)
@@ -424,7 +425,25 @@ module BucketDB
       nil
     end
 
+    # Stops every call on the database under way, from any thread (sqlite3_interrupt's way):
+    # each raises BucketDB::Interrupted soon, naming the call; calls made afterwards run
+    # normally. A commit that raises Interrupted did not land and can be committed again (one
+    # that got past its wait may still land and return); a cursor it stops raises again, and
+    # its page_token resumes the query. Calls that wait on storage run
+    # without the GVL, so other threads run meanwhile; Thread#raise, Thread#kill,
+    # Timeout.timeout and Ctrl-C stop them the same way (the thread raises its own exception,
+    # and the other calls on the database under way raise Interrupted). Opening cannot be
+    # interrupted.
+    def interrupt
+      @n.interrupt
+      nil
+    end
+
     # ---- internals -------------------------------------------------------------------------
+
+    # The extension's handle: batches, queries and cursors make their waiting calls through it
+    # (its unblocking function interrupts the database).
+    def native = @n
 
     # Field names and type ids of a table version: [[name, type], ...] in declaration order.
     def layout(doc)
@@ -648,7 +667,7 @@ module BucketDB
     end
 
     # Writes the batch as one log entry; returns its sequence number (the rows' version).
-    def commit = @n.commit
+    def commit = @db.native.commitBatch(@n)
 
     private
 
@@ -718,15 +737,15 @@ module BucketDB
     def count(*args)
       return super if !args.empty? || block_given?
 
-      @n.count
+      @db.native.countQuery(@n)
     end
 
     # How the query would run (primary-key lookup, index or scan) and the objects it would
     # read at most, as one line.
-    def explain = @n.explain
+    def explain = @db.native.explainQuery(@n)
 
     # Runs the query: a Cursor reading the database as of now.
-    def cursor = Cursor.new(@db, @n.exec)
+    def cursor = Cursor.new(@db, @db.native.execQuery(@n))
 
     def each(&block)
       return enum_for(:each) unless block
@@ -790,7 +809,7 @@ module BucketDB
     def next_record
       return nil if @done
 
-      d = @n.next
+      d = @db.native.nextDoc(@n)
       return Record.new(@db, d) if d
 
       close

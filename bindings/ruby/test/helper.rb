@@ -20,6 +20,12 @@ module BucketDBTestHelper
           '"primaryKey":"id"}'
   U64_MAX = (1 << 64) - 1
 
+  # The -I options of this process's bucketdb.rb and bucketdb/native.so, for a child ruby.
+  def bucketdb_includes
+    dirs = $LOADED_FEATURES.grep(%r{/bucketdb(/native)?\.(rb|so)\z}).map { |f| File.dirname(f).delete_suffix("/bucketdb") }
+    dirs.uniq.flat_map { |d| ["-I", d] }
+  end
+
   def open_memory
     db = BucketDB.open("memory:", auto_merge: false, log_level: "silent")
     db.register_schema(ALL)

@@ -43,10 +43,8 @@ class TestOwnership < Minitest::Test
   # lsan_child.rb MODE in a child interpreter with leak detection on: its LeakSanitizer report.
   def child_report(mode)
     env = { "ASAN_OPTIONS" => "detect_leaks=1:leak_check_at_exit=0:use_sigaltstack=0" }
-    # The load path of this process's bucketdb.rb and bucketdb/native.so.
-    dirs = $LOADED_FEATURES.grep(%r{/bucketdb(/native)?\.(rb|so)\z}).map { |f| File.dirname(f).delete_suffix("/bucketdb") }
-    includes = dirs.uniq.flat_map { |d| ["-I", d] }
-    out, err, status = Open3.capture3(env, RbConfig.ruby, *includes, File.join(__dir__, "lsan_child.rb"), mode)
+    out, err, status = Open3.capture3(env, RbConfig.ruby, *bucketdb_includes, File.join(__dir__, "lsan_child.rb"),
+                                      mode)
     assert status.success?, "child #{mode} failed: #{out}#{err}"
     assert_match(/leakCheck=/, out)
     err
