@@ -37,20 +37,21 @@ void latency_workload(const Config &cfg, Report &report, const std::string &part
     latency::build_table(setup.table, setup.rows, cfg.seed);
     std::fprintf(stderr, "bucketdb-bench: latency table of %llu rows built in %.1f s\n",
                  static_cast<unsigned long long>(setup.rows), seconds_since(t0));
-    // BDB_BENCH_LATENCY=commits runs only the rows of nodes and writers committing (an
-    // analysis aid).
-    const char *only = std::getenv("BDB_BENCH_LATENCY");
-    const bool commits_only = only && std::string(only) == "commits";
+    // BDB_BENCH_LATENCY=PARTS (reads, tail, commits, writers; comma-separated) runs only
+    // those parts (an analysis aid).
+    const char *parts = std::getenv("BDB_BENCH_LATENCY");
+    auto wanted = [&](const char *what) {
+      return !parts || ("," + std::string(parts) + ",").find("," + std::string(what) + ",") !=
+                           std::string::npos;
+    };
     for (const latency::Delay &delay :
          {latency::Delay{setup.delay_ms, 0}, latency::Delay{setup.delay_ms, setup.delay_ms}}) {
-      if (!commits_only) {
-        latency::read_rows(setup, delay, report);
-        latency::tail_rows(setup, delay, report);
-      }
-      latency::commit_rows(setup, delay, report);
+      if (wanted("reads")) latency::read_rows(setup, delay, report);
+      if (wanted("tail")) latency::tail_rows(setup, delay, report);
+      if (wanted("commits")) latency::commit_rows(setup, delay, report);
     }
-    latency::writer_rows(setup, report);
-    if (commits_only) {
+    if (wanted("writers")) latency::writer_rows(setup, report);
+    if (parts) {
       fs::remove_all(setup.dir);
       return;
     }
