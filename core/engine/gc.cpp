@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/engine/database.h"
+#include "core/engine/gc_plan.h"
 #include "core/engine/index_tree.h"
 #include "core/format/envelope.h"
 #include "core/util/error.h"
@@ -22,21 +23,11 @@ uint64_t Database::gc(bool sweep) {
   refresh_block0_locked(true);
   SnapshotPtr s = snapshot();
   const Block0 &b0 = *s->block0;
-  const uint64_t now = now_ms();
-  auto due = [&](uint64_t since) { return since + opts_.gc_grace_ms <= now; };
   // Readers of this process keep what their generation references, and the log after it.
   auto [pin_generation, pin_seq] = oldest_pin();
-
-  uint64_t floor = b0.log_floor;
-  for (const auto &m : b0.merges)
-    if (due(m.time_ms) && m.applied_seq <= pin_seq) floor = std::max(floor, m.applied_seq);
-  std::vector<Garbage> keep, gone;
-  for (const auto &g : b0.garbage)
-    (due(g.since_ms) && g.generation <= pin_generation ? gone : keep).push_back(g);
-  size_t history_gone = 0;
-  for (const auto &h : b0.history) history_gone += due(h.superseded_ms);
+  GcPlan plan = plan_collection(b0, now_ms(), opts_.gc_grace_ms, pin_generation, pin_seq);
   uint64_t deleted = 0;
-  if (floor == b0.log_floor && gone.empty() && history_gone == 0) {
+  if (plan.nothing) {
     if (sweep) {
       catch_up_locked();
       deleted += sweep_orphans_locked(snapshot());
@@ -49,27 +40,16 @@ uint64_t Database::gc(bool sweep) {
   // safe, and a lost swap only means they are deleted again later (delete is idempotent).
   {
     ObjectStore::Writes deletes(objects_);  // all in flight together
-    for (size_t i = 0; i < gone.size(); i++) {
-      opts_.progress("gc", i, gone.size());  // del() waits while the requests in flight are many
-      deletes.del(gone[i].key);
+    for (size_t i = 0; i < plan.gone.size(); i++) {
+      opts_.progress("gc", i, plan.gone.size());  // del() waits while many are in flight
+      deletes.del(plan.gone[i].key);
     }
     deletes.wait();
-    opts_.progress("gc", gone.size(), gone.size());
-    deleted += gone.size();
+    opts_.progress("gc", plan.gone.size(), plan.gone.size());
+    deleted += plan.gone.size();
   }
-  auto nb = std::make_shared<Block0>(b0);
-  nb->generation++;
-  nb->garbage = keep;
-  nb->history.erase(std::remove_if(nb->history.begin(), nb->history.end(),
-                                   [&](const HistoryPoint &h) { return due(h.superseded_ms); }),
-                    nb->history.end());
-  nb->dropped.erase(std::remove_if(nb->dropped.begin(), nb->dropped.end(),
-                                   [&](const DroppedTable &d) { return due(d.since_ms); }),
-                    nb->dropped.end());
-  nb->log_floor = floor;
-  nb->merges.erase(std::remove_if(nb->merges.begin(), nb->merges.end(),
-                                  [&](const MergeMark &m) { return m.applied_seq <= floor; }),
-                   nb->merges.end());
+  auto nb = std::make_shared<Block0>(std::move(plan.next));
+  const uint64_t floor = nb->log_floor;
   std::string etag;
   if (timeshare() && !still_in_window(window)) {
     // Without If-Match, a swap after our window could undo the next node's merge. What was
