@@ -539,6 +539,15 @@ BDB_API bdb_status bdb_driver_register(const char *scheme, const struct bdb_driv
 /* Removes a registration (open instances keep their table); BDB_E_NOT_FOUND when none. */
 BDB_API bdb_status bdb_driver_unregister(const char *scheme);
 
+/* Registers the drivers built into this library (memory, file, s3, crypt, compress, cache,
+ * tiered, faulty), as bdb_driver_register would, replacing registrations of those schemes.
+ * Only the one-file library (built with -DBDB_ONEFILE=ON; CONTRIBUTING.md) has drivers built
+ * in, and it registers them itself when it is loaded: call this only to restore them after
+ * bdb_driver_register or bdb_driver_unregister changed one. A registered driver is served
+ * before a plugin file of its scheme; other schemes still load as plugins. The plain library
+ * loads its drivers as plugins and returns BDB_E_NOT_FOUND, naming the plugin search path. */
+BDB_API bdb_status bdb_register_builtin_drivers(void);
+
 /* Runs the driver conformance suite (get/put/delete/list semantics, pagination, ETags,
  * conditional puts, races between threads and between processes, odd keys, large objects:
  * the very checks the project's own driver tests run) against the store of `uri` (any URI
