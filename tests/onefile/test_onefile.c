@@ -1,7 +1,8 @@
-/* The one-file library (builtin/, -DBDB_ONEFILE=ON): this program links it alone, and CTest
- * points BUCKETDB_PLUGIN_PATH at an empty folder; the library itself lies in a folder without
+/* The one-file library (builtin/, -DBDB_ONEFILE=ON): this program links it alone, the shared
+ * library (onefile.drivers) or the static archive (onefile.static), and CTest points
+ * BUCKETDB_PLUGIN_PATH at an empty folder; the library itself lies in a folder without
  * plugins. Every store below is served by the drivers linked into the library, registered
- * when it was loaded, layers and their inner drivers included. */
+ * when it was loaded (or, static, when the program started), inner drivers of layers too. */
 #include "helper.h"
 #include "inproc_driver.h"
 
