@@ -8,7 +8,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build/asan"
-"$root/scripts/setup.sh" "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBDB_SANITIZE=ON
+"$root/scripts/setup.sh" "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBDB_SANITIZE=ON \
+  -DBDB_ONEFILE=ON
 # intercept_tls_get_addr=0: LeakSanitizer guesses the layout of dynamic TLS (a dlopen'ed
 # library's thread_local) from its address and, on some machines, scans a bogus range and
 # crashes at exit (google/sanitizers#1322); the plugins keep no thread_local for that reason.

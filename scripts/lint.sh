@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The style and static-analysis gate: clang-format on every tracked C and C++ file (the
 # checked-in .clang-format), then clang-tidy (the checked-in .clang-tidy) on the library's own
-# sources (core, abi, conformance, plugins, schemas, tools), using BUILD_DIR's
+# sources (core, abi, conformance, plugins, builtin, schemas, tools), using BUILD_DIR's
 # compile_commands.json.
 #   scripts/lint.sh [BUILD_DIR]      (default build/asan; scripts/check.sh calls it)
 #   scripts/lint.sh --fix            rewrites the files clang-format would change, and stops
@@ -32,7 +32,7 @@ rm -f /tmp/bdb-format.$$
   exit 1
 }
 mapfile -t units < <(git ls-files 'core/*.cpp' 'abi/*.cpp' 'conformance/*.cpp' 'plugins/*.cpp' \
-  'schemas/*.cpp' 'tools/*.cpp')
+  'schemas/*.cpp' 'tools/*.cpp' 'builtin/*.cpp')
 # run-clang-tidy runs one clang-tidy per unit, nproc at a time, and fails when one does.
 if ! run-clang-tidy -quiet -p "$build" -j "$(nproc)" "${units[@]/#/$root/}" \
     >/tmp/bdb-tidy.$$ 2>&1; then

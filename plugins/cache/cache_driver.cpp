@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "cache_dir.h"
+#include "entry.h"
 #include "layer.h"
 
 namespace {
@@ -245,7 +246,8 @@ int cache_stats(void *inst, char *buf, size_t cap) {
 
 }  // namespace
 
-extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
+extern "C" BDB_DRIVER_ENTRY_VISIBILITY const bdb_driver_v1 *BDB_DRIVER_ENTRY_NAME(
+    uint32_t host_abi) {
   static const bdb_driver_v1 t = bdbdrv::layer_table(
       "cache", cache_open, cache_close, cache_get, cache_put, cache_del, cache_list, cache_release,
       cache_release_list, cache_stats, cache_capabilities);

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "entry.h"
 #include "layer.h"
 
 namespace {
@@ -253,7 +254,8 @@ int compress_stats(void *inst, char *buf, size_t cap) {
 
 }  // namespace
 
-extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
+extern "C" BDB_DRIVER_ENTRY_VISIBILITY const bdb_driver_v1 *BDB_DRIVER_ENTRY_NAME(
+    uint32_t host_abi) {
   static const bdb_driver_v1 t =
       bdbdrv::layer_table("compress", compress_open, compress_close, compress_get, compress_put,
                           compress_del, compress_list, compress_release, compress_release_list,

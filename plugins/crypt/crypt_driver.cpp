@@ -25,6 +25,7 @@
 
 #include "crypt_format.h"
 #include "crypt_keys.h"
+#include "entry.h"
 #include "layer.h"
 
 namespace {
@@ -159,7 +160,8 @@ int crypt_stats(void *inst, char *buf, size_t cap) {
 
 }  // namespace
 
-extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
+extern "C" BDB_DRIVER_ENTRY_VISIBILITY const bdb_driver_v1 *BDB_DRIVER_ENTRY_NAME(
+    uint32_t host_abi) {
   static const bdb_driver_v1 t = bdbdrv::layer_table(
       "crypt", crypt_open, crypt_close, crypt_get, crypt_put, crypt_del, crypt_list, crypt_release,
       crypt_release_list, crypt_stats, crypt_capabilities);

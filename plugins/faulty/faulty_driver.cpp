@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "drv_util.h"
+#include "entry.h"
 
 namespace {
 
@@ -314,7 +315,8 @@ int faulty_stats(void *inst, char *buf, size_t cap) {
 
 }  // namespace
 
-extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
+extern "C" BDB_DRIVER_ENTRY_VISIBILITY const bdb_driver_v1 *BDB_DRIVER_ENTRY_NAME(
+    uint32_t host_abi) {
   static const bdb_driver_v1 t = bdbdrv::layer_table(
       "faulty", faulty_open, faulty_close, faulty_get, faulty_put, faulty_del, faulty_list,
       faulty_release, faulty_release_list, faulty_stats, faulty_capabilities);

@@ -20,6 +20,7 @@
 #include <random>
 
 #include "drv_util.h"
+#include "entry.h"
 #include "file_store.h"
 
 namespace filedrv {
@@ -162,6 +163,7 @@ int FileStore::prepare_write(const char **what) {
 
 }  // namespace filedrv
 
-extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
+extern "C" BDB_DRIVER_ENTRY_VISIBILITY const bdb_driver_v1 *BDB_DRIVER_ENTRY_NAME(
+    uint32_t host_abi) {
   return host_abi >= 1 ? &filedrv::kTable : nullptr;
 }

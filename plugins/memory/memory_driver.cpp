@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "drv_util.h"
+#include "entry.h"
 
 namespace {
 
@@ -247,6 +248,7 @@ const bdb_driver_v1 kTable = {
 
 }  // namespace
 
-extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
+extern "C" BDB_DRIVER_ENTRY_VISIBILITY const bdb_driver_v1 *BDB_DRIVER_ENTRY_NAME(
+    uint32_t host_abi) {
   return host_abi >= 1 ? &kTable : nullptr;
 }

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "drv_util.h"
+#include "entry.h"
 #include "s3_config.h"
 #include "s3_store.h"
 
@@ -117,6 +118,7 @@ const bdb_driver_v1 kTable = {
 
 }  // namespace
 
-extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
+extern "C" BDB_DRIVER_ENTRY_VISIBILITY const bdb_driver_v1 *BDB_DRIVER_ENTRY_NAME(
+    uint32_t host_abi) {
   return host_abi >= 1 ? &kTable : nullptr;
 }

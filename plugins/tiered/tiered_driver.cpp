@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "entry.h"
 #include "tiered.h"
 
 namespace {
@@ -275,7 +276,8 @@ int tiered_stats(void *inst, char *buf, size_t cap) {
 
 }  // namespace
 
-extern "C" BDB_DRIVER_EXPORT const bdb_driver_v1 *bdb_driver_entry(uint32_t host_abi) {
+extern "C" BDB_DRIVER_ENTRY_VISIBILITY const bdb_driver_v1 *BDB_DRIVER_ENTRY_NAME(
+    uint32_t host_abi) {
   static const bdb_driver_v1 t = bdbdrv::layer_table(
       "tiered", tiered_open, tiered_close, tiered_get, tiered_put, tiered_del, tiered_list,
       tiered_release, tiered_release_list, tiered_stats, tiered_capabilities);

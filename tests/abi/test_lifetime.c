@@ -259,6 +259,9 @@ static void null_everywhere(void **state) {
   NUL(bdb_driver_check("memory:", NULL), "bdb_driver_check");
   NUL(bdb_driver_register(NULL, NULL), "bdb_driver_register");
   NUL(bdb_driver_unregister(NULL), "bdb_driver_unregister");
+  /* Takes no pointer; this (plain) library loads its drivers as plugins. */
+  h_expect_err(bdb_register_builtin_drivers(), BDB_E_NOT_FOUND,
+               "bdb_register_builtin_drivers: ", "no built-in drivers", "BDB_ONEFILE", NULL);
   /* Every typed accessor of a document. */
   int flag = 0;
   int64_t i64 = 0;

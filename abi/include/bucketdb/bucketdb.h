@@ -539,6 +539,15 @@ BDB_API bdb_status bdb_driver_register(const char *scheme, const struct bdb_driv
 /* Removes a registration (open instances keep their table); BDB_E_NOT_FOUND when none. */
 BDB_API bdb_status bdb_driver_unregister(const char *scheme);
 
+/* Registers the drivers built into this library (memory, file, s3, crypt, compress, cache,
+ * tiered, faulty) as bdb_driver_register would, replacing registrations of those schemes. Only
+ * the one-file library (-DBDB_ONEFILE=ON; CONTRIBUTING.md) has any; its shared form registers
+ * them when it is loaded (call this to restore one you replaced), a program linked with its
+ * static archive calls this once before opening (the linker keeps only what is referred to).
+ * They are served before plugin files of their schemes; other schemes still load as plugins.
+ * The plain library returns BDB_E_NOT_FOUND naming the plugin search path. Any thread. */
+BDB_API bdb_status bdb_register_builtin_drivers(void);
+
 /* Runs the driver conformance suite (get/put/delete/list semantics, pagination, ETags,
  * conditional puts, races between threads and between processes, odd keys, large objects:
  * the very checks the project's own driver tests run) against the store of `uri` (any URI
