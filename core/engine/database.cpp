@@ -14,6 +14,7 @@
 #include "core/codec/key_codec.h"
 #include "core/engine/apply.h"
 #include "core/engine/drop.h"
+#include "core/engine/gc_plan.h"
 #include "core/schema/evolution.h"
 #include "core/util/error.h"
 #include "core/util/json_text.h"
@@ -726,13 +727,8 @@ void Database::service_loop() {
       bool early_in_window = now % interval < interval - interval / 4;
       if (merge_due(*s) && is_leader(now) && early_in_window) merge(true);
       s = snapshot();
-      bool gc_due = false;
       now = now_ms();
-      for (const auto &g : s->block0->garbage)
-        if (g.since_ms + opts_.gc_grace_ms <= now) gc_due = true;
-      for (const auto &m : s->block0->merges)
-        if (m.applied_seq > s->block0->log_floor && m.time_ms + opts_.gc_grace_ms <= now)
-          gc_due = true;
+      const bool gc_due = collection_due(*s->block0, now, opts_.gc_grace_ms);
       // The orphan sweep lists the bucket: at most once a day per process.
       bool sweep_due = steady_ms() - last_sweep_ms_ >= 24ull * 3600 * 1000;
       if (gc_due && is_leader(now) &&

@@ -33,4 +33,13 @@ GcPlan plan_collection(const Block0 &b0, uint64_t now_ms, uint64_t grace_ms,
   return plan;
 }
 
+bool collection_due(const Block0 &b0, uint64_t now_ms, uint64_t grace_ms) {
+  auto due = [&](uint64_t since) { return since + grace_ms <= now_ms; };
+  return std::any_of(b0.garbage.begin(), b0.garbage.end(),
+                     [&](const Garbage &g) { return due(g.since_ms); }) ||
+         std::any_of(b0.merges.begin(), b0.merges.end(), [&](const MergeMark &m) {
+           return m.applied_seq > b0.log_floor && due(m.time_ms);
+         });
+}
+
 }  // namespace bucketdb

@@ -24,4 +24,9 @@ struct GcPlan {
 GcPlan plan_collection(const Block0 &b0, uint64_t now_ms, uint64_t grace_ms,
                        uint64_t pin_generation, uint64_t pin_seq);
 
+// Whether the write-forward service should collect: a superseded object, or a merged stretch
+// of the log above the floor, has outlived the grace (history points and dropped tables alone
+// wait for the next collection: they cost nothing kept).
+bool collection_due(const Block0 &b0, uint64_t now_ms, uint64_t grace_ms);
+
 }  // namespace bucketdb

@@ -79,5 +79,17 @@ TEST(GcPlan, OnlyAHistoryPointDueStillMakesANewBlockZero) {
   EXPECT_TRUE(plan_collection(only_dropped, 2000, kGrace, kNoPin, kNoPin).nothing);
 }
 
+TEST(GcPlan, TheServiceCollectsForObjectsAndMergedLogNotForHistoryAlone) {
+  EXPECT_FALSE(collection_due(sample(), 1050, kGrace));
+  EXPECT_TRUE(collection_due(sample(), 1100, kGrace)) << "old-a and the first merge are due";
+  Block0 b = sample();
+  b.garbage.clear();
+  EXPECT_TRUE(collection_due(b, 1100, kGrace)) << "entries 6 to 20 are merged and old";
+  b.log_floor = 40;  // both merges passed
+  EXPECT_FALSE(collection_due(b, 5000, kGrace)) << "history points and a dropped table alone";
+  EXPECT_FALSE(plan_collection(b, 5000, kGrace, kNoPin, kNoPin).nothing)
+      << "which the next collection forgets";
+}
+
 }  // namespace
 }  // namespace bucketdb
