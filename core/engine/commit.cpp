@@ -347,22 +347,14 @@ uint64_t Database::commit_entry(
         return e.seq;
       }
     }
-    // Another node took this sequence number: read what we missed and try again at once (the
-    // node that won sits out, pace_group). Losing more races than there are rivals to wait
-    // for means a crowd racing: a random wait that doubles with each loss spreads it out.
+    // Another node took this sequence number: read what we missed and try again at once. The
+    // node that won sits out (pace_group), so the nodes that lost take the next positions in
+    // turn; a loser that also waited would fall further behind with each loss, and starve.
     shield.reset();  // the race was lost: nothing landed
     counters_.commit_retries++;
     contended_ms_ = steady_ms();
     catch_up_locked(kLostRaceLogWindow);
     if (++losses >= 2) signal_contention_locked();
-    const int crowd = static_cast<int>(rival_count_.load(std::memory_order_relaxed)) + 2;
-    if (losses > crowd) {
-      thread_local std::mt19937_64 rng{std::random_device{}()};
-      uint64_t rt = std::max<uint64_t>(put_ms_.load(std::memory_order_relaxed), 1);
-      uint64_t cap = std::min<uint64_t>(rt << std::min(losses - crowd, 2), 2000);
-      std::uniform_int_distribution<uint64_t> pick(0, cap);
-      interruptible_sleep(std::chrono::milliseconds(pick(rng)), "backing off after lost races");
-    }
   }
 }
 
