@@ -1,12 +1,16 @@
 # Copies libbucketdb (under its SONAME, as a file: wheels, gems and jars hold no symlinks), the
-# driver plugins and any EXTRA files into a package's folder, without debug info. With
-# INDEX=VERSION it also writes "files" (their names, one a line) and "id" (VERSION-checksum),
-# which bucketdb.jar's loader reads.
+# driver plugins and any EXTRA files into a package's folder, without debug info, after removing
+# the files named in REMOVE (plugins an earlier build staged, which the package no longer
+# carries). With INDEX=VERSION it also writes "files" (their names, one a line) and "id"
+# (VERSION-checksum), which bucketdb.jar's loader reads.
 #   cmake -DOBJCOPY=... -DLIBRARY=path -DSONAME=name "-DPLUGINS=a|b" [-DEXTRA=c|d]
-#         [-DINDEX=version] -DDEST=dir -P stage_native.cmake
+#         ["-DREMOVE=name|name"] [-DINDEX=version] -DDEST=dir -P stage_native.cmake
 string(REPLACE "|" ";" PLUGINS "${PLUGINS}")
 string(REPLACE "|" ";" EXTRA "${EXTRA}")
+string(REPLACE "|" ";" REMOVE "${REMOVE}")
 file(MAKE_DIRECTORY ${DEST})
+list(TRANSFORM REMOVE PREPEND ${DEST}/)
+file(REMOVE ${REMOVE})
 set(copies ${LIBRARY} ${SONAME})
 foreach(p IN LISTS PLUGINS EXTRA)
   get_filename_component(name ${p} NAME)

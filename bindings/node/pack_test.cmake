@@ -1,8 +1,10 @@
 # bindings.node.pack: `npm pack` of the package, then, in a new folder outside the source
 # tree, `npm install ./bucketdb-VERSION.tgz` and a program that requires it (CommonJS) and
-# one that imports it (ESM), each opening a file: database, writing, reading and querying.
+# one that imports it (ESM), opening a file: database (writing, reading and querying) and a
+# memory: one. With NATIVES (tests/onefile/natives.sh, for the one-file build), the tarball must
+# carry one libbucketdb and no driver plugin (NODE then runs with an empty plugin path).
 #   cmake -DPKG=DIR -DNPM=npm -DOBJCOPY=objcopy [-DPACK_CACHE=FILE] -DNODE="env|...|node"
-#         -DSRC=bindings/node -P pack_test.cmake
+#         -DSRC=bindings/node [-DNATIVES=natives.sh] -P pack_test.cmake
 string(REPLACE "|" ";" node "${NODE}")
 if(DEFINED ENV{TMPDIR})
   set(tmp $ENV{TMPDIR})
@@ -27,6 +29,9 @@ endfunction()
 run("npm pack" ${CMAKE_COMMAND} -DPKG=${PKG} -DOUT=${dir} -DNPM=${NPM} -DOBJCOPY=${OBJCOPY}
     -DPACK_CACHE=${PACK_CACHE} -P ${SRC}/pack.cmake)
 file(GLOB tarball ${dir}/bucketdb-*.tgz)
+if(NATIVES)
+  run("the tarball's native files" tar -tzf ${tarball} COMMAND ${NATIVES})
+endif()
 file(WRITE ${dir}/app/package.json "{\"name\":\"app\",\"version\":\"1.0.0\",\"private\":true}\n")
 run("npm install" ${NPM} install --offline --no-audit --no-fund --loglevel=error ${tarball})
 
@@ -57,7 +62,14 @@ assert.deepEqual(await db.get('users', 'u_2'), { id: 'u_2', name: 'Bob', age: 17
 assert.throws(() => db.batch().insert('users', { id: 'x', age: 'old' }), TypeMismatchError);
 for await (const u of db.query('users').where('name', '=', 'Alice')) assert.equal(u.age, 30);
 await db.stop();
-assert.equal(typeof MemoryDriver().uri, 'string');
+const mem = BucketDb({ driver: MemoryDriver(), dbPrefix: 'app' });
+mem.registerSchema({ name: 'kv', version: 1, primaryKey: 'k',
+  fields: { k: { typeId: 10 }, v: { typeId: 10 } } });
+const b = mem.batch();
+b.insert('kv', { k: 'a', v: 'in memory' });
+await b.flush();
+assert.deepEqual(await mem.get('kv', 'a'), { k: 'a', v: 'in memory' });
+await mem.stop();
 console.log('import: ok');
 ]=])
 run("node app.js" ${node} app.js)

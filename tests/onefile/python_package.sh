@@ -1,18 +1,16 @@
 #!/usr/bin/env bash
-# onefile.python: the Python package as a wheel built on the one-file library carries it, its
-# own files and native module beside the one-file library as libbucketdb.so.0, and no plugin.
-# It commits and reads a row through memory:, file: and crypt:compress:file:.
-#   python_package.sh STAGED_PACKAGE_DIR ONEFILE_LIBRARY PYTHON
+# onefile.python: the Python package staged by the one-file build (bindings/python) carries the
+# one-file library as libbucketdb.so.0 beside its native module, and no plugin (natives.sh).
+# With the plugin path an empty folder, it commits and reads a row through memory:, file: and
+# crypt:compress:file:.
+#   python_package.sh STAGED_PACKAGE_DIR PYTHON
 set -euo pipefail
-pkg=$1 lib=$2 python=$3
+pkg=$1 python=$2
+"$(dirname "$0")/natives.sh" "$pkg"/*
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp -r "$pkg" "$work/bucketdb"
-rm -f "$work"/bucketdb/bucketdb-*.so "$work"/bucketdb/libbucketdb.so*
-cp "$lib" "$work/bucketdb/libbucketdb.so.0"
 mkdir "$work/no-plugins" "$work/d"
-echo "package: $(cd "$work/bucketdb" && ls | grep -Ev '\.pyi?$|py\.typed' | paste -sd' ')"
-BUCKETDB_PLUGIN_PATH=$work/no-plugins PYTHONPATH=$work PYTHONDONTWRITEBYTECODE=1 \
+BUCKETDB_PLUGIN_PATH=$work/no-plugins PYTHONPATH=$(dirname "$pkg") PYTHONDONTWRITEBYTECODE=1 \
   "$python" - "$work/d" <<'PY'
 import sys
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # install.go: a new Go module outside the tree uses the installed module (share/bucketdb/go)
 # through a `replace`, with cgo finding libbucketdb by pkg-config, and no SWIG (a swig that
-# fails is first on PATH).
+# fails is first on PATH). It runs on a file: and a memory: store.
 #   go.sh PREFIX GOCACHE "RUN_ENV"   (RUN_ENV: what the program runs with, e.g. LD_PRELOAD=...)
 set -euo pipefail
 prefix=$1 gocache=$2 run_env=${3:-}
@@ -68,7 +68,11 @@ export PATH="$work/bin:$PATH" CGO_ENABLED=1 GOCACHE="$gocache" GOPATH="$work/gop
   GOPROXY=off GOSUMDB=off GOFLAGS=-mod=mod GOTOOLCHAIN=local \
   CGO_LDFLAGS="-Wl,-rpath,$(pkg-config --variable=libdir bucketdb)"
 go build -o app .
-out=$(env $run_env ./app "file:$work/db")
-echo "$out"
-test "$out" = "get u1: 9223372036854775808, 2 adults, missing: true"
+# The program links the prefix's libbucketdb (with install.onefile.go, the one-file library).
+grep -q "libbucketdb.so.0 => $prefix/" <<<"$(ldd ./app)"
+for uri in "file:$work/db" memory:install; do
+  out=$(env $run_env ./app "$uri")
+  echo "$uri: $out"
+  test "$out" = "get u1: 9223372036854775808, 2 adults, missing: true"
+done
 echo "install.go: ok"

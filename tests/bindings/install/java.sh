@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # install.java: a program outside the tree run with only -cp bucketdb.jar (no
 # java.library.path): the jar extracts its native code into a fresh cache folder and loads it.
+# BDB_ONEFILE_PACKAGES=1: the jar carries the one-file library and no driver plugin.
 #   java.sh PREFIX "RUN_ENV"   (RUN_ENV: what java runs with, e.g. LD_PRELOAD=...)
 set -euo pipefail
 prefix=$1 run_env=${2:-}
@@ -29,12 +30,18 @@ public class App {
 }
 JAVA
 cd "$work"
-for run in first second; do
-  out=$(env $run_env java -Dio.bucketdb.cache="$work/cache" -cp "$jar" App.java "file:$work/db-$run")
-  echo "$run run: $out"
+for uri in "file:$work/db" memory:install; do
+  out=$(env $run_env java -Dio.bucketdb.cache="$work/cache" -cp "$jar" App.java "$uri")
+  echo "$uri: $out"
   test "$out" = "get u1: 9223372036854775808, 2 adults, missing: true"
 done
-# Extracted once, into one folder named after the version and checksum.
+# Extracted once (by the first run), into one folder named after the version and checksum.
 ls -d "$work"/cache/*/ | tee /dev/stderr | wc -l | grep -qx 1
-ls "$work"/cache/*/libbucketdb_java.so "$work"/cache/*/libbucketdb.so.0 "$work"/cache/*/bucketdb-driver-file.so >/dev/null
+ls "$work"/cache/*/libbucketdb_java.so "$work"/cache/*/libbucketdb.so.0 >/dev/null
+if [ "${BDB_ONEFILE_PACKAGES:-}" = 1 ]; then
+  # The one-file build's jar: its library alone, the drivers inside.
+  "$(dirname "$0")/../../onefile/natives.sh" "$work"/cache/*/*
+else
+  ls "$work"/cache/*/bucketdb-driver-file.so >/dev/null
+fi
 echo "install.java: ok"

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # install.python: `pip install` of the installed wheel into a fresh virtual environment (no
-# package index), then a script outside the tree that imports bucketdb.
+# package index), then a script outside the tree that imports bucketdb. BDB_ONEFILE_PACKAGES=1:
+# the wheel carries the one-file library and no driver plugin.
 #   python.sh PREFIX PYTHON "RUN_ENV"   (RUN_ENV: what the script runs with, e.g. LD_PRELOAD=...)
 set -euo pipefail
 prefix=$1 python=$2 run_env=${3:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 wheel=$(ls "$prefix"/share/bucketdb/bucketdb-*.whl)
+if [ "${BDB_ONEFILE_PACKAGES:-}" = 1 ]; then
+  "$python" -m zipfile -l "$wheel" | awk '{print $1}' | "$(dirname "$0")/../../onefile/natives.sh"
+fi
 "$python" -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet --no-index --disable-pip-version-check "$wheel"
 cat >"$work/app.py" <<'PY'
@@ -29,7 +33,9 @@ with bucketdb.open(sys.argv[1], log_level="warn") as db:
     print(f"get u1: {row['age']}, {n} adults, missing: {str(missing).lower()}")
 PY
 cd "$work"
-out=$(env $run_env "$work/venv/bin/python" app.py "file:$work/db")
-echo "$out"
-test "$out" = "get u1: 9223372036854775808, 2 adults, missing: true"
+for uri in "file:$work/db" memory:install; do
+  out=$(env $run_env "$work/venv/bin/python" app.py "$uri")
+  echo "$uri: $out"
+  test "$out" = "get u1: 9223372036854775808, 2 adults, missing: true"
+done
 echo "install.python: ok"

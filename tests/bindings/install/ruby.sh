@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # install.ruby: `gem install --local` of the installed gem (its extension compiled against the
 # installed libbucketdb, found by pkg-config) into a fresh gem folder, then a script outside
-# the tree that requires "bucketdb".
+# the tree that requires "bucketdb", on a file: and a memory: store.
 #   ruby.sh PREFIX "RUN_ENV"   (RUN_ENV: what the script runs with, e.g. LD_PRELOAD=...)
 set -euo pipefail
 prefix=$1 run_env=${2:-}
@@ -29,8 +29,12 @@ BucketDB.open(ARGV.fetch(0), log_level: "warn") do |db|
   puts "get u1: #{row['age']}, #{n} adults, missing: #{missing}"
 end
 RUBY
+# The extension links the prefix's libbucketdb (with install.onefile.ruby, the one-file library).
+grep -q "libbucketdb.so.0 => $prefix/" <<<"$(ldd "$(find "$work/gems" -name native.so -print -quit)")"
 cd "$work"
-out=$(env $run_env ruby app.rb "file:$work/db")
-echo "$out"
-test "$out" = "get u1: 9223372036854775808, 2 adults, missing: true"
+for uri in "file:$work/db" memory:install; do
+  out=$(env $run_env ruby app.rb "$uri")
+  echo "$uri: $out"
+  test "$out" = "get u1: 9223372036854775808, 2 adults, missing: true"
+done
 echo "install.ruby: ok"
