@@ -141,7 +141,8 @@ Resolved resolve(const std::string &uri) {
   std::string path = find_in_plugin_path(file);
   if (!path.empty()) return {path, rest};
   // Every package (the library, the wheel, the gem, bucketdb.jar) carries the drivers beside
-  // libbucketdb, so a missing one means a damaged install or a third-party scheme.
+  // libbucketdb (or inside it, the one-file library, which never gets here for a built-in
+  // scheme it has registered), so a missing one means a damaged install or a third-party scheme.
   fail(BDB_E_URI,
        "no driver for '" + scheme + ":' (looked for " + file + " in " + plugin_search_path() +
            "); BucketDB's packages carry memory:, file:, s3: and the layers beside "

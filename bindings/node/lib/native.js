@@ -1,6 +1,6 @@
 'use strict';
-// Loads the addon, native/bucketdb.node, which finds libbucketdb and the driver plugins beside
-// itself, and hands it the error classes and Blob.
+// Loads the addon, native/bucketdb.node, which finds libbucketdb and the driver plugins (or the
+// one-file library, drivers inside) beside itself, and hands it the error classes and Blob.
 const path = require('node:path');
 const errors = require('./errors');
 const { Blob } = require('./blob');

@@ -27,10 +27,11 @@ import java.util.stream.Stream;
  *   <li>the system property {@code io.bucketdb.library} or the environment variable {@code
  *       BUCKETDB_JAVA_LIBRARY} (a file path);
  *   <li>bucketdb.jar itself, as sqlite-jdbc does: the jar carries the JNI library,
- *       libbucketdb and the driver plugins under {@code io/bucketdb/native/OS-ARCH/}; they are
- *       extracted once into a per-user cache ({@code io.bucketdb.cache}, else {@code
- *       $XDG_CACHE_HOME/bucketdb}, else {@code ~/.cache/bucketdb}), in a folder named after
- *       their checksum, and loaded from there (libbucketdb finds its plugins beside itself);
+ *       libbucketdb and the driver plugins (or the one-file library, drivers inside) under
+ *       {@code io/bucketdb/native/OS-ARCH/}; they are extracted once into a per-user cache
+ *       ({@code io.bucketdb.cache}, else {@code $XDG_CACHE_HOME/bucketdb}, else {@code
+ *       ~/.cache/bucketdb}), in a folder named after their checksum, and loaded from there
+ *       (libbucketdb finds its plugins beside itself);
  *   <li>{@code java.library.path} (which includes LD_LIBRARY_PATH).
  * </ol>
  */
