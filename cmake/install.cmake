@@ -28,7 +28,6 @@ if(BDB_ONEFILE)
   install(EXPORT BucketDBOnefile NAMESPACE BucketDB:: FILE BucketDBLibrary.cmake
           DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/BucketDB ${BDB_ONEFILE_COMPONENT})
   install(FILES ${BDB_ONEFILE_ARCHIVE} DESTINATION ${CMAKE_INSTALL_LIBDIR} ${BDB_ONEFILE_COMPONENT})
-  list(JOIN BDB_ONEFILE_SYSTEM_LIBS " " BDB_STATIC_LIBS)
   configure_file(${PROJECT_SOURCE_DIR}/cmake/BucketDBStatic.cmake.in
     ${PROJECT_BINARY_DIR}/BucketDBStatic.cmake @ONLY)
   install(FILES ${PROJECT_BINARY_DIR}/BucketDBStatic.cmake
@@ -53,7 +52,7 @@ install(FILES ${PROJECT_BINARY_DIR}/BucketDBConfig.cmake
               ${PROJECT_BINARY_DIR}/BucketDBConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/BucketDB)
 # The .pc file finds its prefix from its own place, so an install moved with --prefix works.
-# The one-file install's lists what the archive links (pkg-config --static --libs bucketdb).
+# The one-file install's .pc lists what the archive links (pkg-config --static --libs bucketdb).
 file(RELATIVE_PATH BDB_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 set(BDB_PC_LIBS_PRIVATE "")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/bucketdb.pc.in ${PROJECT_BINARY_DIR}/bucketdb.pc @ONLY)
