@@ -25,13 +25,13 @@ namespace {
 
 std::string figure(double v, const std::string &unit) {
   char buf[64];
-  if ((unit == "requests" || unit == "bytes") && v == static_cast<double>(static_cast<uint64_t>(v)))
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  else if (unit == "requests")
+  const bool whole =
+      (unit == "requests" || unit == "bytes") && v == static_cast<double>(static_cast<uint64_t>(v));
+  if (!whole && unit == "requests")
     std::snprintf(buf, sizeof buf, "%.2f", v);
-  else if (v >= 100000)
+  else if (!whole && v >= 100000)
     std::snprintf(buf, sizeof buf, "%.3gM", v / 1e6);
-  else if (v >= 100)
+  else if (whole || v >= 100)
     std::snprintf(buf, sizeof buf, "%.0f", v);
   else
     std::snprintf(buf, sizeof buf, "%.3g", v);
@@ -135,12 +135,13 @@ std::string machine_description() {
       break;
     }
   uint64_t mem_kb = 0;
+  const uint64_t kib_per_gib = uint64_t{1024} * 1024;
   std::ifstream mem("/proc/meminfo");
   for (std::string line; std::getline(mem, line);)
     if (line.rfind("MemTotal:", 0) == 0) mem_kb = std::strtoull(line.c_str() + 9, nullptr, 10);
   std::ostringstream s;
   s << model << ", " << std::thread::hardware_concurrency() << " cores, "
-    << (mem_kb + 512 * 1024) / (1024 * 1024) << " GiB";
+    << (mem_kb + kib_per_gib / 2) / kib_per_gib << " GiB";
   return s.str();
 }
 

@@ -119,14 +119,17 @@ void commit_rows(const Setup &setup, const Delay &delay, Report &report) {
     }
     const Requests req = sum(results);
     const std::string what = std::to_string(n) + " nodes committing " + fmt("%.3g", window) + " s";
-    add(report, group, what + ": the fewest commits' share", "share",
-        total ? static_cast<double>(fewest) / static_cast<double>(total) : 0, 0.5 / n, 1.0 / n,
-        true, static_cast<double>(req.total()),
-        "commits by node in the window: " + split + "; " +
-            fmt("%.0f", static_cast<double>(total) / window) + " commits/s, " +
+    std::string note = "commits by node in the window: " + split;
+    note += "; " + fmt("%.0f", static_cast<double>(total) / window) + " commits/s, " +
             fmt("%.2f", per_commit(req.total(), commits_of(results))) + " requests and " +
             fmt("%.2f", per_commit(req.put_conflicts, commits_of(results))) +
-            " lost races per commit; " + verdict + errors_of(results));
+            " lost races per commit; ";
+    note += verdict;
+    note += errors_of(results);
+    const double nodes = static_cast<double>(n);
+    add(report, group, what + ": the fewest commits' share", "share",
+        total ? static_cast<double>(fewest) / static_cast<double>(total) : 0, 0.5 / nodes,
+        1.0 / nodes, true, static_cast<double>(req.total()), note);
     add(report, group, what + ": p99 commit latency, worst node", "RT", worst_p99 / d, 10, 1, false,
         -1,
         "all nodes' commits together: p50 " + fmt("%.1f", percentile(all, 50) / d) + ", p99 " +
@@ -136,6 +139,7 @@ void commit_rows(const Setup &setup, const Delay &delay, Report &report) {
 
 void writer_rows(const Setup &setup, Report &report) {
   const std::string group = setup.group_prefix + "independent writers (issue 22)";
+  const std::string label = group + ": ";
   const uint64_t each = setup.cfg->quick ? 5 : 100;
   for (double ms : {0.0, setup.delay_ms}) {
     Delay delay{ms, 0};
@@ -148,7 +152,7 @@ void writer_rows(const Setup &setup, Report &report) {
                                std::to_string(each) + " commits, " + fmt("%.0f", ms) + " ms";
       auto t0 = Clock::now();
       auto results = processes ? run_in_processes(setup.cfg->exe, specs) : run_in_threads(specs);
-      trace_mark(group + ": " + what, t0, Clock::now());
+      trace_mark(label + what, t0, Clock::now());
       double secs = 0;
       for (const WriterResult &r : results) secs = std::max(secs, r.seconds);
       const std::string verdict = check_nothing_lost("file:" + path, specs, results, true);

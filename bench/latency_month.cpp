@@ -8,6 +8,7 @@
 // days. Queries and commits arrive at uniformly random times (no quiet night, which would
 // only lower the freshness checks).
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -37,7 +38,9 @@ std::vector<Event> schedule(uint32_t node, double hours, uint64_t seed) {
   std::mt19937_64 rng(seed * 7 + node);
   std::uniform_real_distribution<double> when(0, hours * 3600);
   std::vector<Event> ev;
-  auto count = [&](double per_day) { return static_cast<size_t>(per_day * hours / 24 + 0.5); };
+  auto count = [&](double per_day) {
+    return static_cast<size_t>(std::llround(per_day * hours / 24));
+  };
   for (size_t i = 0; i < count(kQueriesPerNodeDay); i++) ev.push_back({when(rng), Event::kQuery});
   for (size_t i = 0; i < count(kCommitsPerNodeDay); i++) ev.push_back({when(rng), Event::kCommit});
   // Each node restarts every hour, the two half an hour apart.

@@ -58,6 +58,15 @@ void commit_loop(bdb_db *db, const WriterSpec &spec, Clock::time_point go, Write
   out->seconds = seconds_since(go);
 }
 
+// posix_spawn's argument vector: argv's strings, then the null that ends it.
+std::vector<char *> spawn_args(const std::vector<std::string> &argv) {
+  std::vector<char *> args;
+  args.reserve(argv.size() + 1);
+  for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
+  args.push_back(nullptr);
+  return args;
+}
+
 json requests_json(const Requests &r) {
   return {r.gets, r.puts, r.lists, r.deletes, r.bytes_in, r.bytes_out, r.put_conflicts};
 }
@@ -128,9 +137,7 @@ struct Child {
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, in[0], 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    std::vector<char *> args;
-    for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
-    args.push_back(nullptr);
+    std::vector<char *> args = spawn_args(argv);
     if (posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ) != 0)
       die("cannot start " + argv[0]);
     posix_spawn_file_actions_destroy(&fa);
@@ -161,12 +168,15 @@ struct Child {
 
 std::vector<WriterResult> run_in_threads(const std::vector<WriterSpec> &specs) {
   std::vector<bdb_db *> dbs;
+  dbs.reserve(specs.size());
   for (const WriterSpec &s : specs) dbs.push_back(open_existing(s.uri, s.options));
   std::vector<WriterResult> results(specs.size());
   std::vector<Requests> before;
+  before.reserve(dbs.size());
   for (bdb_db *db : dbs) before.push_back(requests(db));
   const auto go = Clock::now();
   std::vector<std::thread> threads;
+  threads.reserve(specs.size());
   for (size_t i = 0; i < specs.size(); i++)
     threads.emplace_back([&, i] { commit_loop(dbs[i], specs[i], go, &results[i]); });
   for (auto &t : threads) t.join();
@@ -272,9 +282,7 @@ std::string check_nothing_lost(const std::string &uri, const std::vector<WriterS
 }
 
 int run_program(const std::vector<std::string> &argv) {
-  std::vector<char *> args;
-  for (const auto &a : argv) args.push_back(const_cast<char *>(a.c_str()));
-  args.push_back(nullptr);
+  std::vector<char *> args = spawn_args(argv);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);

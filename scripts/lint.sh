@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The style and static-analysis gate: clang-format on every tracked C and C++ file (the
-# checked-in .clang-format), then clang-tidy (the checked-in .clang-tidy) on the library's own
-# sources (core, abi, conformance, plugins, builtin, schemas, tools), using BUILD_DIR's
-# compile_commands.json.
+# checked-in .clang-format), then clang-tidy (the checked-in .clang-tidy) on every tracked C and
+# C++ source but SWIG's generated *_wrap.* (the library, bench, bindings, examples and tests)
+# and on the tree's headers, with BUILD_DIR's compile commands (scripts/tidy.py: each source
+# once, and not again while nothing it reads changed since it was found clean).
 #   scripts/lint.sh [BUILD_DIR]      (default build/asan; scripts/check.sh calls it)
 #   scripts/lint.sh --fix            rewrites the files clang-format would change, and stops
 set -euo pipefail
@@ -31,14 +32,6 @@ rm -f /tmp/bdb-format.$$
   echo "lint: $build/compile_commands.json is missing; configure that tree first" >&2
   exit 1
 }
-mapfile -t units < <(git ls-files 'core/*.cpp' 'abi/*.cpp' 'conformance/*.cpp' 'plugins/*.cpp' \
-  'schemas/*.cpp' 'tools/*.cpp' 'builtin/*.cpp')
-# run-clang-tidy runs one clang-tidy per unit, nproc at a time, and fails when one does.
-if ! run-clang-tidy -quiet -p "$build" -j "$(nproc)" "${units[@]/#/$root/}" \
-    >/tmp/bdb-tidy.$$ 2>&1; then
-  grep -E '(warning|error):' /tmp/bdb-tidy.$$ | sort -u >&2 || tail -20 /tmp/bdb-tidy.$$ >&2
-  status=1
-fi
-rm -f /tmp/bdb-tidy.$$
+scripts/tidy.py "$build" || status=1
 [ "$status" -eq 0 ] && echo "lint: clang-format and clang-tidy clean"
 exit "$status"

@@ -534,10 +534,11 @@ static void bx_child_release(bx_child *c) {
 #define BX_CHILD(self) ((self) ? &(self)->c : NULL)
 
 /* Runs `call` (using h_, the child's handle of type T). */
-#define BX_CHILD_DO(self, kind, T, call)             \
-  do {                                               \
-    T *h_ = (T *)bx_child_get(BX_CHILD(self), kind); \
-    if (h_) bdbx_lib(call);                          \
+#define BX_CHILD_DO(self, kind, T, call)                               \
+  do {                                                                 \
+    /* NOLINTNEXTLINE(bugprone-macro-parentheses): T is a type name */ \
+    T *h_ = (T *)bx_child_get(BX_CHILD(self), kind);                   \
+    if (h_) bdbx_lib(call);                                            \
   } while (0)
 #define BX_BATCH_DO(self, call) BX_CHILD_DO(self, BX_BATCH, bdb_batch, call)
 #define BX_QUERY_DO(self, call) BX_CHILD_DO(self, BX_QUERY, bdb_query, call)

@@ -59,7 +59,7 @@ int main(int argc, char **argv) {
   CHECK(bdb_batch_new(db, &batch), "batch");
   for (i = 0; i < 3; i++) {
     todo_tasks_row_init(&task);
-    task.id = (uint64_t)(i + 1);
+    task.id = (uint64_t)i + 1;
     todo_tasks_row_set_title(&task, bdbc_str_c(titles[i]));
     todo_tasks_row_set_done(&task, i == 1);
     if (i != 2) todo_tasks_row_set_due(&task, 1700000000000 + i * 86400000LL);

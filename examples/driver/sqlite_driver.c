@@ -257,7 +257,7 @@ static int sqlite_put(void *instance, const char *key, const void *data, size_t 
   if (st) return st;
   if (size > 0x7fffffff) return fail(err, BDB_DRV_INVALID, 0, "put %.200s: object over 2 GiB", key);
   sqlite3_randomness(sizeof rnd, rnd);
-  for (int i = 0; i < 16; i++) snprintf(etag + 2 * i, 3, "%02x", rnd[i]);
+  for (size_t i = 0; i < 16; i++) snprintf(etag + 2 * i, 3, "%02x", rnd[i]);
 
   pthread_mutex_lock(&s->mu);
   s->puts++;

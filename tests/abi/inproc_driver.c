@@ -75,6 +75,7 @@ static int d_open(const bdb_driver_host *host, const char *config, void **out, b
     return fail_with(err, BDB_DRV_INVALID, 0, "inproc: bad config '%s' (inproc:NAME)", config);
   instance *in = calloc(1, sizeof *in);
   if (!in) return fail_with(err, BDB_DRV_NOMEM, ENOMEM, "inproc: open %s: out of memory", config);
+  /* NOLINTNEXTLINE(bugprone-sizeof-expression): the macro sizes the pointer member itself */
   in->self = BDB_DRIVER_HOST_HAS(host, driver) ? (const inproc_driver *)host->driver : NULL;
   in->host = host;
   if (in->self) __atomic_add_fetch((int *)&in->self->opens, 1, __ATOMIC_RELAXED);

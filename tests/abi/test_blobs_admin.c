@@ -90,7 +90,7 @@ static size_t log_entries(fixture *f) {
 static void blob_roundtrip(void **state) {
   fixture *f = *state;
   /* 100 KB of every byte value, NULs included. */
-  size_t big_len = 100 * 1024;
+  size_t big_len = (size_t)100 * 1024;
   unsigned char *big = malloc(big_len);
   assert_non_null(big);
   for (size_t i = 0; i < big_len; i++) big[i] = (unsigned char)(i * 7 + i / 256);

@@ -16,8 +16,8 @@ static const char *kSigned =
     "{\"name\":\"signed\",\"version\":1,\"fields\":{\"k\":{\"typeId\":5}},\"primaryKey\":\"k\"}";
 
 static const char *const kRows[] = {
-    "{\"id\":1,\"name\":\"apple\",\"price\":1.5,\"qty\":10,\"tag\":\"red\",\"flag\":true,"
-    "\"raw\":\"AQI=\"}",
+    ("{\"id\":1,\"name\":\"apple\",\"price\":1.5,\"qty\":10,\"tag\":\"red\",\"flag\":true,"
+     "\"raw\":\"AQI=\"}"), /* one row over two lines */
     "{\"id\":2,\"name\":\"banana\",\"price\":0.25,\"qty\":-3,\"flag\":false}",
     "{\"id\":3,\"name\":\"cherry\",\"price\":10.0,\"qty\":0,\"tag\":\"red\",\"flag\":true}",
     "{\"id\":4,\"name\":\"date\",\"price\":2.5,\"qty\":7,\"tag\":\"brown\"}",

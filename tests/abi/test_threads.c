@@ -108,7 +108,7 @@ static void four_writers(const char *const *opts, size_t nopts, int pause_us) {
    * machine maybe only after): wait for it, up to 20 s. */
   for (int waited = 0; pause_us && stat_counter(db, "merges") == 0; waited += 10) {
     if (waited >= 20000) fail_msg("the background service never merged");
-    struct timespec ts = {0, 10 * 1000 * 1000};
+    struct timespec ts = {0, 10L * 1000 * 1000};
     nanosleep(&ts, NULL);
   }
   for (int t = 0; t < NTHREADS; t++)

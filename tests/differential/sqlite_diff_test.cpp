@@ -202,7 +202,8 @@ class Fixture {
             values += nan ? ",1" : ",0";
           }
         }
-        exec("INSERT OR REPLACE INTO t (" + names + ") VALUES (" + values + ")");
+        std::string sql = "INSERT OR REPLACE INTO t (" + names;
+        exec(sql.append(") VALUES (").append(values).append(")"));
       }
       db_->commit(b);
       if (round < 2) db_->merge();

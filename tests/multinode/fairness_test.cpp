@@ -30,11 +30,13 @@ TEST_P(Fairness, EveryWriterMakesItsShareOfTheCommits) {
   Options o = test::quiet_options();
   test::open_db(uri, o)->register_schema(kSchema);
   std::vector<std::unique_ptr<Database>> dbs;
+  dbs.reserve(static_cast<size_t>(writers));
   for (int w = 0; w < writers; w++) dbs.push_back(test::open_db(uri, o));
   std::vector<uint64_t> commits(static_cast<size_t>(writers), 0);
   std::atomic<bool> stop{false};
   std::vector<std::string> errors(static_cast<size_t>(writers));
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<size_t>(writers));
   for (int w = 0; w < writers; w++)
     threads.emplace_back([&, w] {
       auto &db = *dbs[static_cast<size_t>(w)];
@@ -44,7 +46,7 @@ TEST_P(Fairness, EveryWriterMakesItsShareOfTheCommits) {
           Document d(db.table_schema("t"));
           d.set_json_object(nlohmann::json{
               {"id", std::to_string(w) + "-" + std::to_string(commits[static_cast<size_t>(w)])}});
-          b.stage(StagedOp::kInsert, std::move(d));
+          b.stage(StagedOp::kInsert, d);
           db.commit(b);
           commits[static_cast<size_t>(w)]++;
         }

@@ -44,7 +44,7 @@ std::string insert(Database &db, const std::string &id) {
     Batch b;
     Document d(db.table_schema("t"));
     d.set_json_object(nlohmann::json{{"id", id}});
-    b.stage(StagedOp::kInsert, std::move(d));
+    b.stage(StagedOp::kInsert, d);
     db.commit(b);
     return "";
   } catch (const std::exception &e) {

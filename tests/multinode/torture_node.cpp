@@ -34,25 +34,26 @@ int main(int argc, char **argv) {
                  argv[0]);
     return 2;
   }
-  std::string uri = argv[1];
   int node = std::atoi(argv[2]);
-  int batches = std::atoi(argv[4]);
-  std::mt19937 rng(static_cast<unsigned>(std::atoi(argv[5])) * 7919u + static_cast<unsigned>(node));
-  Options o;
-  o.set("nodeId", argv[2]);
-  o.set("ringSize", argv[3]);
-  o.set("writeForwardInterval", argc > 9 ? argv[9] : "200");
-  o.set("mergeThresholdEntries", "20");
-  o.set("readStalenessMs", "0");
-  o.set("logLevel", "silent");
-  o.set("createIfMissing", "1");
-  if (argc > 7) o.set("clockOffsetMs", argv[7]);
-  o.set("gcGraceMs", argc > 8 ? argv[8] : "2000");
-  if (const char *prefix = std::getenv("BDB_TORTURE_PREFIX")) o.set("dbPrefix", prefix);
-
-  nlohmann::json out;
-  uint64_t commits = 0, conflicts = 0, increments[3] = {0, 0, 0};
   try {
+    std::string uri = argv[1];
+    int batches = std::atoi(argv[4]);
+    std::mt19937 rng(static_cast<unsigned>(std::atoi(argv[5])) * 7919u +
+                     static_cast<unsigned>(node));
+    nlohmann::json out;
+    uint64_t commits = 0, conflicts = 0, increments[3] = {0, 0, 0};
+    Options o;
+    o.set("nodeId", argv[2]);
+    o.set("ringSize", argv[3]);
+    o.set("writeForwardInterval", argc > 9 ? argv[9] : "200");
+    o.set("mergeThresholdEntries", "20");
+    o.set("readStalenessMs", "0");
+    o.set("logLevel", "silent");
+    o.set("createIfMissing", "1");
+    if (argc > 7) o.set("clockOffsetMs", argv[7]);
+    o.set("gcGraceMs", argc > 8 ? argv[8] : "2000");
+    if (const char *prefix = std::getenv("BDB_TORTURE_PREFIX")) o.set("dbPrefix", prefix);
+
     auto db = Database::open(uri, o);
     for (int i = 0; i < batches; i++) {
       std::this_thread::sleep_for(std::chrono::microseconds(rng() % 8000));
@@ -92,14 +93,14 @@ int main(int argc, char **argv) {
       commits++;
     }
     out["stats"] = nlohmann::json::parse(db->stats_json());
+    out["node"] = node;
+    out["commits"] = commits;
+    out["conflicts"] = conflicts;
+    out["increments"] = {increments[0], increments[1], increments[2]};
+    std::ofstream(argv[6]) << out.dump() << "\n";
   } catch (const std::exception &e) {
     std::fprintf(stderr, "node %d: %s\n", node, e.what());
     return 1;
   }
-  out["node"] = node;
-  out["commits"] = commits;
-  out["conflicts"] = conflicts;
-  out["increments"] = {increments[0], increments[1], increments[2]};
-  std::ofstream(argv[6]) << out.dump() << "\n";
   return 0;
 }

@@ -314,15 +314,8 @@ TEST_F(S3Test, IfMatchQuotingFollowsTheServer) {
 
 TEST_F(S3Test, OddKeysRoundTripThroughPutGetAndListOnePerPage) {
   const std::vector<std::string> keys = {
-      "with space/a b",
-      "plus+equals=amp&pct%question?",
-      "tilde~/~x",
-      "ключ/日本/é",
-      "%2F%25literal",
-      "ctl\x01"
-      "char\ttab\nline",
-      "q\"uote'<tag>&amp;",
-      "trailing space ",
+      "with space/a b", "plus+equals=amp&pct%question?", "tilde~/~x",          "ключ/日本/é",
+      "%2F%25literal",  "ctl\001char\ttab\nline",        "q\"uote'<tag>&amp;", "trailing space ",
       "a/../b/./c//d",
   };
   for (const char *style : {"path", "virtual"}) {

@@ -14,7 +14,7 @@ const char *kEmptySha = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991
 const Credentials kSuite{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", ""};
 
 SigningRequest suite(const std::string &method, const std::string &path, Pairs query = {},
-                     Pairs extra = {}) {
+                     const Pairs &extra = {}) {
   SigningRequest r;
   r.method = method;
   r.canonical_uri = path;
@@ -32,7 +32,7 @@ SigningRequest suite(const std::string &method, const std::string &path, Pairs q
 const Credentials kS3{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""};
 
 SigningRequest s3(const std::string &method, const std::string &path, Pairs query,
-                  const std::string &payload_hash, Pairs extra = {}) {
+                  const std::string &payload_hash, const Pairs &extra = {}) {
   SigningRequest r;
   r.method = method;
   r.canonical_uri = path;

@@ -11,11 +11,13 @@
 extern "C" {
 #endif
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): `type` names a type, which parentheses break */
 #define RT_DECLARE(type)                                                                           \
   bdb_status c_##type##_encode(const type *v, bdbc_builder *b, bdbc_error *err);                   \
   bdb_status c_##type##_decode(const void *row, size_t row_len, const void *heap, size_t heap_len, \
                                type *out, bdbc_error *err);                                        \
   bdb_status c_##type##_check(const type *v, bdbc_error *err);
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 RT_DECLARE(bdbtest_all_types_row)
 RT_DECLARE(bdbtest_by_name_row)

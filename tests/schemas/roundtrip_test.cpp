@@ -164,7 +164,8 @@ template <typename T>
 bool same_float(std::optional<T> a, std::optional<T> b) {
   if (a.has_value() != b.has_value()) return false;
   if (!a) return true;
-  return std::memcmp(&*a, &*b, sizeof(T)) == 0;  // NaN and -0.0 by their bits
+  // NOLINTNEXTLINE(bugprone-suspicious-memory-comparison): NaN and -0.0 by their bits
+  return std::memcmp(&*a, &*b, sizeof(T)) == 0;
 }
 
 // What the C++ accessors say, compared with the record.
@@ -597,7 +598,8 @@ TEST(RoundTrip, PrimaryKeysOfEveryTypeAtTheirEdges) {
   KEY_EDGES(k_i32, int32_t)
   KEY_EDGES(k_i64, int64_t)
   KEY_EDGES(k_ts, int64_t)
-  for (std::string key : {std::string(), std::string("a\0b", 3), std::string("\xe2\x82\xac")}) {
+  for (const std::string &key :
+       {std::string(), std::string("a\0b", 3), std::string("\xe2\x82\xac")}) {
     bdbtest::keys::KTextRow x;
     x.set_k(key);
     bdbc::RowBuilder b;

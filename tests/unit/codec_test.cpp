@@ -104,7 +104,7 @@ TEST(ValueCheck, RejectsWithoutTruncating) {
   auto s = all_types_schema();
   auto expect_type_error = [&](const char *field, Value v, const char *needle) {
     try {
-      check_value(*s, s->field(static_cast<size_t>(s->field_index(field))), v);
+      check_value(*s, s->field(static_cast<size_t>(s->field_index(field))), std::move(v));
       ADD_FAILURE() << field << " accepted a bad value";
     } catch (const Error &e) {
       EXPECT_EQ(e.status(), BDB_E_TYPE);
@@ -153,7 +153,9 @@ TEST(KeyCodec, OrderMatchesValueOrder) {
         case Kind::kFloat: {
           double d = std::ldexp(static_cast<double>(static_cast<int64_t>(rng())),
                                 static_cast<int>(rng() % 40) - 20);
-          if (i % 50 == 0) d = i % 100 ? INFINITY : -INFINITY;
+          if (i % 50 == 0)
+            d = i % 100 ? std::numeric_limits<double>::infinity()
+                        : -std::numeric_limits<double>::infinity();
           if (fd.type->width == 4) d = static_cast<float>(d);
           v = d;
           break;
@@ -198,7 +200,7 @@ TEST(Text, Utf8AndBase64) {
   EXPECT_FALSE(utf8_length("\xc0\x80"));      // overlong
   EXPECT_FALSE(utf8_length("\xed\xa0\x80"));  // surrogate
   EXPECT_FALSE(utf8_length("\xe2\x82"));      // truncated
-  for (std::string s :
+  for (const std::string &s :
        std::vector<std::string>{"", "f", "fo", "foo", "foob", std::string("\0\xff\x10", 3)})
     EXPECT_EQ(base64_decode(base64_encode(s)), s);
   EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");

@@ -268,6 +268,7 @@ TEST_P(Engine, RandomOperationsMatchAModel) {
     if (rng() % 5 == 0) db->merge();
     if (rng() % 9 == 0) db = open(o);
     std::vector<std::string> want;
+    want.reserve(model.size());
     for (auto &[id, age] : model)
       want.push_back(R"({"id":")" + id + R"(","age":)" + std::to_string(age) + "}");
     ASSERT_EQ(all(*db), want) << "round " << round;
@@ -281,6 +282,7 @@ TEST_P(Engine, TwoHandlesCommittingConcurrentlyLoseNothing) {
   Options fresh = quiet_options();
   fresh.read_staleness_ms = 0;
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; t++)
     threads.emplace_back([&, t] {
       Database &db = t % 2 ? *a : *b;
@@ -301,6 +303,7 @@ TEST_P(Engine, GroupCommitKeepsEachBatchsOwnOutcome) {
   const int kThreads = 8, kEach = 40;
   std::atomic<int> exists_errors{0}, ok{0};
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; t++)
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; i++) {

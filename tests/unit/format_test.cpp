@@ -354,6 +354,7 @@ TEST(Format, DataBlockSearchAgreesWithEncodedKeyOrder) {
                                 "abcdefghijkl", "abcdefghijkm", "abcdefgi", "abd", "b"})
     ids.push_back("p/" + stem);
   std::vector<std::pair<std::string, std::string>> rows;  // encoded key, id
+  rows.reserve(ids.size());
   for (const auto &id : ids) rows.emplace_back(encode_key(t, id), id);
   std::sort(rows.begin(), rows.end());
   DataBlockBuilder b("t", s);
@@ -365,6 +366,7 @@ TEST(Format, DataBlockSearchAgreesWithEncodedKeyOrder) {
   auto block = DataBlock::parse(b.finish(), "data/t/2", s);
   ASSERT_EQ(block->rows(), rows.size());
   std::vector<std::string> keys;
+  keys.reserve(rows.size());
   for (const auto &r : rows) keys.push_back(r.first);
   for (size_t i = 0; i < keys.size(); i++) EXPECT_EQ(block->key_of(i), keys[i]);
   std::vector<std::string> probes = keys;
@@ -495,7 +497,7 @@ TEST(Format, DataBlockWithAReferenceOutsideItsHeapIsCorrupt) {
 // also where the first 16 bytes it compares as integers are equal or run past the end.
 TEST(Format, SortUniqueStringsOrdersAsStringsDo) {
   std::mt19937 rng(11);
-  const std::string alphabet("\0\x01az\xff", 5);
+  const std::string alphabet("\0\001az\xff", 5);
   std::vector<std::string> v;
   for (int i = 0; i < 5000; i++) {
     std::string s = i % 3 ? "shared prefix of 16+" : "";  // ties on the integer words

@@ -21,6 +21,7 @@ TEST(IoPool, RunsRequestsTogetherUpToItsLimitAndPassesFailuresOn) {
   IoPool pool(4);
   std::atomic<int> running{0}, most{0};
   std::vector<std::future<int>> results;
+  results.reserve(12);
   for (int i = 0; i < 12; i++)
     results.push_back(pool.submit([&, i] {
       int now = ++running;
@@ -56,6 +57,7 @@ TEST(ObjectStore, OneRequestForManyReadersAndFailuresAreNotKept) {
   };
   std::vector<std::thread> readers;
   std::atomic<int> errors{0};
+  readers.reserve(6);
   for (int i = 0; i < 6; i++)
     readers.emplace_back([&] {
       try {

@@ -34,7 +34,7 @@ class Pages : public ::testing::Test {
   }
   void put(int id) {
     const char *names[] = {"apple", "b", "", "zeta", "Äpfel", "app"};
-    auto maybe = [&](nlohmann::json v) { return rng() % 5 == 0 ? nlohmann::json() : v; };
+    auto maybe = [&](nlohmann::json v) { return rng() % 5 == 0 ? nlohmann::json() : std::move(v); };
     Document d(s);
     d.set_json_object({{"id", id},
                        {"name", maybe(names[rng() % 6])},
@@ -60,7 +60,7 @@ class Pages : public ::testing::Test {
     q.limit = limit;
     return q;
   }
-  std::vector<int> ids(QuerySpec q, std::string *token = nullptr) {
+  std::vector<int> ids(const QuerySpec &q, std::string *token = nullptr) {
     std::vector<int> out;
     auto c = db->query(q);
     while (auto d = c->next()) out.push_back(static_cast<int>(std::get<int64_t>(d->get(0))));
@@ -240,7 +240,7 @@ TEST_F(Pages, AForgedTokenKeepsItsBytesOutOfTheMessage) {
     w.blob(table);
     w.blob(field);
     w.varint(BDB_TYPE_VARCHAR);
-    w.blob(std::string("\x01a\0\0", 4));
+    w.blob(std::string("\001a\0\0", 4));
     w.blob(std::string("\x80\0\0\0\0\0\0\x01", 8));
     w.u32(static_cast<uint32_t>(XXH64(raw.data(), raw.size(), 0)));
     std::string b64 = base64_encode(as_view(raw));

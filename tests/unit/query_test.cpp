@@ -64,7 +64,7 @@ TEST(Query, RandomQueriesMatchReference) {
   std::mt19937 rng(1234);
   const char *names[] = {"apple", "apricot", "banana", "b", "", "zeta", "Äpfel", "app"};
   std::map<int, nlohmann::json> data;
-  auto maybe = [&](nlohmann::json v) { return rng() % 6 == 0 ? nlohmann::json() : v; };
+  auto maybe = [&](nlohmann::json v) { return rng() % 6 == 0 ? nlohmann::json() : std::move(v); };
   for (int batch = 0; batch < 6; batch++) {
     Batch b;
     for (int i = 0; i < 60; i++) {
@@ -93,7 +93,8 @@ TEST(Query, RandomQueriesMatchReference) {
     if (f == "ok") return static_cast<bool>(rng() % 2);
     if (f == "price") return (static_cast<int>(rng() % 2000) - 1000) / 8.0;
     if (f == "at") return static_cast<int64_t>(rng() % 5) * 1000000000000LL;
-    if (f == "qty" && rng() % 3 == 0) return (rng() % 500) / 10.0;  // mixed int/float compare
+    if (f == "qty" && rng() % 3 == 0)
+      return static_cast<double>(rng() % 500) / 10.0;  // mixed int/float compare
     return static_cast<int>(rng() % 300) - 100;
   };
   for (int qn = 0; qn < 400; qn++) {
@@ -153,7 +154,8 @@ TEST(Query, RandomQueriesMatchReference) {
     auto c = db->query(q);
     while (auto d = c->next()) got_ids.push_back(static_cast<int>(std::get<int64_t>(d->get(0))));
     std::string desc_text;
-    for (auto &[f, op, lit] : conds) desc_text += f + " " + op + " " + lit.dump() + "; ";
+    for (auto &[f, op, lit] : conds)
+      desc_text.append(f).append(" ").append(op).append(" ").append(lit.dump()).append("; ");
     ASSERT_EQ(got_ids, want_ids) << "query " << qn << ": " << desc_text << " order " << order
                                  << (desc ? " desc" : "") << " offset " << q.offset << " limit "
                                  << q.limit;
@@ -536,7 +538,7 @@ TEST(Query, NaNComparesAsIeee754AndSortsAboveInfinity) {
   db->merge();
   add(6, "\"NaN\"");  // in the committed cache
   add(7, "\"-Infinity\"");
-  auto ids = [&](std::vector<std::pair<const char *, const char *>> conds, bool desc = false,
+  auto ids = [&](const std::vector<std::pair<const char *, const char *>> &conds, bool desc = false,
                  bool ordered = false) {
     QuerySpec q;
     q.schema = s;
@@ -601,6 +603,7 @@ TEST(Query, SeveralSortKeysOrderAndPage) {
                      int qb = y.contains("qty") ? y["qty"].get<int>() : -1;
                      return qa > qb;
                    });
+  want.reserve(sorted.size());
   for (const auto &j : sorted) want.push_back(j["id"].get<int>());
   QuerySpec q;
   q.schema = s;

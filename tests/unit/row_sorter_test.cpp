@@ -336,6 +336,7 @@ TEST(SortSpill, QueriesOrderedByAnyFieldSpillWithinMaxMemoryBytes) {
   ASSERT_GT(data.size(), 19000u);
   auto expected = [&](size_t field, bool desc, uint64_t offset, uint64_t limit) {
     std::vector<std::pair<int64_t, const Values *>> rows;
+    rows.reserve(data.size());
     for (const auto &[id, v] : data) rows.emplace_back(id, &v);
     const TypeInfo &t = *s->field(field).type;
     std::stable_sort(rows.begin(), rows.end(), [&](const auto &a, const auto &b) {

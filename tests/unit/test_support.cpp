@@ -82,7 +82,7 @@ Options quiet_options() {
   return o;
 }
 
-std::unique_ptr<Database> open_db(const std::string &uri, Options o) {
+std::unique_ptr<Database> open_db(const std::string &uri, const Options &o) {
   return Database::open(uri, o);
 }
 

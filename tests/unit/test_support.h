@@ -26,7 +26,7 @@ Store fresh_store(const std::string &kind, const TempDir &dir);
 
 Options quiet_options();  // autoMerge off, log silent, createIfMissing
 
-std::unique_ptr<Database> open_db(const std::string &uri, Options o = quiet_options());
+std::unique_ptr<Database> open_db(const std::string &uri, const Options &o = quiet_options());
 
 // Decodes every object under PREFIX/ by its kind (Block 0, log entries, manifest pages, data
 // blocks of `table`, the contention hint), so each passes its checksum; an object of no known

@@ -210,7 +210,7 @@ void JsRegistration::Ask(Request *r) {
     Fail(r, "the JavaScript environment is shutting down");
     return;
   }
-  out.release();  // CallJs's now
+  static_cast<void>(out.release());  // Post handed it to CallJs, which deletes it
   answered_.wait(lock, [r] { return r->answered; });
 }
 
@@ -278,6 +278,7 @@ void JsRegistration::CallJs(napi_env env, napi_value dispatch, void *, void *dat
 namespace {
 
 JsRegistration *Owner(const bdb_driver_host *host) {
+  // NOLINTNEXTLINE(bugprone-sizeof-expression): the macro sizes the pointer member itself
   if (!BDB_DRIVER_HOST_HAS(host, driver) || !host->driver) return nullptr;
   // The table is the first member of the registration's Table (standard layout).
   struct TableView {

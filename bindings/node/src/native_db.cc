@@ -134,6 +134,7 @@ NativeDb::~NativeDb() {
   if (hook_->ran)
     delete hook_;  // finalized in the teardown, after the hook closed the database
   else
+    // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new): out of memory here ends the process
     ExecutorOf(Env()).Submit(new CloseJob(hook_));
 }
 

@@ -525,12 +525,10 @@ static inline int bdbc_json_accept(const char *s, size_t n) {
     } else if (s[i] == '-' || (s[i] >= '0' && s[i] <= '9')) {
       i = bdbc_json_number(s, n, i);
       if (!i) goto done;
-    } else if (n - i >= 4 && memcmp(s + i, "true", 4) == 0) {
+    } else if (n - i >= 4 && (memcmp(s + i, "true", 4) == 0 || memcmp(s + i, "null", 4) == 0)) {
       i += 4;
     } else if (n - i >= 5 && memcmp(s + i, "false", 5) == 0) {
       i += 5;
-    } else if (n - i >= 4 && memcmp(s + i, "null", 4) == 0) {
-      i += 4;
     } else {
       goto done;
     }
