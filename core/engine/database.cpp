@@ -15,6 +15,7 @@
 #include "core/engine/apply.h"
 #include "core/engine/drop.h"
 #include "core/engine/gc_plan.h"
+#include "core/engine/merger.h"
 #include "core/schema/evolution.h"
 #include "core/util/error.h"
 #include "core/util/json_text.h"

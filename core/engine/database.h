@@ -52,10 +52,6 @@ struct EngineCounters {
       log_checkpoints_read{0};
 };
 
-// Whether the leader has background work on a table: blocks in an older schema version to
-// rewrite, or indexes to build or drop.
-bool table_needs_background_work(const TableRoot &t, const TableSchema &newest);
-
 class Database {
  public:
   static std::unique_ptr<Database> open(const std::string &uri, const Options &options);
@@ -135,6 +131,11 @@ class Database {
   // A writer losing races says so here (see signal_contention_locked).
   std::string contention_key() const;
   std::string blob_key(const std::string &uuid) const;
+  // New (random) keys of a table's data block and manifest page (the merger's).
+  std::string data_key(const std::string &table) const;
+  std::string manifest_key(const std::string &table) const;
+  // The log checkpoint of Block 0 position applied_seq (checkpoint.cpp).
+  std::string checkpoint_key(uint64_t applied_seq) const;
 
   // For the read path (read.cpp) and tests.
   SnapshotPtr snapshot() const;
@@ -254,7 +255,6 @@ class Database {
   // that a cold open reads in one GET. Only on stores with conditional writes (an entry a
   // timeshare store let another node overwrite must not be copied); written by a writable
   // handle with autoMerge, read by every open.
-  std::string checkpoint_key(uint64_t applied_seq) const;
   bool checkpoints_enabled() const;
   bool writes_checkpoints() const;
   // Keeps an unmerged entry's bytes for the next checkpoint; trim drops what Block 0 folded.
@@ -323,9 +323,6 @@ class Database {
   // Deletes objects no Block 0 references that are older than the grace: orphans of lost
   // merges, of crashed writers, of commits that never landed. Lists the bucket: run rarely.
   uint64_t sweep_orphans_locked(const SnapshotPtr &s);
-  // Merge helpers (merge.cpp).
-  void prefetch_rewrites(const SnapshotPtr &s, const std::string &table, const TableSchema &newest,
-                         const std::vector<BlockRef> &old_blocks, const Overlay &changes);
   // Deletes objects concurrently; failures are left for the orphan sweep.
   void delete_quietly(const std::vector<std::string> &keys);
   uint64_t now_ms() const;     // wall clock
@@ -346,8 +343,6 @@ class Database {
   static constexpr uint64_t kMergeThresholdWithCheckpoints = 1024, kMergeThresholdWithout = 128;
   // The shortest tail worth a merge's PUTs: a quarter of mergeThresholdEntries.
   uint64_t worth_folding() const { return std::max<uint64_t>(1, merge_threshold_entries() / 4); }
-  std::string data_key(const std::string &table) const;
-  std::string manifest_key(const std::string &table) const;
   std::string prefixed(const std::string &sub) const;
 
   Options opts_;
