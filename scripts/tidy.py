@@ -8,7 +8,8 @@ Prints each finding once and exits 1 when there is one.
 Each source is checked once: the one-file tree compiles abi/, plugins/ and a few test sources
 twice (only export and entry-point names differ), and clang-tidy would check every command of a
 file. The sources the build compiles outside CMake get a command here: examples/driver (built
-against an install) and the fuzz target (clang -fsanitize=fuzzer). bindings/go's shim.c only
+against an install), the one-file install test's program and the fuzz target (clang
+-fsanitize=fuzzer). bindings/go's shim.c only
 includes bindings/shim/bdb_shim.c, which is checked itself.
 
 A unit found clean is not checked again until something it reads changes: the key is
@@ -30,6 +31,7 @@ ROOT = subprocess.run(["git", "rev-parse", "--show-toplevel"], check=True, captu
                       text=True).stdout.strip()
 EXTRA = {
     "examples/driver/sqlite_driver.c": "-std=c99 -I{r}/abi/include",
+    "tests/integration/install/onefile/app.c": "-std=c99 -I{r}/abi/include",
     "tests/schemas/fuzz/decode_fuzz.c": "-std=c99 -D_POSIX_C_SOURCE=200809L "
     "-I{r}/tests/schemas/fuzz -I{b}/tests/schemas/bdb_schemas_test_codecs "
     "-I{r}/schemas/runtime/include -I{r}/abi/include",
