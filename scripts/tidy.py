@@ -9,8 +9,8 @@ Each source is checked once: the one-file tree compiles abi/, plugins/ and a few
 twice (only export and entry-point names differ), and clang-tidy would check every command of a
 file. The sources the build compiles outside CMake get a command here: examples/driver (built
 against an install), the one-file install test's program and the fuzz target (clang
--fsanitize=fuzzer). bindings/go's shim.c only
-includes bindings/shim/bdb_shim.c, which is checked itself.
+-fsanitize=fuzzer). bindings/go's shim.c only includes bindings/shim/bdb_shim.c, which is
+checked itself.
 
 A unit found clean is not checked again until something it reads changes: the key is
 clang-tidy's version, every .clang-tidy, the header filter, the unit's command and its text as
