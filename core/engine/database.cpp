@@ -695,10 +695,7 @@ void Database::poke_service() {
 }
 
 bool Database::merge_due(const Snapshot &s) const {
-  for (const auto &t : s.block0->tables) {
-    SchemaPtr newest = s.schemas->find_newest(t.name);
-    if (newest && table_needs_background_work(t, *newest)) return true;
-  }
+  if (background_work_pending(s)) return true;
   if (s.unmerged_entries == 0) return false;
   // An old tail is folded only when it is worth a merge's PUTs (about 75 GETs' price): a
   // tail of a few entries costs a cold open a few GETs, and folding it every

@@ -174,14 +174,16 @@ bool table_needs_background_work(const TableRoot &t, const TableSchema &newest) 
 Merger::Merger(Database &db, SnapshotPtr s, ObjectStore::Writes &writes, uint64_t now_ms)
     : db_(db), s_(std::move(s)), writes_(writes), now_(now_ms) {}
 
-bool Merger::has_work() const {
-  const Block0 &b0 = *s_->block0;
-  if (s_->last_seq > b0.applied_seq) return true;
-  for (const auto &t : b0.tables) {
-    SchemaPtr newest = s_->schemas->find_newest(t.name);
+bool background_work_pending(const Snapshot &s) {
+  for (const auto &t : s.block0->tables) {
+    SchemaPtr newest = s.schemas->find_newest(t.name);
     if (newest && table_needs_background_work(t, *newest)) return true;
   }
   return false;
+}
+
+bool Merger::has_work() const {
+  return s_->last_seq > s_->block0->applied_seq || background_work_pending(*s_);
 }
 
 // Starts reading every block the merge will rewrite (those holding a change or followed by

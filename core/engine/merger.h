@@ -25,6 +25,8 @@ class Database;
 // Whether a table has background work: blocks in an older schema version to rewrite, or
 // indexes to build or drop.
 bool table_needs_background_work(const TableRoot &t, const TableSchema &newest);
+// Whether any table of the snapshot has (the write-forward service merges for it too).
+bool background_work_pending(const Snapshot &s);
 
 class Merger {
  public:
